@@ -1,0 +1,77 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Cronicle",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Cron", targets: ["Cron"]),
+        .library(name: "Config", targets: ["Config"]),
+        .library(name: "Monitor", targets: ["Monitor"]),
+        .executable(name: "cronicle", targets: ["cronicle"]),
+        .executable(name: "cronicle-sync", targets: ["cronicle-sync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Cron expressions, fire times and descriptions. Foundation only.
+        .target(name: "Cron", swiftSettings: strictSettings),
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        // Job definitions: model, YAML loading, lint rules, reading from git.
+        .target(
+            name: "Config",
+            dependencies: [
+                "Cron",
+                "CLibGit2",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Store, alert engine, reconciliation, REST API and dashboard.
+        .target(name: "Monitor", dependencies: ["Config"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "cronicle",
+            dependencies: [
+                "Monitor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "cronicle-sync",
+            dependencies: [
+                "Monitor",
+                "Cron",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Shared by every test target: seeded randomness, temp folders, helpers.
+        .target(name: "CronicleTestSupport", path: "Sources/CronicleTestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "CronTests", dependencies: ["Cron", "CronicleTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ConfigTests", dependencies: ["Config", "CronicleTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MonitorTests",
+            dependencies: ["Monitor", "CronicleTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CronicleSyncTests",
+            dependencies: ["CronicleTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Runs one of the package's executables the way a user would, for end-to-end
+/// tests of the command-line contracts.
+///
+/// ```swift
+/// let result = try ProductRunner.run("cronicle-sync", ["cron", "next", "@daily"])
+/// #expect(result.status == 0)
+/// ```
+///
+/// The executable is looked up beside the test bundle (`swift build --build-tests`
+/// builds both into the same folder), or at `CRONICLE_BIN_DIR` when that is set.
+public enum ProductRunner {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let standardOutput: String
+        public let standardError: String
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notBuilt(String)
+        public var description: String {
+            switch self {
+            case .notBuilt(let path): "\(path) does not exist; run `swift build --build-tests` first"
+            }
+        }
+    }
+
+    public static func productURL(_ name: String) -> URL {
+        if let folder = ProcessInfo.processInfo.environment["CRONICLE_BIN_DIR"] {
+            return URL(fileURLWithPath: folder).appendingPathComponent(name)
+        }
+        var folder = Bundle.main.bundleURL
+        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent(name)
+    }
+
+    public static func run(_ name: String, _ arguments: [String]) throws -> Result {
+        let url = productURL(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else { throw Failure.notBuilt(url.path) }
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData, as: UTF8.self))
+    }
+}
