@@ -57,6 +57,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `scripts/bench-cron` runs it against cronsim; see docs/performance.md.
+        .executableTarget(
+            name: "cron-benchmark",
+            dependencies: ["Cron"],
+            path: "Benchmarks/CronBenchmark",
+            swiftSettings: strictSettings
+        ),
         // Shared by every test target: seeded randomness, temp folders, helpers.
         .target(name: "CronicleTestSupport", path: "Sources/CronicleTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "CronTests", dependencies: ["Cron", "CronicleTestSupport"], swiftSettings: strictSettings),
