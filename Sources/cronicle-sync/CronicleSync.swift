@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Monitor
 
 @main
@@ -7,5 +8,21 @@ struct CronicleSync: ParsableCommand {
         commandName: "cronicle-sync",
         abstract: "Job definitions as code: lint them, plan and apply them to the Cronicle monitor.",
         version: CronicleVersion.current,
-        subcommands: [CronCommand.self])
+        subcommands: [ValidateCommand.self, CronCommand.self])
+
+    /// Like ArgumentParser's, except that `validate` reports usage errors with exit
+    /// code 2, as linters do, so CI can tell "your files are wrong" (1) from "the
+    /// command line is wrong" (2).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure, CommandLine.arguments.dropFirst().first == "validate" {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,31 @@
+/// Every check `cronicle-sync validate` makes, with a stable id shown as `[rule-id]`.
+///
+/// Ids never change meaning once released, so CI scripts and editors may match on them.
+public enum LintRule: String, CaseIterable, Sendable, Codable {
+    // Errors
+    case yamlSyntax = "yaml-syntax"
+    case notAMapping = "not-a-mapping"
+    case duplicateKey = "duplicate-key"
+    case unknownKey = "unknown-key"
+    case missingField = "missing-field"
+    case wrongType = "wrong-type"
+    case invalidJobID = "invalid-job-id"
+    case duplicateJobID = "duplicate-job-id"
+    case cronSyntax = "cron-syntax"
+    case cronNeverFires = "cron-never-fires"
+    case unknownTimezone = "unknown-timezone"
+    case invalidDuration = "invalid-duration"
+    // Warnings
+    case runsOverlap = "runs-overlap"
+    case ambiguousTolerance = "ambiguous-tolerance"
+    case ignoredMaxRuntime = "ignored-max-runtime"
+    case daylightSaving = "dst-affected"
+    case fileNameMismatch = "file-name-mismatch"
+
+    public var severity: Diagnostic.Severity {
+        switch self {
+        case .runsOverlap, .ambiguousTolerance, .ignoredMaxRuntime, .daylightSaving, .fileNameMismatch: .warning
+        default: .error
+        }
+    }
+}

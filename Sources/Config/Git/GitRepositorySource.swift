@@ -1,0 +1,204 @@
+import CLibGit2
+import Foundation
+
+/// Job definitions read straight from a commit of a git repository, through libgit2,
+/// with no working tree.
+///
+/// The repository is fetched into a bare cache repository (one per URL under
+/// ``cacheDirectory``) on every read, so later reads only transfer what is new.
+/// Local paths and `file://` URLs work everywhere; `https://` and `ssh://` (with keys
+/// from the SSH agent) go through libgit2's own transports.
+///
+/// ```swift
+/// let source = GitRepositorySource(repository: "https://github.com/acme/jobs.git", ref: "main", path: "jobs.d")
+/// let (commit, files) = try source.read()
+/// ```
+public struct GitRepositorySource: Sendable {
+    /// A URL (`https://...`, `ssh://...`, `file://...`, `git@host:path`) or a local path.
+    public var repository: String
+    /// A branch, a tag, or a commit id (full or abbreviated).
+    public var ref: String
+    /// The folder inside the repository that holds the definitions; `.` for the root.
+    public var path: String
+    public var cacheDirectory: String
+
+    /// `$XDG_CACHE_HOME/cronicle/repositories`, or `~/.cache/cronicle/repositories`.
+    public static var defaultCacheDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache")
+        return (base as NSString).appendingPathComponent("cronicle/repositories")
+    }
+
+    public init(
+        repository: String, ref: String, path: String = "jobs.d", cacheDirectory: String = Self.defaultCacheDirectory
+    ) {
+        self.repository = repository
+        self.ref = ref
+        self.path = path
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// Fetches, resolves ``ref`` and reads every `*.yaml`/`*.yml` file under ``path`` of
+    /// that commit. Paths in the result are repository paths (`jobs.d/backup.yaml`).
+    public func read() throws(JobSourceError) -> (commit: String, files: [JobSourceFile]) {
+        let git = GitLibrary()
+        let repository = try fetchIntoCache(git)
+        defer { git_repository_free(repository) }
+        let commit = try resolve(in: repository)
+        defer { git_commit_free(commit) }
+        let commitID = String(cString: git_oid_tostr_s(git_commit_id(commit)))
+        var tree: OpaquePointer?
+        guard git_commit_tree(&tree, commit) == 0, let tree else {
+            throw Self.failure("cannot read the tree of \(commitID)")
+        }
+        defer { git_tree_free(tree) }
+
+        let folder = path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        var files: [JobSourceFile] = []
+        if folder.isEmpty || folder == "." {
+            try collect(tree: tree, prefix: "", repository: repository, into: &files)
+        } else {
+            var entry: OpaquePointer?
+            guard git_tree_entry_bypath(&entry, tree, folder) == 0, let entry else {
+                throw JobSourceError("path '\(folder)' does not exist in \(ref) (commit \(commitID.prefix(12)))")
+            }
+            defer { git_tree_entry_free(entry) }
+            if git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
+                files.append(JobSourceFile(path: folder, contents: try blob(git_tree_entry_id(entry), in: repository)))
+            } else {
+                var subtree: OpaquePointer?
+                guard git_tree_lookup(&subtree, repository, git_tree_entry_id(entry)) == 0, let subtree else {
+                    throw Self.failure("cannot read '\(folder)'")
+                }
+                defer { git_tree_free(subtree) }
+                try collect(tree: subtree, prefix: folder + "/", repository: repository, into: &files)
+            }
+        }
+        return (commitID, files)
+    }
+
+    // MARK: - Cache
+
+    /// The cache folder for this repository: its name, and a hash of the whole URL so
+    /// two repositories of the same name never share one.
+    var cachePath: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in normalizedURL.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let name = (normalizedURL as NSString).lastPathComponent.replacingOccurrences(of: ".git", with: "")
+        let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return (cacheDirectory as NSString).appendingPathComponent("\(safeName)-\(String(hash, radix: 16))")
+    }
+
+    /// Local paths become absolute, so the cache does not depend on the current folder.
+    var normalizedURL: String {
+        if repository.contains("://") || (repository.contains("@") && repository.contains(":")) { return repository }
+        let absolute =
+            repository.hasPrefix("/")
+            ? repository : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(repository)
+        return (absolute as NSString).standardizingPath
+    }
+
+    private func fetchIntoCache(_ git: GitLibrary) throws(JobSourceError) -> OpaquePointer {
+        let url = normalizedURL
+        if !url.contains("://") && !url.contains("@") && !FileManager.default.fileExists(atPath: url) {
+            throw JobSourceError("repository '\(repository)' does not exist")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw JobSourceError("cannot create the cache folder \(cacheDirectory): \(error.localizedDescription)")
+        }
+        var repository: OpaquePointer?
+        if git_repository_open_bare(&repository, cachePath) != 0 {
+            guard git_repository_init(&repository, cachePath, 1) == 0 else {
+                throw Self.failure("cannot create a cache repository at \(cachePath)")
+            }
+        }
+        guard let repository else { throw Self.failure("cannot open \(cachePath)") }
+        var remote: OpaquePointer?
+        if git_remote_lookup(&remote, repository, "origin") != 0 {
+            guard git_remote_create(&remote, repository, "origin", url) == 0 else {
+                git_repository_free(repository)
+                throw Self.failure("cannot use '\(self.repository)' as a remote")
+            }
+        }
+        defer { git_remote_free(remote) }
+
+        var options = git_fetch_options()
+        git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
+        options.prune = GIT_FETCH_PRUNE
+        options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL
+        options.callbacks.credentials = { credential, _, username, allowedTypes, _ in
+            guard allowedTypes & GIT_CREDENTIAL_SSH_KEY.rawValue != 0, let username else {
+                return GIT_PASSTHROUGH.rawValue
+            }
+            return git_credential_ssh_key_from_agent(credential, username)
+        }
+        let refspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
+        var cStrings = refspecs.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        let status = cStrings.withUnsafeMutableBufferPointer { buffer in
+            var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return git_remote_fetch(remote, &array, &options, "cronicle-sync fetch")
+        }
+        guard status == 0 else {
+            git_repository_free(repository)
+            throw Self.failure("cannot fetch '\(self.repository)'")
+        }
+        return repository
+    }
+
+    // MARK: - Refs and trees
+
+    private func resolve(in repository: OpaquePointer) throws(JobSourceError) -> OpaquePointer {
+        var candidates = ["refs/remotes/origin/\(ref)", "refs/tags/\(ref)"]
+        if ref.hasPrefix("refs/heads/") { candidates.insert("refs/remotes/origin/" + ref.dropFirst(11), at: 0) }
+        candidates.append(ref)
+        for candidate in candidates {
+            var object: OpaquePointer?
+            guard git_revparse_single(&object, repository, candidate) == 0 else { continue }
+            defer { git_object_free(object) }
+            var commit: OpaquePointer?
+            if git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0, let commit { return commit }
+        }
+        throw JobSourceError("ref '\(ref)' is not a branch, tag or commit of '\(self.repository)'")
+    }
+
+    private func collect(
+        tree: OpaquePointer, prefix: String, repository: OpaquePointer, into files: inout [JobSourceFile]
+    ) throws(JobSourceError) {
+        var entries: [(name: String, type: git_object_t, id: UnsafePointer<git_oid>)] = []
+        for index in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            entries.append(
+                (String(cString: git_tree_entry_name(entry)), git_tree_entry_type(entry), git_tree_entry_id(entry)))
+        }
+        // Git orders a tree's entries by name bytes, folders as if they ended in '/'; sort
+        // by full path so the order matches a folder on disk.
+        entries.sort { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+        for entry in entries where !entry.name.hasPrefix(".") {
+            if entry.type == GIT_OBJECT_TREE {
+                var subtree: OpaquePointer?
+                guard git_tree_lookup(&subtree, repository, entry.id) == 0, let subtree else { continue }
+                defer { git_tree_free(subtree) }
+                try collect(tree: subtree, prefix: prefix + entry.name + "/", repository: repository, into: &files)
+            } else if entry.type == GIT_OBJECT_BLOB, JobSourceFile.isDefinitionFile(name: entry.name) {
+                files.append(JobSourceFile(path: prefix + entry.name, contents: try blob(entry.id, in: repository)))
+            }
+        }
+    }
+
+    private func blob(_ id: UnsafePointer<git_oid>, in repository: OpaquePointer) throws(JobSourceError) -> Data {
+        var blob: OpaquePointer?
+        guard git_blob_lookup(&blob, repository, id) == 0, let blob else { throw Self.failure("cannot read a file") }
+        defer { git_blob_free(blob) }
+        return Data(bytes: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob)))
+    }
+
+    private static func failure(_ what: String) -> JobSourceError {
+        let detail = git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown libgit2 error"
+        return JobSourceError("\(what): \(detail)")
+    }
+}

@@ -1,0 +1,214 @@
+import Cron
+import Foundation
+import Yams
+
+/// Validates job-definition files: YAML syntax, the schema of each document, and the
+/// rules that span documents and files (unique ids) or need the schedule's meaning
+/// (overlapping runs, daylight-saving effects).
+///
+/// ```swift
+/// let report = JobValidator().validate(try JobFileFinder.files(in: ["jobs.d"]))
+/// for diagnostic in report.diagnostics { print(diagnostic) }
+/// ```
+public struct JobValidator: Sendable {
+    /// The instant from which daylight-saving effects are looked for; injected so a
+    /// test gets the same warnings every year.
+    public var now: Date
+    /// How far ahead daylight-saving effects are looked for.
+    public var horizon: TimeInterval
+
+    public init(now: Date = Date(), horizon: TimeInterval = 366 * 86_400) {
+        self.now = now
+        self.horizon = horizon
+    }
+
+    public func validate(_ files: [JobSourceFile], commit: String? = nil) -> ValidationReport {
+        let parsed = Self.parseAll(files)
+        var diagnostics = parsed.flatMap(\.diagnostics)
+        var jobs: [JobDefinition] = []
+        var firstDefinition: [String: SourceLocation] = [:]
+        for file in parsed {
+            for job in file.jobs {
+                let idLocation = job.fieldLocations[.jobID]?.value ?? job.location!
+                if let first = firstDefinition[job.jobID] {
+                    diagnostics.append(
+                        Diagnostic(
+                            at: idLocation, rule: .duplicateJobID,
+                            message: "job_id '\(job.jobID)' is already defined at \(first)"))
+                    continue
+                }
+                firstDefinition[job.jobID] = idLocation
+                jobs.append(job)
+                diagnostics += warnings(for: job)
+            }
+            if file.documentCount == 1, let job = file.jobs.first {
+                let fileName = (file.path as NSString).lastPathComponent as NSString
+                if fileName.deletingPathExtension != job.jobID {
+                    diagnostics.append(
+                        Diagnostic(
+                            at: job.fieldLocations[.jobID]?.value ?? job.location!, rule: .fileNameMismatch,
+                            message: "file name '\(fileName.deletingPathExtension)' does not match job_id "
+                                + "'\(job.jobID)'; name the file \(job.jobID).\(fileName.pathExtension)"))
+                }
+            }
+        }
+        let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
+        diagnostics.sort {
+            (order[$0.file] ?? 0, $0.line, $0.column, $0.severity) < (
+                order[$1.file] ?? 0, $1.line, $1.column, $1.severity
+            )
+        }
+        return ValidationReport(
+            jobs: jobs, diagnostics: diagnostics, fileCount: files.count,
+            jobCount: parsed.reduce(0) { $0 + $1.documentCount }, commit: commit)
+    }
+
+    // MARK: - One file
+
+    struct ParsedFile: Sendable {
+        var path: String
+        var jobs: [JobDefinition] = []
+        var diagnostics: [Diagnostic] = []
+        var documentCount = 0
+    }
+
+    /// Parses files on every core; each file is independent of the others.
+    static func parseAll(_ files: [JobSourceFile]) -> [ParsedFile] {
+        let results = ResultSlots<ParsedFile>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            results.store(parse(files[index]), at: index)
+        }
+        return results.values
+    }
+
+    static func parse(_ file: JobSourceFile) -> ParsedFile {
+        var result = ParsedFile(path: file.path)
+        guard let text = String(data: file.contents, encoding: .utf8) else {
+            result.diagnostics.append(
+                Diagnostic(
+                    at: SourceLocation(file: file.path, line: 1, column: 1), rule: .yamlSyntax,
+                    message: "the file is not valid UTF-8 text"))
+            return result
+        }
+        do {
+            let parser = try Parser(yaml: text, resolver: .basic)
+            while let node = try parser.nextRoot() {
+                if JobDocumentParser.isEmpty(node) { continue }
+                result.documentCount += 1
+                var documentParser = JobDocumentParser(file: file.path)
+                if let job = documentParser.parse(node) { result.jobs.append(job) }
+                result.diagnostics += documentParser.diagnostics
+            }
+        } catch let error as YamlError {
+            result.diagnostics.append(syntaxDiagnostic(error, file: file.path, text: text))
+        } catch {
+            result.diagnostics.append(
+                Diagnostic(
+                    at: SourceLocation(file: file.path, line: 1, column: 1), rule: .yamlSyntax, message: "\(error)"))
+        }
+        return result
+    }
+
+    private static func syntaxDiagnostic(_ error: YamlError, file: String, text: String) -> Diagnostic {
+        var mark: Mark?
+        var message: String
+        switch error {
+        case .scanner(let context, let problem, let problemMark, _),
+            .parser(let context, let problem, let problemMark, _),
+            .composer(let context, let problem, let problemMark, _):
+            mark = problemMark
+            message = problem
+            if let context { message += " (\(context.text) at line \(context.mark.line))" }
+        default:
+            message = "\(error)"
+        }
+        if let line = mark?.line, message.contains("alias") || message.contains("anchor") {
+            let source = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if line - 1 < source.count, source[line - 1].contains("schedule:") {
+                message += "; a schedule that starts with '*' must be quoted, as in schedule: \"*/5 * * * *\""
+            }
+        }
+        return Diagnostic(
+            at: SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1), rule: .yamlSyntax,
+            message: message)
+    }
+
+    // MARK: - Warnings that need the schedule's meaning
+
+    func warnings(for job: JobDefinition) -> [Diagnostic] {
+        guard case .success(let expression) = JobFieldRules.checkSchedule(job.schedule),
+            let zone = TimeZone(identifier: job.timezone)
+        else { return [] }
+        var warnings: [Diagnostic] = []
+        let locations = job.fieldLocations
+        let fallback = job.location ?? SourceLocation(file: "", line: 1, column: 1)
+        if job.isHealthCheck, let maxRuntime = locations[.maxRuntime] {
+            warnings.append(
+                Diagnostic(
+                    at: maxRuntime.key, rule: .ignoredMaxRuntime,
+                    message: "max_runtime is ignored on a health check: a heartbeat has no end to wait for"))
+        }
+        if let interval = expression.shortestInterval.map({ JobDuration(seconds: $0 * 60) }) {
+            if !job.isHealthCheck, let maxRuntime = job.maxRuntime, maxRuntime > interval {
+                warnings.append(
+                    Diagnostic(
+                        at: locations[.maxRuntime]?.value ?? fallback, rule: .runsOverlap,
+                        message: "max_runtime \(maxRuntime) is longer than the \(interval) between two runs of "
+                            + "'\(job.schedule)'; runs would overlap"))
+            }
+            if let tolerance = locations[.tolerance], job.tolerance >= interval {
+                warnings.append(
+                    Diagnostic(
+                        at: tolerance.value, rule: .ambiguousTolerance,
+                        message: "tolerance \(job.tolerance) is not shorter than the \(interval) between two runs of "
+                            + "'\(job.schedule)'; a late start could not be told from the next run's"))
+            }
+        }
+        if expression.isFixedTime {
+            let changes = CronSchedule(expression, timeZone: zone)
+                .clockChanges(from: now, to: now.addingTimeInterval(horizon))
+            let scheduleLocation = locations[.schedule]?.value ?? fallback
+            if let skipped = changes.first(where: { $0.kind == .skipped }) {
+                warnings.append(
+                    Diagnostic(
+                        at: scheduleLocation, rule: .daylightSaving,
+                        message: "in \(job.timezone), \(skipped.time) does not exist on \(skipped.date) (clocks jump "
+                            + "from \(skipped.clocksFrom) to \(skipped.clocksTo)); that run happens at \(skipped.clocksTo) instead"
+                    ))
+            }
+            if let repeated = changes.first(where: { $0.kind == .repeated }) {
+                warnings.append(
+                    Diagnostic(
+                        at: scheduleLocation, rule: .daylightSaving,
+                        message:
+                            "in \(job.timezone), \(repeated.time) happens twice on \(repeated.date) (clocks go back "
+                            + "from \(repeated.clocksFrom) to \(repeated.clocksTo)); the job runs once, in the first pass"
+                    ))
+            }
+        }
+        return warnings
+    }
+}
+
+/// Fixed slots that concurrent workers fill, one slot each, read after all finished.
+final class ResultSlots<Value>: @unchecked Sendable {
+    // Unchecked because every index is written by exactly one worker, and read only
+    // after `concurrentPerform` has returned; the buffer itself never moves.
+    private let buffer: UnsafeMutableBufferPointer<Value?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: Value, at index: Int) {
+        buffer[index] = value
+    }
+
+    var values: [Value] { buffer.map { $0! } }
+}

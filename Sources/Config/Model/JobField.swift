@@ -1,0 +1,30 @@
+import Foundation
+
+/// The keys a job definition may have, spelled as in YAML and JSON.
+public enum JobField: String, CaseIterable, Sendable, Hashable, Codable {
+    case jobID = "job_id"
+    case description
+    case schedule
+    case timezone
+    case tolerance
+    case maxRuntime = "max_runtime"
+    case isHealthCheck = "is_health_check"
+    case tags
+    case paused
+
+    /// The key that `text` most likely meant, for "did you mean" suggestions:
+    /// `schedul` suggests `schedule`, `timeZone` suggests `timezone`.
+    public static func suggestion(for text: String) -> JobField? {
+        let lowered = text.lowercased().replacingOccurrences(of: "-", with: "_")
+        if let exact = allCases.first(where: {
+            $0.rawValue == lowered || $0.rawValue.replacingOccurrences(of: "_", with: "") == lowered
+        }) {
+            return exact
+        }
+        let scored = allCases.map { ($0, EditDistance.between(lowered, $0.rawValue)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, best.0.rawValue.count / 3) else {
+            return nil
+        }
+        return best.0
+    }
+}

@@ -1,0 +1,91 @@
+import Cron
+import Foundation
+
+/// The checks on single field values that every way into Cronicle shares: YAML files
+/// through `cronicle-sync validate`, and JSON bodies through the REST API. One
+/// implementation, so the two can never disagree.
+public enum JobFieldRules {
+    /// What is wrong with a value, which rule says so, and where in the value text the
+    /// problem starts (0 for the whole value).
+    public struct Problem: Error, Sendable, Hashable {
+        public let rule: LintRule
+        public let message: String
+        public let offset: Int
+    }
+
+    public static let maximumJobIDLength = 128
+
+    /// `^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`
+    public static func checkJobID(_ text: String) -> Problem? {
+        let scalars = Array(text.unicodeScalars)
+        func allowed(_ scalar: Unicode.Scalar, first: Bool) -> Bool {
+            guard scalar.isASCII else { return false }
+            let value = scalar.value
+            let alphanumeric = (48...57).contains(value) || (65...90).contains(value) || (97...122).contains(value)
+            return alphanumeric || (!first && (scalar == "_" || scalar == "." || scalar == "-"))
+        }
+        if scalars.isEmpty {
+            return Problem(rule: .invalidJobID, message: "job_id is empty", offset: 0)
+        }
+        if scalars.count > maximumJobIDLength {
+            return Problem(
+                rule: .invalidJobID,
+                message:
+                    "job_id '\(text.prefix(20))...' is \(scalars.count) characters long; the limit is \(maximumJobIDLength)",
+                offset: maximumJobIDLength)
+        }
+        for (index, scalar) in scalars.enumerated() where !allowed(scalar, first: index == 0) {
+            let rule =
+                index == 0
+                ? "must start with a letter or digit"
+                : "may contain only letters, digits, '_', '.' and '-'"
+            return Problem(
+                rule: .invalidJobID, message: "job_id '\(text)' \(rule); '\(scalar)' is not allowed", offset: index)
+        }
+        return nil
+    }
+
+    /// The parsed schedule, or the cron engine's complaint with its column in the text.
+    public static func checkSchedule(_ text: String) -> Result<CronExpression, Problem> {
+        do throws(CronParseError) {
+            return .success(try CronExpression(text))
+        } catch {
+            let message = error.field.map { "\($0.name) \(error.message)" } ?? error.message
+            return .failure(
+                Problem(
+                    rule: error.kind == .neverFires ? .cronNeverFires : .cronSyntax, message: message,
+                    offset: error.column - 1))
+        }
+    }
+
+    private static let knownZones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC", "Etc/UTC"])
+
+    /// An IANA zone name the system knows, such as `Europe/Berlin`, `UTC`, or a
+    /// backward-compatible link such as `US/Eastern`. Bare abbreviations (`PST`,
+    /// `CEST`) are refused: they do not say which daylight-saving rules apply.
+    public static func checkTimezone(_ text: String) -> Problem? {
+        if knownZones.contains(text) || (text.contains("/") && TimeZone(identifier: text) != nil) { return nil }
+        var message = "unknown time zone '\(text)'"
+        let lowered = text.lowercased()
+        let closest = knownZones.map { ($0, EditDistance.between(lowered, $0.lowercased())) }.min { $0.1 < $1.1 }
+        if let closest, closest.1 <= 3 {
+            message += "; did you mean '\(closest.0)'?"
+        } else {
+            message += "; use an IANA name such as Europe/Berlin or America/New_York"
+        }
+        return Problem(rule: .unknownTimezone, message: message, offset: 0)
+    }
+
+    public static func checkTolerance(_ duration: JobDuration) -> Problem? {
+        duration.seconds < 0
+            ? Problem(rule: .invalidDuration, message: "tolerance must not be negative, found \(duration)", offset: 0)
+            : nil
+    }
+
+    public static func checkMaxRuntime(_ duration: JobDuration) -> Problem? {
+        duration.seconds <= 0
+            ? Problem(
+                rule: .invalidDuration, message: "max_runtime must be longer than 0, found \(duration)", offset: 0)
+            : nil
+    }
+}
