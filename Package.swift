@@ -68,7 +68,8 @@ let package = Package(
         .target(name: "CronicleTestSupport", path: "Sources/CronicleTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "CronTests", dependencies: ["Cron", "CronicleTestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ConfigTests", dependencies: ["Config", "CronicleTestSupport"], swiftSettings: strictSettings),
+            name: "ConfigTests", dependencies: ["Config", "CronicleTestSupport"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",
             dependencies: ["Monitor", "CronicleTestSupport"],

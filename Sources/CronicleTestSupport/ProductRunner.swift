@@ -37,12 +37,14 @@ public enum ProductRunner {
         return folder.appendingPathComponent(name)
     }
 
-    public static func run(_ name: String, _ arguments: [String]) throws -> Result {
+    /// Runs the product `name` with `arguments`, in `directory` when given.
+    public static func run(_ name: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
         let url = productURL(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else { throw Failure.notBuilt(url.path) }
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

@@ -79,7 +79,7 @@ struct JobDocumentParser {
 
         let jobID = values[.jobID].flatMap { text($0, field: .jobID) }
         if let jobID, let problem = JobFieldRules.checkJobID(jobID), let node = values[.jobID] {
-            report(problem.rule, problem.message, at: node.mark, offset: Self.quoteWidth(node))
+            report(problem.rule, problem.message, at: node.mark, offset: Self.quoteWidth(node) + problem.offset)
         }
         let schedule = values[.schedule].flatMap { text($0, field: .schedule) }
         if let schedule, let node = values[.schedule],

@@ -99,6 +99,10 @@ public struct JobValidator: Sendable {
                 if let job = documentParser.parse(node) { result.jobs.append(job) }
                 result.diagnostics += documentParser.diagnostics
             }
+        } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            result.diagnostics += keys.sorted().map {
+                duplicateKeyDiagnostic($0, mappingLine: context.mark.line, file: file.path, text: text)
+            }
         } catch let error as YamlError {
             result.diagnostics.append(syntaxDiagnostic(error, file: file.path, text: text))
         } catch {
@@ -107,6 +111,31 @@ public struct JobValidator: Sendable {
                     at: SourceLocation(file: file.path, line: 1, column: 1), rule: .yamlSyntax, message: "\(error)"))
         }
         return result
+    }
+
+    /// Yams refuses a mapping with a repeated key before composing it, naming only the
+    /// key; find the lines in the text so the report points at the repetition.
+    private static func duplicateKeyDiagnostic(_ key: String, mappingLine: Int, file: String, text: String)
+        -> Diagnostic
+    {
+        var occurrences: [(line: Int, column: Int)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where index + 1 >= mappingLine {
+            let indentation = line.prefix { $0 == " " }.count
+            let rest = line.dropFirst(indentation)
+            if rest.hasPrefix("\(key):") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") {
+                occurrences.append((index + 1, indentation + 1))
+            }
+        }
+        guard occurrences.count >= 2 else {
+            return Diagnostic(
+                at: SourceLocation(file: file, line: mappingLine, column: 1), rule: .duplicateKey,
+                message: "key '\(key)' appears twice")
+        }
+        return Diagnostic(
+            at: SourceLocation(file: file, line: occurrences[1].line, column: occurrences[1].column),
+            rule: .duplicateKey,
+            message: "key '\(key)' appears twice; the first is on line \(occurrences[0].line)")
     }
 
     private static func syntaxDiagnostic(_ error: YamlError, file: String, text: String) -> Diagnostic {

@@ -65,6 +65,13 @@ public enum JobFieldRules {
     /// `CEST`) are refused: they do not say which daylight-saving rules apply.
     public static func checkTimezone(_ text: String) -> Problem? {
         if knownZones.contains(text) || (text.contains("/") && TimeZone(identifier: text) != nil) { return nil }
+        if let zone = TimeZone(abbreviation: text), !text.contains("/") {
+            return Problem(
+                rule: .unknownTimezone,
+                message: "'\(text)' is an abbreviation, which does not say when daylight saving applies; "
+                    + "use an IANA name such as '\(zone.identifier)'",
+                offset: 0)
+        }
         var message = "unknown time zone '\(text)'"
         let lowered = text.lowercased()
         let closest = knownZones.map { ($0, EditDistance.between(lowered, $0.lowercased())) }.min { $0.1 < $1.1 }

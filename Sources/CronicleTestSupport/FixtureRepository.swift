@@ -1,0 +1,71 @@
+import Foundation
+
+/// A real git repository in a temporary folder, built with the `git` command, for
+/// tests of everything that reads job definitions from git.
+///
+/// ```swift
+/// let repository = try FixtureRepository()
+/// try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n")
+/// let first = try repository.commit("add a")
+/// try repository.git("tag", "v1")
+/// ```
+public final class FixtureRepository: Sendable {
+    public let folder: TemporaryFolder
+    public var path: String { folder.url("repository") }
+
+    public struct GitFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(branch: String = "main") throws {
+        folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.url("repository"), withIntermediateDirectories: true)
+        try git("init", "--quiet", "--initial-branch", branch)
+    }
+
+    public func write(_ relative: String, _ contents: String) throws {
+        try folder.write("repository/" + relative, contents)
+    }
+
+    public func remove(_ relative: String) throws {
+        try FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(relative))
+    }
+
+    /// Commits everything in the working tree; returns the new commit's id.
+    @discardableResult
+    public func commit(_ message: String) throws -> String {
+        try git("add", "--all")
+        try git("commit", "--quiet", "--allow-empty", "--message", message)
+        return try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `git` in the repository with a fixed identity; returns its standard output.
+    @discardableResult
+    public func git(_ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", path] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in [
+            ("GIT_AUTHOR_NAME", "Cronicle Tests"), ("GIT_AUTHOR_EMAIL", "tests@cronicle.invalid"),
+            ("GIT_COMMITTER_NAME", "Cronicle Tests"), ("GIT_COMMITTER_EMAIL", "tests@cronicle.invalid"),
+            ("GIT_CONFIG_GLOBAL", "/dev/null"), ("GIT_CONFIG_NOSYSTEM", "1"),
+        ] {
+            environment[key] = value
+        }
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw GitFailure(
+                description: "git \(arguments.joined(separator: " ")): \(String(decoding: errorData, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,75 @@
+import CronicleTestSupport
+import Foundation
+import Testing
+
+/// `cronicle-sync validate` as CI runs it: exit codes, formats, paths, git.
+@Suite struct ValidateCommandTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func validate(_ arguments: [String], in directory: String? = nil) throws -> ProductRunner.Result {
+        try ProductRunner.run("cronicle-sync", ["validate"] + arguments, in: directory)
+    }
+
+    @Test func theRepositorysOwnExamplesValidateStrictly() throws {
+        let result = try Self.validate(["--strict"], in: Self.packageRoot)
+        #expect(result.status == 0, "\(result.standardOutput)")
+        #expect(result.standardOutput.hasPrefix("0 errors, 0 warnings in "))
+    }
+
+    @Test func relativePathsStayRelativeAndErrorsExitOne() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("jobs.d/backup.yaml", "job_id: backup\ndescription: x\nschedule: \"61 * * * *\"\n")
+        let result = try Self.validate([], in: folder.path)
+        #expect(result.status == 1)
+        #expect(
+            result.standardOutput == """
+                jobs.d/backup.yaml:3:12: error: minute value 61 is out of range 0-59 [cron-syntax]
+                1 error, 0 warnings in 1 file, 1 job
+
+                """)
+        let dotted = try Self.validate(["./jobs.d/", "--format", "github"], in: folder.path)
+        #expect(dotted.standardOutput.hasPrefix("::error file=./jobs.d/backup.yaml,line=3,col=12,title=cron-syntax::"))
+    }
+
+    @Test func warningsFailOnlyWithStrict() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("jobs.d/other_name.yaml", "job_id: a\nschedule: \"@daily\"\n")
+        #expect(try Self.validate(["jobs.d"], in: folder.path).status == 0)
+        #expect(try Self.validate(["jobs.d", "--strict"], in: folder.path).status == 1)
+    }
+
+    @Test(arguments: [["--format", "xml"], ["--bogus"], ["jobs.d", "--repo", "/tmp/x"]])
+    func usageErrorsExitTwo(arguments: [String]) throws {
+        let result = try Self.validate(arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("Error:"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test func aMissingFolderIsOneLineAndExitOne() throws {
+        let folder = try TemporaryFolder()
+        let result = try Self.validate([], in: folder.path)
+        #expect(result.status == 1)
+        #expect(result.standardError == "error: jobs.d: no such file or folder\n")
+    }
+
+    @Test func jsonFromAGitCommitNamesTheCommit() throws {
+        let repository = try FixtureRepository()
+        try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n")
+        let commit = try repository.commit("add a")
+        let cache = try TemporaryFolder()
+        let result = try Self.validate([
+            "--repo", repository.path, "--ref", "main", "--cache-dir", cache.path, "--format", "json",
+        ])
+        #expect(result.status == 0)
+        let object = try #require(
+            JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(object["commit"] as? String == commit)
+        #expect(object["files"] as? Int == 1)
+        #expect(object["errors"] as? Int == 0)
+        let missing = try Self.validate(["--repo", repository.path, "--ref", "nope", "--cache-dir", cache.path])
+        #expect(missing.status == 1)
+        #expect(missing.standardError == "error: ref 'nope' is not a branch, tag or commit of '\(repository.path)'\n")
+    }
+}
