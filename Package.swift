@@ -64,6 +64,13 @@ let package = Package(
             path: "Benchmarks/CronBenchmark",
             swiftSettings: strictSettings
         ),
+        // `scripts/bench-validate` compares validate with Yams parsing the same files.
+        .executableTarget(
+            name: "yams-parse",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Benchmarks/YamsParse",
+            swiftSettings: strictSettings
+        ),
         // Shared by every test target: seeded randomness, temp folders, helpers.
         .target(name: "CronicleTestSupport", path: "Sources/CronicleTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "CronTests", dependencies: ["Cron", "CronicleTestSupport"], swiftSettings: strictSettings),

@@ -18,8 +18,10 @@ extension CronExpression {
 
         var previousDay: Int?
         var shortestDayGap = Int.max
-        for year in 2020..<2028 {
+        scan: for year in 2020..<2028 {
             for month in 1...12 where matcher.months & (1 << UInt64(month)) != 0 {
+                // Two days in a row is as close as days get.
+                if shortestDayGap == 1 { break scan }
                 var days = matcher.matchingDays(year: year, month: month)
                 let firstOfMonth = CivilCalendar.dayNumber(year: year, month: month, day: 1)
                 while days != 0 {

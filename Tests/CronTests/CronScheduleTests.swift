@@ -282,3 +282,32 @@ import Testing
         #expect(schedule.nextFireTime(after: Self.instant("2399-12-30T12:00:00Z")) != nil)
     }
 }
+
+@Suite struct CronIntervalTests {
+    @Test(arguments: [
+        ("* * * * *", 1), ("*/5 * * * *", 5), ("0 * * * *", 60), ("0 9,17 * * *", 480), ("0 9 * * *", 1440),
+        ("0 9 * * MON-FRI", 1440), ("0 9 * * MON", 10_080), ("0 0 1 * *", 28 * 1440), ("50 23 * * *", 1440),
+        ("0,59 0 * * *", 59), ("0 23 * * 5", 10_080), ("0 0 L * *", 28 * 1440),
+    ])
+    func shortestWallClockGap(expression: String, minutes: Int) throws {
+        #expect(try CronExpression(expression).shortestInterval == minutes)
+    }
+
+    @Test func clockChangesThatMoveAFixedTime() throws {
+        let schedule = CronSchedule(try CronExpression("30 2 * * *"), timeZone: TimeZone(identifier: "Europe/Berlin")!)
+        let changes = schedule.clockChanges(
+            from: CronScheduleTests.instant("2026-11-28T00:00:00Z"),
+            to: CronScheduleTests.instant("2027-11-28T00:00:00Z"))
+        #expect(changes.map(\.kind) == [.skipped, .repeated])
+        #expect(
+            changes.map { "\($0.date) \($0.time) \($0.clocksFrom)->\($0.clocksTo)" } == [
+                "2027-03-28 02:30 02:00->03:00", "2027-10-31 02:30 03:00->02:00",
+            ])
+        let safe = CronSchedule(try CronExpression("30 4 * * *"), timeZone: TimeZone(identifier: "Europe/Berlin")!)
+        #expect(
+            safe.clockChanges(
+                from: CronScheduleTests.instant("2026-11-28T00:00:00Z"),
+                to: CronScheduleTests.instant("2027-11-28T00:00:00Z")
+            ).isEmpty)
+    }
+}
