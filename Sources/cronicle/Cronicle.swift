@@ -1,12 +1,12 @@
 import ArgumentParser
 import Monitor
 
-/// `cronicle`: the monitor's executable. Its `serve` command and the client helpers
-/// are wired here as the Monitor library grows them.
+/// `cronicle`: the monitor's executable.
 @main
-struct Cronicle: ParsableCommand {
+struct Cronicle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cronicle",
         abstract: "Cronicle job monitor.",
-        version: CronicleVersion.current)
+        version: CronicleVersion.current,
+        subcommands: [ServeCommand.self])
 }

@@ -1,0 +1,14 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of every route: Hummingbird's core storage plus the address
+/// of the peer, which runs record as `remote_addr`.
+public struct CronicleRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}

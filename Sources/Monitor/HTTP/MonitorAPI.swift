@@ -1,0 +1,158 @@
+import Config
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The REST API of DESIGN.md §5 on a Hummingbird router.
+public struct MonitorAPI: Sendable {
+    let store: MonitorStore
+    let configuration: ServerConfiguration
+
+    public init(store: MonitorStore, configuration: ServerConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    public func addRoutes(to router: Router<CronicleRequestContext>) {
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        router.get("/jobs") { _, _ in try json(["jobs": try await store.jobs().map(JobRepresentation.init)]) }
+        router.post("/jobs") { request, _ in
+            try authorize(request)
+            let definition = try RequestParsing.jobDefinition(
+                try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true))
+            let (job, created) = try await store.saveJob(definition)
+            return try json(JobRepresentation(job), status: created ? .created : .ok)
+        }
+        router.get("/jobs/:job_id") { _, context in
+            try json(JobRepresentation(try await requireJob(context)))
+        }
+        router.delete("/jobs/:job_id") { request, context in
+            try authorize(request)
+            try await store.deleteJob(try jobID(context))
+            return Response(status: .noContent)
+        }
+        router.get("/jobs/:job_id/status") { _, context in
+            try json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
+        }
+        router.post("/jobs/:job_id/start") { request, context in
+            let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
+            try RequestParsing.rejectUnknownKeys(body, allowed: ["client_info", "run_id"])
+            var start = RunStart(runID: try RequestParsing.runID(body))
+            switch body["client_info"] {
+            case nil, .null?: break
+            case .object(let info)?: start.clientInfo = .object(info)
+            case let other?: throw RequestParsing.invalid("client_info", "must be an object, found \(other.kind)")
+            }
+            (start.remoteAddress, start.userAgent) = client(request, context)
+            let (run, created) = try await store.startRun(jobID: try jobID(context), start)
+            return try json(RunRepresentation(run: run), status: created ? .created : .ok)
+        }
+        router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
+        router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
+        router.post("/jobs/:job_id/pause") { request, context in
+            try authorize(request)
+            return try json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
+        }
+        router.post("/jobs/:job_id/resume") { request, context in
+            try authorize(request)
+            return try json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
+        }
+        router.get("/job_runs") { request, _ in
+            let query = try RequestParsing.Query(
+                request, allowed: ["page", "per_page", "job_id", "status", "since", "until"])
+            let page = try await store.runs(
+                RunQuery(
+                    jobID: query["job_id"], status: try query.choice("status", JobRun.Status.self),
+                    since: try query.date("since"), until: try query.date("until"), page: try query.page()))
+            return try json(
+                PageRepresentation(
+                    key: "job_runs", items: page.items.map(RunRepresentation.init), page: page.page, total: page.total))
+        }
+        router.get("/alerts") { request, _ in
+            let query = try RequestParsing.Query(
+                request, allowed: ["page", "per_page", "job_id", "type", "acknowledged", "resolved"])
+            let page = try await store.alerts(
+                AlertQuery(
+                    jobID: query["job_id"], kind: try query.choice("type", JobAlert.Kind.self),
+                    acknowledged: try query.bool("acknowledged"), resolved: try query.bool("resolved"),
+                    page: try query.page()))
+            return try json(
+                PageRepresentation(
+                    key: "alerts", items: page.items.map(AlertRepresentation.init), page: page.page, total: page.total))
+        }
+        router.post("/alerts/:alert_id/acknowledge") { request, context in
+            try authorize(request)
+            guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
+                throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")
+            }
+            return try json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func end(_ request: Request, _ context: CronicleRequestContext, failed: Bool) async throws -> Response {
+        let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
+        try RequestParsing.rejectUnknownKeys(body, allowed: ["run_id", "exit_code", "message"])
+        var end = RunEnd(
+            runID: try RequestParsing.runID(body), exitCode: try RequestParsing.integer(body, "exit_code"),
+            message: try RequestParsing.string(body, "message"), failed: failed)
+        (end.remoteAddress, end.userAgent) = client(request, context)
+        return try json(RunRepresentation(run: try await store.endRun(jobID: try jobID(context), end)))
+    }
+
+    private func jobID(_ context: CronicleRequestContext) throws -> String {
+        try context.parameters.require("job_id")
+    }
+
+    private func requireJob(_ context: CronicleRequestContext) async throws -> Job {
+        let id = try jobID(context)
+        guard let job = try await store.job(id) else { throw MonitorError.jobNotFound(id) }
+        return job
+    }
+
+    /// The caller's address (from `X-Forwarded-For` only when told to trust a proxy) and user agent.
+    private func client(_ request: Request, _ context: CronicleRequestContext) -> (String?, String?) {
+        var address = context.remoteAddress?.ipAddress
+        if configuration.trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!] {
+            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let first, !first.isEmpty { address = first }
+        }
+        return (address, request.headers[.userAgent])
+    }
+
+    /// Requests that change configurations or alerts need the token, when one is set.
+    private func authorize(_ request: Request) throws {
+        guard let token = configuration.apiToken else { return }
+        let given = request.headers[.authorization].flatMap { header in
+            header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : nil
+        }
+        guard let given, Self.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
+            throw MonitorError(
+                .unauthorized, "this request changes job configurations or alerts: send Authorization: Bearer <token>")
+        }
+    }
+
+    /// Compares without stopping at the first difference, so timing reveals nothing of the token.
+    static func constantTimeEqual(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: first.count ^ second.count)
+        for index in 0..<max(first.count, second.count) {
+            difference |= (index < first.count ? first[index] : 0) ^ (index < second.count ? second[index] : 0)
+        }
+        return difference == 0
+    }
+
+    private func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,347 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of the REST API, served at `GET /openapi.json`.
+/// A test compares its paths and methods with the router's, so the two cannot drift.
+enum OpenAPIDocument {
+    static let json: Data = {
+        // The document is a literal of plain JSON values; serialising it cannot fail.
+        try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }()
+
+    private static func reference(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    private static func jsonContent(_ schema: [String: Any]) -> [String: Any] {
+        ["content": ["application/json": ["schema": schema]]]
+    }
+
+    private static func response(_ description: String, _ schema: [String: Any]) -> [String: Any] {
+        ["description": description].merging(jsonContent(schema)) { first, _ in first }
+    }
+
+    private static var error: [String: Any] { response("An error in the JSON envelope", reference("Error")) }
+
+    private static func errors(_ codes: String...) -> [String: Any] {
+        Dictionary(uniqueKeysWithValues: codes.map { ($0, error) })
+    }
+
+    private static var jobID: [String: Any] {
+        [
+            "name": "job_id", "in": "path", "required": true,
+            "schema": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"],
+        ]
+    }
+    private static var pageParameters: [[String: Any]] {
+        [
+            ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "default": 1]],
+            [
+                "name": "per_page", "in": "query",
+                "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 10],
+            ],
+        ]
+    }
+    private static var bearer: [[String: Any]] { [["bearerToken": [String]()], [String: Any]()] }
+
+    private static func operation(
+        _ summary: String, parameters: [[String: Any]] = [], body: [String: Any]? = nil, bodyRequired: Bool = false,
+        responses: [String: Any], secured: Bool = false
+    ) -> [String: Any] {
+        var operation: [String: Any] = ["summary": summary, "responses": responses]
+        if !parameters.isEmpty { operation["parameters"] = parameters }
+        if let body {
+            operation["requestBody"] = ["required": bodyRequired].merging(jsonContent(body)) { first, _ in first }
+        }
+        if secured { operation["security"] = bearer }
+        return operation
+    }
+
+    private static var nullableString: [String: Any] { ["type": ["string", "null"]] }
+    private static var nullableTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
+    private static var time: [String: Any] { ["type": "string", "format": "date-time"] }
+    private static var duration: [String: Any] {
+        [
+            "oneOf": [
+                ["type": "number", "description": "minutes"],
+                [
+                    "type": "string", "pattern": "^([0-9.]+[smhd])+$",
+                    "description": "with units: 90s, 15m, 2h, 1d, 1h30m",
+                ],
+            ]
+        ]
+    }
+
+    private static var schemas: [String: Any] {
+        [
+            "Error": [
+                "type": "object", "required": ["error"],
+                "properties": [
+                    "error": [
+                        "type": "object", "required": ["code", "message"],
+                        "properties": [
+                            "code": [
+                                "type": "string",
+                                "enum": [
+                                    "not_found", "invalid_request", "malformed_json", "conflict", "managed_by_sync",
+                                    "unauthorized", "payload_too_large", "internal_error",
+                                ],
+                            ],
+                            "message": ["type": "string"],
+                        ],
+                    ]
+                ],
+            ],
+            "JobInput": [
+                "type": "object", "required": ["job_id", "schedule"], "additionalProperties": false,
+                "properties": [
+                    "job_id": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"],
+                    "description": nullableString,
+                    "schedule": [
+                        "type": "string", "description": "5-field cron expression or macro, see docs/cron.md",
+                    ],
+                    "timezone": ["type": "string", "default": "UTC", "description": "IANA time zone"],
+                    "tolerance": duration.merging(["default": 1]) { first, _ in first },
+                    "max_runtime": ["oneOf": (duration["oneOf"] as! [[String: Any]]) + [["type": "null"]]],
+                    "is_health_check": ["type": "boolean", "default": false],
+                    "tags": ["type": "array", "items": ["type": "string", "minLength": 1]],
+                    "paused": ["type": "boolean", "default": false],
+                ],
+            ],
+            "Job": [
+                "type": "object",
+                "required": [
+                    "job_id", "schedule", "timezone", "tolerance", "max_runtime", "is_health_check", "tags", "paused",
+                    "managed_by", "source", "created_at", "updated_at",
+                ],
+                "properties": [
+                    "job_id": ["type": "string"], "description": nullableString, "schedule": ["type": "string"],
+                    "schedule_description": nullableString, "timezone": ["type": "string"],
+                    "tolerance": ["type": "number", "description": "minutes"],
+                    "max_runtime": ["type": ["number", "null"], "description": "minutes"],
+                    "is_health_check": ["type": "boolean"], "tags": ["type": "array", "items": ["type": "string"]],
+                    "paused": ["type": "boolean"], "managed_by": ["type": "string", "enum": ["api", "sync"]],
+                    "source": [
+                        "type": ["object", "null"],
+                        "properties": [
+                            "repository": ["type": "string"], "file": ["type": "string"], "line": ["type": "integer"],
+                            "commit": ["type": "string"],
+                        ],
+                    ],
+                    "created_at": time, "updated_at": time,
+                ],
+            ],
+            "Run": [
+                "type": "object",
+                "required": [
+                    "run_id", "job_id", "status", "start_time", "end_time", "duration", "exit_code", "message",
+                ],
+                "properties": [
+                    "run_id": ["type": "string"], "job_id": ["type": "string"],
+                    "status": ["type": "string", "enum": ["running", "succeeded", "failed"]],
+                    "start_time": nullableTime, "end_time": nullableTime,
+                    "duration": ["type": ["number", "null"], "description": "minutes"],
+                    "exit_code": ["type": ["integer", "null"]], "message": nullableString,
+                    "client_info": ["type": ["object", "null"], "description": "as the client sent it"],
+                    "remote_addr": nullableString, "user_agent": nullableString,
+                ],
+            ],
+            "Alert": [
+                "type": "object",
+                "required": ["id", "job_id", "type", "created_at", "missed_count", "acknowledged", "resolved_at"],
+                "properties": [
+                    "id": ["type": "integer"], "job_id": ["type": "string"],
+                    "type": ["type": "string", "enum": ["missed_job", "long_running", "failed"]],
+                    "created_at": time, "fire_time": nullableTime, "last_fire_time": nullableTime,
+                    "run_id": nullableString, "last_run_id": nullableString, "missed_count": ["type": "integer"],
+                    "failure_count": ["type": "integer"], "acknowledged": ["type": "boolean"],
+                    "acknowledged_at": nullableTime, "resolved_at": nullableTime,
+                ],
+            ],
+            "Status": [
+                "type": "object",
+                "required": ["job_id", "status", "last_run", "next_fire_time", "deadline", "open_alerts"],
+                "properties": [
+                    "job_id": ["type": "string"],
+                    "status": [
+                        "type": "string",
+                        "enum": ["paused", "long_running", "missed", "failed", "late", "running", "ok", "new"],
+                    ],
+                    "last_run": ["oneOf": [reference("Run"), ["type": "null"]]],
+                    "next_fire_time": nullableTime, "deadline": nullableTime,
+                    "open_alerts": ["type": "array", "items": reference("Alert")],
+                ],
+            ],
+        ]
+    }
+
+    private static func page(_ key: String, _ item: String) -> [String: Any] {
+        [
+            "type": "object", "required": [key, "page", "per_page", "total"],
+            "properties": [
+                key: ["type": "array", "items": reference(item)], "page": ["type": "integer"],
+                "per_page": ["type": "integer"], "total": ["type": "integer"],
+            ],
+        ]
+    }
+
+    private static var document: [String: Any] {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Cronicle", "version": CronicleVersion.current,
+                "description":
+                    "Job monitor: runs are reported by start/end pings; missed, long and failed runs raise alerts.",
+            ],
+            "servers": [["url": "http://127.0.0.1:8000"]],
+            "components": [
+                "schemas": schemas,
+                "securitySchemes": ["bearerToken": ["type": "http", "scheme": "bearer"]],
+            ],
+            "paths": [
+                "/jobs": [
+                    "get": operation(
+                        "Every job configuration",
+                        responses: [
+                            "200": response(
+                                "The jobs",
+                                [
+                                    "type": "object",
+                                    "properties": ["jobs": ["type": "array", "items": reference("Job")]],
+                                ])
+                        ]),
+                    "post": operation(
+                        "Create (201) or update (200) a job", body: reference("JobInput"), bodyRequired: true,
+                        responses: [
+                            "200": response("Updated", reference("Job")), "201": response("Created", reference("Job")),
+                        ].merging(errors("400", "401", "409", "413")) { first, _ in first }, secured: true),
+                ],
+                "/jobs/{job_id}": [
+                    "get": operation(
+                        "One job configuration", parameters: [jobID],
+                        responses: ["200": response("The job", reference("Job"))].merging(errors("404")) { first, _ in
+                            first
+                        }),
+                    "delete": operation(
+                        "Delete a job; its runs and alerts stay in history", parameters: [jobID],
+                        responses: ["204": ["description": "Deleted"]].merging(errors("401", "404", "409")) {
+                            first, _ in first
+                        },
+                        secured: true),
+                ],
+                "/jobs/{job_id}/status": [
+                    "get": operation(
+                        "Derived status, last run, next fire time, deadline and open alerts", parameters: [jobID],
+                        responses: ["200": response("The status", reference("Status"))].merging(errors("404")) {
+                            first, _ in first
+                        })
+                ],
+                "/jobs/{job_id}/start": [
+                    "post": operation(
+                        "Record a start (a whole run for a health check)", parameters: [jobID],
+                        body: [
+                            "type": "object", "additionalProperties": false,
+                            "properties": ["client_info": ["type": "object"], "run_id": ["type": "string"]],
+                        ],
+                        responses: [
+                            "201": response("The new run", reference("Run")),
+                            "200": response("The run already recorded under this run_id", reference("Run")),
+                        ].merging(errors("400", "404", "409", "413")) { first, _ in first })
+                ],
+                "/jobs/{job_id}/end": [
+                    "post": operation(
+                        "Record an end: the named run, the oldest open one, or a run without a start",
+                        parameters: [jobID],
+                        body: [
+                            "type": "object", "additionalProperties": false,
+                            "properties": [
+                                "run_id": ["type": "string"], "exit_code": ["type": "integer"],
+                                "message": ["type": "string"],
+                            ],
+                        ],
+                        responses: ["200": response("The run", reference("Run"))].merging(
+                            errors("400", "404", "409", "413")
+                        ) {
+                            first, _ in first
+                        })
+                ],
+                "/jobs/{job_id}/fail": [
+                    "post": operation(
+                        "Record an end with failure", parameters: [jobID],
+                        body: [
+                            "type": "object", "additionalProperties": false,
+                            "properties": [
+                                "run_id": ["type": "string"], "exit_code": ["type": "integer"],
+                                "message": ["type": "string"],
+                            ],
+                        ],
+                        responses: ["200": response("The run", reference("Run"))].merging(
+                            errors("400", "404", "409", "413")
+                        ) {
+                            first, _ in first
+                        })
+                ],
+                "/jobs/{job_id}/pause": [
+                    "post": operation(
+                        "Pause alerting", parameters: [jobID],
+                        responses: ["200": response("The job", reference("Job"))].merging(errors("401", "404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/jobs/{job_id}/resume": [
+                    "post": operation(
+                        "Resume alerting; fire times are expected from now on", parameters: [jobID],
+                        responses: ["200": response("The job", reference("Job"))].merging(errors("401", "404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/job_runs": [
+                    "get": operation(
+                        "Runs, newest first",
+                        parameters: pageParameters + [
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "status", "in": "query",
+                                "schema": ["type": "string", "enum": ["running", "succeeded", "failed"]],
+                            ],
+                            ["name": "since", "in": "query", "schema": time],
+                            ["name": "until", "in": "query", "schema": time],
+                        ],
+                        responses: ["200": response("A page of runs", page("job_runs", "Run"))].merging(errors("400")) {
+                            first, _ in first
+                        })
+                ],
+                "/alerts": [
+                    "get": operation(
+                        "Alerts, newest first",
+                        parameters: pageParameters + [
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "type", "in": "query",
+                                "schema": ["type": "string", "enum": ["missed_job", "long_running", "failed"]],
+                            ],
+                            ["name": "acknowledged", "in": "query", "schema": ["type": "boolean"]],
+                            ["name": "resolved", "in": "query", "schema": ["type": "boolean"]],
+                        ],
+                        responses: ["200": response("A page of alerts", page("alerts", "Alert"))].merging(errors("400"))
+                        { first, _ in first })
+                ],
+                "/alerts/{alert_id}/acknowledge": [
+                    "post": operation(
+                        "Acknowledge an alert: it is silenced, and still resolves by itself",
+                        parameters: [
+                            ["name": "alert_id", "in": "path", "required": true, "schema": ["type": "integer"]]
+                        ],
+                        responses: ["200": response("The alert", reference("Alert"))].merging(errors("401", "404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/openapi.json": [
+                    "get": operation(
+                        "This document",
+                        responses: ["200": ["description": "OpenAPI 3.1", "content": ["application/json": [:]]]])
+                ],
+            ],
+        ]
+    }
+}

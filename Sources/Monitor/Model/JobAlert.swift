@@ -1,0 +1,50 @@
+import Foundation
+
+/// An incident about a job: it did not start, ran too long, or failed.
+public struct JobAlert: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case missedJob = "missed_job"
+        case longRunning = "long_running"
+        case failed
+    }
+
+    public var id: Int64
+    public var jobID: String
+    public var kind: Kind
+    public var createdAt: Date
+    /// missed_job: the first fire time that was missed.
+    public var fireTime: Date?
+    /// missed_job: the latest fire time missed while the alert stayed open.
+    public var lastFireTime: Date?
+    /// long_running: the run at fault; failed: the first failed run of the incident.
+    public var runID: String?
+    /// failed: the latest failed run while the incident stayed open.
+    public var lastRunID: String?
+    /// missed_job: how many fire times were missed while the alert stayed open.
+    public var missedCount: Int
+    /// failed: how many runs failed while the alert stayed open.
+    public var failureCount: Int
+    public var acknowledgedAt: Date?
+    public var resolvedAt: Date?
+
+    public var acknowledged: Bool { acknowledgedAt != nil }
+
+    public init(
+        id: Int64, jobID: String, kind: Kind, createdAt: Date, fireTime: Date? = nil, lastFireTime: Date? = nil,
+        runID: String? = nil, lastRunID: String? = nil, missedCount: Int = 0, failureCount: Int = 0,
+        acknowledgedAt: Date? = nil, resolvedAt: Date? = nil
+    ) {
+        self.id = id
+        self.jobID = jobID
+        self.kind = kind
+        self.createdAt = createdAt
+        self.fireTime = fireTime
+        self.lastFireTime = lastFireTime
+        self.runID = runID
+        self.lastRunID = lastRunID
+        self.missedCount = missedCount
+        self.failureCount = failureCount
+        self.acknowledgedAt = acknowledgedAt
+        self.resolvedAt = resolvedAt
+    }
+}

@@ -1,0 +1,70 @@
+/// Everything `cronicle serve` can be told, with its defaults. The one place that
+/// reads `CRONICLE_*` environment variables; command-line flags are applied after.
+public struct ServerConfiguration: Sendable, Hashable {
+    public var host = "127.0.0.1"
+    public var port = 8000
+    public var databasePath = "./cronicle.db"
+    /// When set, requests that change job configurations or alerts need `Authorization: Bearer <token>`.
+    public var apiToken: String?
+    /// Listen beyond loopback without a token anyway.
+    public var insecure = false
+    /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy you run).
+    public var trustProxy = false
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes = 64 * 1024
+    /// swift-log level: trace, debug, info, notice, warning, error, critical.
+    public var logLevel = "info"
+
+    public init() {}
+
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads `CRONICLE_HOST`, `CRONICLE_PORT`, `CRONICLE_DB`, `CRONICLE_API_TOKEN`,
+    /// `CRONICLE_INSECURE`, `CRONICLE_TRUST_PROXY`, `CRONICLE_MAX_BODY`, `CRONICLE_LOG_LEVEL`.
+    public mutating func apply(environment: [String: String]) throws(Problem) {
+        func flag(_ name: String) throws(Problem) -> Bool? {
+            guard let value = environment[name] else { return nil }
+            switch value.lowercased() {
+            case "1", "true", "yes": return true
+            case "0", "false", "no", "": return false
+            default: throw Problem(description: "\(name) must be true or false, found '\(value)'")
+            }
+        }
+        if let host = environment["CRONICLE_HOST"] { self.host = host }
+        if let port = environment["CRONICLE_PORT"] {
+            guard let value = Int(port) else { throw Problem(description: "CRONICLE_PORT must be a number, found '\(port)'") }
+            self.port = value
+        }
+        if let path = environment["CRONICLE_DB"] { databasePath = path }
+        if let token = environment["CRONICLE_API_TOKEN"], !token.isEmpty { apiToken = token }
+        if let insecure = try flag("CRONICLE_INSECURE") { self.insecure = insecure }
+        if let trust = try flag("CRONICLE_TRUST_PROXY") { trustProxy = trust }
+        if let limit = environment["CRONICLE_MAX_BODY"] {
+            guard let value = Int(limit) else {
+                throw Problem(description: "CRONICLE_MAX_BODY must be a number of bytes, found '\(limit)'")
+            }
+            maxBodyBytes = value
+        }
+        if let level = environment["CRONICLE_LOG_LEVEL"] { logLevel = level }
+    }
+
+    public var listensOnLoopbackOnly: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Refuses settings that cannot work or that would expose an unprotected API.
+    public func validate() throws(Problem) {
+        guard (0...65_535).contains(port) else { throw Problem(description: "port \(port) is not 0-65535") }
+        guard maxBodyBytes >= 1024 else { throw Problem(description: "the body limit must be at least 1024 bytes") }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw Problem(description: "unknown log level '\(logLevel)'")
+        }
+        if apiToken == nil && !listensOnLoopbackOnly && !insecure {
+            throw Problem(
+                description: "refusing to listen on \(host) without an API token: anyone who can reach it could change "
+                    + "or delete jobs. Set --api-token (or CRONICLE_API_TOKEN), listen on 127.0.0.1, or pass --insecure")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Config
+import Cron
+import Foundation
+
+/// A job's derived state, what `GET /jobs/{id}/status`, the job list and the
+/// dashboard show. DESIGN.md §4: the first condition that holds wins.
+public struct JobStatus: Sendable {
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        case paused
+        case longRunning = "long_running"
+        case missed
+        case failed
+        case late
+        case running
+        case ok
+        case new
+    }
+
+    public var jobID: String
+    public var state: State
+    public var lastRun: JobRun?
+    /// The next fire time after now.
+    public var nextFireTime: Date?
+    /// The latest instant the start currently awaited may arrive: the passed fire time
+    /// plus tolerance while late, otherwise the next fire time plus tolerance.
+    public var deadline: Date?
+    public var openAlerts: [JobAlert]
+
+    /// What the derivation needs to know about a job's runs.
+    public struct Facts: Sendable {
+        public var lastRun: JobRun?
+        public var lastFinishedRun: JobRun?
+        public var lastStartTime: Date?
+        public var openRunStarts: [Date]
+        public var openAlerts: [JobAlert]
+
+        public init(
+            lastRun: JobRun? = nil, lastFinishedRun: JobRun? = nil, lastStartTime: Date? = nil, openRunStarts: [Date] = [],
+            openAlerts: [JobAlert] = []
+        ) {
+            self.lastRun = lastRun
+            self.lastFinishedRun = lastFinishedRun
+            self.lastStartTime = lastStartTime
+            self.openRunStarts = openRunStarts
+            self.openAlerts = openAlerts
+        }
+    }
+
+    /// How early a start may arrive and still count for the coming fire time: one
+    /// minute of clock skew, or the tolerance if that is smaller.
+    public static func earlyAllowance(_ definition: JobDefinition) -> TimeInterval {
+        min(60, TimeInterval(definition.tolerance.seconds))
+    }
+
+    public static func derive(job: Job, facts: Facts, now: Date) -> JobStatus {
+        let definition = job.definition
+        var status = JobStatus(
+            jobID: job.jobID, state: .ok, lastRun: facts.lastRun, nextFireTime: nil, deadline: nil,
+            openAlerts: facts.openAlerts)
+        let tolerance = TimeInterval(definition.tolerance.seconds)
+        var late = false
+        var firstExpectedPassed = false
+        if case .success(let expression) = JobFieldRules.checkSchedule(definition.schedule),
+            let zone = TimeZone(identifier: definition.timezone)
+        {
+            let schedule = CronSchedule(expression, timeZone: zone)
+            let next = schedule.nextFireTime(after: max(now, job.watchedSince))
+            status.nextFireTime = next
+            status.deadline = next?.addingTimeInterval(tolerance)
+            firstExpectedPassed = schedule.nextFireTime(after: job.watchedSince).map { $0 <= now } ?? false
+            if let previous = schedule.previousFireTime(before: now.addingTimeInterval(1)), previous <= now,
+                previous >= job.watchedSince, now < previous.addingTimeInterval(tolerance)
+            {
+                let satisfied = facts.lastStartTime.map { $0 >= previous.addingTimeInterval(-earlyAllowance(definition)) } ?? false
+                if !satisfied {
+                    late = true
+                    status.deadline = previous.addingTimeInterval(tolerance)
+                }
+            }
+        }
+        let overdue =
+            definition.maxRuntime.map { maxRuntime in
+                !definition.isHealthCheck
+                    && facts.openRunStarts.contains { now.timeIntervalSince($0) > TimeInterval(maxRuntime.seconds) }
+            } ?? false
+        if definition.paused {
+            status.state = .paused
+        } else if overdue || facts.openAlerts.contains(where: { $0.kind == .longRunning }) {
+            status.state = .longRunning
+        } else if facts.openAlerts.contains(where: { $0.kind == .missedJob }) {
+            status.state = .missed
+        } else if facts.lastFinishedRun?.status == .failed {
+            status.state = .failed
+        } else if late {
+            status.state = .late
+        } else if !facts.openRunStarts.isEmpty {
+            status.state = .running
+        } else {
+            status.state = facts.lastRun != nil || firstExpectedPassed ? .ok : .new
+        }
+        return status
+    }
+}

@@ -1,0 +1,231 @@
+import Config
+import Foundation
+import GRDB
+
+/// What a start ping says about itself.
+public struct RunStart: Sendable {
+    /// The caller's own run id; one is generated when nil.
+    public var runID: String?
+    public var clientInfo: JSONValue?
+    public var remoteAddress: String?
+    public var userAgent: String?
+
+    public init(runID: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil) {
+        self.runID = runID
+        self.clientInfo = clientInfo
+        self.remoteAddress = remoteAddress
+        self.userAgent = userAgent
+    }
+}
+
+/// What an end (or fail) ping says.
+public struct RunEnd: Sendable {
+    /// The run to close; the job's oldest open run when nil.
+    public var runID: String?
+    public var exitCode: Int?
+    public var message: String?
+    /// `/fail`: the run failed whatever its exit code.
+    public var failed: Bool
+    public var remoteAddress: String?
+    public var userAgent: String?
+
+    public init(
+        runID: String? = nil, exitCode: Int? = nil, message: String? = nil, failed: Bool = false,
+        remoteAddress: String? = nil, userAgent: String? = nil
+    ) {
+        self.runID = runID
+        self.exitCode = exitCode
+        self.message = message
+        self.failed = failed
+        self.remoteAddress = remoteAddress
+        self.userAgent = userAgent
+    }
+}
+
+extension MonitorStore {
+    /// Records a start. A health check's start is a whole run. A repeated start with a
+    /// run id already recorded for the job returns that run (`created` false), so a
+    /// client may retry safely. Resolves the job's open missed_job alert.
+    public func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
+        let now = clock.now
+        let clientInfo = try Self.encodeJSON(start.clientInfo)
+        return try await write { db in
+            let job = try Self.requireJob(db, jobID)
+            if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
+                guard existing.jobID == jobID else {
+                    throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
+                }
+                return (existing, false)
+            }
+            let runID = start.runID ?? UUID().uuidString.lowercased()
+            let healthCheck = job.definition.isHealthCheck
+            try db.execute(
+                sql: """
+                    INSERT INTO job_runs (run_id, job_id, status, start_time, end_time, client_info, remote_addr, user_agent)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    runID, jobID, healthCheck ? "succeeded" : "running", now, healthCheck ? now : nil, clientInfo,
+                    start.remoteAddress, start.userAgent,
+                ])
+            try Self.resolveAlerts(db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: now)
+            return (try Self.fetchRun(db, runID)!, true)
+        }
+    }
+
+    /// Records an end: closes the named run, or the job's oldest open run; with no open
+    /// run, records a run without a start. Never refused for lack of a start. An end
+    /// for a run that already ended returns it unchanged, so retries are safe.
+    public func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun {
+        let now = clock.now
+        let message = end.message.map { String($0.prefix(Self.messageLimit)) }
+        let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
+        return try await write { db in
+            _ = try Self.requireJob(db, jobID)
+            var runID: String
+            if let named = end.runID {
+                runID = named
+                if let existing = try Self.fetchRun(db, named) {
+                    guard existing.jobID == jobID else {
+                        throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
+                    }
+                    if existing.status != .running { return existing }
+                } else {
+                    try Self.insertEndOnly(db, runID: named, jobID: jobID, end: end, at: now)
+                }
+            } else if let open = try String.fetchOne(
+                db, sql: "SELECT run_id FROM job_runs WHERE job_id = ? AND status = 'running' ORDER BY id LIMIT 1",
+                arguments: [jobID])
+            {
+                runID = open
+            } else {
+                runID = UUID().uuidString.lowercased()
+                try Self.insertEndOnly(db, runID: runID, jobID: jobID, end: end, at: now)
+            }
+            try db.execute(
+                sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?",
+                arguments: [status.rawValue, now, end.exitCode, message, runID])
+            try db.execute(
+                sql: """
+                    UPDATE job_alerts SET resolved_at = ?
+                    WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL
+                    """, arguments: [now, runID])
+            if status == .failed {
+                try Self.raiseFailure(db, jobID: jobID, runID: runID, at: now)
+            } else {
+                try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: now)
+            }
+            return try Self.fetchRun(db, runID)!
+        }
+    }
+
+    private static func insertEndOnly(_ db: Database, runID: String, jobID: String, end: RunEnd, at now: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)",
+            arguments: [runID, jobID, end.remoteAddress, end.userAgent])
+    }
+
+    /// Opens the job's failed incident, or adds this run to the one that is open.
+    private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
+                VALUES (?1, 'failed', ?2, ?3, ?3, 1)
+                ON CONFLICT (job_id, type) WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed')
+                DO UPDATE SET last_run_id = excluded.last_run_id, failure_count = failure_count + 1
+                """, arguments: [jobID, now, runID])
+    }
+
+    static func resolveAlerts(_ db: Database, jobID: String, kinds: [JobAlert.Kind], at now: Date) throws {
+        for kind in kinds {
+            try db.execute(
+                sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = ? AND resolved_at IS NULL",
+                arguments: [now, jobID, kind.rawValue])
+        }
+    }
+
+    static func fetchRun(_ db: Database, _ runID: String) throws -> JobRun? {
+        try Row.fetchOne(db, sql: "SELECT * FROM job_runs WHERE run_id = ?", arguments: [runID]).map(run)
+    }
+
+    public func run(_ runID: String) async throws -> JobRun? {
+        try await read { db in try Self.fetchRun(db, runID) }
+    }
+
+    /// The job's most recent runs, newest first.
+    public func recentRuns(jobID: String, limit: Int) async throws -> [JobRun] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY id DESC LIMIT ?", arguments: [jobID, limit]
+            ).map(Self.run)
+        }
+    }
+
+    /// A page of runs, newest first, filtered.
+    public func runs(_ query: RunQuery) async throws -> Page<JobRun> {
+        try await read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let jobID = query.jobID {
+                conditions.append("job_id = ?")
+                arguments += [jobID]
+            }
+            if let status = query.status {
+                conditions.append("status = ?")
+                arguments += [status.rawValue]
+            }
+            if let since = query.since {
+                conditions.append("COALESCE(start_time, end_time) >= ?")
+                arguments += [since]
+            }
+            if let until = query.until {
+                conditions.append("COALESCE(start_time, end_time) < ?")
+                arguments += [until]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_runs" + filter, arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM job_runs" + filter + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                arguments: arguments + [query.page.perPage, query.page.offset])
+            return Page(items: try rows.map(Self.run), page: query.page, total: total)
+        }
+    }
+}
+
+/// Which page of a list, numbered from 1.
+public struct PageRequest: Sendable, Hashable {
+    public static let maximumPerPage = 500
+    public var page: Int
+    public var perPage: Int
+
+    public init(page: Int = 1, perPage: Int = 10) {
+        self.page = page
+        self.perPage = perPage
+    }
+
+    var offset: Int { (page - 1) * perPage }
+}
+
+/// One page of a list and the size of the whole list.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var page: PageRequest
+    public var total: Int
+}
+
+/// Filters of `GET /job_runs`.
+public struct RunQuery: Sendable {
+    public var jobID: String?
+    public var status: JobRun.Status?
+    public var since: Date?
+    public var until: Date?
+    public var page = PageRequest()
+
+    public init(jobID: String? = nil, status: JobRun.Status? = nil, since: Date? = nil, until: Date? = nil, page: PageRequest = PageRequest()) {
+        self.jobID = jobID
+        self.status = status
+        self.since = since
+        self.until = until
+        self.page = page
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+
+/// The monitor's SQLite database: job configurations, runs and alerts.
+///
+/// ```swift
+/// let store = try MonitorStore(path: "cronicle.db")
+/// let (run, _) = try await store.startRun(jobID: "backup", request: RunStart())
+/// ```
+///
+/// Durability: WAL journal with `synchronous = FULL`, so a write is on disk, fsynced,
+/// before the call returns; a `kill -9` or a power cut right after loses nothing that
+/// was reported as recorded. Concurrent writers are committed together in one
+/// transaction (group commit, see ``WriteBatcher``), which keeps that guarantee while
+/// paying for one fsync per batch instead of one per request. A busy timeout lets
+/// `cronicle-sync` write the same file while the server runs.
+public final class MonitorStore: Sendable {
+    public let path: String
+    public let clock: any MonitorClock
+    let pool: DatabasePool
+    let batcher: WriteBatcher
+
+    /// Longest run message kept, in characters; longer ones are cut there.
+    public static let messageLimit = 10_000
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, clock: any MonitorClock = SystemClock()) throws {
+        self.path = path
+        self.clock = clock
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        batcher = WriteBatcher(pool: pool)
+    }
+
+    /// Runs `operation` in a write transaction shared with concurrent writers; when it
+    /// throws, its own changes are rolled back and the others' are not.
+    func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await batcher.write(operation)
+    }
+
+    func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(operation)
+    }
+
+    /// The schema versions this build knows, applied in order on open.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: jobs, runs, alerts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_configs (
+                        job_id TEXT PRIMARY KEY NOT NULL,
+                        description TEXT,
+                        schedule TEXT NOT NULL,
+                        timezone TEXT NOT NULL,
+                        tolerance_seconds INTEGER NOT NULL,
+                        max_runtime_seconds INTEGER,
+                        is_health_check BOOLEAN NOT NULL DEFAULT 0,
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        paused BOOLEAN NOT NULL DEFAULT 0,
+                        managed_by TEXT NOT NULL DEFAULT 'api' CHECK (managed_by IN ('api', 'sync')),
+                        source_repository TEXT,
+                        source_file TEXT,
+                        source_line INTEGER,
+                        source_commit TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        watched_since DATETIME NOT NULL
+                    );
+                    -- Runs and alerts outlive their job: no foreign key on job_id.
+                    CREATE TABLE job_runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL UNIQUE,
+                        job_id TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+                        start_time DATETIME,
+                        end_time DATETIME,
+                        exit_code INTEGER,
+                        message TEXT,
+                        client_info TEXT,
+                        remote_addr TEXT,
+                        user_agent TEXT
+                    );
+                    CREATE INDEX job_runs_by_job ON job_runs(job_id, id);
+                    CREATE INDEX job_runs_open ON job_runs(job_id, id) WHERE status = 'running';
+                    CREATE INDEX job_runs_by_status ON job_runs(status, id);
+                    CREATE TABLE job_alerts (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job_id TEXT NOT NULL,
+                        type TEXT NOT NULL CHECK (type IN ('missed_job', 'long_running', 'failed')),
+                        created_at DATETIME NOT NULL,
+                        fire_time DATETIME,
+                        last_fire_time DATETIME,
+                        run_id TEXT REFERENCES job_runs(run_id),
+                        last_run_id TEXT REFERENCES job_runs(run_id),
+                        missed_count INTEGER NOT NULL DEFAULT 0,
+                        failure_count INTEGER NOT NULL DEFAULT 0,
+                        acknowledged_at DATETIME,
+                        resolved_at DATETIME
+                    );
+                    -- Incidents, not storms: one open missed_job and one open failed alert per job,
+                    -- one alert per missed fire time and per long run, even across a crash.
+                    CREATE UNIQUE INDEX job_alerts_one_open_incident ON job_alerts(job_id, type)
+                        WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed');
+                    CREATE UNIQUE INDEX job_alerts_by_fire_time ON job_alerts(job_id, fire_time)
+                        WHERE type = 'missed_job';
+                    CREATE UNIQUE INDEX job_alerts_by_long_run ON job_alerts(run_id) WHERE type = 'long_running';
+                    CREATE INDEX job_alerts_by_job ON job_alerts(job_id, id);
+                    CREATE INDEX job_alerts_open ON job_alerts(job_id) WHERE resolved_at IS NULL;
+                    """)
+        }
+        return migrator
+    }
+}
+
+extension MonitorStore {
+    /// Closes the database; later calls fail. The server calls it after the last request.
+    public func close() throws {
+        try pool.close()
+    }
+}

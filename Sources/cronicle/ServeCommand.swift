@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Monitor
+
+/// `cronicle serve`: flags override `CRONICLE_*` environment variables, which override defaults.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the monitor: REST API and alerting over one SQLite file.",
+        discussion: """
+            Every option can also be set in the environment: CRONICLE_HOST, CRONICLE_PORT, CRONICLE_DB,
+            CRONICLE_API_TOKEN, CRONICLE_INSECURE, CRONICLE_TRUST_PROXY, CRONICLE_MAX_BODY, CRONICLE_LOG_LEVEL.
+            """)
+
+    @Option(help: "Address to listen on. Default: 127.0.0.1")
+    var host: String?
+
+    @Option(help: "Port to listen on. Default: 8000")
+    var port: Int?
+
+    @Option(help: "SQLite database file, created if missing. Default: ./cronicle.db")
+    var db: String?
+
+    @Option(help: "Require 'Authorization: Bearer TOKEN' on requests that change jobs or alerts.")
+    var apiToken: String?
+
+    @Flag(help: "Allow listening beyond loopback without an API token.")
+    var insecure = false
+
+    @Flag(help: "Take client addresses from X-Forwarded-For (only behind a proxy you run).")
+    var trustProxy = false
+
+    @Option(help: "Largest request body in bytes. Default: 65536")
+    var maxBody: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error. Default: info")
+    var logLevel: String?
+
+    func run() async throws {
+        var settings = ServerConfiguration()
+        do {
+            try settings.apply(environment: ProcessInfo.processInfo.environment)
+            if let host { settings.host = host }
+            if let port { settings.port = port }
+            if let db { settings.databasePath = db }
+            if let apiToken { settings.apiToken = apiToken }
+            if insecure { settings.insecure = true }
+            if trustProxy { settings.trustProxy = true }
+            if let maxBody { settings.maxBodyBytes = maxBody }
+            if let logLevel { settings.logLevel = logLevel }
+            try settings.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        try await MonitorServer.run(configuration: settings, logger: Logger(label: "cronicle"))
+    }
+}
