@@ -89,18 +89,31 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Shared by every test target: seeded randomness, temp folders, helpers.
-        .target(name: "CronicleTestSupport", path: "Sources/CronicleTestSupport", swiftSettings: strictSettings),
+        .target(
+            name: "CronicleTestSupport",
+            dependencies: [
+                "Monitor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/CronicleTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CronTests", dependencies: ["Cron", "CronicleTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ConfigTests", dependencies: ["Config", "CronicleTestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",
-            dependencies: ["Monitor", "CronicleTestSupport"],
+            dependencies: [
+                "Monitor", "Config", "CronicleTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "CronicleSyncTests",
+            name: "EndToEndTests",
             dependencies: ["CronicleTestSupport"],
             swiftSettings: strictSettings
         ),

@@ -19,7 +19,9 @@ enum RequestParsing {
         } catch is NIOTooManyBytesError {
             throw MonitorError(.payloadTooLarge, "the request body is over the limit of \(limit) bytes")
         }
-        if buffer.readableBytes == 0 || buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if buffer.readableBytes == 0
+            || buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+        {
             if required { throw MonitorError(.invalidRequest, "the request body is empty; send a JSON object") }
             return [:]
         }
@@ -116,11 +118,15 @@ enum RequestParsing {
             definition.timezone = timezone
         }
         if let tolerance = try duration(object, "tolerance") {
-            if let problem = JobFieldRules.checkTolerance(tolerance) { throw MonitorError(.invalidRequest, problem.message) }
+            if let problem = JobFieldRules.checkTolerance(tolerance) {
+                throw MonitorError(.invalidRequest, problem.message)
+            }
             definition.tolerance = tolerance
         }
         if let maxRuntime = try duration(object, "max_runtime") {
-            if let problem = JobFieldRules.checkMaxRuntime(maxRuntime) { throw MonitorError(.invalidRequest, problem.message) }
+            if let problem = JobFieldRules.checkMaxRuntime(maxRuntime) {
+                throw MonitorError(.invalidRequest, problem.message)
+            }
             definition.maxRuntime = maxRuntime
         }
         definition.isHealthCheck = try bool(object, "is_health_check") ?? false
@@ -177,7 +183,8 @@ enum RequestParsing {
             guard let text = parameters[name] else { return nil }
             guard let value = Int(text), range.contains(value) else {
                 throw MonitorError(
-                    .invalidRequest, "query parameter \(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                    .invalidRequest,
+                    "query parameter \(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return value
         }
@@ -187,7 +194,8 @@ enum RequestParsing {
             switch text {
             case "true": return true
             case "false": return false
-            default: throw MonitorError(.invalidRequest, "query parameter \(name) must be true or false, found '\(text)'")
+            default:
+                throw MonitorError(.invalidRequest, "query parameter \(name) must be true or false, found '\(text)'")
             }
         }
 
@@ -200,11 +208,13 @@ enum RequestParsing {
             return date
         }
 
-        func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String, T: CaseIterable {
+        func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T?
+        where T.RawValue == String, T: CaseIterable {
             guard let text = parameters[name] else { return nil }
             guard let value = T(rawValue: text) else {
                 let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
-                throw MonitorError(.invalidRequest, "query parameter \(name) must be one of \(choices), found '\(text)'")
+                throw MonitorError(
+                    .invalidRequest, "query parameter \(name) must be one of \(choices), found '\(text)'")
             }
             return value
         }

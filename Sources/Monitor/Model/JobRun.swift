@@ -22,7 +22,8 @@ public struct JobRun: Sendable, Hashable {
     public var userAgent: String?
 
     public init(
-        runID: String, jobID: String, status: Status, startTime: Date? = nil, endTime: Date? = nil, exitCode: Int? = nil,
+        runID: String, jobID: String, status: Status, startTime: Date? = nil, endTime: Date? = nil,
+        exitCode: Int? = nil,
         message: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil
     ) {
         self.runID = runID

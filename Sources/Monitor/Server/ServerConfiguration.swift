@@ -19,6 +19,10 @@ public struct ServerConfiguration: Sendable, Hashable {
 
     public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Reads `CRONICLE_HOST`, `CRONICLE_PORT`, `CRONICLE_DB`, `CRONICLE_API_TOKEN`,
@@ -34,7 +38,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         if let host = environment["CRONICLE_HOST"] { self.host = host }
         if let port = environment["CRONICLE_PORT"] {
-            guard let value = Int(port) else { throw Problem(description: "CRONICLE_PORT must be a number, found '\(port)'") }
+            guard let value = Int(port) else {
+                throw Problem(description: "CRONICLE_PORT must be a number, found '\(port)'")
+            }
             self.port = value
         }
         if let path = environment["CRONICLE_DB"] { databasePath = path }
@@ -64,7 +70,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         if apiToken == nil && !listensOnLoopbackOnly && !insecure {
             throw Problem(
                 description: "refusing to listen on \(host) without an API token: anyone who can reach it could change "
-                    + "or delete jobs. Set --api-token (or CRONICLE_API_TOKEN), listen on 127.0.0.1, or pass --insecure")
+                    + "or delete jobs. Set --api-token (or CRONICLE_API_TOKEN), listen on 127.0.0.1, or pass --insecure"
+            )
         }
     }
 }

@@ -35,7 +35,8 @@ public struct JobStatus: Sendable {
         public var openAlerts: [JobAlert]
 
         public init(
-            lastRun: JobRun? = nil, lastFinishedRun: JobRun? = nil, lastStartTime: Date? = nil, openRunStarts: [Date] = [],
+            lastRun: JobRun? = nil, lastFinishedRun: JobRun? = nil, lastStartTime: Date? = nil,
+            openRunStarts: [Date] = [],
             openAlerts: [JobAlert] = []
         ) {
             self.lastRun = lastRun
@@ -69,9 +70,10 @@ public struct JobStatus: Sendable {
             status.deadline = next?.addingTimeInterval(tolerance)
             firstExpectedPassed = schedule.nextFireTime(after: job.watchedSince).map { $0 <= now } ?? false
             if let previous = schedule.previousFireTime(before: now.addingTimeInterval(1)), previous <= now,
-                previous >= job.watchedSince, now < previous.addingTimeInterval(tolerance)
+                previous > job.watchedSince, now < previous.addingTimeInterval(tolerance)
             {
-                let satisfied = facts.lastStartTime.map { $0 >= previous.addingTimeInterval(-earlyAllowance(definition)) } ?? false
+                let satisfied =
+                    facts.lastStartTime.map { $0 >= previous.addingTimeInterval(-earlyAllowance(definition)) } ?? false
                 if !satisfied {
                     late = true
                     status.deadline = previous.addingTimeInterval(tolerance)

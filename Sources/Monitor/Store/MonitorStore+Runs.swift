@@ -10,7 +10,9 @@ public struct RunStart: Sendable {
     public var remoteAddress: String?
     public var userAgent: String?
 
-    public init(runID: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil) {
+    public init(
+        runID: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil
+    ) {
         self.runID = runID
         self.clientInfo = clientInfo
         self.remoteAddress = remoteAddress
@@ -68,7 +70,8 @@ extension MonitorStore {
                     runID, jobID, healthCheck ? "succeeded" : "running", now, healthCheck ? now : nil, clientInfo,
                     start.remoteAddress, start.userAgent,
                 ])
-            try Self.resolveAlerts(db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: now)
+            try Self.resolveAlerts(
+                db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: now)
             return (try Self.fetchRun(db, runID)!, true)
         }
     }
@@ -121,7 +124,8 @@ extension MonitorStore {
 
     private static func insertEndOnly(_ db: Database, runID: String, jobID: String, end: RunEnd, at now: Date) throws {
         try db.execute(
-            sql: "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)",
+            sql:
+                "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)",
             arguments: [runID, jobID, end.remoteAddress, end.userAgent])
     }
 
@@ -221,7 +225,10 @@ public struct RunQuery: Sendable {
     public var until: Date?
     public var page = PageRequest()
 
-    public init(jobID: String? = nil, status: JobRun.Status? = nil, since: Date? = nil, until: Date? = nil, page: PageRequest = PageRequest()) {
+    public init(
+        jobID: String? = nil, status: JobRun.Status? = nil, since: Date? = nil, until: Date? = nil,
+        page: PageRequest = PageRequest()
+    ) {
         self.jobID = jobID
         self.status = status
         self.since = since

@@ -17,7 +17,8 @@ extension MonitorStore {
         ).map(run)
         let lastFinished = try Row.fetchOne(
             db,
-            sql: "SELECT * FROM job_runs WHERE job_id = ? AND status != 'running' ORDER BY end_time DESC, id DESC LIMIT 1",
+            sql:
+                "SELECT * FROM job_runs WHERE job_id = ? AND status != 'running' ORDER BY end_time DESC, id DESC LIMIT 1",
             arguments: [jobID]
         ).map(run)
         let lastStart = try Date.fetchOne(

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import Logging
+import Monitor
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A real monitor for tests: the Hummingbird server on a free loopback port, over a
+/// SQLite file in a temporary folder, driven by a ``ManualClock``, and a plain HTTP
+/// client. Requests go over a real socket, as `curl` would send them.
+///
+/// ```swift
+/// try await LiveMonitor.with { monitor in
+///     let response = try await monitor.request("POST", "/jobs", json: ["job_id": "a", "schedule": "@daily"])
+///     #expect(response.status == 201)
+/// }
+/// ```
+public final class LiveMonitor: Sendable {
+    public let store: MonitorStore
+    public let clock: ManualClock
+    public let port: Int
+    public let folder: TemporaryFolder
+
+    init(store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder) {
+        self.store = store
+        self.clock = clock
+        self.port = port
+        self.folder = folder
+    }
+
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: Data
+
+        /// The body as a JSON object (fails the caller's `try` if it is not one).
+        public func object() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                throw LiveMonitorError("the body is not a JSON object: \(text)")
+            }
+            return object
+        }
+
+        public var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// `error.code` of the JSON error envelope.
+        public var errorCode: String? {
+            ((try? object())?["error"] as? [String: Any])?["code"] as? String
+        }
+
+        public var errorMessage: String? {
+            ((try? object())?["error"] as? [String: Any])?["message"] as? String
+        }
+    }
+
+    public struct LiveMonitorError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Starts a monitor, runs `body` against it, and shuts it down cleanly.
+    public static func with<T: Sendable>(
+        configuration: ServerConfiguration = ServerConfiguration(),
+        clock: ManualClock = ManualClock("2026-11-28T06:00:00Z"),
+        databasePath: String? = nil, _ body: @Sendable (LiveMonitor) async throws -> T
+    ) async throws -> T {
+        let folder = try TemporaryFolder()
+        var configuration = configuration
+        configuration.port = 0
+        let store = try MonitorStore(path: databasePath ?? folder.url("cronicle.db"), clock: clock)
+        let portBox = Mutex<Int?>(nil)
+        var logger = Logger(label: "cronicle-test")
+        logger.logLevel = .warning
+        let application = MonitorServer.makeApplication(
+            store: store, configuration: configuration, logger: logger,
+            onRunning: { port in portBox.withLock { $0 = port } })
+        let group = ServiceGroup(services: [application], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var port: Int?
+            for _ in 0..<500 where port == nil {
+                port = portBox.withLock { $0 }
+                if port == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            guard let port else { throw LiveMonitorError("the server did not start") }
+            let monitor = LiveMonitor(store: store, clock: clock, port: port, folder: folder)
+            do {
+                let result = try await body(monitor)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+
+    /// Sends one request. `json` is serialised as the body; `body` is sent as is.
+    public func request(
+        _ method: String, _ path: String, json: JSONValue? = nil, body: Data? = nil, headers: [String: String] = [:]
+    ) async throws -> Response {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let json {
+            request.httpBody = try JSONEncoder().encode(json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let body {
+            request.httpBody = body
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard let http = response as? HTTPURLResponse else { throw LiveMonitorError("not an HTTP response") }
+        var headers: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return Response(status: http.statusCode, headers: headers, body: data)
+    }
+}

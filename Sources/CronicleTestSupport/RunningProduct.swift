@@ -1,0 +1,64 @@
+import Foundation
+import Synchronization
+
+/// One of the package's executables running in the background, such as `cronicle
+/// serve`, with its standard error collected so a test can wait for a log line.
+public final class RunningProduct: Sendable {
+    private let process: Process
+    private let errorOutput = CollectedText()
+
+    /// Text appended by a reading thread and read by the test.
+    private final class CollectedText: Sendable {
+        let text = Mutex("")
+    }
+
+    public init(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = ProductRunner.productURL(name)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        let collected = errorOutput
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { collected.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+        }
+        try process.run()
+        self.process = process
+    }
+
+    public var standardError: String { errorOutput.text.withLock { $0 } }
+    public var processIdentifier: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    /// Waits until standard error matches `pattern` and returns the first capture group
+    /// (or the whole match); nil when the process ended or `timeout` passed first.
+    public func waitForError(matching pattern: String, timeout: Duration = .seconds(20)) async throws -> String? {
+        let expression = try NSRegularExpression(pattern: pattern)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = standardError
+            if let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+                return Range(range, in: text).map { String(text[$0]) }
+            }
+            if !process.isRunning { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    /// Sends `signal` and waits for the process to end; returns its exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) async throws -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
