@@ -88,6 +88,16 @@ let package = Package(
             path: "Benchmarks/YamsParse",
             swiftSettings: strictSettings
         ),
+        // `scripts/bench-api` measures the monitor against this bare endpoint on the same machine.
+        .executableTarget(
+            name: "bare-hummingbird",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/BareHummingbird",
+            swiftSettings: strictSettings
+        ),
         // Shared by every test target: seeded randomness, temp folders, helpers.
         .target(
             name: "CronicleTestSupport",

@@ -4,6 +4,17 @@ import Foundation
 /// `2026-11-28T06:00:00.123Z`. Hand-written because it is on the hot path of every ping.
 enum Timestamp {
     static func string(from date: Date) -> String {
+        format(date, separator: "T", suffix: "Z")
+    }
+
+    /// The form GRDB stores dates in, `2026-11-28 06:00:00.123`, so columns written
+    /// with it read back as `Date`; binding a `Date` directly goes through a
+    /// `DateFormatter`, which was a third of the database writer's time per ping.
+    static func databaseText(from date: Date) -> String {
+        format(date, separator: " ", suffix: "")
+    }
+
+    private static func format(_ date: Date, separator: String, suffix: String) -> String {
         let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let millisecond = milliseconds - seconds * 1000
@@ -23,8 +34,8 @@ enum Timestamp {
             let text = String(value)
             return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millisecond, 3))Z"
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))\(separator)\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millisecond, 3))\(suffix)"
     }
 
     /// An ISO 8601 instant with an offset or `Z`, with or without fractional seconds.

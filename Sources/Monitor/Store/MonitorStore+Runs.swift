@@ -48,31 +48,44 @@ extension MonitorStore {
     /// Records a start. A health check's start is a whole run. A repeated start with a
     /// run id already recorded for the job returns that run (`created` false), so a
     /// client may retry safely. Resolves the job's open missed_job alert.
+    ///
+    /// This and ``endRun(jobID:_:)`` are the hot path of the monitor: they run on the
+    /// database's single writer, so they use cached statements, read only the columns
+    /// they need, and build the returned run in memory.
     public func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
         let now = clock.now
+        let nowText = Timestamp.databaseText(from: now)
         let clientInfo = try Self.encodeJSON(start.clientInfo)
+        let generatedID = UUID().uuidString.lowercased()
         return try await write { db in
-            let job = try Self.requireJob(db, jobID)
+            guard
+                let healthCheck = try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT is_health_check FROM job_configs WHERE job_id = ?"),
+                    arguments: [jobID])
+            else { throw MonitorError.jobNotFound(jobID) }
             if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
                 }
                 return (existing, false)
             }
-            let runID = start.runID ?? UUID().uuidString.lowercased()
-            let healthCheck = job.definition.isHealthCheck
-            try db.execute(
+            let runID = start.runID ?? generatedID
+            let run = JobRun(
+                runID: runID, jobID: jobID, status: healthCheck ? .succeeded : .running, startTime: now,
+                endTime: healthCheck ? now : nil, clientInfo: start.clientInfo, remoteAddress: start.remoteAddress,
+                userAgent: start.userAgent)
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO job_runs (run_id, job_id, status, start_time, end_time, client_info, remote_addr, user_agent)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    runID, jobID, healthCheck ? "succeeded" : "running", now, healthCheck ? now : nil, clientInfo,
-                    start.remoteAddress, start.userAgent,
-                ])
+                    """
+            ).execute(arguments: [
+                runID, jobID, run.status.rawValue, nowText, healthCheck ? nowText : nil, clientInfo,
+                start.remoteAddress, start.userAgent,
+            ])
             try Self.resolveAlerts(
-                db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: now)
-            return (try Self.fetchRun(db, runID)!, true)
+                db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
+            return (run, true)
         }
     }
 
@@ -81,75 +94,94 @@ extension MonitorStore {
     /// for a run that already ended returns it unchanged, so retries are safe.
     public func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun {
         let now = clock.now
+        let nowText = Timestamp.databaseText(from: now)
         let message = end.message.map { String($0.prefix(Self.messageLimit)) }
         let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
-        return try await write { db in
-            _ = try Self.requireJob(db, jobID)
-            var runID: String
-            if let named = end.runID {
-                runID = named
-                if let existing = try Self.fetchRun(db, named) {
-                    guard existing.jobID == jobID else {
-                        throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
-                    }
-                    if existing.status != .running { return existing }
-                } else {
-                    try Self.insertEndOnly(db, runID: named, jobID: jobID, end: end, at: now)
+        let generatedID = UUID().uuidString.lowercased()
+        // The open run's client_info comes back as text and is decoded after the write,
+        // off the single writer.
+        var (run, clientInfoText) = try await write { db -> (JobRun, String?) in
+            guard
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM job_configs WHERE job_id = ?"), arguments: [jobID]) != nil
+            else { throw MonitorError.jobNotFound(jobID) }
+            var run: JobRun
+            var clientInfoText: String?
+            if let named = end.runID, let existing = try Self.fetchRun(db, named) {
+                guard existing.jobID == jobID else {
+                    throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
                 }
-            } else if let open = try String.fetchOne(
-                db, sql: "SELECT run_id FROM job_runs WHERE job_id = ? AND status = 'running' ORDER BY id LIMIT 1",
-                arguments: [jobID])
+                if existing.status != .running { return (existing, nil) }
+                run = existing
+            } else if end.runID == nil,
+                let open = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT run_id, start_time, client_info, remote_addr, user_agent FROM job_runs
+                            WHERE job_id = ? AND status = 'running' ORDER BY id LIMIT 1
+                            """), arguments: [jobID])
             {
-                runID = open
+                run = JobRun(
+                    runID: open[0], jobID: jobID, status: .running, startTime: open[1], remoteAddress: open[3],
+                    userAgent: open[4])
+                clientInfoText = open[2]
             } else {
-                runID = UUID().uuidString.lowercased()
-                try Self.insertEndOnly(db, runID: runID, jobID: jobID, end: end, at: now)
+                run = JobRun(
+                    runID: end.runID ?? generatedID, jobID: jobID, status: .running,
+                    remoteAddress: end.remoteAddress, userAgent: end.userAgent)
+                try db.cachedStatement(
+                    sql:
+                        "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)"
+                ).execute(arguments: [run.runID, jobID, end.remoteAddress, end.userAgent])
             }
-            try db.execute(
-                sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?",
-                arguments: [status.rawValue, now, end.exitCode, message, runID])
-            try db.execute(
+            run.status = status
+            run.endTime = now
+            run.exitCode = end.exitCode
+            run.message = message
+            try db.cachedStatement(
+                sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?"
+            ).execute(arguments: [status.rawValue, nowText, end.exitCode, message, run.runID])
+            try db.cachedStatement(
                 sql: """
                     UPDATE job_alerts SET resolved_at = ?
                     WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL
-                    """, arguments: [now, runID])
+                    """
+            ).execute(arguments: [nowText, run.runID])
             if status == .failed {
-                try Self.raiseFailure(db, jobID: jobID, runID: runID, at: now)
+                try Self.raiseFailure(db, jobID: jobID, runID: run.runID, at: nowText)
             } else {
-                try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: now)
+                try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: nowText)
             }
-            return try Self.fetchRun(db, runID)!
+            return (run, clientInfoText)
         }
-    }
-
-    private static func insertEndOnly(_ db: Database, runID: String, jobID: String, end: RunEnd, at now: Date) throws {
-        try db.execute(
-            sql:
-                "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)",
-            arguments: [runID, jobID, end.remoteAddress, end.userAgent])
+        if let clientInfoText { run.clientInfo = try Self.decodeJSON(JSONValue.self, clientInfoText) }
+        return run
     }
 
     /// Opens the job's failed incident, or adds this run to the one that is open.
-    private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: Date) throws {
-        try db.execute(
+    private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: String) throws {
+        try db.cachedStatement(
             sql: """
                 INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
                 VALUES (?1, 'failed', ?2, ?3, ?3, 1)
                 ON CONFLICT (job_id, type) WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed')
                 DO UPDATE SET last_run_id = excluded.last_run_id, failure_count = failure_count + 1
-                """, arguments: [jobID, now, runID])
+                """
+        ).execute(arguments: [jobID, now, runID])
     }
 
-    static func resolveAlerts(_ db: Database, jobID: String, kinds: [JobAlert.Kind], at now: Date) throws {
+    /// `now` is ``Timestamp/databaseText(from:)``.
+    static func resolveAlerts(_ db: Database, jobID: String, kinds: [JobAlert.Kind], at now: String) throws {
+        let statement = try db.cachedStatement(
+            sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = ? AND resolved_at IS NULL")
         for kind in kinds {
-            try db.execute(
-                sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = ? AND resolved_at IS NULL",
-                arguments: [now, jobID, kind.rawValue])
+            try statement.execute(arguments: [now, jobID, kind.rawValue])
         }
     }
 
     static func fetchRun(_ db: Database, _ runID: String) throws -> JobRun? {
-        try Row.fetchOne(db, sql: "SELECT * FROM job_runs WHERE run_id = ?", arguments: [runID]).map(run)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE run_id = ?"), arguments: [runID]).map(
+            run)
     }
 
     public func run(_ runID: String) async throws -> JobRun? {

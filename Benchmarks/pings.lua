@@ -1,0 +1,19 @@
+-- wrk script: each connection alternates a start and an end ping of job "bench",
+-- the way a wrapped cron job reports itself.
+local counter = 0
+
+request = function()
+    counter = counter + 1
+    if counter % 2 == 1 then
+        return wrk.format("POST", "/jobs/bench/start")
+    else
+        return wrk.format("POST", "/jobs/bench/end")
+    end
+end
+
+done = function(summary, latency, requests)
+    io.write(string.format("RESULT requests=%d errors=%d non2xx=%d seconds=%.2f rps=%.0f p50_ms=%.2f p99_ms=%.2f\n",
+        summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+        summary.errors.status, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+        latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
