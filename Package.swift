@@ -98,6 +98,13 @@ let package = Package(
             path: "Benchmarks/BareHummingbird",
             swiftSettings: strictSettings
         ),
+        // The store alone, without HTTP; see docs/performance.md.
+        .executableTarget(
+            name: "store-benchmark",
+            dependencies: ["Monitor", "Config"],
+            path: "Benchmarks/StoreBenchmark",
+            swiftSettings: strictSettings
+        ),
         // Shared by every test target: seeded randomness, temp folders, helpers.
         .target(
             name: "CronicleTestSupport",
