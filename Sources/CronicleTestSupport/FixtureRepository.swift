@@ -42,9 +42,6 @@ public final class FixtureRepository: Sendable {
     /// Runs `git` in the repository with a fixed identity; returns its standard output.
     @discardableResult
     public func git(_ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", path] + arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in [
             ("GIT_AUTHOR_NAME", "Cronicle Tests"), ("GIT_AUTHOR_EMAIL", "tests@cronicle.invalid"),
@@ -53,19 +50,11 @@ public final class FixtureRepository: Sendable {
         ] {
             environment[key] = value
         }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw GitFailure(
-                description: "git \(arguments.joined(separator: " ")): \(String(decoding: errorData, as: UTF8.self))")
+        let result = try ProductRunner.run(
+            executable: URL(fileURLWithPath: "/usr/bin/env"), ["git", "-C", path] + arguments, environment: environment)
+        guard result.status == 0 else {
+            throw GitFailure(description: "git \(arguments.joined(separator: " ")): \(result.standardError)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.standardOutput
     }
 }

@@ -41,10 +41,18 @@ public enum ProductRunner {
     public static func run(_ name: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
         let url = productURL(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else { throw Failure.notBuilt(url.path) }
+        return try run(executable: url, arguments, in: directory)
+    }
+
+    /// Runs any program to its end and collects what it printed.
+    public static func run(
+        executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let environment { process.environment = environment }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

@@ -172,6 +172,21 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// `end` and `fail` take the same body and give the same answers.
+    private static func endOperation(_ summary: String) -> [String: Any] {
+        operation(
+            summary, parameters: [jobID],
+            body: [
+                "type": "object", "additionalProperties": false,
+                "properties": [
+                    "run_id": ["type": "string"], "exit_code": ["type": "integer"], "message": ["type": "string"],
+                ],
+            ],
+            responses: ["200": response("The run", reference("Run"))].merging(errors("400", "404", "409", "413")) {
+                first, _ in first
+            })
+    }
+
     private static func page(_ key: String, _ item: String) -> [String: Any] {
         [
             "type": "object", "required": [key, "page", "per_page", "total"],
@@ -246,38 +261,9 @@ enum OpenAPIDocument {
                         ].merging(errors("400", "404", "409", "413")) { first, _ in first })
                 ],
                 "/jobs/{job_id}/end": [
-                    "post": operation(
-                        "Record an end: the named run, the oldest open one, or a run without a start",
-                        parameters: [jobID],
-                        body: [
-                            "type": "object", "additionalProperties": false,
-                            "properties": [
-                                "run_id": ["type": "string"], "exit_code": ["type": "integer"],
-                                "message": ["type": "string"],
-                            ],
-                        ],
-                        responses: ["200": response("The run", reference("Run"))].merging(
-                            errors("400", "404", "409", "413")
-                        ) {
-                            first, _ in first
-                        })
+                    "post": endOperation("Record an end: the named run, the oldest open one, or a run without a start")
                 ],
-                "/jobs/{job_id}/fail": [
-                    "post": operation(
-                        "Record an end with failure", parameters: [jobID],
-                        body: [
-                            "type": "object", "additionalProperties": false,
-                            "properties": [
-                                "run_id": ["type": "string"], "exit_code": ["type": "integer"],
-                                "message": ["type": "string"],
-                            ],
-                        ],
-                        responses: ["200": response("The run", reference("Run"))].merging(
-                            errors("400", "404", "409", "413")
-                        ) {
-                            first, _ in first
-                        })
-                ],
+                "/jobs/{job_id}/fail": ["post": endOperation("Record an end with failure")],
                 "/jobs/{job_id}/pause": [
                     "post": operation(
                         "Pause alerting", parameters: [jobID],

@@ -25,28 +25,16 @@ extension MonitorStore {
     /// A page of alerts, newest first, filtered.
     public func alerts(_ query: AlertQuery) async throws -> Page<JobAlert> {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let jobID = query.jobID {
-                conditions.append("job_id = ?")
-                arguments += [jobID]
-            }
-            if let kind = query.kind {
-                conditions.append("type = ?")
-                arguments += [kind.rawValue]
-            }
+            var filter = SQLFilter()
+            if let jobID = query.jobID { filter.add("job_id = ?", jobID) }
+            if let kind = query.kind { filter.add("type = ?", kind.rawValue) }
             if let acknowledged = query.acknowledged {
-                conditions.append(acknowledged ? "acknowledged_at IS NOT NULL" : "acknowledged_at IS NULL")
+                filter.add(acknowledged ? "acknowledged_at IS NOT NULL" : "acknowledged_at IS NULL")
             }
             if let resolved = query.resolved {
-                conditions.append(resolved ? "resolved_at IS NOT NULL" : "resolved_at IS NULL")
+                filter.add(resolved ? "resolved_at IS NOT NULL" : "resolved_at IS NULL")
             }
-            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_alerts" + filter, arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM job_alerts" + filter + " ORDER BY id DESC LIMIT ? OFFSET ?",
-                arguments: arguments + [query.page.perPage, query.page.offset])
-            return Page(items: rows.map(Self.alert), page: query.page, total: total)
+            return try Self.fetchPage(db, table: "job_alerts", filter: filter, page: query.page, decode: Self.alert)
         }
     }
 

@@ -200,53 +200,14 @@ extension MonitorStore {
     /// A page of runs, newest first, filtered.
     public func runs(_ query: RunQuery) async throws -> Page<JobRun> {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let jobID = query.jobID {
-                conditions.append("job_id = ?")
-                arguments += [jobID]
-            }
-            if let status = query.status {
-                conditions.append("status = ?")
-                arguments += [status.rawValue]
-            }
-            if let since = query.since {
-                conditions.append("COALESCE(start_time, end_time) >= ?")
-                arguments += [since]
-            }
-            if let until = query.until {
-                conditions.append("COALESCE(start_time, end_time) < ?")
-                arguments += [until]
-            }
-            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_runs" + filter, arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM job_runs" + filter + " ORDER BY id DESC LIMIT ? OFFSET ?",
-                arguments: arguments + [query.page.perPage, query.page.offset])
-            return Page(items: try rows.map(Self.run), page: query.page, total: total)
+            var filter = SQLFilter()
+            if let jobID = query.jobID { filter.add("job_id = ?", jobID) }
+            if let status = query.status { filter.add("status = ?", status.rawValue) }
+            if let since = query.since { filter.add("COALESCE(start_time, end_time) >= ?", since) }
+            if let until = query.until { filter.add("COALESCE(start_time, end_time) < ?", until) }
+            return try Self.fetchPage(db, table: "job_runs", filter: filter, page: query.page, decode: Self.run)
         }
     }
-}
-
-/// Which page of a list, numbered from 1.
-public struct PageRequest: Sendable, Hashable {
-    public static let maximumPerPage = 500
-    public var page: Int
-    public var perPage: Int
-
-    public init(page: Int = 1, perPage: Int = 10) {
-        self.page = page
-        self.perPage = perPage
-    }
-
-    var offset: Int { (page - 1) * perPage }
-}
-
-/// One page of a list and the size of the whole list.
-public struct Page<Item: Sendable>: Sendable {
-    public var items: [Item]
-    public var page: PageRequest
-    public var total: Int
 }
 
 /// Filters of `GET /job_runs`.
