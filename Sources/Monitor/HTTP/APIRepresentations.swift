@@ -2,159 +2,137 @@ import Config
 import Cron
 import Foundation
 
-/// The JSON the REST API answers with (DESIGN.md §5), built from domain values.
-/// Durations are minutes; timestamps are ``Timestamp`` strings.
-struct JobRepresentation: Encodable {
-    let jobID: String
-    let description: String?
-    let schedule: String
-    let scheduleDescription: String?
-    let timezone: String
-    let tolerance: Double
-    let maxRuntime: Double?
-    let isHealthCheck: Bool
-    let tags: [String]
-    let paused: Bool
-    let managedBy: String
-    let source: Job.Source?
-    let createdAt: String
-    let updatedAt: String
+/// A value the API answers with, written as JSON by ``JSONWriter``.
+protocol JSONRepresentable {
+    func write(to json: inout JSONWriter)
+}
 
-    enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", description, schedule, scheduleDescription = "schedule_description", timezone, tolerance
-        case maxRuntime = "max_runtime", isHealthCheck = "is_health_check", tags, paused, managedBy = "managed_by"
-        case source, createdAt = "created_at", updatedAt = "updated_at"
-    }
+/// The JSON shapes of DESIGN.md §5, built from domain values. Durations are minutes;
+/// timestamps are ``Timestamp`` strings.
+struct JobRepresentation: JSONRepresentable {
+    let job: Job
 
     init(_ job: Job) {
-        let definition = job.definition
-        jobID = definition.jobID
-        description = definition.description
-        schedule = definition.schedule
-        scheduleDescription = try? CronExpression(definition.schedule).explanation
-        timezone = definition.timezone
-        tolerance = definition.tolerance.minutes
-        maxRuntime = definition.maxRuntime?.minutes
-        isHealthCheck = definition.isHealthCheck
-        tags = definition.tags
-        paused = definition.paused
-        managedBy = job.managedBy.rawValue
-        source = job.source
-        createdAt = Timestamp.string(from: job.createdAt)
-        updatedAt = Timestamp.string(from: job.updatedAt)
+        self.job = job
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(jobID, forKey: .jobID)
-        try container.encode(description, forKey: .description)
-        try container.encode(schedule, forKey: .schedule)
-        try container.encode(scheduleDescription, forKey: .scheduleDescription)
-        try container.encode(timezone, forKey: .timezone)
-        try container.encode(tolerance, forKey: .tolerance)
-        try container.encode(maxRuntime, forKey: .maxRuntime)
-        try container.encode(isHealthCheck, forKey: .isHealthCheck)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(paused, forKey: .paused)
-        try container.encode(managedBy, forKey: .managedBy)
-        try container.encode(source, forKey: .source)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
+    func write(to json: inout JSONWriter) {
+        let definition = job.definition
+        json.object { json in
+            json.field("job_id", definition.jobID)
+            json.field("description", definition.description)
+            json.field("schedule", definition.schedule)
+            json.field("schedule_description", try? CronExpression(definition.schedule).explanation)
+            json.field("timezone", definition.timezone)
+            json.field("tolerance", definition.tolerance.minutes)
+            json.field("max_runtime", definition.maxRuntime?.minutes)
+            json.field("is_health_check", definition.isHealthCheck)
+            json.field("tags") { json in json.array(definition.tags) { json, tag in json.string(tag) } }
+            json.field("paused", definition.paused)
+            json.field("managed_by", job.managedBy.rawValue)
+            json.key("source")
+            if let source = job.source {
+                json.object { json in
+                    if let repository = source.repository { json.field("repository", repository) }
+                    json.field("file", source.file)
+                    json.field("line", source.line)
+                    if let commit = source.commit { json.field("commit", commit) }
+                }
+            } else {
+                json.null()
+            }
+            json.field("created_at", Timestamp.string(from: job.createdAt))
+            json.field("updated_at", Timestamp.string(from: job.updatedAt))
+        }
     }
 }
 
-struct RunRepresentation: Encodable {
+struct RunRepresentation: JSONRepresentable {
     let run: JobRun
 
-    enum CodingKeys: String, CodingKey {
-        case runID = "run_id", jobID = "job_id", status, startTime = "start_time", endTime = "end_time", duration
-        case exitCode = "exit_code", message, clientInfo = "client_info", remoteAddress = "remote_addr"
-        case userAgent = "user_agent"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(run.runID, forKey: .runID)
-        try container.encode(run.jobID, forKey: .jobID)
-        try container.encode(run.status.rawValue, forKey: .status)
-        try container.encode(run.startTime.map(Timestamp.string), forKey: .startTime)
-        try container.encode(run.endTime.map(Timestamp.string), forKey: .endTime)
-        try container.encode(run.duration, forKey: .duration)
-        try container.encode(run.exitCode, forKey: .exitCode)
-        try container.encode(run.message, forKey: .message)
-        try container.encode(run.clientInfo, forKey: .clientInfo)
-        try container.encode(run.remoteAddress, forKey: .remoteAddress)
-        try container.encode(run.userAgent, forKey: .userAgent)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("run_id", run.runID)
+            json.field("job_id", run.jobID)
+            json.field("status", run.status.rawValue)
+            json.field("start_time", run.startTime.map(Timestamp.string))
+            json.field("end_time", run.endTime.map(Timestamp.string))
+            json.field("duration", run.duration)
+            json.field("exit_code", run.exitCode)
+            json.field("message", run.message)
+            json.key("client_info")
+            json.value(run.clientInfo)
+            json.field("remote_addr", run.remoteAddress)
+            json.field("user_agent", run.userAgent)
+        }
     }
 }
 
-struct AlertRepresentation: Encodable {
+struct AlertRepresentation: JSONRepresentable {
     let alert: JobAlert
 
-    enum CodingKeys: String, CodingKey {
-        case id, jobID = "job_id", type, createdAt = "created_at", fireTime = "fire_time"
-        case lastFireTime = "last_fire_time", runID = "run_id", lastRunID = "last_run_id"
-        case missedCount = "missed_count", failureCount = "failure_count", acknowledged
-        case acknowledgedAt = "acknowledged_at", resolvedAt = "resolved_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(alert.id, forKey: .id)
-        try container.encode(alert.jobID, forKey: .jobID)
-        try container.encode(alert.kind.rawValue, forKey: .type)
-        try container.encode(Timestamp.string(from: alert.createdAt), forKey: .createdAt)
-        try container.encode(alert.fireTime.map(Timestamp.string), forKey: .fireTime)
-        try container.encode(alert.lastFireTime.map(Timestamp.string), forKey: .lastFireTime)
-        try container.encode(alert.runID, forKey: .runID)
-        try container.encode(alert.lastRunID, forKey: .lastRunID)
-        try container.encode(alert.missedCount, forKey: .missedCount)
-        try container.encode(alert.failureCount, forKey: .failureCount)
-        try container.encode(alert.acknowledged, forKey: .acknowledged)
-        try container.encode(alert.acknowledgedAt.map(Timestamp.string), forKey: .acknowledgedAt)
-        try container.encode(alert.resolvedAt.map(Timestamp.string), forKey: .resolvedAt)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", Int(alert.id))
+            json.field("job_id", alert.jobID)
+            json.field("type", alert.kind.rawValue)
+            json.field("created_at", Timestamp.string(from: alert.createdAt))
+            json.field("fire_time", alert.fireTime.map(Timestamp.string))
+            json.field("last_fire_time", alert.lastFireTime.map(Timestamp.string))
+            json.field("run_id", alert.runID)
+            json.field("last_run_id", alert.lastRunID)
+            json.field("missed_count", alert.missedCount)
+            json.field("failure_count", alert.failureCount)
+            json.field("acknowledged", alert.acknowledged)
+            json.field("acknowledged_at", alert.acknowledgedAt.map(Timestamp.string))
+            json.field("resolved_at", alert.resolvedAt.map(Timestamp.string))
+        }
     }
 }
 
-struct StatusRepresentation: Encodable {
+struct StatusRepresentation: JSONRepresentable {
     let status: JobStatus
 
-    enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", status, lastRun = "last_run", nextFireTime = "next_fire_time", deadline
-        case openAlerts = "open_alerts"
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("job_id", status.jobID)
+            json.field("status", status.state.rawValue)
+            json.key("last_run")
+            if let run = status.lastRun { RunRepresentation(run: run).write(to: &json) } else { json.null() }
+            json.field("next_fire_time", status.nextFireTime.map(Timestamp.string))
+            json.field("deadline", status.deadline.map(Timestamp.string))
+            json.field("open_alerts") { json in
+                json.array(status.openAlerts) { json, alert in AlertRepresentation(alert: alert).write(to: &json) }
+            }
+        }
     }
+}
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(status.jobID, forKey: .jobID)
-        try container.encode(status.state.rawValue, forKey: .status)
-        try container.encode(status.lastRun.map(RunRepresentation.init), forKey: .lastRun)
-        try container.encode(status.nextFireTime.map(Timestamp.string), forKey: .nextFireTime)
-        try container.encode(status.deadline.map(Timestamp.string), forKey: .deadline)
-        try container.encode(status.openAlerts.map(AlertRepresentation.init), forKey: .openAlerts)
+/// `{"jobs": [...]}`: a list under one key.
+struct ListRepresentation<Item: JSONRepresentable>: JSONRepresentable {
+    let key: String
+    let items: [Item]
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field(key) { json in json.array(items) { json, item in item.write(to: &json) } }
+        }
     }
 }
 
 /// `{"job_runs": [...], "page": 1, "per_page": 10, "total": 42}` and the like.
-struct PageRepresentation<Item: Encodable>: Encodable {
+struct PageRepresentation<Item: JSONRepresentable>: JSONRepresentable {
     let key: String
     let items: [Item]
     let page: PageRequest
     let total: Int
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(items, forKey: Key(key))
-        try container.encode(page.page, forKey: Key("page"))
-        try container.encode(page.perPage, forKey: Key("per_page"))
-        try container.encode(total, forKey: Key("total"))
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field(key) { json in json.array(items) { json, item in item.write(to: &json) } }
+            json.field("page", page.page)
+            json.field("per_page", page.perPage)
+            json.field("total", total)
+        }
     }
 }

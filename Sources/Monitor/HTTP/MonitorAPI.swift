@@ -16,16 +16,18 @@ public struct MonitorAPI: Sendable {
 
     public func addRoutes(to router: Router<CronicleRequestContext>) {
         router.add(middleware: ErrorEnvelopeMiddleware())
-        router.get("/jobs") { _, _ in try json(["jobs": try await store.jobs().map(JobRepresentation.init)]) }
+        router.get("/jobs") { _, _ in
+            json(ListRepresentation(key: "jobs", items: try await store.jobs().map(JobRepresentation.init)))
+        }
         router.post("/jobs") { request, _ in
             try authorize(request)
             let definition = try RequestParsing.jobDefinition(
                 try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true))
             let (job, created) = try await store.saveJob(definition)
-            return try json(JobRepresentation(job), status: created ? .created : .ok)
+            return json(JobRepresentation(job), status: created ? .created : .ok)
         }
         router.get("/jobs/:job_id") { _, context in
-            try json(JobRepresentation(try await requireJob(context)))
+            json(JobRepresentation(try await requireJob(context)))
         }
         router.delete("/jobs/:job_id") { request, context in
             try authorize(request)
@@ -33,7 +35,7 @@ public struct MonitorAPI: Sendable {
             return Response(status: .noContent)
         }
         router.get("/jobs/:job_id/status") { _, context in
-            try json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
+            json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
         }
         router.post("/jobs/:job_id/start") { request, context in
             let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
@@ -46,17 +48,17 @@ public struct MonitorAPI: Sendable {
             }
             (start.remoteAddress, start.userAgent) = client(request, context)
             let (run, created) = try await store.startRun(jobID: try jobID(context), start)
-            return try json(RunRepresentation(run: run), status: created ? .created : .ok)
+            return json(RunRepresentation(run: run), status: created ? .created : .ok)
         }
         router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
         router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
         router.post("/jobs/:job_id/pause") { request, context in
             try authorize(request)
-            return try json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
+            return json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
         }
         router.post("/jobs/:job_id/resume") { request, context in
             try authorize(request)
-            return try json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
+            return json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
         }
         router.get("/job_runs") { request, _ in
             let query = try RequestParsing.Query(
@@ -65,7 +67,7 @@ public struct MonitorAPI: Sendable {
                 RunQuery(
                     jobID: query["job_id"], status: try query.choice("status", JobRun.Status.self),
                     since: try query.date("since"), until: try query.date("until"), page: try query.page()))
-            return try json(
+            return json(
                 PageRepresentation(
                     key: "job_runs", items: page.items.map(RunRepresentation.init), page: page.page, total: page.total))
         }
@@ -77,7 +79,7 @@ public struct MonitorAPI: Sendable {
                     jobID: query["job_id"], kind: try query.choice("type", JobAlert.Kind.self),
                     acknowledged: try query.bool("acknowledged"), resolved: try query.bool("resolved"),
                     page: try query.page()))
-            return try json(
+            return json(
                 PageRepresentation(
                     key: "alerts", items: page.items.map(AlertRepresentation.init), page: page.page, total: page.total))
         }
@@ -86,7 +88,7 @@ public struct MonitorAPI: Sendable {
             guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
                 throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")
             }
-            return try json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
+            return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
         }
         router.get("/openapi.json") { _, _ in
             Response(
@@ -104,7 +106,7 @@ public struct MonitorAPI: Sendable {
             runID: try RequestParsing.runID(body), exitCode: try RequestParsing.integer(body, "exit_code"),
             message: try RequestParsing.string(body, "message"), failed: failed)
         (end.remoteAddress, end.userAgent) = client(request, context)
-        return try json(RunRepresentation(run: try await store.endRun(jobID: try jobID(context), end)))
+        return json(RunRepresentation(run: try await store.endRun(jobID: try jobID(context), end)))
     }
 
     private func jobID(_ context: CronicleRequestContext) throws -> String {
@@ -148,11 +150,11 @@ public struct MonitorAPI: Sendable {
         return difference == 0
     }
 
-    private func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    private func json(_ value: some JSONRepresentable, status: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter()
+        value.write(to: &writer)
         return Response(
             status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 }

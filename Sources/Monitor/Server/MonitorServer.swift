@@ -15,7 +15,8 @@ public enum MonitorServer {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: CronicleRequestContext.self)
-        router.add(middleware: LogRequestsMiddleware(.debug))
+        // One line per request at debug level; below that the middleware would only cost time.
+        if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
         MonitorAPI(store: store, configuration: configuration).addRoutes(to: router)
         return Application(
             router: router,

@@ -170,14 +170,25 @@ extension MonitorStore {
         ).execute(arguments: [jobID, now, runID])
     }
 
-    /// `now` is ``Timestamp/databaseText(from:)``.
+    /// Resolves the job's open alerts of `kinds`; `now` is ``Timestamp/databaseText(from:)``.
+    ///
+    /// One statement per kind, with the kind written in the SQL: bound as a parameter,
+    /// it let SQLite's planner depend on its value (the partial unique index names the
+    /// types), so each change of kind silently re-prepared the cached statement, a
+    /// tenth of the writer's time per ping.
     static func resolveAlerts(_ db: Database, jobID: String, kinds: [JobAlert.Kind], at now: String) throws {
-        let statement = try db.cachedStatement(
-            sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = ? AND resolved_at IS NULL")
         for kind in kinds {
-            try statement.execute(arguments: [now, jobID, kind.rawValue])
+            try db.cachedStatement(sql: resolveSQL[kind]!).execute(arguments: [now, jobID])
         }
     }
+
+    private static let resolveSQL: [JobAlert.Kind: String] = [
+        .missedJob:
+            "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = 'missed_job' AND resolved_at IS NULL",
+        .longRunning:
+            "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = 'long_running' AND resolved_at IS NULL",
+        .failed: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = 'failed' AND resolved_at IS NULL",
+    ]
 
     static func fetchRun(_ db: Database, _ runID: String) throws -> JobRun? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE run_id = ?"), arguments: [runID]).map(
