@@ -47,3 +47,17 @@ import Testing
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":1,"b":[1,2],"c":{"d":"e"},"f":true}"#)
     }
 }
+
+@Suite struct RunIdentifierTests {
+    @Test func versionFourUUIDsInLowercase() {
+        let ids = (0..<1000).map { _ in RunIdentifier.generate() }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(50) {
+            #expect(UUID(uuidString: id) != nil, "\(id)")
+            #expect(id == id.lowercased() && id.count == 36)
+            let characters = Array(id)
+            #expect(characters[14] == "4")
+            #expect("89ab".contains(characters[19]))
+        }
+    }
+}

@@ -56,7 +56,7 @@ extension MonitorStore {
         let now = clock.now
         let nowText = Timestamp.databaseText(from: now)
         let clientInfo = try Self.encodeJSON(start.clientInfo)
-        let generatedID = UUID().uuidString.lowercased()
+        let generatedID = RunIdentifier.generate()
         return try await write { db in
             guard
                 let healthCheck = try Bool.fetchOne(
@@ -97,7 +97,7 @@ extension MonitorStore {
         let nowText = Timestamp.databaseText(from: now)
         let message = end.message.map { String($0.prefix(Self.messageLimit)) }
         let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
-        let generatedID = UUID().uuidString.lowercased()
+        let generatedID = RunIdentifier.generate()
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
         var (run, clientInfoText) = try await write { db -> (JobRun, String?) in
