@@ -40,7 +40,9 @@ public enum MonitorServer {
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         try configuration.validate()
         let store = try MonitorStore(path: configuration.databasePath)
-        let application = makeApplication(store: store, configuration: configuration, logger: logger)
+        let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
+        let application = makeApplication(
+            store: store, configuration: configuration, services: [checkpointer], logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

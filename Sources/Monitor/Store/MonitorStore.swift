@@ -32,6 +32,11 @@ public final class MonitorStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The writer checkpoints the log once it passes 10,000 pages (about 40 MB),
+            // ten times SQLite's default: each such checkpoint stalls the batch that
+            // triggers it, and a WALCheckpointer beside the server copies most pages
+            // ahead of time, so these stay rare and short.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)

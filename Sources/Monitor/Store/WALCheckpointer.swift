@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Copies the write-ahead log back into the database file from its own connection,
+/// so that requests do not wait for it.
+///
+/// SQLite checkpoints inside the commit that takes the log past 1,000 pages, on the
+/// writer; under load that stalled a batch of pings for milliseconds and set the API's
+/// p99. This service's PASSIVE checkpoints run beside the writer without blocking it and
+/// copy most pages ahead of time, so the writer's own checkpoint, which is still what
+/// lets SQLite restart the log from the beginning, finds little left to do.
+public struct WALCheckpointer: Service {
+    let path: String
+    let interval: Duration
+    let logger: Logger
+
+    public init(path: String, interval: Duration = .milliseconds(100), logger: Logger) {
+        self.path = path
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? connection.close() }
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                break
+            }
+            do {
+                try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            } catch {
+                logger.warning("WAL checkpoint failed: \(error)")
+            }
+        }
+        try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+    }
+}
