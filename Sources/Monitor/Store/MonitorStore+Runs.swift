@@ -58,11 +58,12 @@ extension MonitorStore {
         let clientInfo = try Self.encodeJSON(start.clientInfo)
         let generatedID = RunIdentifier.generate()
         return try await write { db in
-            guard
-                let healthCheck = try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT is_health_check FROM job_configs WHERE job_id = ?"),
-                    arguments: [jobID])
-            else { throw MonitorError.jobNotFound(jobID) }
+            guard let job = try Row.fetchOne(db.cachedStatement(sql: Self.jobAndOpenAlertsSQL), arguments: [jobID])
+            else {
+                throw MonitorError.jobNotFound(jobID)
+            }
+            let healthCheck: Bool = job[0]
+            let hasOpenAlerts: Bool = job[1]
             if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
@@ -83,8 +84,10 @@ extension MonitorStore {
                 runID, jobID, run.status.rawValue, nowText, healthCheck ? nowText : nil, clientInfo,
                 start.remoteAddress, start.userAgent,
             ])
-            try Self.resolveAlerts(
-                db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
+            if hasOpenAlerts {
+                try Self.resolveAlerts(
+                    db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
+            }
             return (run, true)
         }
     }
@@ -101,10 +104,11 @@ extension MonitorStore {
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
         var (run, clientInfoText) = try await write { db -> (JobRun, String?) in
-            guard
-                try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM job_configs WHERE job_id = ?"), arguments: [jobID]) != nil
-            else { throw MonitorError.jobNotFound(jobID) }
+            guard let job = try Row.fetchOne(db.cachedStatement(sql: Self.jobAndOpenAlertsSQL), arguments: [jobID])
+            else {
+                throw MonitorError.jobNotFound(jobID)
+            }
+            let hasOpenAlerts: Bool = job[1]
             var run: JobRun
             var clientInfoText: String?
             if let named = end.runID, let existing = try Self.fetchRun(db, named) {
@@ -141,22 +145,28 @@ extension MonitorStore {
             try db.cachedStatement(
                 sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?"
             ).execute(arguments: [status.rawValue, nowText, end.exitCode, message, run.runID])
-            try db.cachedStatement(
-                sql: """
-                    UPDATE job_alerts SET resolved_at = ?
-                    WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL
-                    """
-            ).execute(arguments: [nowText, run.runID])
-            if status == .failed {
-                try Self.raiseFailure(db, jobID: jobID, runID: run.runID, at: nowText)
-            } else {
-                try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: nowText)
+            if hasOpenAlerts {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE job_alerts SET resolved_at = ?
+                        WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL
+                        """
+                ).execute(arguments: [nowText, run.runID])
+                if status == .succeeded { try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: nowText) }
             }
+            if status == .failed { try Self.raiseFailure(db, jobID: jobID, runID: run.runID, at: nowText) }
             return (run, clientInfoText)
         }
         if let clientInfoText { run.clientInfo = try Self.decodeJSON(JSONValue.self, clientInfoText) }
         return run
     }
+
+    /// Whether the job exists (a row or none), is a health check, and has open alerts:
+    /// most pings find none, and then skip the statements that would resolve them.
+    private static let jobAndOpenAlertsSQL = """
+        SELECT is_health_check, EXISTS (SELECT 1 FROM job_alerts WHERE job_id = ?1 AND resolved_at IS NULL)
+        FROM job_configs WHERE job_id = ?1
+        """
 
     /// Opens the job's failed incident, or adds this run to the one that is open.
     private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: String) throws {
