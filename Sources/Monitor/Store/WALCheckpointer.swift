@@ -23,9 +23,7 @@ public struct WALCheckpointer: Service {
     }
 
     public func run() async throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        let connection = try Self.connection(path)
         defer { try? connection.close() }
         while !Task.isShuttingDownGracefully {
             do {
@@ -34,11 +32,25 @@ public struct WALCheckpointer: Service {
                 break
             }
             do {
-                try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+                _ = try await Self.checkpoint(connection)
             } catch {
                 logger.warning("WAL checkpoint failed: \(error)")
             }
         }
-        try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        _ = try await Self.checkpoint(connection)
+    }
+
+    static func connection(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// One PASSIVE checkpoint: the log's size in frames, and how many are now in the database file.
+    static func checkpoint(_ connection: DatabaseQueue) async throws -> (walFrames: Int, checkpointed: Int) {
+        try await connection.writeWithoutTransaction { db in
+            let result = try db.checkpoint(.passive)
+            return (result.walFrameCount, result.checkpointedFrameCount)
+        }
     }
 }
