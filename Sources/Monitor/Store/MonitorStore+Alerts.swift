@@ -38,16 +38,6 @@ extension MonitorStore {
         }
     }
 
-    /// The job's alerts that have not resolved, oldest first.
-    public func openAlerts(jobID: String) async throws -> [JobAlert] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM job_alerts WHERE job_id = ? AND resolved_at IS NULL ORDER BY id",
-                arguments: [jobID]
-            ).map(Self.alert)
-        }
-    }
-
     /// Acknowledges an alert, which silences it; it still resolves by itself.
     public func acknowledgeAlert(_ id: Int64) async throws -> JobAlert {
         let now = clock.now

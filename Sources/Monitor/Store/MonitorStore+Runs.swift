@@ -205,19 +205,6 @@ extension MonitorStore {
             run)
     }
 
-    public func run(_ runID: String) async throws -> JobRun? {
-        try await read { db in try Self.fetchRun(db, runID) }
-    }
-
-    /// The job's most recent runs, newest first.
-    public func recentRuns(jobID: String, limit: Int) async throws -> [JobRun] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY id DESC LIMIT ?", arguments: [jobID, limit]
-            ).map(Self.run)
-        }
-    }
-
     /// A page of runs, newest first, filtered.
     public func runs(_ query: RunQuery) async throws -> Page<JobRun> {
         try await read { db in

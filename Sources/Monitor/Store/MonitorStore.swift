@@ -5,7 +5,7 @@ import GRDB
 ///
 /// ```swift
 /// let store = try MonitorStore(path: "cronicle.db")
-/// let (run, _) = try await store.startRun(jobID: "backup", request: RunStart())
+/// let (run, created) = try await store.startRun(jobID: "backup", RunStart())
 /// ```
 ///
 /// Durability: WAL journal with `synchronous = FULL`, so a write is on disk, fsynced,
