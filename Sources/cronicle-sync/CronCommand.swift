@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cron
 import Foundation
+import Monitor
 
 /// `cronicle-sync cron`: look at a schedule without any job around it.
 struct CronCommand: ParsableCommand {
@@ -81,13 +82,7 @@ struct CronCommand: ParsableCommand {
 
         private func startInstant() throws -> Date {
             guard let after else { return Date() }
-            let formatter = ISO8601DateFormatter()
-            for options: ISO8601DateFormatter.Options in [
-                [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
-            ] {
-                formatter.formatOptions = options
-                if let date = formatter.date(from: after) { return date }
-            }
+            if let date = Timestamp.parse(after) { return date }
             throw ValidationError(
                 "--after '\(after)' is not an ISO 8601 instant with an offset, such as 2026-03-29T01:30:00+01:00 or 2026-03-29T00:30:00Z"
             )

@@ -3,8 +3,8 @@ import Foundation
 
 /// ISO 8601 in UTC with milliseconds, the API's one timestamp form:
 /// `2026-11-28T06:00:00.123Z`. Hand-written because it is on the hot path of every ping.
-enum Timestamp {
-    static func string(from date: Date) -> String {
+public enum Timestamp {
+    public static func string(from date: Date) -> String {
         format(date, separator: "T", suffix: "Z")
     }
 
@@ -30,7 +30,7 @@ enum Timestamp {
     }
 
     /// An ISO 8601 instant with an offset or `Z`, with or without fractional seconds.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
