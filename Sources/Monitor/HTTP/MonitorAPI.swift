@@ -122,12 +122,14 @@ public struct MonitorAPI: Sendable {
     /// The caller's address (from `X-Forwarded-For` only when told to trust a proxy) and user agent.
     private func client(_ request: Request, _ context: CronicleRequestContext) -> (String?, String?) {
         var address = context.remoteAddress?.ipAddress
-        if configuration.trustProxy, let forwarded = request.headers[.init("X-Forwarded-For")!] {
+        if configuration.trustProxy, let forwarded = request.headers[Self.forwardedFor] {
             let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
             if let first, !first.isEmpty { address = first }
         }
         return (address, request.headers[.userAgent])
     }
+
+    private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     /// Requests that change configurations or alerts need the token, when one is set.
     private func authorize(_ request: Request) throws {
