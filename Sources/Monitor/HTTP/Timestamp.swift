@@ -5,28 +5,62 @@ import Foundation
 /// `2026-11-28T06:00:00.123Z`. Hand-written because it is on the hot path of every ping.
 public enum Timestamp {
     public static func string(from date: Date) -> String {
-        format(date, separator: "T", suffix: "Z")
+        format(date, separator: UInt8(ascii: "T"), zulu: true)
     }
 
     /// The form GRDB stores dates in, `2026-11-28 06:00:00.123`, so columns written
     /// with it read back as `Date`; binding a `Date` directly goes through a
     /// `DateFormatter`, which was a third of the database writer's time per ping.
     static func databaseText(from date: Date) -> String {
-        format(date, separator: " ", suffix: "")
+        format(date, separator: UInt8(ascii: " "), zulu: false)
     }
 
-    private static func format(_ date: Date, separator: String, suffix: String) -> String {
+    private static func format(_ date: Date, separator: UInt8, zulu: Bool) -> String {
         let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = CivilCalendar.floorDivide(milliseconds, 1000)
         let days = CivilCalendar.floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = CivilCalendar.date(dayNumber: days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        // Written into one buffer: building it from interpolated strings cost a tenth of
+        // a ping's response time.
+        return String(unsafeUninitializedCapacity: 40) { text in
+            var position = 0
+            func put(_ value: Int, digits: Int) {
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    text[position] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    position += 1
+                    divisor /= 10
+                }
+            }
+            func put(_ byte: UInt8) {
+                text[position] = byte
+                position += 1
+            }
+            if year < 0 { put(UInt8(ascii: "-")) }
+            var yearDigits = 4
+            var yearLimit = 10_000
+            while abs(year) >= yearLimit, yearDigits < 18 {
+                yearDigits += 1
+                yearLimit *= 10
+            }
+            put(abs(year), digits: yearDigits)
+            put(UInt8(ascii: "-"))
+            put(month, digits: 2)
+            put(UInt8(ascii: "-"))
+            put(day, digits: 2)
+            put(separator)
+            put(secondOfDay / 3600, digits: 2)
+            put(UInt8(ascii: ":"))
+            put(secondOfDay / 60 % 60, digits: 2)
+            put(UInt8(ascii: ":"))
+            put(secondOfDay % 60, digits: 2)
+            put(UInt8(ascii: "."))
+            put(milliseconds - seconds * 1000, digits: 3)
+            if zulu { put(UInt8(ascii: "Z")) }
+            return position
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))\(separator)\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(milliseconds - seconds * 1000, 3))\(suffix)"
     }
 
     /// An ISO 8601 instant with an offset or `Z`, with or without fractional seconds.

@@ -58,12 +58,7 @@ extension MonitorStore {
         let clientInfo = try Self.encodeJSON(start.clientInfo)
         let generatedID = RunIdentifier.generate()
         return try await write { db in
-            guard let job = try Row.fetchOne(db.cachedStatement(sql: Self.jobAndOpenAlertsSQL), arguments: [jobID])
-            else {
-                throw MonitorError.jobNotFound(jobID)
-            }
-            let healthCheck: Bool = job[0]
-            let hasOpenAlerts: Bool = job[1]
+            let (healthCheck, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
             if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
@@ -75,15 +70,19 @@ extension MonitorStore {
                 runID: runID, jobID: jobID, status: healthCheck ? .succeeded : .running, startTime: now,
                 endTime: healthCheck ? now : nil, clientInfo: start.clientInfo, remoteAddress: start.remoteAddress,
                 userAgent: start.userAgent)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO job_runs (run_id, job_id, status, start_time, end_time, client_info, remote_addr, user_agent)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
+            let insert = SQLiteStep(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO job_runs (run_id, job_id, status, start_time, end_time, client_info, remote_addr, user_agent)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """))
+            for (index, value) in [
                 runID, jobID, run.status.rawValue, nowText, healthCheck ? nowText : nil, clientInfo,
                 start.remoteAddress, start.userAgent,
-            ])
+            ].enumerated() {
+                insert.bind(Int32(index + 1), value)
+            }
+            try insert.run()
             if hasOpenAlerts {
                 try Self.resolveAlerts(
                     db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
@@ -104,11 +103,7 @@ extension MonitorStore {
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
         var (run, clientInfoText) = try await write { db -> (JobRun, String?) in
-            guard let job = try Row.fetchOne(db.cachedStatement(sql: Self.jobAndOpenAlertsSQL), arguments: [jobID])
-            else {
-                throw MonitorError.jobNotFound(jobID)
-            }
-            let hasOpenAlerts: Bool = job[1]
+            let (_, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
             var run: JobRun
             var clientInfoText: String?
             if let named = end.runID, let existing = try Self.fetchRun(db, named) {
@@ -117,18 +112,8 @@ extension MonitorStore {
                 }
                 if existing.status != .running { return (existing, nil) }
                 run = existing
-            } else if end.runID == nil,
-                let open = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT run_id, start_time, client_info, remote_addr, user_agent FROM job_runs
-                            WHERE job_id = ? AND status = 'running' ORDER BY id LIMIT 1
-                            """), arguments: [jobID])
-            {
-                run = JobRun(
-                    runID: open[0], jobID: jobID, status: .running, startTime: open[1], remoteAddress: open[3],
-                    userAgent: open[4])
-                clientInfoText = open[2]
+            } else if end.runID == nil, let open = try Self.oldestOpenRun(db, jobID) {
+                (run, clientInfoText) = open
             } else {
                 run = JobRun(
                     runID: end.runID ?? generatedID, jobID: jobID, status: .running,
@@ -142,9 +127,15 @@ extension MonitorStore {
             run.endTime = now
             run.exitCode = end.exitCode
             run.message = message
-            try db.cachedStatement(
-                sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?"
-            ).execute(arguments: [status.rawValue, nowText, end.exitCode, message, run.runID])
+            let update = SQLiteStep(
+                try db.cachedStatement(
+                    sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?"))
+            update.bind(1, status.rawValue)
+            update.bind(2, nowText)
+            update.bind(3, end.exitCode)
+            update.bind(4, message)
+            update.bind(5, run.runID)
+            try update.run()
             if hasOpenAlerts {
                 try db.cachedStatement(
                     sql: """
@@ -161,12 +152,38 @@ extension MonitorStore {
         return run
     }
 
-    /// Whether the job exists (a row or none), is a health check, and has open alerts:
-    /// most pings find none, and then skip the statements that would resolve them.
-    private static let jobAndOpenAlertsSQL = """
-        SELECT is_health_check, EXISTS (SELECT 1 FROM job_alerts WHERE job_id = ?1 AND resolved_at IS NULL)
-        FROM job_configs WHERE job_id = ?1
-        """
+    /// Whether the job is a health check, and whether it has open alerts: most pings
+    /// find none, and then skip the statements that would resolve them.
+    private static func jobAndOpenAlerts(_ db: Database, _ jobID: String) throws -> (
+        healthCheck: Bool, hasOpenAlerts: Bool
+    ) {
+        let select = SQLiteStep(
+            try db.cachedStatement(
+                sql: """
+                    SELECT is_health_check, EXISTS (SELECT 1 FROM job_alerts WHERE job_id = ?1 AND resolved_at IS NULL)
+                    FROM job_configs WHERE job_id = ?1
+                    """))
+        select.bind(1, jobID)
+        guard try select.next() else { throw MonitorError.jobNotFound(jobID) }
+        return (select.bool(0), select.bool(1))
+    }
+
+    /// The job's oldest open run, with its `client_info` still as text.
+    private static func oldestOpenRun(_ db: Database, _ jobID: String) throws -> (JobRun, String?)? {
+        let select = SQLiteStep(
+            try db.cachedStatement(
+                sql: """
+                    SELECT run_id, start_time, client_info, remote_addr, user_agent FROM job_runs
+                    WHERE job_id = ? AND status = 'running' ORDER BY id LIMIT 1
+                    """))
+        select.bind(1, jobID)
+        guard try select.next(), let runID = select.text(0) else { return nil }
+        let run = JobRun(
+            runID: runID, jobID: jobID, status: .running,
+            startTime: select.text(1).flatMap { Date.fromDatabaseValue($0.databaseValue) },
+            remoteAddress: select.text(3), userAgent: select.text(4))
+        return (run, select.text(2))
+    }
 
     /// Opens the job's failed incident, or adds this run to the one that is open.
     private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: String) throws {

@@ -33,6 +33,10 @@ public struct WALCheckpointer: Service {
             }
             do {
                 _ = try await Self.checkpoint(connection)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                // Another checkpoint (the writer's own, or cronicle-sync's) is running:
+                // it does this round's work.
+                logger.debug("WAL checkpoint skipped: another one is running")
             } catch {
                 logger.warning("WAL checkpoint failed: \(error)")
             }

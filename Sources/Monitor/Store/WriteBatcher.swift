@@ -39,14 +39,14 @@ final class WriteBatcher: Sendable {
     }
 
     func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let outcome = Mutex<Result<T, any Error>?>(nil)
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
+            let outcome = Outcome<T>()
             let pending = Pending(
                 perform: { db, isolated in
                     let result = Result { () throws -> T in
                         isolated ? try Self.inSavepoint(db) { try operation(db) } : try operation(db)
                     }
-                    outcome.withLock { $0 = result }
+                    outcome.result = result
                     if case .failure(let error) = result, !(error is MonitorError) { return false }
                     return true
                 },
@@ -54,7 +54,7 @@ final class WriteBatcher: Sendable {
                     if let commitError {
                         continuation.resume(throwing: commitError)
                     } else {
-                        continuation.resume(with: outcome.withLock { $0 }!)
+                        continuation.resume(with: outcome.result!)
                     }
                 })
             let startDrain = state.withLock { state -> Bool in
@@ -67,6 +67,13 @@ final class WriteBatcher: Sendable {
                 Task { await self.drain() }
             }
         }
+    }
+
+    /// An operation's outcome, written by `perform` and read by `finish`. Both run in
+    /// ``drain()``, one after the other (the database write's `await` orders them), so
+    /// it needs no lock.
+    private final class Outcome<T: Sendable>: @unchecked Sendable {
+        var result: Result<T, any Error>?
     }
 
     /// Runs `operation` in a savepoint, rolled back alone if it throws.
