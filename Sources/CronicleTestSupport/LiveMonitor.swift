@@ -24,12 +24,16 @@ public final class LiveMonitor: Sendable {
     public let clock: ManualClock
     public let port: Int
     public let folder: TemporaryFolder
+    /// The alert engine over the same store, not running on its own: a test moves the
+    /// clock and calls ``AlertEngine/evaluate()``, so no test waits for a deadline.
+    public let engine: AlertEngine
 
-    init(store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder) {
+    init(store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder, engine: AlertEngine) {
         self.store = store
         self.clock = clock
         self.port = port
         self.folder = folder
+        self.engine = engine
     }
 
     public struct Response: Sendable {
@@ -72,6 +76,7 @@ public final class LiveMonitor: Sendable {
         var configuration = configuration
         configuration.port = 0
         let store = try MonitorStore(path: databasePath ?? folder.url("cronicle.db"), clock: clock)
+        let engine = AlertEngine(store: store)
         let portBox = Mutex<Int?>(nil)
         var logger = Logger(label: "cronicle-test")
         logger.logLevel = .warning
@@ -87,7 +92,7 @@ public final class LiveMonitor: Sendable {
                 if port == nil { try await Task.sleep(for: .milliseconds(10)) }
             }
             guard let port else { throw LiveMonitorError("the server did not start") }
-            let monitor = LiveMonitor(store: store, clock: clock, port: port, folder: folder)
+            let monitor = LiveMonitor(store: store, clock: clock, port: port, folder: folder, engine: engine)
             do {
                 let result = try await body(monitor)
                 await group.triggerGracefulShutdown()

@@ -41,8 +41,9 @@ public enum MonitorServer {
         try configuration.validate()
         let store = try MonitorStore(path: configuration.databasePath)
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
+        let engine = AlertEngine(store: store, logger: logger)
         let application = makeApplication(
-            store: store, configuration: configuration, services: [checkpointer], logger: logger)
+            store: store, configuration: configuration, services: [checkpointer, engine], logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -32,7 +32,7 @@ extension MonitorStore {
     /// Jobs that `cronicle-sync` manages are refused.
     public func saveJob(_ definition: JobDefinition) async throws -> (job: Job, created: Bool) {
         let now = clock.now
-        return try await write { db in
+        let saved = try await write { db in
             let existing = try Self.fetchJob(db, definition.jobID)
             if let existing, existing.managedBy == .sync { throw Self.managedBySync(existing) }
             let arguments: StatementArguments = [
@@ -41,8 +41,14 @@ extension MonitorStore {
                 try Self.encodeJSON(definition.tags), definition.paused, now,
             ]
             if let existing {
-                // Resuming through an update counts as a resume: fire times are expected from now on.
-                let watchedSince = existing.definition.paused && !definition.paused ? now : existing.watchedSince
+                // Resuming through an update counts as a resume, and a new schedule or time zone
+                // is a new promise: either way, fire times are expected from now on. A new
+                // tolerance only moves the deadline of the fire time awaited.
+                let old = existing.definition
+                let restart =
+                    (old.paused && !definition.paused) || old.schedule != definition.schedule
+                    || old.timezone != definition.timezone
+                let watchedSince = restart ? now : existing.watchedSince
                 try db.execute(
                     sql: """
                         UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
@@ -61,6 +67,8 @@ extension MonitorStore {
             }
             return (try Self.requireJob(db, definition.jobID), existing == nil)
         }
+        events.publish(.jobsChanged)
+        return saved
     }
 
     /// Deletes a job made through the API; its runs and alerts stay in history, and its
@@ -75,13 +83,14 @@ extension MonitorStore {
                 sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL",
                 arguments: [now, jobID])
         }
+        events.publish(.jobsChanged)
     }
 
     /// Pauses or resumes alerting. Resuming starts watching from now: fire times that
     /// passed while paused are not missed.
     public func setPaused(_ jobID: String, _ paused: Bool) async throws -> Job {
         let now = clock.now
-        return try await write { db in
+        let job = try await write { db in
             let job = try Self.requireJob(db, jobID)
             guard job.definition.paused != paused else { return job }
             try db.execute(
@@ -92,5 +101,7 @@ extension MonitorStore {
                     """, arguments: [paused, now, paused, now, jobID])
             return try Self.requireJob(db, jobID)
         }
+        events.publish(.jobsChanged)
+        return job
     }
 }

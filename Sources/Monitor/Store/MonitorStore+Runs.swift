@@ -57,7 +57,7 @@ extension MonitorStore {
         let nowText = Timestamp.databaseText(from: now)
         let clientInfo = try Self.encodeJSON(start.clientInfo)
         let generatedID = RunIdentifier.generate()
-        return try await write { db in
+        let started = try await write { db -> (run: JobRun, created: Bool) in
             let (healthCheck, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
             if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
                 guard existing.jobID == jobID else {
@@ -89,6 +89,8 @@ extension MonitorStore {
             }
             return (run, true)
         }
+        if started.created { events.publish(.runStarted(started.run)) }
+        return started
     }
 
     /// Records an end: closes the named run, or the job's oldest open run; with no open
@@ -149,6 +151,7 @@ extension MonitorStore {
             return (run, clientInfoText)
         }
         if let clientInfoText { run.clientInfo = try Self.decodeJSON(JSONValue.self, clientInfoText) }
+        events.publish(.runEnded(run))
         return run
     }
 

@@ -19,6 +19,8 @@ public final class MonitorStore: Sendable {
     public let clock: any MonitorClock
     let pool: DatabasePool
     let batcher: WriteBatcher
+    /// What changed, as it is committed: the alert engine and live views listen here.
+    public let events = StoreEvents()
 
     /// Longest run message kept, in characters; longer ones are cut there.
     public static let messageLimit = 10_000
@@ -118,6 +120,28 @@ public final class MonitorStore: Sendable {
                     CREATE UNIQUE INDEX job_alerts_by_long_run ON job_alerts(run_id) WHERE type = 'long_running';
                     CREATE INDEX job_alerts_by_job ON job_alerts(job_id, id);
                     CREATE INDEX job_alerts_open ON job_alerts(job_id) WHERE resolved_at IS NULL;
+                    """)
+        }
+        migrator.registerMigration("v2: alert engine state, job change log") { db in
+            try db.execute(
+                sql: """
+                    -- Every change to a job configuration, by this process or another one
+                    -- (cronicle-sync --db), so the alert engine reloads only what changed.
+                    CREATE TABLE job_config_changes (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job_id TEXT NOT NULL
+                    );
+                    CREATE TRIGGER job_configs_inserted AFTER INSERT ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (NEW.job_id); END;
+                    CREATE TRIGGER job_configs_updated AFTER UPDATE ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (NEW.job_id); END;
+                    CREATE TRIGGER job_configs_deleted AFTER DELETE ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (OLD.job_id); END;
+                    -- Small named values, such as the instant through which every deadline was checked.
+                    CREATE TABLE monitor_state (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
                     """)
         }
         return migrator

@@ -1,0 +1,287 @@
+import Config
+import Cron
+import Foundation
+import HeapModule
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Raises missed_job and long_running alerts as their deadlines pass (DESIGN.md §4).
+///
+/// It keeps every watched job's next deadline (the awaited fire time plus tolerance)
+/// and every open run's `max_runtime` deadline in one priority queue, sleeps until the
+/// earliest, and checks only what is due, so a wake-up costs what is due, not what is
+/// watched. Pings and job changes made in this process wake it early; changes another
+/// process writes to the database (`cronicle-sync --db`) are read from the job change
+/// log at least every `pollInterval`.
+///
+/// ```swift
+/// let engine = AlertEngine(store: store)
+/// try await engine.evaluate()   // what the service does at each wake-up
+/// ```
+///
+/// Across restarts it resumes from the instant through which every deadline was checked,
+/// stored with the alerts it raised, so the fire times missed while the monitor was down
+/// become one incident per job with the right count, and nothing is raised twice.
+public actor AlertEngine: Service {
+    /// A job being watched, and how far its fire times have been checked.
+    private struct Watched {
+        var job: Job
+        var schedule: CronSchedule?
+        /// Fire times up to this instant have been checked (or were not expected).
+        var checkedThrough: Date
+        /// Bumped at every change, so queue entries for an older version are ignored.
+        var generation: Int
+        var tolerance: TimeInterval { TimeInterval(job.definition.tolerance.seconds) }
+        var maxRuntime: TimeInterval? {
+            job.definition.isHealthCheck ? nil : job.definition.maxRuntime.map { TimeInterval($0.seconds) }
+        }
+    }
+
+    private struct Entry: Comparable {
+        enum Target {
+            case fireTime(jobID: String, generation: Int, fireTime: Date)
+            case run(runID: String, jobID: String, start: Date)
+        }
+        var deadline: Date
+        var target: Target
+        static func < (left: Entry, right: Entry) -> Bool { left.deadline < right.deadline }
+        static func == (left: Entry, right: Entry) -> Bool { left.deadline == right.deadline }
+    }
+
+    /// What arrives from the store's event handlers, which must not wait for the actor.
+    private struct Inbox {
+        var startedRuns: [JobRun] = []
+        var jobsChanged = false
+    }
+
+    private final class Mailbox: Sendable {
+        let inbox = Mutex(Inbox())
+        let wake = WakeSignal()
+    }
+
+    private let store: MonitorStore
+    private let pollInterval: Duration
+    private let logger: Logger
+    private let mailbox = Mailbox()
+    private var jobs: [String: Watched] = [:]
+    private var queue = Heap<Entry>()
+    private var changeSequence: Int64 = 0
+    private var loaded = false
+    /// Most fire times of one job checked in one evaluation, so a job that fires every
+    /// minute and was unwatched for years cannot stall the engine; the rest follow.
+    private let catchUpLimit = 10_000
+    /// Most jobs checked in one database transaction, so pings wait little behind it.
+    private let transactionLimit = 500
+
+    public init(store: MonitorStore, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")) {
+        self.store = store
+        self.pollInterval = pollInterval
+        self.logger = logger
+        let mailbox = mailbox
+        store.events.subscribe { event in
+            switch event {
+            case .jobsChanged:
+                mailbox.inbox.withLock { $0.jobsChanged = true }
+                mailbox.wake.signal()
+            case .runStarted(let run):
+                // Long runs are checked minutes later; no need to wake for them.
+                if run.status == .running { mailbox.inbox.withLock { $0.startedRuns.append(run) } }
+            case .runEnded:
+                break
+            }
+        }
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await self.evaluate()
+                } catch {
+                    self.logger.error("alert engine: \(error); reloading its state")
+                    await self.forget()
+                }
+                await self.sleepUntilNextDeadline()
+            }
+        }
+    }
+
+    /// The earliest deadline the engine is waiting for.
+    public var nextDeadline: Date? {
+        dropStaleEntries()
+        return queue.min?.deadline
+    }
+
+    /// Drops entries at the front of the queue that a later change replaced.
+    private func dropStaleEntries() {
+        while let entry = queue.min, case .fireTime(let jobID, let generation, _) = entry.target,
+            jobs[jobID]?.generation != generation
+        {
+            queue.removeMin()
+        }
+    }
+
+    /// Checks every deadline that has passed by the store's clock, and records the
+    /// alerts they call for. The service calls this at each wake-up; tests call it
+    /// after moving their clock.
+    @discardableResult
+    public func evaluate() async throws -> DeadlineOutcome {
+        let now = store.clock.now
+        if !loaded { try await load() }
+        try await applyInbox()
+        var dueJobs: [DueFireTimes] = []
+        var dueRuns: [DueRun] = []
+        while let entry = queue.min, entry.deadline <= now {
+            queue.removeMin()
+            switch entry.target {
+            case .fireTime(let jobID, let generation, let fireTime):
+                guard var watched = jobs[jobID], watched.generation == generation, let schedule = watched.schedule
+                else { continue }
+                var fireTimes = [fireTime]
+                var next = schedule.nextFireTime(after: fireTime)
+                while let candidate = next, candidate.addingTimeInterval(watched.tolerance) <= now,
+                    fireTimes.count < catchUpLimit
+                {
+                    fireTimes.append(candidate)
+                    next = schedule.nextFireTime(after: candidate)
+                }
+                watched.checkedThrough = fireTimes.last!
+                jobs[jobID] = watched
+                if let next {
+                    queue.insert(
+                        Entry(
+                            deadline: next.addingTimeInterval(watched.tolerance),
+                            target: .fireTime(jobID: jobID, generation: generation, fireTime: next)))
+                }
+                dueJobs.append(
+                    DueFireTimes(
+                        jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance,
+                        earlyAllowance: JobStatus.earlyAllowance(watched.job.definition)))
+            case .run(let runID, let jobID, let start):
+                guard let watched = jobs[jobID], !watched.job.definition.paused, let maxRuntime = watched.maxRuntime
+                else { continue }
+                let deadline = start.addingTimeInterval(maxRuntime)
+                if deadline <= now {
+                    dueRuns.append(DueRun(runID: runID, jobID: jobID))
+                } else {
+                    queue.insert(Entry(deadline: deadline, target: entry.target))
+                }
+            }
+        }
+        var outcome = DeadlineOutcome()
+        do {
+            var remaining = dueJobs[...]
+            repeat {
+                let chunk = remaining.prefix(transactionLimit)
+                remaining = remaining.dropFirst(chunk.count)
+                let last = remaining.isEmpty
+                let recorded = try await store.recordDeadlines(
+                    Array(chunk), runs: last ? dueRuns : [], checkedThrough: last ? now : nil)
+                outcome.missedFireTimes += recorded.missedFireTimes
+                outcome.longRunningAlerts += recorded.longRunningAlerts
+            } while !remaining.isEmpty
+        } catch {
+            // What was taken off the queue was not recorded: start again from the database.
+            forget()
+            throw error
+        }
+        if outcome.missedFireTimes > 0 || outcome.longRunningAlerts > 0 {
+            logger.notice(
+                "alerts raised",
+                metadata: [
+                    "missed_fire_times": "\(outcome.missedFireTimes)", "long_running": "\(outcome.longRunningAlerts)",
+                ])
+        }
+        return outcome
+    }
+
+    private func forget() {
+        loaded = false
+        jobs = [:]
+        queue = Heap()
+    }
+
+    private func sleepUntilNextDeadline() async {
+        var timeout = pollInterval
+        if let deadline = nextDeadline {
+            let seconds = max(0, deadline.timeIntervalSince(store.clock.now))
+            timeout = min(timeout, .milliseconds(Int64((seconds * 1000).rounded(.up))))
+        }
+        await mailbox.wake.wait(timeout: timeout)
+    }
+
+    // MARK: - State
+
+    private func load() async throws {
+        // Emptied first: a run that starts while the snapshot is read is then in one or both.
+        mailbox.inbox.withLock { $0 = Inbox() }
+        let snapshot = try await store.alertEngineSnapshot()
+        jobs = [:]
+        queue = Heap()
+        changeSequence = snapshot.changeSequence
+        for job in snapshot.jobs {
+            var from = job.watchedSince
+            if let checked = snapshot.checkedThrough {
+                from = max(from, checked.addingTimeInterval(-TimeInterval(job.definition.tolerance.seconds)))
+            }
+            watch(job, checkedThrough: from)
+        }
+        for run in snapshot.openRuns { watchRun(runID: run.runID, jobID: run.jobID, start: run.start) }
+        loaded = true
+    }
+
+    private func applyInbox() async throws {
+        let received = mailbox.inbox.withLock { inbox -> Inbox in
+            defer { inbox = Inbox() }
+            return inbox
+        }
+        // Read the change log at every wake-up: another process may have written it.
+        if let changes = try await store.jobChanges(after: changeSequence) {
+            for jobID in changes.changed where !changes.jobs.contains(where: { $0.jobID == jobID }) {
+                jobs[jobID] = nil
+            }
+            for job in changes.jobs {
+                let previous = jobs[job.jobID]
+                watch(job, checkedThrough: previous?.checkedThrough ?? job.watchedSince)
+                if previous?.maxRuntime != jobs[job.jobID]?.maxRuntime {
+                    for run in try await store.openRuns(jobID: job.jobID) {
+                        watchRun(runID: run.runID, jobID: job.jobID, start: run.start)
+                    }
+                }
+            }
+            changeSequence = changes.sequence
+            try await store.pruneJobChanges(through: changes.sequence)
+        }
+        for run in received.startedRuns {
+            if let start = run.startTime { watchRun(runID: run.runID, jobID: run.jobID, start: start) }
+        }
+    }
+
+    /// Starts (or restarts) watching `job`; fire times up to `checkedThrough` are not checked.
+    private func watch(_ job: Job, checkedThrough: Date) {
+        let generation = (jobs[job.jobID]?.generation ?? 0) + 1
+        var schedule: CronSchedule?
+        if case .success(let expression) = JobFieldRules.checkSchedule(job.definition.schedule),
+            let zone = TimeZone(identifier: job.definition.timezone)
+        {
+            schedule = CronSchedule(expression, timeZone: zone)
+        }
+        let watched = Watched(
+            job: job, schedule: schedule, checkedThrough: max(checkedThrough, job.watchedSince), generation: generation)
+        jobs[job.jobID] = watched
+        guard !job.definition.paused, let schedule, let next = schedule.nextFireTime(after: watched.checkedThrough)
+        else { return }
+        queue.insert(
+            Entry(
+                deadline: next.addingTimeInterval(watched.tolerance),
+                target: .fireTime(jobID: job.jobID, generation: generation, fireTime: next)))
+    }
+
+    private func watchRun(runID: String, jobID: String, start: Date) {
+        guard let maxRuntime = jobs[jobID]?.maxRuntime else { return }
+        queue.insert(
+            Entry(
+                deadline: start.addingTimeInterval(maxRuntime), target: .run(runID: runID, jobID: jobID, start: start)))
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+
+/// A job whose awaited fire times have reached their deadlines, for the store to check
+/// against the starts it recorded.
+struct DueFireTimes: Sendable {
+    var jobID: String
+    /// Ascending; each one's deadline (fire time + tolerance) has passed.
+    var fireTimes: [Date]
+    var tolerance: TimeInterval
+    /// How early a start may come and still count (DESIGN.md §4).
+    var earlyAllowance: TimeInterval
+}
+
+/// A run whose `max_runtime` has passed while it may still be running.
+struct DueRun: Sendable {
+    var runID: String
+    var jobID: String
+}
+
+/// What the alert engine loads when it starts.
+struct AlertEngineSnapshot: Sendable {
+    var changeSequence: Int64
+    var checkedThrough: Date?
+    var jobs: [Job]
+    var openRuns: [(runID: String, jobID: String, start: Date)]
+}
+
+/// What one check of due deadlines wrote.
+public struct DeadlineOutcome: Sendable, Equatable {
+    /// Fire times newly recorded as missed (added to an incident or opening one).
+    public var missedFireTimes = 0
+    public var longRunningAlerts = 0
+
+    public init(missedFireTimes: Int = 0, longRunningAlerts: Int = 0) {
+        self.missedFireTimes = missedFireTimes
+        self.longRunningAlerts = longRunningAlerts
+    }
+}
+
+extension MonitorStore {
+    static let checkedThroughKey = "alerts_checked_through"
+
+    func alertEngineSnapshot() async throws -> AlertEngineSnapshot {
+        try await read { db in
+            let sequence = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM job_config_changes") ?? 0
+            let checked = try String.fetchOne(
+                db, sql: "SELECT value FROM monitor_state WHERE key = ?", arguments: [Self.checkedThroughKey])
+            let jobs = try Row.fetchAll(db, sql: "SELECT * FROM job_configs").map(Self.job)
+            let openRuns = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT run_id, job_id, start_time FROM job_runs WHERE status = 'running' AND start_time IS NOT NULL"
+            ).map { row in (runID: row[0] as String, jobID: row[1] as String, start: row[2] as Date) }
+            return AlertEngineSnapshot(
+                changeSequence: sequence, checkedThrough: checked.flatMap { Date.fromDatabaseValue($0.databaseValue) },
+                jobs: jobs, openRuns: openRuns)
+        }
+    }
+
+    /// Jobs changed after `sequence` (by this process or another), with their current
+    /// configuration; a job missing from `jobs` was deleted.
+    func jobChanges(after sequence: Int64) async throws -> (sequence: Int64, changed: Set<String>, jobs: [Job])? {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT seq, job_id FROM job_config_changes WHERE seq > ? ORDER BY seq", arguments: [sequence])
+            guard let last = rows.last else { return nil }
+            let changed = Set(rows.map { $0[1] as String })
+            var jobs: [Job] = []
+            for jobID in changed {
+                if let job = try Self.fetchJob(db, jobID) { jobs.append(job) }
+            }
+            return (last[0], changed, jobs)
+        }
+    }
+
+    /// Open runs of one job, to recompute their long-running deadlines after its `max_runtime` changed.
+    func openRuns(jobID: String) async throws -> [(runID: String, start: Date)] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT run_id, start_time FROM job_runs
+                    WHERE job_id = ? AND status = 'running' AND start_time IS NOT NULL
+                    """, arguments: [jobID]
+            ).map { row in (runID: row[0] as String, start: row[1] as Date) }
+        }
+    }
+
+    /// Forgets change-log entries the engine has read.
+    func pruneJobChanges(through sequence: Int64) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM job_config_changes WHERE seq <= ?", arguments: [sequence])
+        }
+    }
+
+    /// Records what the deadlines that passed say, in one transaction with the
+    /// instant through which every deadline has now been checked.
+    ///
+    /// Each fire time counts as met when a start arrived in its window (`fire time −
+    /// early allowance` to `fire time + tolerance`); checked here, on the single writer,
+    /// so a start cannot slip in between the check and the alert. Missed fire times join
+    /// the job's open missed_job incident or open one. Fire times already recorded are
+    /// skipped, so checking a deadline twice (after a crash) changes nothing.
+    func recordDeadlines(_ jobs: [DueFireTimes], runs: [DueRun], checkedThrough: Date?) async throws
+        -> DeadlineOutcome
+    {
+        let now = clock.now
+        let nowText = Timestamp.databaseText(from: now)
+        let outcome = try await write { db -> DeadlineOutcome in
+            var outcome = DeadlineOutcome()
+            for due in jobs {
+                outcome.missedFireTimes += try Self.recordMisses(db, due, now: nowText)
+            }
+            for run in runs {
+                try db.execute(
+                    sql: """
+                        INSERT INTO job_alerts (job_id, type, created_at, run_id)
+                        SELECT job_id, 'long_running', ?, run_id FROM job_runs WHERE run_id = ? AND status = 'running'
+                        ON CONFLICT (run_id) WHERE type = 'long_running' DO NOTHING
+                        """, arguments: [nowText, run.runID])
+                outcome.longRunningAlerts += db.changesCount
+            }
+            if let checkedThrough {
+                try db.execute(
+                    sql: """
+                        INSERT INTO monitor_state (key, value) VALUES (?, ?)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                        """, arguments: [Self.checkedThroughKey, Timestamp.databaseText(from: checkedThrough)])
+            }
+            return outcome
+        }
+        return outcome
+    }
+
+    private static func recordMisses(_ db: Database, _ due: DueFireTimes, now: String) throws -> Int {
+        guard let first = due.fireTimes.first else { return 0 }
+        // Starts recorded since the first window opened, oldest first. Runs are numbered
+        // as they start, so walking the job's runs backwards by id stops at the window.
+        let windowStart = first.addingTimeInterval(-due.earlyAllowance)
+        var starts: [Date] = []
+        let cursor = try Date?.fetchCursor(
+            db, sql: "SELECT start_time FROM job_runs WHERE job_id = ? ORDER BY id DESC", arguments: [due.jobID])
+        while let start = try cursor.next() {
+            guard let start else { continue }
+            if start < windowStart { break }
+            starts.append(start)
+        }
+        starts.sort()
+        func startBetween(_ from: Date, _ to: Date) -> Date? {
+            starts.first { $0 >= from && $0 <= to }
+        }
+        let misses = due.fireTimes.filter {
+            startBetween($0.addingTimeInterval(-due.earlyAllowance), $0.addingTimeInterval(due.tolerance)) == nil
+        }
+        guard !misses.isEmpty else { return 0 }
+
+        let latest = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT id, last_fire_time, resolved_at FROM job_alerts
+                WHERE job_id = ? AND type = 'missed_job' ORDER BY id DESC LIMIT 1
+                """, arguments: [due.jobID])
+        let latestLastFire: Date? = latest?[1]
+        var open: (id: Int64, lastFire: Date)? = nil
+        if let latest, latest[2] as Date? == nil, let latestLastFire { open = (latest[0], latestLastFire) }
+        var recorded = 0
+        for fireTime in misses where latestLastFire.map({ fireTime > $0 }) ?? true {
+            // A start after the open incident's last deadline (too early for this fire time)
+            // ended that incident: this miss opens a new one.
+            if let current = open,
+                let start = startBetween(
+                    current.lastFire.addingTimeInterval(due.tolerance), fireTime.addingTimeInterval(-due.earlyAllowance)
+                )
+            {
+                try resolve(db, current.id, at: start)
+                open = nil
+            }
+            if let current = open {
+                try db.execute(
+                    sql: "UPDATE job_alerts SET missed_count = missed_count + 1, last_fire_time = ? WHERE id = ?",
+                    arguments: [fireTime, current.id])
+                open = (current.id, fireTime)
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO job_alerts (job_id, type, created_at, fire_time, last_fire_time, missed_count)
+                        VALUES (?, 'missed_job', ?, ?, ?, 1)
+                        """, arguments: [due.jobID, now, fireTime, fireTime])
+                open = (db.lastInsertedRowID, fireTime)
+            }
+            recorded += 1
+        }
+        // Recorded late (the monitor was down or behind) for a job that has run since:
+        // the incident is already over.
+        if let current = open,
+            let start = starts.first(where: { $0 > current.lastFire.addingTimeInterval(due.tolerance) })
+        {
+            try resolve(db, current.id, at: start)
+        }
+        return recorded
+    }
+
+    private static func resolve(_ db: Database, _ alertID: Int64, at date: Date) throws {
+        try db.execute(
+            sql: "UPDATE job_alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
+            arguments: [date, alertID])
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+
+/// A change the store has committed, told to whoever listens in this process.
+///
+/// Changes made by another process (`cronicle-sync --db`) are not told here; the alert
+/// engine finds those in the `job_config_changes` table.
+public enum StoreEvent: Sendable {
+    /// One or more job configurations were created, changed or deleted.
+    case jobsChanged
+    case runStarted(JobRun)
+    case runEnded(JobRun)
+}
+
+/// The store's listeners. Handlers run synchronously on the thread that committed, so
+/// they must be quick (take a lock, record, signal) and never block.
+public final class StoreEvents: Sendable {
+    private let handlers = Mutex<[Int: @Sendable (StoreEvent) -> Void]>([:])
+    private let nextToken = Mutex(0)
+
+    /// Registers `handler`; returns a token for ``unsubscribe(_:)``.
+    @discardableResult
+    public func subscribe(_ handler: @escaping @Sendable (StoreEvent) -> Void) -> Int {
+        let token = nextToken.withLock { token in
+            token += 1
+            return token
+        }
+        handlers.withLock { $0[token] = handler }
+        return token
+    }
+
+    public func unsubscribe(_ token: Int) {
+        _ = handlers.withLock { $0.removeValue(forKey: token) }
+    }
+
+    func publish(_ event: StoreEvent) {
+        for handler in handlers.withLock({ Array($0.values) }) { handler(event) }
+    }
+}

@@ -1,0 +1,75 @@
+import CronicleTestSupport
+import Foundation
+import Monitor
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The alert engine in `cronicle serve`, in real time and over HTTP, with second-level
+/// tolerances: each alert appears within a second of its deadline.
+@Suite struct AlertsOverTimeTests {
+    static func call(_ port: String, _ method: String, _ path: String, _ json: String? = nil) async throws -> Any {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = json.map { Data($0.utf8) }
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return try JSONSerialization.jsonObject(with: data)
+    }
+
+    static func alerts(_ port: String, _ query: String) async throws -> [[String: Any]] {
+        let page = try await call(port, "GET", "/alerts?\(query)") as? [String: Any]
+        return page?["alerts"] as? [[String: Any]] ?? []
+    }
+
+    /// Polls until an alert matches `query`, for at most `timeout`.
+    static func waitForAlert(_ port: String, _ query: String, timeout: Duration) async throws -> [String: Any]? {
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            if let alert = try await alerts(port, query).first { return alert }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    static func date(_ value: Any?) -> Date? { (value as? String).flatMap(Timestamp.parse) }
+
+    @Test func longRunningAndMissedAlertsAppearWithinASecondOfTheirDeadlines() async throws {
+        let folder = try TemporaryFolder()
+        let server = try RunningProduct("cronicle", ["serve", "--db", folder.url("cronicle.db"), "--port", "0"])
+        let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+        // The job fires every minute; a start 5 s early would count for the coming one, so
+        // the job is made in the first 50 s of a minute and its first fire time goes unmet.
+        while Calendar.current.component(.second, from: Date()) >= 50 { try await Task.sleep(for: .milliseconds(200)) }
+        _ = try await Self.call(
+            port, "POST", "/jobs",
+            #"{"job_id": "e2e", "schedule": "* * * * *", "tolerance": "5s", "max_runtime": "3s"}"#)
+
+        let run = try #require(try await Self.call(port, "POST", "/jobs/e2e/start") as? [String: Any])
+        let runID = try #require(run["run_id"] as? String)
+        let started = try #require(Self.date(run["start_time"]))
+        let long = try #require(
+            try await Self.waitForAlert(port, "job_id=e2e&type=long_running", timeout: .seconds(10)))
+        #expect(long["run_id"] as? String == runID)
+        let longLatency = try #require(Self.date(long["created_at"])).timeIntervalSince(started) - 3
+        #expect(longLatency >= 0 && longLatency < 1, "long_running raised \(longLatency) s after its deadline")
+        _ = try await Self.call(port, "POST", "/jobs/e2e/end", #"{"run_id": "\#(runID)"}"#)
+        let resolved = try await Self.alerts(port, "job_id=e2e&type=long_running&resolved=true")
+        #expect(resolved.count == 1)
+
+        let missed = try #require(
+            try await Self.waitForAlert(port, "job_id=e2e&type=missed_job", timeout: .seconds(70)))
+        let fireTime = try #require(Self.date(missed["fire_time"]))
+        let missedLatency = try #require(Self.date(missed["created_at"])).timeIntervalSince(fireTime) - 5
+        #expect(missedLatency >= 0 && missedLatency < 1, "missed_job raised \(missedLatency) s after its deadline")
+        #expect(missed["missed_count"] as? Int == 1)
+        let status = try #require(try await Self.call(port, "GET", "/jobs/e2e/status") as? [String: Any])
+        #expect(status["status"] as? String == "missed")
+
+        _ = try await Self.call(port, "POST", "/jobs/e2e/start")
+        #expect(try await Self.alerts(port, "job_id=e2e&resolved=false").isEmpty)
+        #expect(try await server.stop(signal: SIGTERM) == 0)
+    }
+}
