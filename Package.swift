@@ -103,6 +103,12 @@ let package = Package(
         ),
         // The store alone, without HTTP; see docs/performance.md.
         .executableTarget(
+            name: "alert-benchmark",
+            dependencies: ["Monitor", "Config", "Cron", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/AlertBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "store-benchmark",
             dependencies: ["Monitor", "Config"],
             path: "Benchmarks/StoreBenchmark",

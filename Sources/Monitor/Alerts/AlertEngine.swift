@@ -24,18 +24,19 @@ import Synchronization
 /// stored with the alerts it raised, so the fire times missed while the monitor was down
 /// become one incident per job with the right count, and nothing is raised twice.
 public actor AlertEngine: Service {
-    /// A job being watched, and how far its fire times have been checked.
+    /// A job being watched, and how far its fire times have been checked: only what the
+    /// deadlines need, with schedules shared between jobs, so 100,000 jobs stay small.
     private struct Watched {
-        var job: Job
         var schedule: CronSchedule?
+        var tolerance: TimeInterval
+        var earlyAllowance: TimeInterval
+        /// nil when unlimited, and for health checks (a start is a whole run).
+        var maxRuntime: TimeInterval?
+        var paused: Bool
         /// Fire times up to this instant have been checked (or were not expected).
         var checkedThrough: Date
         /// Bumped at every change, so queue entries for an older version are ignored.
         var generation: Int
-        var tolerance: TimeInterval { TimeInterval(job.definition.tolerance.seconds) }
-        var maxRuntime: TimeInterval? {
-            job.definition.isHealthCheck ? nil : job.definition.maxRuntime.map { TimeInterval($0.seconds) }
-        }
     }
 
     private struct Entry: Comparable {
@@ -67,6 +68,8 @@ public actor AlertEngine: Service {
     private var jobs: [String: Watched] = [:]
     private var queue = Heap<Entry>()
     private var changeSequence: Int64 = 0
+    /// One parsed schedule per distinct expression and zone; most jobs share one.
+    private var schedules: [String: CronSchedule?] = [:]
     private var loaded = false
     /// Most fire times of one job checked in one evaluation, so a job that fires every
     /// minute and was unwatched for years cannot stall the engine; the rest follow.
@@ -107,6 +110,9 @@ public actor AlertEngine: Service {
         }
     }
 
+    /// How many times the engine has checked its deadlines (each wake-up is one).
+    public private(set) var evaluations = 0
+
     /// The earliest deadline the engine is waiting for.
     public var nextDeadline: Date? {
         dropStaleEntries()
@@ -128,6 +134,7 @@ public actor AlertEngine: Service {
     @discardableResult
     public func evaluate() async throws -> DeadlineOutcome {
         let now = store.clock.now
+        evaluations += 1
         if !loaded { try await load() }
         try await applyInbox()
         var dueJobs: [DueFireTimes] = []
@@ -157,9 +164,9 @@ public actor AlertEngine: Service {
                 dueJobs.append(
                     DueFireTimes(
                         jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance,
-                        earlyAllowance: JobStatus.earlyAllowance(watched.job.definition)))
+                        earlyAllowance: watched.earlyAllowance))
             case .run(let runID, let jobID, let start):
-                guard let watched = jobs[jobID], !watched.job.definition.paused, let maxRuntime = watched.maxRuntime
+                guard let watched = jobs[jobID], !watched.paused, let maxRuntime = watched.maxRuntime
                 else { continue }
                 let deadline = start.addingTimeInterval(maxRuntime)
                 if deadline <= now {
@@ -200,6 +207,7 @@ public actor AlertEngine: Service {
         loaded = false
         jobs = [:]
         queue = Heap()
+        schedules = [:]
     }
 
     private func sleepUntilNextDeadline() async {
@@ -260,17 +268,26 @@ public actor AlertEngine: Service {
 
     /// Starts (or restarts) watching `job`; fire times up to `checkedThrough` are not checked.
     private func watch(_ job: Job, checkedThrough: Date) {
+        let definition = job.definition
         let generation = (jobs[job.jobID]?.generation ?? 0) + 1
-        var schedule: CronSchedule?
-        if case .success(let expression) = JobFieldRules.checkSchedule(job.definition.schedule),
-            let zone = TimeZone(identifier: job.definition.timezone)
-        {
-            schedule = CronSchedule(expression, timeZone: zone)
+        let key = "\(definition.schedule)|\(definition.timezone)"
+        if schedules[key] == nil {
+            var schedule: CronSchedule?
+            if case .success(let expression) = JobFieldRules.checkSchedule(definition.schedule),
+                let zone = TimeZone(identifier: definition.timezone)
+            {
+                schedule = CronSchedule(expression, timeZone: zone)
+            }
+            schedules[key] = .some(schedule)
         }
         let watched = Watched(
-            job: job, schedule: schedule, checkedThrough: max(checkedThrough, job.watchedSince), generation: generation)
+            schedule: schedules[key] ?? nil, tolerance: TimeInterval(definition.tolerance.seconds),
+            earlyAllowance: JobStatus.earlyAllowance(definition),
+            maxRuntime: definition.isHealthCheck ? nil : definition.maxRuntime.map { TimeInterval($0.seconds) },
+            paused: definition.paused, checkedThrough: max(checkedThrough, job.watchedSince), generation: generation)
         jobs[job.jobID] = watched
-        guard !job.definition.paused, let schedule, let next = schedule.nextFireTime(after: watched.checkedThrough)
+        guard !watched.paused, let schedule = watched.schedule,
+            let next = schedule.nextFireTime(after: watched.checkedThrough)
         else { return }
         queue.insert(
             Entry(

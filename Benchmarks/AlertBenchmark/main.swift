@@ -1,0 +1,152 @@
+import Config
+import Cron
+import Foundation
+import GRDB
+import Monitor
+
+// The alert engine watching 100,000 jobs in real time: how late it raises an alert
+// after its deadline, the CPU it uses per wake-up and while idle, and its memory.
+//
+// 99,000 healthy jobs (hourly, daily, weekly and every-15-minutes schedules spread over
+// the clock, 8 time zones, and 5,000 that fire every minute) have a start recorded for
+// every fire time of the measured window before it begins, so the engine checks each of
+// their deadlines against the database and finds it met, and no ping traffic shares the
+// CPU being measured. 1,000 unhealthy jobs fire every minute with 10 to 49 s of
+// tolerance and never start: every minute, 1,000 deadlines pass, 25 in each second.
+// Usage: alert-benchmark [seconds, default 130] [jobs, default 100000]
+let seconds = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 130 : 130
+let total = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100_000 : 100_000
+let unhealthy = total / 100
+let folder = NSTemporaryDirectory() + "cronicle-alert-benchmark-\(UUID().uuidString)"
+try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: folder) }
+let path = folder + "/cronicle.db"
+
+func residentMegabytes() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
+}
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+        + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+let zones = [
+    "UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo",
+    "Asia/Kolkata", "Pacific/Auckland",
+]
+var definitions: [JobDefinition] = []
+for index in 0..<total {
+    let minute = index % 60
+    let hour = index / 60 % 24
+    let schedule: String
+    let tolerance: JobDuration
+    if index < unhealthy {
+        // Deadlines spread over 40 seconds of each minute.
+        schedule = "* * * * *"
+        tolerance = JobDuration(seconds: 10 + index % 40)
+    } else {
+        switch index % 20 {
+        case 0: schedule = "* * * * *"
+        case 1...8: schedule = "\(minute) * * * *"
+        case 9...14: schedule = "\(minute) \(hour) * * *"
+        case 15...18: schedule = "\(minute % 15)-59/15 * * * *"
+        default: schedule = "\(minute) \(hour) * * \(index % 7)"
+        }
+        tolerance = JobDuration(seconds: 60 * (1 + index % 5))
+    }
+    definitions.append(
+        JobDefinition(
+            jobID: "job-\(index)", schedule: schedule, timezone: zones[index % zones.count], tolerance: tolerance))
+}
+
+let jobs = definitions
+let store = try MonitorStore(path: path)
+let setupStarted = Date()
+try await withThrowingTaskGroup(of: Void.self) { group in
+    for worker in 0..<64 {
+        group.addTask {
+            for index in stride(from: worker, to: jobs.count, by: 64) {
+                _ = try await store.saveJob(jobs[index])
+            }
+        }
+    }
+    try await group.waitForAll()
+}
+let created = Date()
+print(
+    "setup: \(total) jobs saved through the store in \(String(format: "%.1f", created.timeIntervalSince(setupStarted))) s"
+)
+
+// A start at every fire time of the healthy jobs until the window's end (plus their tolerance).
+let windowEnd = created.addingTimeInterval(seconds + 10)
+let writer = try DatabaseQueue(path: path)
+var starts = 0
+try writer.write { db in
+    let insert = try db.makeStatement(
+        sql: "INSERT INTO job_runs (run_id, job_id, status, start_time, end_time) VALUES (?, ?, 'succeeded', ?, ?)")
+    for definition in definitions[unhealthy...] {
+        let schedule = CronSchedule(
+            try CronExpression(definition.schedule), timeZone: TimeZone(identifier: definition.timezone)!)
+        var next = schedule.nextFireTime(after: created)
+        while let fireTime = next, fireTime <= windowEnd {
+            try insert.execute(arguments: [UUID().uuidString, definition.jobID, fireTime, fireTime])
+            starts += 1
+            next = schedule.nextFireTime(after: fireTime)
+        }
+    }
+}
+print("setup: \(starts) starts recorded ahead for the healthy jobs' fire times in the window")
+
+let memoryBefore = residentMegabytes()
+let engine = AlertEngine(store: store)
+let loadStarted = Date()
+try await engine.evaluate()
+let memoryLoaded = residentMegabytes()
+print(
+    "engine: loaded \(total) jobs in \(String(format: "%.2f", Date().timeIntervalSince(loadStarted))) s; resident memory \(String(format: "%.0f", memoryBefore)) MB before, \(String(format: "%.0f", memoryLoaded)) MB after"
+)
+
+let cpuStarted = cpuSeconds()
+let evaluationsStarted = await engine.evaluations
+let wallStarted = Date()
+let service = Task { try await engine.run() }
+try await Task.sleep(for: .seconds(seconds))
+service.cancel()
+_ = try? await service.value
+let wall = Date().timeIntervalSince(wallStarted)
+let cpu = cpuSeconds() - cpuStarted
+let wakeUps = await engine.evaluations - evaluationsStarted
+
+let rows = try writer.read { db in
+    try Row.fetchAll(
+        db,
+        sql: """
+            SELECT a.job_id, a.created_at, a.fire_time, c.tolerance_seconds FROM job_alerts a
+            JOIN job_configs c USING (job_id) WHERE a.type = 'missed_job'
+            """)
+}
+var latencies: [Double] = []
+var healthyAlerts = 0
+for row in rows {
+    let jobID: String = row[0]
+    if Int(jobID.dropFirst(4))! >= unhealthy { healthyAlerts += 1 }
+    let createdAt: Date = row[1]
+    let fireTime: Date = row[2]
+    let tolerance: Int = row[3]
+    latencies.append(createdAt.timeIntervalSince(fireTime) - Double(tolerance))
+}
+latencies.sort()
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000
+}
+print(
+    "window: \(String(format: "%.0f", wall)) s, \(wakeUps) wake-ups, CPU \(String(format: "%.2f", cpu)) s = \(String(format: "%.2f", cpu / wall * 100))% of one core, \(String(format: "%.2f", cpu / Double(max(wakeUps, 1)) * 1000)) ms per wake-up; resident memory \(String(format: "%.0f", residentMegabytes())) MB"
+)
+print(
+    "detection: \(latencies.count) missed_job incidents opened, latency after deadline p50 \(String(format: "%.1f", percentile(latencies, 0.5))) ms, p99 \(String(format: "%.1f", percentile(latencies, 0.99))) ms, max \(String(format: "%.1f", (latencies.last ?? .nan) * 1000)) ms; alerts for healthy jobs: \(healthyAlerts)"
+)
