@@ -11,9 +11,12 @@ protocol JSONRepresentable {
 /// timestamps are ``Timestamp`` strings.
 struct JobRepresentation: JSONRepresentable {
     let job: Job
+    /// In lists, each job's derived status (`status`, `next_fire_time`, `deadline`).
+    let status: JobStatus?
 
-    init(_ job: Job) {
+    init(_ job: Job, status: JobStatus? = nil) {
         self.job = job
+        self.status = status
     }
 
     func write(to json: inout JSONWriter) {
@@ -43,6 +46,11 @@ struct JobRepresentation: JSONRepresentable {
             }
             json.field("created_at", Timestamp.string(from: job.createdAt))
             json.field("updated_at", Timestamp.string(from: job.updatedAt))
+            if let status {
+                json.field("status", status.state.rawValue)
+                json.field("next_fire_time", status.nextFireTime.map(Timestamp.string))
+                json.field("deadline", status.deadline.map(Timestamp.string))
+            }
         }
     }
 }

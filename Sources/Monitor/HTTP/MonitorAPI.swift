@@ -17,7 +17,10 @@ public struct MonitorAPI: Sendable {
     public func addRoutes(to router: Router<CronicleRequestContext>) {
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.get("/jobs") { _, _ in
-            json(ListRepresentation(key: "jobs", items: try await store.jobs().map(JobRepresentation.init)))
+            json(
+                ListRepresentation(
+                    key: "jobs", items: try await store.statuses().map { JobRepresentation($0.job, status: $0.status) })
+            )
         }
         router.post("/jobs") { request, _ in
             try authorize(request)

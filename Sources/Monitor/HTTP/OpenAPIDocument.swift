@@ -126,6 +126,16 @@ enum OpenAPIDocument {
                         ],
                     ],
                     "created_at": time, "updated_at": time,
+                    "status": [
+                        "type": "string", "enum": JobStatus.State.allCases.map(\.rawValue),
+                        "description": "in GET /jobs only: the derived status, as in GET /jobs/{job_id}/status",
+                    ],
+                    "next_fire_time": [
+                        "type": ["string", "null"], "format": "date-time", "description": "in GET /jobs only",
+                    ],
+                    "deadline": [
+                        "type": ["string", "null"], "format": "date-time", "description": "in GET /jobs only",
+                    ],
                 ],
             ],
             "Run": [

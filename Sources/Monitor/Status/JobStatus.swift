@@ -26,21 +26,19 @@ public struct JobStatus: Sendable {
     public var deadline: Date?
     public var openAlerts: [JobAlert]
 
-    /// What the derivation needs to know about a job's runs.
+    /// What the derivation needs to know about a job's runs and alerts.
     public struct Facts: Sendable {
+        /// The job's newest run.
         public var lastRun: JobRun?
-        public var lastFinishedRun: JobRun?
+        /// When the job's newest run with a start started.
         public var lastStartTime: Date?
         public var openRunStarts: [Date]
         public var openAlerts: [JobAlert]
 
         public init(
-            lastRun: JobRun? = nil, lastFinishedRun: JobRun? = nil, lastStartTime: Date? = nil,
-            openRunStarts: [Date] = [],
-            openAlerts: [JobAlert] = []
+            lastRun: JobRun? = nil, lastStartTime: Date? = nil, openRunStarts: [Date] = [], openAlerts: [JobAlert] = []
         ) {
             self.lastRun = lastRun
-            self.lastFinishedRun = lastFinishedRun
             self.lastStartTime = lastStartTime
             self.openRunStarts = openRunStarts
             self.openAlerts = openAlerts
@@ -91,7 +89,9 @@ public struct JobStatus: Sendable {
             status.state = .longRunning
         } else if facts.openAlerts.contains(where: { $0.kind == .missedJob }) {
             status.state = .missed
-        } else if facts.lastFinishedRun?.status == .failed {
+        } else if facts.openAlerts.contains(where: { $0.kind == .failed }) {
+            // The failed incident is open exactly while the last run to finish failed: a
+            // failed end opens it and the next successful end (or heartbeat) resolves it.
             status.state = .failed
         } else if late {
             status.state = .late
