@@ -72,8 +72,12 @@ let package = Package(
             name: "cronicle-sync",
             dependencies: [
                 "Monitor",
+                "Config",
                 "Cron",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -140,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CronicleTestSupport"],
+            dependencies: ["CronicleTestSupport", "Monitor", "Config", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

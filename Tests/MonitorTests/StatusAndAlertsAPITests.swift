@@ -132,7 +132,7 @@ import Testing
                 for method in operations.keys { documented.insert("\(method) \(path)") }
             }
             #expect(documented == routed)
-            #expect(routed.count == 14)
+            #expect(routed.count == 17)
         }
     }
 }

@@ -93,6 +93,7 @@ public struct MonitorAPI: Sendable {
             }
             return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
         }
+        addSyncRoutes(to: router)
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -135,7 +136,7 @@ public struct MonitorAPI: Sendable {
     private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     /// Requests that change configurations or alerts need the token, when one is set.
-    private func authorize(_ request: Request) throws {
+    func authorize(_ request: Request) throws {
         guard let token = configuration.apiToken else { return }
         let given = request.headers[.authorization].flatMap { header in
             header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : nil
@@ -155,7 +156,7 @@ public struct MonitorAPI: Sendable {
         return difference == 0
     }
 
-    private func json(_ value: some JSONRepresentable, status: HTTPResponse.Status = .ok) -> Response {
+    func json(_ value: some JSONRepresentable, status: HTTPResponse.Status = .ok) -> Response {
         var writer = JSONWriter()
         value.write(to: &writer)
         return Response(

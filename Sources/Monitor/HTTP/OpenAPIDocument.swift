@@ -138,6 +138,59 @@ enum OpenAPIDocument {
                     ],
                 ],
             ],
+            "SyncSource": [
+                "type": "object",
+                "properties": [
+                    "repository": nullableString, "ref": nullableString, "commit": nullableString,
+                    "path": nullableString,
+                ],
+            ],
+            "SyncRequest": [
+                "type": "object", "required": ["source", "files"],
+                "properties": [
+                    "source": reference("SyncSource"),
+                    "files": [
+                        "type": "array",
+                        "items": [
+                            "type": "object", "required": ["path", "contents"],
+                            "properties": ["path": ["type": "string"], "contents": ["type": "string"]],
+                        ],
+                    ],
+                    "prune": ["type": "boolean", "default": true], "adopt": ["type": "boolean", "default": false],
+                ],
+            ],
+            "SyncRecord": [
+                "type": "object",
+                "properties": [
+                    "id": ["type": "integer"], "applied_at": time, "source": reference("SyncSource"),
+                    "result": ["type": "string", "enum": ["applied", "failed"]], "created": ["type": "integer"],
+                    "updated": ["type": "integer"], "deleted": ["type": "integer"], "unchanged": ["type": "integer"],
+                    "error": nullableString,
+                ],
+            ],
+            "SyncReport": [
+                "type": "object",
+                "properties": [
+                    "diagnostics": [
+                        "type": "array",
+                        "items": [
+                            "type": "object",
+                            "properties": [
+                                "file": ["type": "string"], "line": ["type": "integer"], "column": ["type": "integer"],
+                                "severity": ["type": "string", "enum": ["error", "warning"]],
+                                "rule": ["type": "string"], "message": ["type": "string"],
+                            ],
+                        ],
+                    ],
+                    "plan": [
+                        "type": ["object", "null"],
+                        "description":
+                            "creates (job_id, file, line, fields), updates (job_id, file, line, changes of field, old, new), deletes (job_id, file, line, commit), unchanged, conflicts (job_id, file, line, message), source",
+                    ],
+                    "record": ["oneOf": [reference("SyncRecord"), ["type": "null"]]],
+                    "error": reference("Error"),
+                ],
+            ],
             "Run": [
                 "type": "object",
                 "required": [
@@ -331,6 +384,46 @@ enum OpenAPIDocument {
                             first, _ in first
                         },
                         secured: true)
+                ],
+                "/sync/plan": [
+                    "post": operation(
+                        "Validate job definition files and compare them with the monitor's jobs; changes nothing",
+                        body: reference("SyncRequest"), bodyRequired: true,
+                        responses: [
+                            "200": response("The plan", reference("SyncReport")),
+                            "422": response(
+                                "Errors in the definitions, or conflicts; the report with an error envelope",
+                                reference("SyncReport")),
+                        ].merging(errors("400", "413")) { first, _ in first })
+                ],
+                "/sync/apply": [
+                    "post": operation(
+                        "Validate, then make the jobs match the files in one transaction; recorded in the history",
+                        body: reference("SyncRequest"), bodyRequired: true,
+                        responses: [
+                            "200": response("Applied: the plan carried out and its record", reference("SyncReport")),
+                            "422": response(
+                                "Nothing changed: errors in the definitions, or conflicts", reference("SyncReport")),
+                        ].merging(errors("400", "401", "413")) { first, _ in first },
+                        secured: true)
+                ],
+                "/sync/history": [
+                    "get": operation(
+                        "The latest applies, newest first",
+                        parameters: [
+                            [
+                                "name": "limit", "in": "query",
+                                "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 20],
+                            ]
+                        ],
+                        responses: [
+                            "200": response(
+                                "Applies",
+                                [
+                                    "type": "object",
+                                    "properties": ["history": ["type": "array", "items": reference("SyncRecord")]],
+                                ])
+                        ].merging(errors("400")) { first, _ in first })
                 ],
                 "/openapi.json": [
                     "get": operation(

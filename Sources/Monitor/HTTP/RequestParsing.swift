@@ -10,15 +10,7 @@ enum RequestParsing {
     /// The body as a JSON object. An absent or empty body is `[:]` unless `required`.
     /// A body over `limit` bytes is refused as soon as the limit is passed.
     static func object(_ request: Request, limit: Int, required: Bool) async throws -> [String: JSONValue] {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw MonitorError(.payloadTooLarge, "the request body is \(length) bytes; the limit is \(limit)")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw MonitorError(.payloadTooLarge, "the request body is over the limit of \(limit) bytes")
-        }
+        let buffer = try await body(request, limit: limit)
         if buffer.readableBytes == 0
             || buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
         {
@@ -43,6 +35,18 @@ enum RequestParsing {
             throw MonitorError(.invalidRequest, "the request body must be a JSON object, found \(value.kind)")
         }
         return object
+    }
+
+    /// The whole body, refused with a 413 as soon as it passes `limit` bytes.
+    static func body(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw MonitorError(.payloadTooLarge, "the request body is \(length) bytes; the limit is \(limit)")
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw MonitorError(.payloadTooLarge, "the request body is over the limit of \(limit) bytes")
+        }
     }
 
     static func rejectUnknownKeys(_ object: [String: JSONValue], allowed: [String]) throws {

@@ -12,6 +12,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var trustProxy = false
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes = 64 * 1024
+    /// The body limit of `POST /sync/plan` and `/sync/apply`, which carry every
+    /// definition file of a repository (20,000 jobs are about 5 MB).
+    public var maxSyncBodyBytes = 64 * 1024 * 1024
     /// swift-log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
 

@@ -41,14 +41,7 @@ extension MonitorStore {
                 try Self.encodeJSON(definition.tags), definition.paused, now,
             ]
             if let existing {
-                // Resuming through an update counts as a resume, and a new schedule or time zone
-                // is a new promise: either way, fire times are expected from now on. A new
-                // tolerance only moves the deadline of the fire time awaited.
-                let old = existing.definition
-                let restart =
-                    (old.paused && !definition.paused) || old.schedule != definition.schedule
-                    || old.timezone != definition.timezone
-                let watchedSince = restart ? now : existing.watchedSince
+                let watchedSince = Self.watchedSince(existing, becoming: definition, at: now)
                 try db.execute(
                     sql: """
                         UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
@@ -69,6 +62,17 @@ extension MonitorStore {
         }
         events.publish(.jobsChanged)
         return saved
+    }
+
+    /// From when a changed job's fire times are expected. Resuming counts as a resume,
+    /// and a new schedule or time zone is a new promise: either way, from `now` on. A new
+    /// tolerance only moves the deadline of the fire time awaited.
+    static func watchedSince(_ existing: Job, becoming definition: JobDefinition, at now: Date) -> Date {
+        let old = existing.definition
+        let restart =
+            (old.paused && !definition.paused) || old.schedule != definition.schedule
+            || old.timezone != definition.timezone
+        return restart ? now : existing.watchedSince
     }
 
     /// Deletes a job made through the API; its runs and alerts stay in history, and its

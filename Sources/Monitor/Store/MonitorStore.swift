@@ -144,6 +144,25 @@ public final class MonitorStore: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v3: sync history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        applied_at DATETIME NOT NULL,
+                        repository TEXT,
+                        ref TEXT,
+                        commit_id TEXT,
+                        path TEXT,
+                        result TEXT NOT NULL CHECK (result IN ('applied', 'failed')),
+                        created INTEGER NOT NULL DEFAULT 0,
+                        updated INTEGER NOT NULL DEFAULT 0,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        unchanged INTEGER NOT NULL DEFAULT 0,
+                        error TEXT
+                    );
+                    """)
+        }
         return migrator
     }
 }

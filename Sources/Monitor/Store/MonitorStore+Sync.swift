@@ -1,0 +1,131 @@
+import Config
+import Foundation
+import GRDB
+
+extension MonitorStore {
+    /// Validates `files` and compares their jobs with the monitor's; changes nothing.
+    public func planSync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
+        async throws -> SyncReport
+    {
+        let validation = JobValidator(now: clock.now).validate(files, commit: source.commit)
+        guard validation.errorCount == 0 else { return SyncReport(diagnostics: validation.diagnostics) }
+        let actual = try await jobs()
+        return SyncReport(
+            diagnostics: validation.diagnostics,
+            plan: Reconciler.plan(desired: validation.jobs, actual: actual, source: source, options: options))
+    }
+
+    /// Validates `files`, then makes the monitor's jobs match them in one transaction:
+    /// all or nothing, so a crash at any point leaves the old jobs or the new ones. Any
+    /// error in the definitions, or any conflict, changes nothing. Every apply, failed or
+    /// not, is recorded in the sync history. Runs and alerts of deleted jobs stay.
+    public func applySync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
+        async throws -> SyncReport
+    {
+        let now = clock.now
+        let validation = JobValidator(now: now).validate(files, commit: source.commit)
+        if let first = validation.diagnostics.first(where: { $0.severity == .error }) {
+            let error = "\(validation.errorCount) error(s) in the job definitions; the first: \(first)"
+            let record = try await write { db in
+                try Self.recordSync(db, source, result: .failed, plan: nil, error: error, at: now)
+            }
+            return SyncReport(diagnostics: validation.diagnostics, record: record)
+        }
+        let desired = validation.jobs
+        let (plan, record) = try await write { db -> (SyncPlan, SyncRecord) in
+            let actual = try Row.fetchAll(db, sql: "SELECT * FROM job_configs").map(Self.job)
+            let plan = Reconciler.plan(desired: desired, actual: actual, source: source, options: options)
+            if let first = plan.conflicts.first {
+                let error = "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
+                return (plan, try Self.recordSync(db, source, result: .failed, plan: plan, error: error, at: now))
+            }
+            try Self.write(plan, desired: desired, actual: actual, source: source, db: db, at: now)
+            return (plan, try Self.recordSync(db, source, result: .applied, plan: plan, error: nil, at: now))
+        }
+        if plan.hasChanges { events.publish(.jobsChanged) }
+        return SyncReport(diagnostics: validation.diagnostics, plan: plan, record: record)
+    }
+
+    /// The latest applies, newest first.
+    public func syncHistory(limit: Int = 20) async throws -> [SyncRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sync_history ORDER BY id DESC LIMIT ?", arguments: [limit]).map(
+                Self.syncRecord)
+        }
+    }
+
+    private static func write(
+        _ plan: SyncPlan, desired: [JobDefinition], actual: [Job], source: SyncSource, db: Database, at now: Date
+    ) throws {
+        var definitions: [String: JobDefinition] = [:]
+        for definition in desired { definitions[definition.jobID] = definition }
+        var existing: [String: Job] = [:]
+        for job in actual { existing[job.jobID] = job }
+        func arguments(_ definition: JobDefinition) throws -> StatementArguments {
+            [
+                definition.jobID, definition.description, definition.schedule, definition.timezone,
+                definition.tolerance.seconds, definition.maxRuntime?.seconds, definition.isHealthCheck,
+                try encodeJSON(definition.tags), definition.paused, now, source.repository,
+                definition.location?.file, definition.location?.line, source.commit,
+            ]
+        }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
+                    max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, watched_since,
+                    managed_by, source_repository, source_file, source_line, source_commit)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, 'sync', ?11, ?12, ?13, ?14)
+                """)
+        for create in plan.creates {
+            try insert.execute(arguments: try arguments(definitions[create.jobID]!))
+        }
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
+                    max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
+                    managed_by = 'sync', source_repository = ?11, source_file = ?12, source_line = ?13,
+                    source_commit = ?14, watched_since = ?15
+                WHERE job_id = ?1
+                """)
+        for change in plan.updates {
+            let definition = definitions[change.jobID]!
+            let watchedSince = watchedSince(existing[change.jobID]!, becoming: definition, at: now)
+            try update.execute(arguments: try arguments(definition) + [watchedSince])
+        }
+        for delete in plan.deletes {
+            try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [delete.jobID])
+            try db.execute(
+                sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL",
+                arguments: [now, delete.jobID])
+        }
+    }
+
+    private static func recordSync(
+        _ db: Database, _ source: SyncSource, result: SyncRecord.Result, plan: SyncPlan?, error: String?, at now: Date
+    ) throws -> SyncRecord {
+        let applied = result == .applied
+        try db.execute(
+            sql: """
+                INSERT INTO sync_history (applied_at, repository, ref, commit_id, path, result, created, updated,
+                    deleted, unchanged, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                now, source.repository, source.ref, source.commit, source.path, result.rawValue,
+                applied ? plan?.creates.count ?? 0 : 0, applied ? plan?.updates.count ?? 0 : 0,
+                applied ? plan?.deletes.count ?? 0 : 0, plan?.unchanged ?? 0, error,
+            ])
+        return try syncRecord(
+            from: try Row.fetchOne(
+                db, sql: "SELECT * FROM sync_history WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+    }
+
+    static func syncRecord(from row: Row) throws -> SyncRecord {
+        SyncRecord(
+            id: row["id"], appliedAt: row["applied_at"],
+            source: SyncSource(
+                repository: row["repository"], ref: row["ref"], commit: row["commit_id"], path: row["path"]),
+            result: SyncRecord.Result(rawValue: row["result"]) ?? .failed, created: row["created"],
+            updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"], error: row["error"])
+    }
+}

@@ -1,0 +1,91 @@
+import Config
+import Foundation
+
+/// Compares the jobs a source defines (desired) with the monitor's jobs (actual) and
+/// says what an apply must change. Pure: the store runs it inside the transaction that
+/// applies it, so the plan it applies is the one it computed.
+///
+/// A sync only ever updates and prunes jobs it manages from the same repository. A job
+/// with the same id made through the API, or synced from another repository, is a
+/// conflict that stops the apply, unless `adopt` takes it over. A synced job changed
+/// in the database behind sync's back (drift) shows as an update, which restores it.
+public enum Reconciler {
+    public static func plan(
+        desired: [JobDefinition], actual: [Job], source: SyncSource, options: SyncOptions = SyncOptions()
+    ) -> SyncPlan {
+        var plan = SyncPlan(source: source)
+        var actualByID: [String: Job] = [:]
+        for job in actual { actualByID[job.jobID] = job }
+        var desiredIDs = Set<String>()
+        for definition in desired.sorted(by: { $0.jobID < $1.jobID }) {
+            desiredIDs.insert(definition.jobID)
+            let file = definition.location?.file ?? ""
+            let line = definition.location?.line ?? 1
+            guard let existing = actualByID[definition.jobID] else {
+                plan.creates.append(
+                    SyncPlan.Create(
+                        jobID: definition.jobID, file: file, line: line,
+                        fields: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
+                continue
+            }
+            let foreign = existing.managedBy == .api || existing.source?.repository != source.repository
+            if foreign && !options.adopt {
+                let owner =
+                    existing.managedBy == .api
+                    ? "was made through the API"
+                    : "is synced from \(existing.source?.repository ?? "a folder")"
+                plan.conflicts.append(
+                    SyncPlan.Conflict(
+                        jobID: definition.jobID, file: file, line: line,
+                        message:
+                            "job '\(definition.jobID)' \(owner); apply with --adopt to manage it from \(file):\(line)"
+                    ))
+                continue
+            }
+            var changes = zip(fields(of: existing.definition), fields(of: definition)).compactMap { old, new in
+                old.1 == new.1 ? nil : SyncPlan.Change(field: old.0, old: old.1, new: new.1)
+            }
+            let oldPlace = existing.source.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
+            let newPlace = JSONValue.string("\(file):\(line)")
+            if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
+            if existing.managedBy != .sync {
+                changes.append(SyncPlan.Change(field: "managed_by", old: .string("api"), new: .string("sync")))
+            } else if existing.source?.repository != source.repository {
+                changes.append(
+                    SyncPlan.Change(
+                        field: "repository", old: existing.source?.repository.map(JSONValue.string) ?? .null,
+                        new: source.repository.map(JSONValue.string) ?? .null))
+            }
+            if changes.isEmpty {
+                plan.unchanged += 1
+            } else {
+                plan.updates.append(SyncPlan.Update(jobID: definition.jobID, file: file, line: line, changes: changes))
+            }
+        }
+        if options.prune {
+            for job in actual.sorted(by: { $0.jobID < $1.jobID })
+            where job.managedBy == .sync && job.source?.repository == source.repository
+                && !desiredIDs.contains(job.jobID)
+            {
+                plan.deletes.append(
+                    SyncPlan.Delete(
+                        jobID: job.jobID, file: job.source?.file, line: job.source?.line, commit: job.source?.commit))
+            }
+        }
+        return plan
+    }
+
+    /// The fields a sync owns, named and valued as the API writes them (durations in minutes).
+    static func fields(of definition: JobDefinition) -> [(String, JSONValue)] {
+        [
+            ("description", definition.description.map(JSONValue.string) ?? .null),
+            ("schedule", .string(definition.schedule)),
+            ("timezone", .string(definition.timezone)),
+            ("tolerance", .number(definition.tolerance.minutes)),
+            ("max_runtime", definition.maxRuntime.map { .number($0.minutes) } ?? .null),
+            ("is_health_check", .bool(definition.isHealthCheck)),
+            ("tags", .array(definition.tags.map(JSONValue.string))),
+            ("paused", .bool(definition.paused)),
+        ]
+    }
+}

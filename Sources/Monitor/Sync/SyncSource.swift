@@ -1,0 +1,41 @@
+import Foundation
+
+/// Where a sync's job definitions come from: a git repository at a ref and commit, or a
+/// plain folder (no repository, no commit).
+public struct SyncSource: Sendable, Hashable, Codable {
+    /// The repository as given to `--repo`; nil for a folder.
+    public var repository: String?
+    public var ref: String?
+    public var commit: String?
+    /// The folder inside the repository (`--path`), or the folder given to `--dir`.
+    public var path: String?
+
+    public init(repository: String? = nil, ref: String? = nil, commit: String? = nil, path: String? = nil) {
+        self.repository = repository
+        self.ref = ref
+        self.commit = commit
+        self.path = path
+    }
+
+    /// `jobs.d at 3f2a1c9d0b4e (main) of git@example.com:ops/jobs.git`, for plans and logs.
+    public var summary: String {
+        var text = path ?? "jobs.d"
+        if let commit { text += " at \(commit.prefix(12))" }
+        if let ref { text += " (\(ref))" }
+        if let repository { text += " of \(repository)" }
+        return text
+    }
+}
+
+/// How an apply treats the jobs it finds.
+public struct SyncOptions: Sendable, Hashable, Codable {
+    /// Delete jobs this source synced before and no longer defines.
+    public var prune: Bool
+    /// Take over jobs with the same id that the API made (or another source synced).
+    public var adopt: Bool
+
+    public init(prune: Bool = true, adopt: Bool = false) {
+        self.prune = prune
+        self.adopt = adopt
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Config
+import Foundation
+import Logging
+import Monitor
+import ServiceLifecycle
+import UnixSignals
+
+/// `cronicle-sync plan`: what an apply would change, like `terraform plan`.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Compare the job definitions with the monitor and print what apply would change.",
+        discussion: """
+            Exit status: 0 on success (with --detailed-exitcode: 0 when nothing would change, 2 when \
+            something would), 1 on errors in the definitions, conflicts, or a target that fails.
+            """)
+
+    @OptionGroup var definitions: DefinitionSourceOptions
+    @OptionGroup var target: SyncTargetOptions
+    @OptionGroup var reconcile: ReconcileOptions
+
+    @Option(help: "Output format: text or json.")
+    var format = SyncOutputFormat.text
+
+    @Flag(help: "Exit 2 when there are changes, 0 when there are none.")
+    var detailedExitcode = false
+
+    func run() async throws {
+        let report: SyncReport
+        do {
+            let (files, source) = try definitions.source.read()
+            report = try await target.target().plan(files: files, source: source, options: reconcile.options)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw Terminal.fail("\(error)")
+        }
+        Terminal.print(format == .json ? try report.json() : report.formatted(colored: Terminal.colored))
+        if report.failed { throw ExitCode(1) }
+        if detailedExitcode, report.plan?.hasChanges == true { throw ExitCode(2) }
+    }
+}
+
+/// `cronicle-sync apply`: validate, then reconcile in one transaction.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Validate the job definitions, then make the monitor's jobs match them: all or nothing.",
+        discussion: "Exit status: 0 when applied, 1 when nothing was changed because of errors or conflicts.")
+
+    @OptionGroup var definitions: DefinitionSourceOptions
+    @OptionGroup var target: SyncTargetOptions
+    @OptionGroup var reconcile: ReconcileOptions
+
+    @Option(help: "Output format: text or json.")
+    var format = SyncOutputFormat.text
+
+    func run() async throws {
+        let report: SyncReport
+        do {
+            let (files, source) = try definitions.source.read()
+            report = try await target.target().apply(files: files, source: source, options: reconcile.options)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw Terminal.fail("\(error)")
+        }
+        Terminal.print(
+            format == .json ? try report.json() : report.formatted(applied: !report.failed, colored: Terminal.colored))
+        if report.failed { throw ExitCode(1) }
+    }
+}
+
+/// `cronicle-sync watch`: apply each new commit of the ref, until SIGTERM or SIGINT.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Read the definitions every --interval and apply each new commit; stop on SIGTERM.")
+
+    @OptionGroup var definitions: DefinitionSourceOptions
+    @OptionGroup var target: SyncTargetOptions
+    @OptionGroup var reconcile: ReconcileOptions
+
+    @Option(help: "How often to read the source: 60s, 5m, 1h.")
+    var interval = "60s"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        let duration: JobDuration
+        do {
+            duration = try JobDuration(parsing: interval)
+        } catch {
+            throw ValidationError("--interval: \(error)")
+        }
+        guard duration.seconds >= 1 else { throw ValidationError("--interval must be at least 1s") }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: level) }
+        let logger = Logger(label: "cronicle-sync")
+        let watcher = SyncWatcher(
+            source: definitions.source, target: try target.target(), options: reconcile.options,
+            interval: .seconds(duration.seconds), logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [watcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("watching \(definitions.repository.repository ?? definitions.dir) every \(interval)")
+        try await group.run()
+        logger.info("stopped")
+    }
+}
+
+/// `cronicle-sync status`: the latest applies and the commit in force.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the latest applies and the commit in force.")
+
+    @OptionGroup var target: SyncTargetOptions
+
+    @Option(help: "How many applies to show.")
+    var limit = 10
+
+    @Option(help: "Output format: text or json.")
+    var format = SyncOutputFormat.text
+
+    func run() async throws {
+        let history: [SyncRecord]
+        do {
+            history = try await target.target().history(limit: limit)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw Terminal.fail("\(error)")
+        }
+        Terminal.print(format == .json ? try SyncRecord.json(history) : SyncRecord.formatted(history))
+    }
+}

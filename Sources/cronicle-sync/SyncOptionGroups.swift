@@ -1,0 +1,74 @@
+import ArgumentParser
+import Config
+import Foundation
+import Monitor
+
+/// Where plan, apply and watch read definitions: `--dir`, or `--repo --ref --path`.
+struct DefinitionSourceOptions: ParsableArguments {
+    @Option(help: "Folder of job definitions (when not reading from git).")
+    var dir = "jobs.d"
+
+    @OptionGroup var repository: RepositoryOptions
+
+    var source: DefinitionSource {
+        repository.source.map(DefinitionSource.git) ?? .folder(dir)
+    }
+}
+
+/// Where plan, apply, watch and status send them: `--db FILE` or `--server URL`.
+struct SyncTargetOptions: ParsableArguments {
+    @Option(help: "The monitor's SQLite file, written directly.")
+    var db: String?
+
+    @Option(help: "A running monitor's URL, such as http://127.0.0.1:8000 (or CRONICLE_SERVER).")
+    var server: String?
+
+    @Option(help: "The monitor's API token, for --server (or CRONICLE_API_TOKEN).")
+    var token: String?
+
+    func validate() throws {
+        if db != nil && server != nil { throw ValidationError("give --db or --server, not both") }
+    }
+
+    func target() throws -> any SyncTarget {
+        let environment = ProcessInfo.processInfo.environment
+        if let db { return try MonitorStore(path: db) }
+        guard let server = server ?? environment["CRONICLE_SERVER"] else {
+            throw ValidationError("choose a target: --db FILE or --server URL (or set CRONICLE_SERVER)")
+        }
+        guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
+            throw ValidationError("--server must be an http or https URL, such as http://127.0.0.1:8000")
+        }
+        return MonitorServerClient(baseURL: url, token: token ?? environment["CRONICLE_API_TOKEN"])
+    }
+}
+
+/// `--no-prune` and `--adopt`.
+struct ReconcileOptions: ParsableArguments {
+    @Flag(help: "Keep jobs that are gone from the definitions.")
+    var noPrune = false
+
+    @Flag(help: "Take over jobs with the same id made through the API or synced from elsewhere.")
+    var adopt = false
+
+    var options: SyncOptions { SyncOptions(prune: !noPrune, adopt: adopt) }
+}
+
+enum SyncOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+enum Terminal {
+    static var colored: Bool {
+        isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode(1)
+    }
+}

@@ -1,0 +1,320 @@
+import Config
+import CronicleTestSupport
+import Foundation
+import GRDB
+import Monitor
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `cronicle-sync plan | apply | watch | status` as processes, on real git repositories
+/// made in a temporary folder, against a database file and against a running server.
+@Suite struct SyncCommandTests {
+    static func sync(_ arguments: String...) throws -> ProductRunner.Result {
+        try ProductRunner.run("cronicle-sync", arguments)
+    }
+
+    static func job(_ id: String, _ schedule: String, extra: String = "") -> String {
+        "job_id: \(id)\nschedule: \"\(schedule)\"\n\(extra)"
+    }
+
+    /// The jobs in a database file, by id: schedule, managed_by, source file, line and commit.
+    static func jobs(_ database: String) throws -> [String: [String?]] {
+        let queue = try DatabaseQueue(path: database)
+        return try queue.read { db in
+            var jobs: [String: [String?]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT job_id, schedule, managed_by, source_file, source_line, source_commit FROM job_configs")
+            {
+                jobs[row[0]] = [row[1], row[2], row[3], (row[4] as Int?).map(String.init), row[5]]
+            }
+            return jobs
+        }
+    }
+
+    @Test func planThenApplyEachCommitAndShowTheHistory() throws {
+        let repository = try FixtureRepository()
+        let database = repository.folder.url("cronicle.db")
+        try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
+        try repository.write("jobs.d/report.yaml", "# reports\n---\n" + Self.job("report", "0 6 * * *"))
+        let first = try repository.commit("two jobs")
+
+        var result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        #expect(result.status == 2, "changes: \(result.standardError)")
+        #expect(result.standardOutput.contains("+ create backup  (jobs.d/backup.yaml:1)"))
+        #expect(result.standardOutput.contains("+ create report  (jobs.d/report.yaml:3)"))
+        #expect(result.standardOutput.contains("Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged."))
+        #expect(try Self.jobs(database).isEmpty, "plan changes nothing")
+
+        result = try Self.sync("apply", "--repo", repository.path, "--db", database)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Applied: 2 created, 0 updated, 0 deleted, 0 unchanged."))
+        #expect(try Self.jobs(database)["report"] == ["0 6 * * *", "sync", "jobs.d/report.yaml", "3", first])
+
+        // Create, update and delete in one commit.
+        try repository.write("jobs.d/report.yaml", "# reports\n---\n" + Self.job("report", "30 6 * * *"))
+        try repository.remove("jobs.d/backup.yaml")
+        try repository.write("jobs.d/cleanup.yaml", Self.job("cleanup", "@weekly", extra: "tolerance: 15\n"))
+        let second = try repository.commit("move the report, replace backup by cleanup")
+        result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        #expect(result.status == 2)
+        #expect(result.standardOutput.contains("+ create cleanup  (jobs.d/cleanup.yaml:1)"))
+        #expect(result.standardOutput.contains("    tolerance: 15\n"))
+        #expect(
+            result.standardOutput.contains(
+                "~ update report  (jobs.d/report.yaml:3)\n    schedule: \"0 6 * * *\" → \"30 6 * * *\"\n"))
+        #expect(result.standardOutput.contains("- delete backup  (was jobs.d/backup.yaml:1 at \(first.prefix(12)))"))
+        result = try Self.sync("apply", "--repo", repository.path, "--db", database)
+        #expect(result.status == 0)
+        let jobs = try Self.jobs(database)
+        #expect(Set(jobs.keys) == ["report", "cleanup"])
+        #expect(jobs["report"]?[4] == second, "an updated job names the commit that changed it")
+
+        result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("No changes: the monitor matches the definitions (2 jobs)."))
+
+        result = try Self.sync("status", "--db", database)
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(
+            lines.first
+                == "In force: jobs.d at \(second.prefix(12)) (main) of \(repository.path), applied \(lines.count > 1 ? lines[1].prefix(24) : "")"
+        )
+        #expect(
+            result.standardOutput.contains(
+                "applied  jobs.d at \(second.prefix(12)) (main) of \(repository.path): 1 created, 1 updated, 1 deleted, 0 unchanged"
+            ))
+        #expect(
+            result.standardOutput.contains(
+                "applied  jobs.d at \(first.prefix(12)) (main) of \(repository.path): 2 created, 0 updated, 0 deleted, 0 unchanged"
+            ))
+    }
+
+    @Test func branchesAndTagsAreRefsLikeAnyOther() throws {
+        let repository = try FixtureRepository()
+        let database = repository.folder.url("cronicle.db")
+        try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
+        try repository.commit("a")
+        try repository.git("tag", "v1")
+        try repository.git("checkout", "--quiet", "-b", "feature")
+        try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
+        try repository.commit("b on a branch")
+        #expect(try Self.sync("apply", "--repo", repository.path, "--ref", "feature", "--db", database).status == 0)
+        #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
+        #expect(try Self.sync("apply", "--repo", repository.path, "--ref", "v1", "--db", database).status == 0)
+        #expect(Set(try Self.jobs(database).keys) == ["a"])
+    }
+
+    @Test func anInvalidCommitChangesNothingAndIsRecordedWithItsReason() throws {
+        let repository = try FixtureRepository()
+        let database = repository.folder.url("cronicle.db")
+        try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
+        try repository.commit("a")
+        #expect(try Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
+        let before = try Self.jobs(database)
+
+        try repository.write("jobs.d/a.yaml", Self.job("a", "61 * * * *"))
+        try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
+        try repository.commit("a bad minute")
+        let result = try Self.sync("apply", "--repo", repository.path, "--db", database)
+        #expect(result.status == 1)
+        #expect(
+            result.standardOutput.contains(
+                "jobs.d/a.yaml:2:12: error: minute value 61 is out of range 0-59 [cron-syntax]"))
+        #expect(result.standardOutput.contains("nothing was changed"))
+        #expect(try Self.jobs(database) == before)
+        let status = try Self.sync("status", "--db", database).standardOutput
+        #expect(status.contains("failed   jobs.d at"))
+        #expect(
+            status.contains("1 error(s) in the job definitions; the first: jobs.d/a.yaml:2:12: error: minute value 61"))
+        #expect(status.hasPrefix("In force: jobs.d at"), "the last good apply stays in force")
+    }
+
+    @Test func duplicateIdsAcrossFilesStopTheApply() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("jobs.d/one.yaml", Self.job("same", "@daily"))
+        try folder.write("jobs.d/two.yaml", Self.job("same", "@hourly"))
+        let result = try ProductRunner.run(
+            "cronicle-sync", ["apply", "--db", folder.url("cronicle.db")], in: folder.path)
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("[duplicate-job-id]"))
+        #expect(try Self.jobs(folder.url("cronicle.db")).isEmpty)
+    }
+
+    @Test func aJobMadeThroughTheAPIIsAConflictUnlessAdopted() async throws {
+        let folder = try TemporaryFolder()
+        let database = folder.url("cronicle.db")
+        let store = try MonitorStore(path: database)
+        _ = try await store.saveJob(.init(jobID: "shared", schedule: "@daily"))
+        _ = try await store.saveJob(.init(jobID: "mine", schedule: "@hourly"))
+        try folder.write("jobs.d/shared.yaml", Self.job("shared", "0 3 * * *"))
+
+        var result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("! conflict shared  (jobs.d/shared.yaml:1)"))
+        #expect(result.standardOutput.contains("job 'shared' was made through the API; apply with --adopt"))
+        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        #expect(result.status == 1)
+        #expect(try Self.jobs(database)["shared"]?[0] == "@daily")
+
+        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database, "--adopt"], in: folder.path)
+        #expect(result.status == 0, "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("    managed_by: \"api\" → \"sync\""))
+        #expect(try Self.jobs(database)["shared"]?[0...2] == ["0 3 * * *", "sync", "jobs.d/shared.yaml"])
+        #expect(try Self.jobs(database)["mine"]?[1] == "api", "sync never prunes a job the API made")
+
+        // Now read-only through the API: 409 naming the file to change.
+        await #expect(throws: MonitorError.self) {
+            _ = try await store.saveJob(.init(jobID: "shared", schedule: "@daily"))
+        }
+        do {
+            try await store.deleteJob("shared")
+            Issue.record("a synced job was deleted through the API")
+        } catch let error as MonitorError {
+            #expect(error.code == .managedBySync)
+            #expect(error.message.contains("jobs.d/shared.yaml:1"))
+        }
+    }
+
+    @Test func driftIsShownAndRestoredAndNoPruneKeepsJobs() throws {
+        let folder = try TemporaryFolder()
+        let database = folder.url("cronicle.db")
+        try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "max_runtime: 30\n"))
+        try folder.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
+        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        let queue = try DatabaseQueue(path: database)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE job_configs SET max_runtime_seconds = 600, paused = 1 WHERE job_id = 'a'")
+        }
+        var result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        #expect(
+            result.standardOutput.contains(
+                "~ update a  (jobs.d/a.yaml:1)\n    max_runtime: 10 → 30\n    paused: true → false\n"))
+        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        result = try ProductRunner.run(
+            "cronicle-sync", ["plan", "--db", database, "--detailed-exitcode"], in: folder.path)
+        #expect(result.status == 0, "drift restored")
+
+        try FileManager.default.removeItem(atPath: folder.url("jobs.d/b.yaml"))
+        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database, "--no-prune"], in: folder.path)
+        #expect(result.standardOutput.contains("Applied: 0 created, 0 updated, 0 deleted, 1 unchanged."))
+        #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
+        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        #expect(result.standardOutput.contains("- delete b"))
+        #expect(Set(try Self.jobs(database).keys) == ["a"])
+    }
+
+    @Test func planAndApplyThroughARunningServer() async throws {
+        let repository = try FixtureRepository()
+        try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
+        let commit = try repository.commit("a")
+        let server = try RunningProduct(
+            "cronicle", ["serve", "--db", repository.folder.url("cronicle.db"), "--port", "0", "--api-token", "s3cret"])
+        let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+        let url = "http://127.0.0.1:\(port)"
+
+        var result = try Self.sync("plan", "--repo", repository.path, "--server", url, "--format", "json")
+        #expect(result.status == 0, "plan needs no token: \(result.standardError)")
+        let plan = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let creates = (plan?["plan"] as? [String: Any])?["creates"] as? [[String: Any]]
+        #expect(creates?.first?["job_id"] as? String == "a")
+
+        result = try Self.sync("apply", "--repo", repository.path, "--server", url)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("send Authorization: Bearer <token> (HTTP 401, unauthorized)"))
+        result = try Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Applied: 1 created"))
+
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "\(url)/jobs/a")!)
+        let job = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(job?["managed_by"] as? String == "sync")
+        #expect((job?["source"] as? [String: Any])?["commit"] as? String == commit)
+        result = try Self.sync("status", "--server", url)
+        #expect(result.standardOutput.contains("In force: jobs.d at \(commit.prefix(12)) (main)"))
+
+        try repository.write("jobs.d/a.yaml", Self.job("a", "not cron"))
+        try repository.commit("broken")
+        result = try Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("[cron-syntax]"))
+        let (history, _) = try await URLSession.shared.data(from: URL(string: "\(url)/sync/history")!)
+        let records =
+            (try JSONSerialization.jsonObject(with: history) as? [String: Any])?["history"] as? [[String: Any]]
+        #expect(records?.map { $0["result"] as? String } == ["failed", "applied"])
+        #expect(try await server.stop() == 0)
+    }
+
+    @Test func watchAppliesEachNewCommitAndKeepsTheLastGoodState() async throws {
+        let repository = try FixtureRepository()
+        let database = repository.folder.url("cronicle.db")
+        try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
+        try repository.commit("a")
+        let watcher = try RunningProduct(
+            "cronicle-sync", ["watch", "--repo", repository.path, "--db", database, "--interval", "1s"])
+        func waitFor(_ condition: ([String: [String?]]) -> Bool) async throws -> Bool {
+            for _ in 0..<100 {
+                if FileManager.default.fileExists(atPath: database), condition(try Self.jobs(database)) { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        #expect(try await waitFor { $0.keys.contains("a") })
+        try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
+        try repository.commit("b")
+        #expect(try await waitFor { $0.keys.contains("b") }, "a new commit is applied")
+        try repository.write("jobs.d/c.yaml", Self.job("c", "99 * * * *"))
+        let bad = try repository.commit("c, broken")
+        #expect(try await waitFor { _ in watcher.standardError.contains("kept the last good state") })
+        #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
+        let status = try Self.sync("status", "--db", database).standardOutput
+        #expect(status.contains("failed   jobs.d at \(bad.prefix(12))"))
+        #expect(try await watcher.stop(signal: SIGTERM) == 0)
+        #expect(watcher.standardError.contains("stopped"))
+    }
+
+    @Test func anApplyKilledHalfWayLeavesTheOldJobsOrTheNew() async throws {
+        let folder = try TemporaryFolder()
+        let database = folder.url("cronicle.db")
+        try folder.write("jobs.d/old.yaml", Self.job("old", "@daily"))
+        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        try FileManager.default.removeItem(atPath: folder.url("jobs.d/old.yaml"))
+        for index in 0..<3000 {
+            try folder.write(
+                "jobs.d/team\(index % 30)/job\(index).yaml", Self.job("job\(index)", "\(index % 60) * * * *"))
+        }
+        var outcomes = Set<Int>()
+        for delay in [5, 40, 80, 120, 200, 300, 450, 700, 1500, 4000] {
+            let apply = Process()
+            apply.executableURL = ProductRunner.productURL("cronicle-sync")
+            apply.arguments = ["apply", "--db", database]
+            apply.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+            apply.standardOutput = FileHandle.nullDevice
+            try apply.run()
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(apply.processIdentifier, SIGKILL)
+            apply.waitUntilExit()
+            let jobs = try Self.jobs(database)
+            #expect(jobs.count == 1 || jobs.count == 3000, "a mix after \(delay) ms: \(jobs.count) jobs")
+            if jobs.count == 3000 {
+                #expect(jobs["old"] == nil)
+                outcomes.insert(3000)
+                // Back to the old state for the next round.
+                try FileManager.default.moveItem(atPath: folder.url("jobs.d"), toPath: folder.url("all"))
+                try folder.write("jobs.d/old.yaml", Self.job("old", "@daily"))
+                #expect(
+                    try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+                try FileManager.default.removeItem(atPath: folder.url("jobs.d"))
+                try FileManager.default.moveItem(atPath: folder.url("all"), toPath: folder.url("jobs.d"))
+            } else {
+                #expect(jobs["old"] != nil)
+                outcomes.insert(1)
+            }
+        }
+        #expect(outcomes == [1, 3000], "some kills land before the commit and some after: \(outcomes)")
+    }
+}
