@@ -17,7 +17,7 @@ let enumerator = FileManager.default.enumerator(atPath: folder)
 while let relative = enumerator?.nextObject() as? String {
     guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
     let text = try String(contentsOfFile: folder + "/" + relative, encoding: .utf8)
-    let parser = try Parser(yaml: text, resolver: basic ? .basic : .default)
+    let parser = try Parser(yaml: text, resolver: basic ? .basic : .default, encoding: .utf8)
     while try parser.nextRoot() != nil { documents += 1 }
     files += 1
 }

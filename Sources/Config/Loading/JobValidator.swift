@@ -23,12 +23,12 @@ public struct JobValidator: Sendable {
     }
 
     public func validate(_ files: [JobSourceFile], commit: String? = nil) -> ValidationReport {
-        let parsed = Self.parseAll(files)
+        let parsed = parseAll(files)
         var diagnostics = parsed.flatMap(\.diagnostics)
         var jobs: [JobDefinition] = []
         var firstDefinition: [String: SourceLocation] = [:]
         for file in parsed {
-            for job in file.jobs {
+            for (index, job) in file.jobs.enumerated() {
                 let idLocation = job.fieldLocations[.jobID]?.value ?? job.location!
                 if let first = firstDefinition[job.jobID] {
                     diagnostics.append(
@@ -39,7 +39,7 @@ public struct JobValidator: Sendable {
                 }
                 firstDefinition[job.jobID] = idLocation
                 jobs.append(job)
-                diagnostics += warnings(for: job)
+                diagnostics += file.warnings[index]
             }
             if file.documentCount == 1, let job = file.jobs.first {
                 let fileName = (file.path as NSString).lastPathComponent as NSString
@@ -68,15 +68,20 @@ public struct JobValidator: Sendable {
     struct ParsedFile: Sendable {
         var path: String
         var jobs: [JobDefinition] = []
+        /// The warnings of each job, in the order of `jobs`; kept only for jobs whose id is not a duplicate.
+        var warnings: [[Diagnostic]] = []
         var diagnostics: [Diagnostic] = []
         var documentCount = 0
     }
 
-    /// Parses files on every core; each file is independent of the others.
-    static func parseAll(_ files: [JobSourceFile]) -> [ParsedFile] {
+    /// Parses files, and finds each job's warnings, on every core: each file is
+    /// independent of the others, and each job's warnings of the other jobs.
+    func parseAll(_ files: [JobSourceFile]) -> [ParsedFile] {
         let results = ResultSlots<ParsedFile>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results.store(parse(files[index]), at: index)
+            var parsed = Self.parse(files[index])
+            parsed.warnings = parsed.jobs.map(warnings(for:))
+            results.store(parsed, at: index)
         }
         return results.values
     }
@@ -91,7 +96,9 @@ public struct JobValidator: Sendable {
             return result
         }
         do {
-            let parser = try Parser(yaml: text, resolver: .basic)
+            // The encoding is given: Yams' default reads the whole process environment
+            // (for YAMS_DEFAULT_ENCODING) at every parser, 40% of the time of a sync.
+            let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
             while let node = try parser.nextRoot() {
                 if JobDocumentParser.isEmpty(node) { continue }
                 result.documentCount += 1

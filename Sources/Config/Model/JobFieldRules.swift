@@ -1,5 +1,6 @@
 import Cron
 import Foundation
+import Synchronization
 
 /// The checks on single field values that every way into Cronicle shares: YAML files
 /// through `cronicle-sync validate`, and JSON bodies through the REST API. One
@@ -47,16 +48,27 @@ public enum JobFieldRules {
 
     /// The parsed schedule, or the cron engine's complaint with its column in the text.
     public static func checkSchedule(_ text: String) -> Result<CronExpression, Problem> {
+        if let known = scheduleCache.withLock({ $0[text] }) { return known }
+        let result: Result<CronExpression, Problem>
         do throws(CronParseError) {
-            return .success(try CronExpression(text))
+            result = .success(try CronExpression(text))
         } catch {
             let message = error.field.map { "\($0.name) \(error.message)" } ?? error.message
-            return .failure(
+            result = .failure(
                 Problem(
                     rule: error.kind == .neverFires ? .cronNeverFires : .cronSyntax, message: message,
                     offset: error.column - 1))
         }
+        scheduleCache.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[text] = result
+        }
+        return result
     }
+
+    /// Schedules already checked: a repository repeats a few dozen expressions across
+    /// thousands of jobs, and each is checked when parsed and again for warnings.
+    private static let scheduleCache = Mutex<[String: Result<CronExpression, Problem>]>([:])
 
     private static let knownZones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC", "Etc/UTC"])
 

@@ -4,7 +4,7 @@ import GRDB
 
 extension MonitorStore {
     public func jobs() async throws -> [Job] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM job_configs ORDER BY job_id").map(Self.job) }
+        try await read { db in try Row.fetchAll(db, sql: Self.selectJobs("ORDER BY job_id")).map(Self.job) }
     }
 
     public func job(_ jobID: String) async throws -> Job? {
@@ -12,7 +12,7 @@ extension MonitorStore {
     }
 
     static func fetchJob(_ db: Database, _ jobID: String) throws -> Job? {
-        try Row.fetchOne(db, sql: "SELECT * FROM job_configs WHERE job_id = ?", arguments: [jobID]).map(job)
+        try Row.fetchOne(db, sql: selectJobs("WHERE job_id = ?"), arguments: [jobID]).map(job)
     }
 
     static func requireJob(_ db: Database, _ jobID: String) throws -> Job {

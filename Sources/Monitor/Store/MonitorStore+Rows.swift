@@ -4,22 +4,34 @@ import GRDB
 
 /// Decoding of the three tables' rows into domain values, and the JSON columns.
 extension MonitorStore {
+    /// The columns ``job(from:)`` reads, in its order: reading by index, not by name,
+    /// keeps loading 20,000 jobs for a sync plan to a few tens of milliseconds.
+    static let jobColumns = """
+        job_id, description, schedule, timezone, tolerance_seconds, max_runtime_seconds, is_health_check, tags, \
+        paused, managed_by, source_repository, source_file, source_line, source_commit, created_at, updated_at, \
+        watched_since
+        """
+
+    /// `SELECT` of every job column, then `clause` (`WHERE ...`, `ORDER BY ...`).
+    static func selectJobs(_ clause: String = "") -> String {
+        "SELECT \(jobColumns) FROM job_configs \(clause)"
+    }
+
+    /// A job from a row of ``selectJobs(_:)``.
     static func job(from row: Row) throws -> Job {
+        let tagsText: String = row[7]
         var definition = JobDefinition(
-            jobID: row["job_id"], description: row["description"], schedule: row["schedule"],
-            timezone: row["timezone"], tolerance: JobDuration(seconds: row["tolerance_seconds"]),
-            maxRuntime: (row["max_runtime_seconds"] as Int?).map { JobDuration(seconds: $0) },
-            isHealthCheck: row["is_health_check"], tags: try decodeJSON([String].self, row["tags"]) ?? [],
-            paused: row["paused"])
-        let source: Job.Source? = (row["source_file"] as String?).map { file in
-            Job.Source(
-                repository: row["source_repository"], file: file, line: row["source_line"] ?? 1,
-                commit: row["source_commit"])
+            jobID: row[0], description: row[1], schedule: row[2], timezone: row[3],
+            tolerance: JobDuration(seconds: row[4]), maxRuntime: (row[5] as Int?).map { JobDuration(seconds: $0) },
+            isHealthCheck: row[6], tags: tagsText == "[]" ? [] : try decodeJSON([String].self, tagsText) ?? [],
+            paused: row[8])
+        let source: Job.Source? = (row[11] as String?).map { file in
+            Job.Source(repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
         }
         definition.location = source.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return Job(
-            definition: definition, managedBy: Job.ManagedBy(rawValue: row["managed_by"]) ?? .api, source: source,
-            createdAt: row["created_at"], updatedAt: row["updated_at"], watchedSince: row["watched_since"])
+            definition: definition, managedBy: Job.ManagedBy(rawValue: row[9]) ?? .api, source: source,
+            createdAt: row[14], updatedAt: row[15], watchedSince: row[16])
     }
 
     static func run(from row: Row) throws -> JobRun {

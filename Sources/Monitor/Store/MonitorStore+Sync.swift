@@ -7,9 +7,10 @@ extension MonitorStore {
     public func planSync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
         async throws -> SyncReport
     {
+        async let snapshot = jobSnapshot()
         let validation = JobValidator(now: clock.now).validate(files, commit: source.commit)
+        let actual = try await snapshot.jobs
         guard validation.errorCount == 0 else { return SyncReport(diagnostics: validation.diagnostics) }
-        let actual = try await jobs()
         return SyncReport(
             diagnostics: validation.diagnostics,
             plan: Reconciler.plan(desired: validation.jobs, actual: actual, source: source, options: options))
@@ -19,11 +20,17 @@ extension MonitorStore {
     /// all or nothing, so a crash at any point leaves the old jobs or the new ones. Any
     /// error in the definitions, or any conflict, changes nothing. Every apply, failed or
     /// not, is recorded in the sync history. Runs and alerts of deleted jobs stay.
+    ///
+    /// The monitor's jobs are read and the plan made beside the validation, off the
+    /// single writer; the write transaction checks that no job changed since (the change
+    /// log's counter), and plans again inside it if one did.
     public func applySync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
         async throws -> SyncReport
     {
         let now = clock.now
+        async let snapshot = jobSnapshot()
         let validation = JobValidator(now: now).validate(files, commit: source.commit)
+        let (counter, actual) = try await snapshot
         if let first = validation.diagnostics.first(where: { $0.severity == .error }) {
             let error = "\(validation.errorCount) error(s) in the job definitions; the first: \(first)"
             let record = try await write { db in
@@ -32,18 +39,35 @@ extension MonitorStore {
             return SyncReport(diagnostics: validation.diagnostics, record: record)
         }
         let desired = validation.jobs
+        let earlyPlan = Reconciler.plan(desired: desired, actual: actual, source: source, options: options)
         let (plan, record) = try await write { db -> (SyncPlan, SyncRecord) in
-            let actual = try Row.fetchAll(db, sql: "SELECT * FROM job_configs").map(Self.job)
-            let plan = Reconciler.plan(desired: desired, actual: actual, source: source, options: options)
+            var plan = earlyPlan
+            var current = actual
+            if try Self.jobChangeCounter(db) != counter {
+                current = try Row.fetchAll(db, sql: Self.selectJobs()).map(Self.job)
+                plan = Reconciler.plan(desired: desired, actual: current, source: source, options: options)
+            }
             if let first = plan.conflicts.first {
                 let error = "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
                 return (plan, try Self.recordSync(db, source, result: .failed, plan: plan, error: error, at: now))
             }
-            try Self.write(plan, desired: desired, actual: actual, source: source, db: db, at: now)
+            try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
             return (plan, try Self.recordSync(db, source, result: .applied, plan: plan, error: nil, at: now))
         }
         if plan.hasChanges { events.publish(.jobsChanged) }
         return SyncReport(diagnostics: validation.diagnostics, plan: plan, record: record)
+    }
+
+    /// Every job, with the change log's counter at the time they were read.
+    private func jobSnapshot() async throws -> (counter: Int64, jobs: [Job]) {
+        try await read { db in
+            (try Self.jobChangeCounter(db), try Row.fetchAll(db, sql: Self.selectJobs()).map(Self.job))
+        }
+    }
+
+    /// How many job changes were ever logged: it only grows, even as the log is pruned.
+    private static func jobChangeCounter(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'job_config_changes'") ?? 0
     }
 
     /// The latest applies, newest first.
@@ -57,6 +81,7 @@ extension MonitorStore {
     private static func write(
         _ plan: SyncPlan, desired: [JobDefinition], actual: [Job], source: SyncSource, db: Database, at now: Date
     ) throws {
+        guard plan.hasChanges else { return }
         var definitions: [String: JobDefinition] = [:]
         for definition in desired { definitions[definition.jobID] = definition }
         var existing: [String: Job] = [:]

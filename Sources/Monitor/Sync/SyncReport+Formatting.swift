@@ -77,9 +77,16 @@ extension JSONValue {
         case .number(let number):
             number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .string(let text):
+            // Escaped by hand: Foundation's replacingOccurrences was most of printing a big plan.
             "\""
-                + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n") + "\""
+                + text.unicodeScalars.map { scalar in
+                    switch scalar {
+                    case "\\": "\\\\"
+                    case "\"": "\\\""
+                    case "\n": "\\n"
+                    default: String(scalar)
+                    }
+                }.joined() + "\""
         case .array(let items): "[" + items.map(\.compactText).joined(separator: ", ") + "]"
         case .object(let fields):
             "{"
