@@ -17,8 +17,17 @@ public enum DefinitionSource: Sendable {
             return (
                 files,
                 SyncSource(
-                    repository: repository.repository, ref: repository.ref, commit: commit, path: repository.path)
+                    repository: Self.identity(of: repository.repository), ref: repository.ref, commit: commit,
+                    path: repository.path)
             )
         }
+    }
+
+    /// The repository as sync records it, which decides the jobs it owns: a local path
+    /// becomes absolute, so `--repo .` and `--repo /srv/jobs` are one repository; a URL
+    /// stays as written.
+    static func identity(of repository: String) -> String {
+        guard !repository.contains("://"), FileManager.default.fileExists(atPath: repository) else { return repository }
+        return URL(fileURLWithPath: repository).standardizedFileURL.path
     }
 }

@@ -21,7 +21,7 @@ public struct MonitorServerClient: SyncTarget {
         public let status: Int
         public let code: String
         public let message: String
-        public var description: String { "\(message) (HTTP \(status), \(code))" }
+        public var description: String { status == 0 ? message : "\(message) (HTTP \(status), \(code))" }
     }
 
     public func plan(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
@@ -62,7 +62,16 @@ public struct MonitorServerClient: SyncTarget {
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("cronicle-sync/\(CronicleVersion.current)", forHTTPHeaderField: "User-Agent")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            let reason =
+                ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription
+                ?? (error as NSError).localizedDescription
+            throw Failure(status: 0, code: "unreachable", message: "cannot reach the monitor at \(baseURL): \(reason)")
+        }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard accept.contains(status) else {
             let envelope = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any]
