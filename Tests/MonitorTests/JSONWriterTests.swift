@@ -68,12 +68,15 @@ import Testing
 
 @Suite struct TimestampTests {
     @Test func writesMillisecondsInUTCAndTheDatabaseForm() {
-        let date = Date(timeIntervalSince1970: 1_795_845_600.1239)  // 2026-11-28T06:00:00.123Z
+        let date = Date(timeIntervalSince1970: 1_795_845_600.1234)  // 2026-11-28T06:00:00.123Z
         #expect(Timestamp.string(from: date) == "2026-11-28T06:00:00.123Z")
         #expect(Timestamp.databaseText(from: date) == "2026-11-28 06:00:00.123")
         #expect(Timestamp.string(from: Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp.string(from: Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
         #expect(Timestamp.string(from: Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00.000Z")
         #expect(Timestamp.parse(Timestamp.string(from: date)) == Date(timeIntervalSince1970: 1_795_845_600.123))
+        // What the database gives back prints as it was written.
+        #expect(
+            Timestamp.string(from: Date(timeIntervalSince1970: 1_795_845_600.305 - 1e-7)) == "2026-11-28T06:00:00.305Z")
     }
 }

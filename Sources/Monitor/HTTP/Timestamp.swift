@@ -16,7 +16,9 @@ public enum Timestamp {
     }
 
     private static func format(_ date: Date, separator: UInt8, zulu: Bool) -> String {
-        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // To the nearest millisecond, not down: a stored `…58.305` reads back as
+        // 58.30499…, which must print as it was written.
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = CivilCalendar.floorDivide(milliseconds, 1000)
         let days = CivilCalendar.floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
