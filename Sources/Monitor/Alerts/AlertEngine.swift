@@ -52,8 +52,8 @@ public actor AlertEngine: Service {
 
     /// What arrives from the store's event handlers, which must not wait for the actor.
     private struct Inbox {
-        var startedRuns: [JobRun] = []
-        var jobsChanged = false
+        /// Runs started since the last wake-up (only what a long-run deadline needs).
+        var startedRuns: [(runID: String, jobID: String, start: Date)] = []
     }
 
     private final class Mailbox: Sendable {
@@ -85,11 +85,13 @@ public actor AlertEngine: Service {
         store.events.subscribe { event in
             switch event {
             case .jobsChanged:
-                mailbox.inbox.withLock { $0.jobsChanged = true }
+                // The change log says which jobs; the wake-up reads it.
                 mailbox.wake.signal()
             case .runStarted(let run):
                 // Long runs are checked minutes later; no need to wake for them.
-                if run.status == .running { mailbox.inbox.withLock { $0.startedRuns.append(run) } }
+                if run.status == .running, let start = run.startTime {
+                    mailbox.inbox.withLock { $0.startedRuns.append((run.runID, run.jobID, start)) }
+                }
             case .runEnded:
                 break
             }
@@ -261,9 +263,7 @@ public actor AlertEngine: Service {
             changeSequence = changes.sequence
             try await store.pruneJobChanges(through: changes.sequence)
         }
-        for run in received.startedRuns {
-            if let start = run.startTime { watchRun(runID: run.runID, jobID: run.jobID, start: start) }
-        }
+        for run in received.startedRuns { watchRun(runID: run.runID, jobID: run.jobID, start: run.start) }
     }
 
     /// Starts (or restarts) watching `job`; fire times up to `checkedThrough` are not checked.
