@@ -134,24 +134,12 @@ extension MonitorStore {
     }
 
     private static func recordMisses(_ db: Database, _ due: DueFireTimes, now: String) throws -> Int {
-        guard let first = due.fireTimes.first else { return 0 }
-        // Starts recorded since the first window opened, oldest first. Runs are numbered
-        // as they start, so walking the job's runs backwards by id stops at the window.
-        let windowStart = first.addingTimeInterval(-due.earlyAllowance)
-        var starts: [Date] = []
-        let cursor = try Date?.fetchCursor(
-            db, sql: "SELECT start_time FROM job_runs WHERE job_id = ? ORDER BY id DESC", arguments: [due.jobID])
-        while let start = try cursor.next() {
-            guard let start else { continue }
-            if start < windowStart { break }
-            starts.append(start)
+        guard !due.fireTimes.isEmpty else { return 0 }
+        func startBetween(_ from: Date, _ to: Date?) throws -> Date? {
+            try firstStart(db, jobID: due.jobID, from: from, through: to)
         }
-        starts.sort()
-        func startBetween(_ from: Date, _ to: Date) -> Date? {
-            starts.first { $0 >= from && $0 <= to }
-        }
-        let misses = due.fireTimes.filter {
-            startBetween($0.addingTimeInterval(-due.earlyAllowance), $0.addingTimeInterval(due.tolerance)) == nil
+        let misses = try due.fireTimes.filter {
+            try startBetween($0.addingTimeInterval(-due.earlyAllowance), $0.addingTimeInterval(due.tolerance)) == nil
         }
         guard !misses.isEmpty else { return 0 }
 
@@ -169,7 +157,7 @@ extension MonitorStore {
             // A start after the open incident's last deadline (too early for this fire time)
             // ended that incident: this miss opens a new one.
             if let current = open,
-                let start = startBetween(
+                let start = try startBetween(
                     current.lastFire.addingTimeInterval(due.tolerance), fireTime.addingTimeInterval(-due.earlyAllowance)
                 )
             {
@@ -194,11 +182,23 @@ extension MonitorStore {
         // Recorded late (the monitor was down or behind) for a job that has run since:
         // the incident is already over.
         if let current = open,
-            let start = starts.first(where: { $0 > current.lastFire.addingTimeInterval(due.tolerance) })
+            let start = try startBetween(current.lastFire.addingTimeInterval(due.tolerance + 0.001), nil)
         {
             try resolve(db, current.id, at: start)
         }
         return recorded
+    }
+
+    /// The job's earliest start from `from` through `through` (or later, when nil): one
+    /// look into the `(job_id, start_time)` index, however often the job pings.
+    private static func firstStart(_ db: Database, jobID: String, from: Date, through: Date?) throws -> Date? {
+        var sql = "SELECT MIN(start_time) FROM job_runs WHERE job_id = ? AND start_time >= ?"
+        var arguments: StatementArguments = [jobID, Timestamp.databaseText(from: from)]
+        if let through {
+            sql += " AND start_time <= ?"
+            arguments += [Timestamp.databaseText(from: through)]
+        }
+        return try Date.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     private static func resolve(_ db: Database, _ alertID: Int64, at date: Date) throws {
