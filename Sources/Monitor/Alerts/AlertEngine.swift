@@ -87,9 +87,9 @@ public actor AlertEngine: Service {
             case .jobsChanged:
                 // The change log says which jobs; the wake-up reads it.
                 mailbox.wake.signal()
-            case .runStarted(let run):
-                // Long runs are checked minutes later; no need to wake for them.
-                if run.status == .running, let start = run.startTime {
+            case .runStarted(let run, let hasMaxRuntime):
+                // Only runs with a deadline; they are checked minutes later, so no need to wake.
+                if hasMaxRuntime, let start = run.startTime {
                     mailbox.inbox.withLock { $0.startedRuns.append((run.runID, run.jobID, start)) }
                 }
             case .runEnded:

@@ -57,13 +57,13 @@ extension MonitorStore {
         let nowText = Timestamp.databaseText(from: now)
         let clientInfo = try Self.encodeJSON(start.clientInfo)
         let generatedID = RunIdentifier.generate()
-        let started = try await write { db -> (run: JobRun, created: Bool) in
-            let (healthCheck, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
+        let started = try await write { db -> StartedRun in
+            let (healthCheck, limited, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
             if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
                 }
-                return (existing, false)
+                return StartedRun(run: existing, created: false, limited: false)
             }
             let runID = start.runID ?? generatedID
             let run = JobRun(
@@ -87,10 +87,18 @@ extension MonitorStore {
                 try Self.resolveAlerts(
                     db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
             }
-            return (run, true)
+            return StartedRun(run: run, created: true, limited: limited && !healthCheck)
         }
-        if started.created { events.publish(.runStarted(started.run)) }
-        return started
+        if started.created { events.publish(.runStarted(started.run, hasMaxRuntime: started.limited)) }
+        return (started.run, started.created)
+    }
+
+    /// What a start's transaction tells the rest of ``startRun(jobID:_:)``.
+    private struct StartedRun: Sendable {
+        var run: JobRun
+        var created: Bool
+        /// The run has a `max_runtime` deadline.
+        var limited: Bool
     }
 
     /// Records an end: closes the named run, or the job's oldest open run; with no open
@@ -105,7 +113,7 @@ extension MonitorStore {
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
         var (run, clientInfoText) = try await write { db -> (JobRun, String?) in
-            let (_, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
+            let (_, _, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
             var run: JobRun
             var clientInfoText: String?
             if let named = end.runID, let existing = try Self.fetchRun(db, named) {
@@ -155,20 +163,22 @@ extension MonitorStore {
         return run
     }
 
-    /// Whether the job is a health check, and whether it has open alerts: most pings
-    /// find none, and then skip the statements that would resolve them.
+    /// Whether the job is a health check, whether it has a `max_runtime`, and whether it
+    /// has open alerts: most pings find none, and then skip the statements that would
+    /// resolve them.
     private static func jobAndOpenAlerts(_ db: Database, _ jobID: String) throws -> (
-        healthCheck: Bool, hasOpenAlerts: Bool
+        healthCheck: Bool, limited: Bool, hasOpenAlerts: Bool
     ) {
         let select = SQLiteStep(
             try db.cachedStatement(
                 sql: """
-                    SELECT is_health_check, EXISTS (SELECT 1 FROM job_alerts WHERE job_id = ?1 AND resolved_at IS NULL)
+                    SELECT is_health_check, max_runtime_seconds IS NOT NULL,
+                        EXISTS (SELECT 1 FROM job_alerts WHERE job_id = ?1 AND resolved_at IS NULL)
                     FROM job_configs WHERE job_id = ?1
                     """))
         select.bind(1, jobID)
         guard try select.next() else { throw MonitorError.jobNotFound(jobID) }
-        return (select.bool(0), select.bool(1))
+        return (select.bool(0), select.bool(1), select.bool(2))
     }
 
     /// The job's oldest open run, with its `client_info` still as text.

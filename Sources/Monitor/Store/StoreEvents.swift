@@ -8,7 +8,9 @@ import Synchronization
 public enum StoreEvent: Sendable {
     /// One or more job configurations were created, changed or deleted.
     case jobsChanged
-    case runStarted(JobRun)
+    /// A run started; `hasMaxRuntime` when its job gives it a deadline (`max_runtime`,
+    /// and not a health check).
+    case runStarted(JobRun, hasMaxRuntime: Bool)
     case runEnded(JobRun)
 }
 
