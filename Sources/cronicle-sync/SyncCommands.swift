@@ -27,14 +27,9 @@ struct PlanCommand: AsyncParsableCommand {
     var detailedExitcode = false
 
     func run() async throws {
-        let report: SyncReport
-        do {
+        let report = try await Terminal.failing {
             let (files, source) = try definitions.source.read()
-            report = try await target.target().plan(files: files, source: source, options: reconcile.options)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw Terminal.fail("\(error)")
+            return try await target.target().plan(files: files, source: source, options: reconcile.options)
         }
         Terminal.print(format == .json ? try report.json() : report.formatted(colored: Terminal.colored))
         if report.failed { throw ExitCode(1) }
@@ -57,14 +52,9 @@ struct ApplyCommand: AsyncParsableCommand {
     var format = SyncOutputFormat.text
 
     func run() async throws {
-        let report: SyncReport
-        do {
+        let report = try await Terminal.failing {
             let (files, source) = try definitions.source.read()
-            report = try await target.target().apply(files: files, source: source, options: reconcile.options)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw Terminal.fail("\(error)")
+            return try await target.target().apply(files: files, source: source, options: reconcile.options)
         }
         Terminal.print(
             format == .json ? try report.json() : report.formatted(applied: !report.failed, colored: Terminal.colored))
@@ -125,14 +115,7 @@ struct StatusCommand: AsyncParsableCommand {
     var format = SyncOutputFormat.text
 
     func run() async throws {
-        let history: [SyncRecord]
-        do {
-            history = try await target.target().history(limit: limit)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw Terminal.fail("\(error)")
-        }
+        let history = try await Terminal.failing { try await target.target().history(limit: limit) }
         Terminal.print(format == .json ? try SyncRecord.json(history) : SyncRecord.formatted(history))
     }
 }

@@ -67,8 +67,15 @@ enum Terminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    static func fail(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        return ExitCode(1)
+    /// Runs `body`; a failure that is not a usage error is printed as `error: ...` and exits 1.
+    static func failing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
