@@ -161,6 +161,6 @@ public struct MonitorAPI: Sendable {
         value.write(to: &writer)
         return Response(
             status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+            body: ResponseBody(byteBuffer: writer.buffer))
     }
 }
