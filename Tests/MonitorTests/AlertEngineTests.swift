@@ -244,6 +244,38 @@ import Testing
         #expect(try await bench.alerts().map(\.fireTime) == [date("2026-11-28T10:00:00Z")])
     }
 
+    @Test func aRunOpenAcrossAPauseIsWatchedAgainAfterTheResume() async throws {
+        let bench = try Bench()
+        try await bench.job("0 * * * *", maxRuntime: "10m")
+        bench.at("2026-11-28T07:00:00Z")
+        _ = try await bench.store.startRun(jobID: "job", RunStart(runID: "long"))
+        try await bench.evaluate()
+        _ = try await bench.store.setPaused("job", true)
+        bench.at("2026-11-28T07:12:00Z")
+        #expect(try await bench.evaluate() == DeadlineOutcome(), "paused: nothing is raised")
+        _ = try await bench.store.setPaused("job", false)
+        bench.at("2026-11-28T07:13:00Z")
+        #expect(try await bench.evaluate().longRunningAlerts == 1)
+        #expect(try await bench.alerts("job", .longRunning).map(\.runID) == ["long"])
+    }
+
+    @Test func anIdleEngineStoresItsMarkOnceAMinute() async throws {
+        let bench = try Bench()
+        try await bench.job("0 12 * * *")
+        let database = try DatabaseQueue(path: bench.folder.url("cronicle.db"))
+        func mark() throws -> String? {
+            try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM monitor_state") }
+        }
+        try await bench.evaluate()
+        #expect(try mark() == "2026-11-28 06:00:00.000")
+        bench.at("2026-11-28T06:00:30Z")
+        try await bench.evaluate()
+        #expect(try mark() == "2026-11-28 06:00:00.000", "nothing due: no write")
+        bench.at("2026-11-28T06:01:00Z")
+        try await bench.evaluate()
+        #expect(try mark() == "2026-11-28 06:01:00.000")
+    }
+
     @Test func deletingAJobResolvesItsAlertsAndStopsWatchingIt() async throws {
         let bench = try Bench()
         try await bench.job("0 * * * *", tolerance: "5m")

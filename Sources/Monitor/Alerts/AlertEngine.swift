@@ -68,6 +68,8 @@ public actor AlertEngine: Service {
     private var jobs: [String: Watched] = [:]
     private var queue = Heap<Entry>()
     private var changeSequence: Int64 = 0
+    /// When the checked-through mark was last stored.
+    private var checkedThroughWritten: Date?
     /// One parsed schedule per distinct expression and zone; most jobs share one.
     private var schedules: [String: CronSchedule?] = [:]
     private var loaded = false
@@ -179,6 +181,13 @@ public actor AlertEngine: Service {
             }
         }
         var outcome = DeadlineOutcome()
+        // With nothing due, the checked-through mark is written once a minute at most: a
+        // restart checks again what came after it, which changes nothing.
+        if dueJobs.isEmpty && dueRuns.isEmpty, let written = checkedThroughWritten,
+            now.timeIntervalSince(written) < 60
+        {
+            return outcome
+        }
         do {
             var remaining = dueJobs[...]
             repeat {
@@ -190,6 +199,7 @@ public actor AlertEngine: Service {
                 outcome.missedFireTimes += recorded.missedFireTimes
                 outcome.longRunningAlerts += recorded.longRunningAlerts
             } while !remaining.isEmpty
+            checkedThroughWritten = now
         } catch {
             // What was taken off the queue was not recorded: start again from the database.
             forget()
@@ -207,6 +217,7 @@ public actor AlertEngine: Service {
 
     private func forget() {
         loaded = false
+        checkedThroughWritten = nil
         jobs = [:]
         queue = Heap()
         schedules = [:]
@@ -254,7 +265,10 @@ public actor AlertEngine: Service {
             for job in changes.jobs {
                 let previous = jobs[job.jobID]
                 watch(job, checkedThrough: previous?.checkedThrough ?? job.watchedSince)
-                if previous?.maxRuntime != jobs[job.jobID]?.maxRuntime {
+                // A new limit, or a resume: the open runs' deadlines are queued again.
+                if previous?.maxRuntime != jobs[job.jobID]?.maxRuntime
+                    || (previous?.paused == true && jobs[job.jobID]?.paused == false)
+                {
                     for run in try await store.openRuns(jobID: job.jobID) {
                         watchRun(runID: run.runID, jobID: job.jobID, start: run.start)
                     }
