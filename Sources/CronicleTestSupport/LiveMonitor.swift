@@ -80,10 +80,12 @@ public final class LiveMonitor: Sendable {
         let portBox = Mutex<Int?>(nil)
         var logger = Logger(label: "cronicle-test")
         logger.logLevel = .warning
+        let events = LiveEvents(store: store, keepAlive: .milliseconds(200))
+        let dashboard = try await Dashboard(store: store, events: events)
         let application = MonitorServer.makeApplication(
-            store: store, configuration: configuration, logger: logger,
+            store: store, configuration: configuration, dashboard: dashboard, logger: logger,
             onRunning: { port in portBox.withLock { $0 = port } })
-        let group = ServiceGroup(services: [application], logger: logger)
+        let group = ServiceGroup(services: [application, events], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var port: Int?

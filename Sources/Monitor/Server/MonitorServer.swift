@@ -11,13 +11,14 @@ import UnixSignals
 public enum MonitorServer {
     /// The HTTP application for `store`; `services` run beside the server and stop with it.
     public static func makeApplication(
-        store: MonitorStore, configuration: ServerConfiguration, services: [any Service] = [], logger: Logger,
-        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        store: MonitorStore, configuration: ServerConfiguration, dashboard: Dashboard? = nil,
+        services: [any Service] = [], logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: CronicleRequestContext.self)
         // One line per request at debug level; below that the middleware would only cost time.
         if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
         MonitorAPI(store: store, configuration: configuration).addRoutes(to: router)
+        dashboard?.addRoutes(to: router)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(
@@ -42,11 +43,16 @@ public enum MonitorServer {
         let store = try MonitorStore(path: configuration.databasePath)
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
         let engine = AlertEngine(store: store, logger: logger)
+        let events = LiveEvents(store: store)
+        let dashboard = try await Dashboard(store: store, events: events)
         let application = makeApplication(
-            store: store, configuration: configuration, services: [checkpointer, engine], logger: logger)
+            store: store, configuration: configuration, dashboard: dashboard, services: [checkpointer, engine],
+            logger: logger)
+        // Services stop in reverse order: the live event streams end first, so open pages
+        // do not hold the server's wait for in-flight requests.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [application, events], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try store.close()
         logger.info("Cronicle stopped; database closed")

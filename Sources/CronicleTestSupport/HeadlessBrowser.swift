@@ -1,0 +1,159 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Debian's Chromium, headless, with one page open, driven over the DevTools protocol:
+/// tests load the dashboard in a real browser (scripts, CSP, server-sent events) and ask
+/// the page what it shows. `scripts/test` installs Chromium when it is missing.
+///
+/// ```swift
+/// let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(port)/")
+/// let state = try await browser.evaluate("document.querySelector('#job-a').dataset.state")
+/// ```
+public final class HeadlessBrowser: Sendable {
+    private let pid: pid_t
+    private let profile: TemporaryFolder
+    /// Commands go to Chromium's fd 3, answers come from its fd 4, each message a JSON
+    /// text ended by a NUL byte (`--remote-debugging-pipe`).
+    private let commands: FileHandle
+    private let answers: FileHandle
+    private let state = Mutex(State())
+
+    private struct State {
+        var counter = 0
+        var session: String?
+        var pending = Data()
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static var executable: String? {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }
+
+    public init(url: String) async throws {
+        guard let executable = Self.executable else {
+            throw Failure(description: "no Chromium: install the Debian package chromium (scripts/test does)")
+        }
+        profile = try TemporaryFolder()
+        let toBrowser = Pipe()
+        let fromBrowser = Pipe()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toBrowser.fileHandleForReading.fileDescriptor, 3)
+        posix_spawn_file_actions_adddup2(&actions, fromBrowser.fileHandleForWriting.fileDescriptor, 4)
+        let devNull = open("/dev/null", O_WRONLY)
+        defer { close(devNull) }
+        posix_spawn_file_actions_adddup2(&actions, devNull, 1)
+        posix_spawn_file_actions_adddup2(&actions, devNull, 2)
+        let arguments = [
+            executable, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--remote-debugging-pipe", "--user-data-dir=\(profile.path)", url,
+        ]
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, &argv, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot start Chromium: error \(spawned)") }
+        self.pid = pid
+        try toBrowser.fileHandleForReading.close()
+        try fromBrowser.fileHandleForWriting.close()
+        commands = toBrowser.fileHandleForWriting
+        answers = fromBrowser.fileHandleForReading
+        // Attach to the page opened on the command line; commands then name its session.
+        var target: String?
+        for _ in 0..<100 where target == nil {
+            let targets = try await send("Target.getTargets", [:])?["targetInfos"] as? [[String: Any]] ?? []
+            target = targets.first { $0["type"] as? String == "page" }?["targetId"] as? String
+            if target == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard let target,
+            let session = try await send("Target.attachToTarget", ["targetId": target, "flatten": true])?["sessionId"]
+                as? String
+        else {
+            kill(pid, SIGKILL)
+            throw Failure(description: "Chromium opened no page")
+        }
+        state.withLock { $0.session = session }
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+
+    /// The value of a JavaScript expression in the page (strings, numbers, booleans).
+    @discardableResult
+    public func evaluate(_ expression: String) async throws -> Any? {
+        let result = try await send(
+            "Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true],
+            session: state.withLock { $0.session })
+        return (result?["result"] as? [String: Any])?["value"]
+    }
+
+    /// Sends one DevTools command and waits for its answer's `result`.
+    private func send(_ method: String, _ parameters: [String: Any], session: String? = nil) async throws
+        -> [String: Any]?
+    {
+        let id = state.withLock { state in
+            state.counter += 1
+            return state.counter
+        }
+        var request: [String: Any] = ["id": id, "method": method, "params": parameters]
+        if let session { request["sessionId"] = session }
+        var message = try JSONSerialization.data(withJSONObject: request)
+        message.append(0)
+        try commands.write(contentsOf: message)
+        let answers = answers
+        let reply = try await Task.detached { () throws -> Data in
+            while true {
+                let reply = try self.nextMessage(from: answers)
+                let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any]
+                if object?["id"] as? Int == id { return reply }
+            }
+        }.value
+        let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any]
+        if let error = object?["error"] as? [String: Any] {
+            throw Failure(description: "\(method): \(error["message"] as? String ?? "failed")")
+        }
+        return object?["result"] as? [String: Any]
+    }
+
+    /// Reads up to the next NUL (blocking; called off the cooperative pool's threads' way in a detached task).
+    private func nextMessage(from handle: FileHandle) throws -> Data {
+        while true {
+            if let message = state.withLock({ state -> Data? in
+                guard let end = state.pending.firstIndex(of: 0) else { return nil }
+                let message = state.pending[state.pending.startIndex..<end]
+                state.pending = Data(state.pending[(end + 1)...])
+                return Data(message)
+            }) {
+                return message
+            }
+            // A plain read(2): whatever has arrived, not a full buffer.
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let count = read(handle.fileDescriptor, &buffer, buffer.count)
+            guard count > 0 else { throw Failure(description: "Chromium closed its DevTools pipe") }
+            state.withLock { $0.pending.append(contentsOf: buffer[0..<count]) }
+        }
+    }
+
+    /// Evaluates `expression` until it is true, for at most `timeout`; whether it became true.
+    public func waitUntil(_ expression: String, timeout: Duration = .seconds(10)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await evaluate(expression) as? Bool == true { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}

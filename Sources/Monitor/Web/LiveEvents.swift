@@ -1,0 +1,94 @@
+import Foundation
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// `GET /events`: what the store commits, as server-sent events, to every open page.
+///
+/// Each message is one JSON object on a `data:` line: `{"type": "run_started",
+/// "job_id": "backup", "run_id": "…"}`, with types `run_started`, `run_ended` and
+/// `jobs_changed`. A comment line every 15 seconds keeps proxies from closing an idle
+/// stream; browsers reconnect by themselves after a drop (`retry: 2000`).
+///
+/// A `Service`: at shutdown it ends every stream, so open pages never hold the
+/// server's graceful shutdown.
+public final class LiveEvents: Service, Sendable {
+    private struct State {
+        var next = 0
+        var streams: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let keepAlive: Duration
+
+    public init(store: MonitorStore, keepAlive: Duration = .seconds(15)) {
+        self.keepAlive = keepAlive
+        store.events.subscribe { [weak self] event in self?.publish(event) }
+    }
+
+    /// A new stream for one client; it ends when the client goes or the server stops.
+    func stream() -> AsyncStream<ByteBuffer> {
+        // A slow client gets the newest events; a page refetches the rows they name anyway.
+        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(256))
+        let id = state.withLock { state -> Int? in
+            if state.closed { return nil }
+            state.next += 1
+            state.streams[state.next] = continuation
+            return state.next
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        continuation.yield(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.streams.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: self.keepAlive)
+                if Task.isCancelled { break }
+                self.broadcast(ByteBuffer(string: ": keep-alive\n\n"))
+            }
+        }
+        let streams = state.withLock { state -> [AsyncStream<ByteBuffer>.Continuation] in
+            state.closed = true
+            defer { state.streams = [:] }
+            return Array(state.streams.values)
+        }
+        for stream in streams { stream.finish() }
+    }
+
+    private func publish(_ event: StoreEvent) {
+        var json = JSONWriter()
+        json.object { json in
+            switch event {
+            case .jobsChanged:
+                json.field("type", "jobs_changed")
+            case .runStarted(let run, _):
+                json.field("type", "run_started")
+                json.field("job_id", run.jobID)
+                json.field("run_id", run.runID)
+            case .runEnded(let run):
+                json.field("type", "run_ended")
+                json.field("job_id", run.jobID)
+                json.field("run_id", run.runID)
+                json.field("status", run.status.rawValue)
+            }
+        }
+        var message = ByteBuffer(string: "data: ")
+        var body = json.buffer
+        message.writeBuffer(&body)
+        message.writeString("\n\n")
+        broadcast(message)
+    }
+
+    private func broadcast(_ message: ByteBuffer) {
+        for stream in state.withLock({ Array($0.streams.values) }) { stream.yield(message) }
+    }
+}
