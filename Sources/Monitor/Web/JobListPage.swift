@@ -74,7 +74,7 @@ struct JobListPage {
                 var row: [String: Any] = [
                     "id": definition.jobID, "state": entry.status.state.rawValue, "label": label.text,
                     "icon": label.icon, "tags": definition.tags, "schedule": definition.schedule,
-                    "explanation": (try? CronExpression(definition.schedule).explanation) ?? "",
+                    "explanation": (try? JobFieldRules.checkSchedule(definition.schedule).get().explanation) ?? "",
                     "timezone": definition.timezone,
                 ]
                 // Absent keys, not nil values: Mustache takes a boxed nil for a value.
