@@ -112,8 +112,9 @@ import Testing
     @Test func describesExactlyTheRouter() async throws {
         let folder = try TemporaryFolder()
         let router = Router(context: CronicleRequestContext.self)
-        MonitorAPI(store: try MonitorStore(path: folder.url("db.sqlite")), configuration: ServerConfiguration())
-            .addRoutes(to: router)
+        let store = try MonitorStore(path: folder.url("db.sqlite"))
+        MonitorAPI(store: store, configuration: ServerConfiguration()).addRoutes(to: router)
+        try await Dashboard(store: store, events: LiveEvents(store: store)).addRoutes(to: router)
         let routed: Set<String> = Set(
             router.routes.map { route in
                 let path = route.path.description.split(separator: "/").map { part in
@@ -132,7 +133,7 @@ import Testing
                 for method in operations.keys { documented.insert("\(method) \(path)") }
             }
             #expect(documented == routed)
-            #expect(routed.count == 17)
+            #expect(routed.count == 20)
         }
     }
 }

@@ -425,6 +425,41 @@ enum OpenAPIDocument {
                                 ])
                         ].merging(errors("400")) { first, _ in first })
                 ],
+                "/": [
+                    "get": operation(
+                        "The dashboard's job list (HTML)",
+                        parameters: [
+                            [
+                                "name": "status", "in": "query",
+                                "schema": ["type": "string", "enum": JobStatus.State.allCases.map(\.rawValue)],
+                            ],
+                            ["name": "tag", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "q", "in": "query", "schema": ["type": "string"],
+                                "description": "part of a job id",
+                            ],
+                            [
+                                "name": "page", "in": "query",
+                                "schema": ["type": "integer", "minimum": 1, "default": 1],
+                            ],
+                        ],
+                        responses: [
+                            "200": ["description": "The page", "content": ["text/html": [:]]]
+                        ].merging(errors("400")) { first, _ in first })
+                ],
+                "/static/{file}": [
+                    "get": operation(
+                        "The dashboard's stylesheet and scripts",
+                        parameters: [["name": "file", "in": "path", "required": true, "schema": ["type": "string"]]],
+                        responses: [
+                            "200": ["description": "The file", "content": ["text/css": [:], "text/javascript": [:]]]
+                        ].merging(errors("404")) { first, _ in first })
+                ],
+                "/events": [
+                    "get": operation(
+                        "Server-sent events: one JSON object per message, of type run_started, run_ended or jobs_changed",
+                        responses: ["200": ["description": "The stream", "content": ["text/event-stream": [:]]]])
+                ],
                 "/openapi.json": [
                     "get": operation(
                         "This document",
