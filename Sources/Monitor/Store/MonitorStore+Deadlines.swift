@@ -46,7 +46,7 @@ extension MonitorStore {
             let sequence = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM job_config_changes") ?? 0
             let checked = try String.fetchOne(
                 db, sql: "SELECT value FROM monitor_state WHERE key = ?", arguments: [Self.checkedThroughKey])
-            let jobs = try Row.fetchAll(db, sql: Self.selectJobs()).map(Self.job)
+            let jobs = try Self.fetchAllJobs(db)
             let openRuns = try Row.fetchAll(
                 db,
                 sql:

@@ -4,7 +4,12 @@ import GRDB
 
 extension MonitorStore {
     public func jobs() async throws -> [Job] {
-        try await read { db in try Row.fetchAll(db, sql: Self.selectJobs("ORDER BY job_id")).map(Self.job) }
+        try await read { db in try Self.fetchAllJobs(db) }
+    }
+
+    /// Every job, by id.
+    static func fetchAllJobs(_ db: Database) throws -> [Job] {
+        try Row.fetchAll(db, sql: selectJobs("ORDER BY job_id")).map(job)
     }
 
     public func job(_ jobID: String) async throws -> Job? {
@@ -82,12 +87,18 @@ extension MonitorStore {
         try await write { db in
             let job = try Self.requireJob(db, jobID)
             if job.managedBy == .sync { throw Self.managedBySync(job) }
-            try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [jobID])
-            try db.execute(
-                sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL",
-                arguments: [now, jobID])
+            try Self.removeJob(db, jobID, at: now)
         }
         events.publish(.jobsChanged)
+    }
+
+    /// Deletes a job's configuration and resolves its open alerts; its runs and alerts
+    /// stay in history. Both the API's delete and sync's prune go through here.
+    static func removeJob(_ db: Database, _ jobID: String, at now: Date) throws {
+        try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [jobID])
+        try db.execute(
+            sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL",
+            arguments: [now, jobID])
     }
 
     /// Pauses or resumes alerting. Resuming starts watching from now: fire times that

@@ -16,7 +16,7 @@ extension MonitorStore {
     public func statuses() async throws -> [(job: Job, status: JobStatus)] {
         let now = clock.now
         return try await read { db in
-            let jobs = try Row.fetchAll(db, sql: Self.selectJobs("ORDER BY job_id")).map(Self.job)
+            let jobs = try Self.fetchAllJobs(db)
             var lastRuns: [String: JobRun] = [:]
             for row in try Row.fetchAll(
                 db,

@@ -44,7 +44,7 @@ extension MonitorStore {
             var plan = earlyPlan
             var current = actual
             if try Self.jobChangeCounter(db) != counter {
-                current = try Row.fetchAll(db, sql: Self.selectJobs()).map(Self.job)
+                current = try Self.fetchAllJobs(db)
                 plan = Reconciler.plan(desired: desired, actual: current, source: source, options: options)
             }
             if let first = plan.conflicts.first {
@@ -61,7 +61,7 @@ extension MonitorStore {
     /// Every job, with the change log's counter at the time they were read.
     private func jobSnapshot() async throws -> (counter: Int64, jobs: [Job]) {
         try await read { db in
-            (try Self.jobChangeCounter(db), try Row.fetchAll(db, sql: Self.selectJobs()).map(Self.job))
+            (try Self.jobChangeCounter(db), try Self.fetchAllJobs(db))
         }
     }
 
@@ -117,12 +117,7 @@ extension MonitorStore {
             let watchedSince = watchedSince(existing[change.jobID]!, becoming: definition, at: now)
             try update.execute(arguments: try arguments(definition) + [watchedSince])
         }
-        for delete in plan.deletes {
-            try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [delete.jobID])
-            try db.execute(
-                sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL",
-                arguments: [now, delete.jobID])
-        }
+        for delete in plan.deletes { try removeJob(db, delete.jobID, at: now) }
     }
 
     private static func recordSync(
