@@ -63,6 +63,9 @@ import Testing
             #expect(try await browser.waitUntil("document.querySelector('#job-quiet').dataset.state === 'running'"))
             #expect(
                 try await browser.evaluate("document.getElementById('count-running').textContent") as? String == "1")
+            #expect(
+                try await browser.evaluate("document.querySelector('#job-quiet .badge').textContent.trim()") as? String
+                    == "▶ running")
             #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "the page was not reloaded")
 
             // The theme toggle is remembered.

@@ -35,11 +35,6 @@
     for (var i = 0; i < times.length; i++) times[i].textContent = relative(times[i].getAttribute("datetime"));
   }
 
-  var labels = {
-    paused: ["‖", "paused"], long_running: ["◑", "long running"], missed: ["⚠", "missed"],
-    failed: ["✖", "failed"], late: ["◷", "late"], running: ["▶", "running"], ok: ["✔", "ok"], new: ["○", "new"]
-  };
-
   function setTime(cell, iso, fallback) {
     cell.textContent = "";
     if (!iso) { cell.textContent = fallback || ""; return; }
@@ -79,7 +74,9 @@
           row.dataset.state = status.status;
         }
         var badge = row.querySelector(".badge");
-        var label = labels[status.status] || ["", status.status];
+        // Icons and words come from the status counts, which the server rendered.
+        var count = document.querySelector('.count[data-state="' + status.status + '"]');
+        var label = count ? [count.dataset.icon, count.dataset.label] : ["", status.status];
         badge.className = "badge state-" + status.status;
         badge.textContent = "";
         var icon = document.createElement("span");
