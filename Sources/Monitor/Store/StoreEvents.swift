@@ -17,7 +17,9 @@ public enum StoreEvent: Sendable {
 /// The store's listeners. Handlers run synchronously on the thread that committed, so
 /// they must be quick (take a lock, record, signal) and never block.
 public final class StoreEvents: Sendable {
-    private let handlers = Mutex<[Int: @Sendable (StoreEvent) -> Void]>([:])
+    /// An array, not a dictionary, so that publishing (every ping does) takes a
+    /// reference to it instead of copying the values out.
+    private let handlers = Mutex<[(token: Int, handler: @Sendable (StoreEvent) -> Void)]>([])
     private let nextToken = Mutex(0)
 
     /// Registers `handler`; returns a token for ``unsubscribe(_:)``.
@@ -27,15 +29,15 @@ public final class StoreEvents: Sendable {
             token += 1
             return token
         }
-        handlers.withLock { $0[token] = handler }
+        handlers.withLock { $0.append((token, handler)) }
         return token
     }
 
     public func unsubscribe(_ token: Int) {
-        _ = handlers.withLock { $0.removeValue(forKey: token) }
+        handlers.withLock { $0.removeAll { $0.token == token } }
     }
 
     func publish(_ event: StoreEvent) {
-        for handler in handlers.withLock({ Array($0.values) }) { handler(event) }
+        for entry in handlers.withLock({ $0 }) { entry.handler(event) }
     }
 }
