@@ -41,14 +41,52 @@ extension MonitorStore {
     /// Acknowledges an alert, which silences it; it still resolves by itself.
     public func acknowledgeAlert(_ id: Int64) async throws -> JobAlert {
         let now = clock.now
-        return try await write { db in
+        let (alert, changed) = try await write { db in
             try db.execute(
                 sql: "UPDATE job_alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
                 arguments: [now, id])
+            let changed = db.changesCount > 0
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM job_alerts WHERE id = ?", arguments: [id]) else {
                 throw MonitorError(.notFound, "alert \(id) does not exist")
             }
-            return Self.alert(from: row)
+            return (Self.alert(from: row), changed)
+        }
+        if changed {
+            events.publish(alerts: [
+                AlertChange(alertID: id, jobID: alert.jobID, kind: alert.kind, change: .acknowledged)
+            ])
+        }
+        return alert
+    }
+}
+
+/// How many alerts are in each state.
+public struct AlertCounts: Sendable, Hashable {
+    /// Neither acknowledged nor resolved.
+    public var open = 0
+    /// Acknowledged and not resolved yet.
+    public var acknowledged = 0
+    public var resolved = 0
+    public var total: Int { open + acknowledged + resolved }
+}
+
+extension MonitorStore {
+    /// Alerts by state, optionally of one job or one type.
+    public func alertCounts(jobID: String? = nil, kind: JobAlert.Kind? = nil) async throws -> AlertCounts {
+        try await read { db in
+            var filter = SQLFilter()
+            if let jobID { filter.add("job_id = ?", jobID) }
+            if let kind { filter.add("type = ?", kind.rawValue) }
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT TOTAL(resolved_at IS NULL AND acknowledged_at IS NULL),
+                        TOTAL(resolved_at IS NULL AND acknowledged_at IS NOT NULL), TOTAL(resolved_at IS NOT NULL)
+                    FROM job_alerts
+                    """ + filter.clause, arguments: filter.arguments)
+            guard let row else { return AlertCounts() }
+            return AlertCounts(
+                open: Int(row[0] as Double), acknowledged: Int(row[1] as Double), resolved: Int(row[2] as Double))
         }
     }
 }

@@ -107,19 +107,25 @@ extension MonitorStore {
     {
         let now = clock.now
         let nowText = Timestamp.databaseText(from: now)
-        let outcome = try await write { db -> DeadlineOutcome in
+        let (outcome, changes) = try await write { db -> (DeadlineOutcome, [AlertChange]) in
             var outcome = DeadlineOutcome()
+            var changes: [AlertChange] = []
             for due in jobs {
-                outcome.missedFireTimes += try Self.recordMisses(db, due, now: nowText)
+                outcome.missedFireTimes += try Self.recordMisses(db, due, now: nowText, changes: &changes)
             }
             for run in runs {
-                try db.execute(
+                let opened = try Int64.fetchAll(
+                    db,
                     sql: """
                         INSERT INTO job_alerts (job_id, type, created_at, run_id)
                         SELECT job_id, 'long_running', ?, run_id FROM job_runs WHERE run_id = ? AND status = 'running'
                         ON CONFLICT (run_id) WHERE type = 'long_running' DO NOTHING
+                        RETURNING id
                         """, arguments: [nowText, run.runID])
-                outcome.longRunningAlerts += db.changesCount
+                outcome.longRunningAlerts += opened.count
+                changes += opened.map {
+                    AlertChange(alertID: $0, jobID: run.jobID, kind: .longRunning, change: .opened)
+                }
             }
             if let checkedThrough {
                 try db.execute(
@@ -128,12 +134,15 @@ extension MonitorStore {
                         ON CONFLICT (key) DO UPDATE SET value = excluded.value
                         """, arguments: [Self.checkedThroughKey, Timestamp.databaseText(from: checkedThrough)])
             }
-            return outcome
+            return (outcome, changes)
         }
+        events.publish(alerts: changes)
         return outcome
     }
 
-    private static func recordMisses(_ db: Database, _ due: DueFireTimes, now: String) throws -> Int {
+    private static func recordMisses(
+        _ db: Database, _ due: DueFireTimes, now: String, changes: inout [AlertChange]
+    ) throws -> Int {
         guard !due.fireTimes.isEmpty else { return 0 }
         func startBetween(_ from: Date, _ to: Date?) throws -> Date? {
             try firstStart(db, jobID: due.jobID, from: from, through: to)
@@ -162,12 +171,14 @@ extension MonitorStore {
                 )
             {
                 try resolve(db, current.id, at: start)
+                changes.append(AlertChange(alertID: current.id, jobID: due.jobID, kind: .missedJob, change: .resolved))
                 open = nil
             }
             if let current = open {
                 try db.execute(
                     sql: "UPDATE job_alerts SET missed_count = missed_count + 1, last_fire_time = ? WHERE id = ?",
                     arguments: [fireTime, current.id])
+                changes.append(AlertChange(alertID: current.id, jobID: due.jobID, kind: .missedJob, change: .updated))
                 open = (current.id, fireTime)
             } else {
                 try db.execute(
@@ -176,6 +187,8 @@ extension MonitorStore {
                         VALUES (?, 'missed_job', ?, ?, ?, 1)
                         """, arguments: [due.jobID, now, fireTime, fireTime])
                 open = (db.lastInsertedRowID, fireTime)
+                changes.append(
+                    AlertChange(alertID: db.lastInsertedRowID, jobID: due.jobID, kind: .missedJob, change: .opened))
             }
             recorded += 1
         }
@@ -185,6 +198,7 @@ extension MonitorStore {
             let start = try startBetween(current.lastFire.addingTimeInterval(due.tolerance + 0.001), nil)
         {
             try resolve(db, current.id, at: start)
+            changes.append(AlertChange(alertID: current.id, jobID: due.jobID, kind: .missedJob, change: .resolved))
         }
         return recorded
     }

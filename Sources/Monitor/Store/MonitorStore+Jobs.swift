@@ -84,21 +84,27 @@ extension MonitorStore {
     /// open alerts are resolved.
     public func deleteJob(_ jobID: String) async throws {
         let now = clock.now
-        try await write { db in
+        let resolved = try await write { db in
             let job = try Self.requireJob(db, jobID)
             if job.managedBy == .sync { throw Self.managedBySync(job) }
-            try Self.removeJob(db, jobID, at: now)
+            return try Self.removeJob(db, jobID, at: now)
         }
         events.publish(.jobsChanged)
+        events.publish(alerts: resolved)
     }
 
     /// Deletes a job's configuration and resolves its open alerts; its runs and alerts
     /// stay in history. Both the API's delete and sync's prune go through here.
-    static func removeJob(_ db: Database, _ jobID: String, at now: Date) throws {
+    static func removeJob(_ db: Database, _ jobID: String, at now: Date) throws -> [AlertChange] {
         try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [jobID])
-        try db.execute(
-            sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL",
-            arguments: [now, jobID])
+        return try Row.fetchAll(
+            db,
+            sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL RETURNING id, type",
+            arguments: [now, jobID]
+        ).map { row in
+            AlertChange(
+                alertID: row[0], jobID: jobID, kind: JobAlert.Kind(rawValue: row[1]) ?? .failed, change: .resolved)
+        }
     }
 
     /// Pauses or resumes alerting. Resuming starts watching from now: fire times that

@@ -83,13 +83,15 @@ extension MonitorStore {
                 insert.bind(Int32(index + 1), value)
             }
             try insert.run()
+            var alerts: [AlertChange] = []
             if hasOpenAlerts {
-                try Self.resolveAlerts(
+                alerts = try Self.resolveAlerts(
                     db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
             }
-            return StartedRun(run: run, created: true, limited: limited && !healthCheck)
+            return StartedRun(run: run, created: true, limited: limited && !healthCheck, alerts: alerts)
         }
         if started.created { events.publish(.runStarted(started.run, hasMaxRuntime: started.limited)) }
+        events.publish(alerts: started.alerts)
         return (started.run, started.created)
     }
 
@@ -99,6 +101,7 @@ extension MonitorStore {
         var created: Bool
         /// The run has a `max_runtime` deadline.
         var limited: Bool
+        var alerts: [AlertChange] = []
     }
 
     /// Records an end: closes the named run, or the job's oldest open run; with no open
@@ -112,7 +115,7 @@ extension MonitorStore {
         let generatedID = RunIdentifier.generate()
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
-        var (run, clientInfoText) = try await write { db -> (JobRun, String?) in
+        var (run, clientInfoText, alerts) = try await write { db -> (JobRun, String?, [AlertChange]) in
             let (_, _, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
             var run: JobRun
             var clientInfoText: String?
@@ -120,7 +123,7 @@ extension MonitorStore {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
                 }
-                if existing.status != .running { return (existing, nil) }
+                if existing.status != .running { return (existing, nil, []) }
                 run = existing
             } else if end.runID == nil, let open = try Self.oldestOpenRun(db, jobID) {
                 (run, clientInfoText) = open
@@ -146,20 +149,27 @@ extension MonitorStore {
             update.bind(4, message)
             update.bind(5, run.runID)
             try update.run()
+            var alerts: [AlertChange] = []
             if hasOpenAlerts {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE job_alerts SET resolved_at = ?
-                        WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL
-                        """
-                ).execute(arguments: [nowText, run.runID])
-                if status == .succeeded { try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: nowText) }
+                alerts += try Int64.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE job_alerts SET resolved_at = ?
+                            WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL RETURNING id
+                            """), arguments: [nowText, run.runID]
+                ).map { AlertChange(alertID: $0, jobID: jobID, kind: .longRunning, change: .resolved) }
+                if status == .succeeded {
+                    alerts += try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: nowText)
+                }
             }
-            if status == .failed { try Self.raiseFailure(db, jobID: jobID, runID: run.runID, at: nowText) }
-            return (run, clientInfoText)
+            if status == .failed {
+                alerts.append(try Self.raiseFailure(db, jobID: jobID, runID: run.runID, at: nowText))
+            }
+            return (run, clientInfoText, alerts)
         }
         if let clientInfoText { run.clientInfo = try Self.decodeJSON(JSONValue.self, clientInfoText) }
         events.publish(.runEnded(run))
+        events.publish(alerts: alerts)
         return run
     }
 
@@ -199,15 +209,20 @@ extension MonitorStore {
     }
 
     /// Opens the job's failed incident, or adds this run to the one that is open.
-    private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: String) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
-                VALUES (?1, 'failed', ?2, ?3, ?3, 1)
-                ON CONFLICT (job_id, type) WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed')
-                DO UPDATE SET last_run_id = excluded.last_run_id, failure_count = failure_count + 1
-                """
-        ).execute(arguments: [jobID, now, runID])
+    private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: String) throws
+        -> AlertChange
+    {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
+                    VALUES (?1, 'failed', ?2, ?3, ?3, 1)
+                    ON CONFLICT (job_id, type) WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed')
+                    DO UPDATE SET last_run_id = excluded.last_run_id, failure_count = failure_count + 1
+                    RETURNING id, failure_count
+                    """), arguments: [jobID, now, runID])!
+        let count: Int = row[1]
+        return AlertChange(alertID: row[0], jobID: jobID, kind: .failed, change: count == 1 ? .opened : .updated)
     }
 
     /// Resolves the job's open alerts of `kinds`; `now` is ``Timestamp/databaseText(from:)``.
@@ -216,19 +231,26 @@ extension MonitorStore {
     /// it let SQLite's planner depend on its value (the partial unique index names the
     /// types), so each change of kind silently re-prepared the cached statement, a
     /// tenth of the writer's time per ping.
-    static func resolveAlerts(_ db: Database, jobID: String, kinds: [JobAlert.Kind], at now: String) throws {
+    static func resolveAlerts(_ db: Database, jobID: String, kinds: [JobAlert.Kind], at now: String) throws
+        -> [AlertChange]
+    {
+        var resolved: [AlertChange] = []
         for kind in kinds {
-            try db.cachedStatement(sql: resolveSQL[kind]!).execute(arguments: [now, jobID])
+            for id in try Int64.fetchAll(db.cachedStatement(sql: resolveSQL[kind]!), arguments: [now, jobID]) {
+                resolved.append(AlertChange(alertID: id, jobID: jobID, kind: kind, change: .resolved))
+            }
         }
+        return resolved
     }
 
-    private static let resolveSQL: [JobAlert.Kind: String] = [
-        .missedJob:
-            "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = 'missed_job' AND resolved_at IS NULL",
-        .longRunning:
-            "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = 'long_running' AND resolved_at IS NULL",
-        .failed: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = 'failed' AND resolved_at IS NULL",
-    ]
+    private static let resolveSQL: [JobAlert.Kind: String] = Dictionary(
+        uniqueKeysWithValues: JobAlert.Kind.allCases.map { kind in
+            (
+                kind,
+                "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = '\(kind.rawValue)' "
+                    + "AND resolved_at IS NULL RETURNING id"
+            )
+        })
 
     static func fetchRun(_ db: Database, _ runID: String) throws -> JobRun? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE run_id = ?"), arguments: [runID]).map(

@@ -36,11 +36,12 @@ extension MonitorStore {
             let record = try await write { db in
                 try Self.recordSync(db, source, result: .failed, plan: nil, error: error, at: now)
             }
+            events.publish(.syncRecorded(record))
             return SyncReport(diagnostics: validation.diagnostics, record: record)
         }
         let desired = validation.jobs
         let earlyPlan = Reconciler.plan(desired: desired, actual: actual, source: source, options: options)
-        let (plan, record) = try await write { db -> (SyncPlan, SyncRecord) in
+        let (plan, record, resolved) = try await write { db -> (SyncPlan, SyncRecord, [AlertChange]) in
             var plan = earlyPlan
             var current = actual
             if try Self.jobChangeCounter(db) != counter {
@@ -49,12 +50,16 @@ extension MonitorStore {
             }
             if let first = plan.conflicts.first {
                 let error = "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
-                return (plan, try Self.recordSync(db, source, result: .failed, plan: plan, error: error, at: now))
+                return (
+                    plan, try Self.recordSync(db, source, result: .failed, plan: plan, error: error, at: now), []
+                )
             }
-            try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
-            return (plan, try Self.recordSync(db, source, result: .applied, plan: plan, error: nil, at: now))
+            let resolved = try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
+            return (plan, try Self.recordSync(db, source, result: .applied, plan: plan, error: nil, at: now), resolved)
         }
         if plan.hasChanges { events.publish(.jobsChanged) }
+        events.publish(alerts: resolved)
+        events.publish(.syncRecorded(record))
         return SyncReport(diagnostics: validation.diagnostics, plan: plan, record: record)
     }
 
@@ -72,16 +77,20 @@ extension MonitorStore {
 
     /// The latest applies, newest first.
     public func syncHistory(limit: Int = 20) async throws -> [SyncRecord] {
+        try await syncHistory(page: PageRequest(page: 1, perPage: limit)).items
+    }
+
+    /// A page of the sync history, newest first.
+    public func syncHistory(page: PageRequest) async throws -> Page<SyncRecord> {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sync_history ORDER BY id DESC LIMIT ?", arguments: [limit]).map(
-                Self.syncRecord)
+            try Self.fetchPage(db, table: "sync_history", filter: SQLFilter(), page: page, decode: Self.syncRecord)
         }
     }
 
     private static func write(
         _ plan: SyncPlan, desired: [JobDefinition], actual: [Job], source: SyncSource, db: Database, at now: Date
-    ) throws {
-        guard plan.hasChanges else { return }
+    ) throws -> [AlertChange] {
+        guard plan.hasChanges else { return [] }
         var definitions: [String: JobDefinition] = [:]
         for definition in desired { definitions[definition.jobID] = definition }
         var existing: [String: Job] = [:]
@@ -117,7 +126,7 @@ extension MonitorStore {
             let watchedSince = watchedSince(existing[change.jobID]!, becoming: definition, at: now)
             try update.execute(arguments: try arguments(definition) + [watchedSince])
         }
-        for delete in plan.deletes { try removeJob(db, delete.jobID, at: now) }
+        return try plan.deletes.flatMap { try removeJob(db, $0.jobID, at: now) }
     }
 
     private static func recordSync(

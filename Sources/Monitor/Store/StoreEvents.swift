@@ -12,6 +12,29 @@ public enum StoreEvent: Sendable {
     /// and not a health check).
     case runStarted(JobRun, hasMaxRuntime: Bool)
     case runEnded(JobRun)
+    /// Alerts opened, grew, resolved or were acknowledged, in one committed transaction.
+    case alertsChanged([AlertChange])
+    /// An apply, applied or failed, was added to the sync history.
+    case syncRecorded(SyncRecord)
+}
+
+/// What happened to one alert.
+public struct AlertChange: Sendable, Hashable {
+    public enum Change: String, Sendable, Hashable {
+        case opened, updated, resolved, acknowledged
+    }
+
+    public var alertID: Int64
+    public var jobID: String
+    public var kind: JobAlert.Kind
+    public var change: Change
+
+    public init(alertID: Int64, jobID: String, kind: JobAlert.Kind, change: Change) {
+        self.alertID = alertID
+        self.jobID = jobID
+        self.kind = kind
+        self.change = change
+    }
 }
 
 /// The store's listeners. Handlers run synchronously on the thread that committed, so
@@ -35,6 +58,11 @@ public final class StoreEvents: Sendable {
 
     public func unsubscribe(_ token: Int) {
         handlers.withLock { $0.removeAll { $0.token == token } }
+    }
+
+    /// Tells of the alert changes of one transaction, if there were any.
+    func publish(alerts changes: [AlertChange]) {
+        if !changes.isEmpty { publish(.alertsChanged(changes)) }
     }
 
     func publish(_ event: StoreEvent) {

@@ -6,8 +6,10 @@ import Synchronization
 /// `GET /events`: what the store commits, as server-sent events, to every open page.
 ///
 /// Each message is one JSON object on a `data:` line: `{"type": "run_started",
-/// "job_id": "backup", "run_id": "…"}`, with types `run_started`, `run_ended` and
-/// `jobs_changed`. A comment line every 15 seconds keeps proxies from closing an idle
+/// "job_id": "backup", "run_id": "…"}`. Types: `run_started` and `run_ended` (with
+/// `job_id`, `run_id`, and `status` at the end); `alert_opened`, `alert_updated` (an open
+/// incident grew), `alert_resolved` and `alert_acknowledged` (with `job_id`, `alert_id`,
+/// `alert_type`); `jobs_changed`; `sync_recorded` (`sync_id`, `result`). A comment line every 15 seconds keeps proxies from closing an idle
 /// stream; browsers reconnect by themselves after a drop (`retry: 2000`).
 ///
 /// A `Service`: at shutdown it ends every stream, so open pages never hold the
@@ -65,22 +67,44 @@ public final class LiveEvents: Service, Sendable {
     }
 
     private func publish(_ event: StoreEvent) {
-        var json = JSONWriter()
-        json.object { json in
-            switch event {
-            case .jobsChanged:
-                json.field("type", "jobs_changed")
-            case .runStarted(let run, _):
+        switch event {
+        case .jobsChanged:
+            send { $0.field("type", "jobs_changed") }
+        case .runStarted(let run, _):
+            send { json in
                 json.field("type", "run_started")
                 json.field("job_id", run.jobID)
                 json.field("run_id", run.runID)
-            case .runEnded(let run):
+            }
+        case .runEnded(let run):
+            send { json in
                 json.field("type", "run_ended")
                 json.field("job_id", run.jobID)
                 json.field("run_id", run.runID)
                 json.field("status", run.status.rawValue)
             }
+        case .alertsChanged(let changes):
+            for change in changes {
+                send { json in
+                    json.field("type", "alert_\(change.change.rawValue)")
+                    json.field("job_id", change.jobID)
+                    json.field("alert_id", Int(change.alertID))
+                    json.field("alert_type", change.kind.rawValue)
+                }
+            }
+        case .syncRecorded(let record):
+            send { json in
+                json.field("type", "sync_recorded")
+                json.field("sync_id", Int(record.id))
+                json.field("result", record.result.rawValue)
+            }
         }
+    }
+
+    /// Sends one event, a JSON object on a `data:` line, to every stream.
+    private func send(_ fields: (inout JSONWriter) -> Void) {
+        var json = JSONWriter()
+        json.object(fields)
         var message = ByteBuffer(string: "data: ")
         var body = json.buffer
         message.writeBuffer(&body)
