@@ -95,7 +95,7 @@ import Testing
             }
             #expect(try await rows("/").count == 100)
             #expect(try await rows("/?page=2").count == 55)
-            #expect(try await monitor.request("GET", "/?page=2").text.contains("page 2 of 2 · 55 of 155 jobs"))
+            #expect(try await monitor.request("GET", "/?page=2").text.contains("page 2 of 2 · 101–155 of 155 jobs"))
         }
     }
 

@@ -133,7 +133,7 @@ import Testing
                 for method in operations.keys { documented.insert("\(method) \(path)") }
             }
             #expect(documented == routed)
-            #expect(routed.count == 20)
+            #expect(routed.count == 23)
         }
     }
 }

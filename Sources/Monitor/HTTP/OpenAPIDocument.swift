@@ -32,13 +32,21 @@ enum OpenAPIDocument {
     }
     private static var pageParameters: [[String: Any]] {
         [
-            ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "default": 1]],
+            pageParameter,
             [
                 "name": "per_page", "in": "query",
                 "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 10],
             ],
         ]
     }
+
+    /// A page's number, from 1.
+    private static var pageParameter: [String: Any] {
+        ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "default": 1]]
+    }
+
+    private static var htmlPage: [String: Any] { ["description": "The page", "content": ["text/html": [:]]] }
+
     private static var bearer: [[String: Any]] { [["bearerToken": [String]()], [String: Any]()] }
 
     private static func operation(
@@ -438,14 +446,42 @@ enum OpenAPIDocument {
                                 "name": "q", "in": "query", "schema": ["type": "string"],
                                 "description": "part of a job id",
                             ],
-                            [
-                                "name": "page", "in": "query",
-                                "schema": ["type": "integer", "minimum": 1, "default": 1],
-                            ],
+                            pageParameter,
                         ],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
+                ],
+                "/ui/jobs/{job_id}": [
+                    "get": operation(
+                        "The dashboard's page of one job: definition, source, next fire times, durations, alerts, runs (HTML)",
+                        parameters: [jobID, pageParameter],
                         responses: [
-                            "200": ["description": "The page", "content": ["text/html": [:]]]
+                            "200": htmlPage, "404": ["description": "No such job", "content": ["text/html": [:]]],
                         ].merging(errors("400")) { first, _ in first })
+                ],
+                "/ui/alerts": [
+                    "get": operation(
+                        "The dashboard's alerts by state, acknowledged from the page (HTML)",
+                        parameters: [
+                            [
+                                "name": "state", "in": "query",
+                                "schema": [
+                                    "type": "string", "enum": ["open", "acknowledged", "resolved", "all"],
+                                    "default": "open",
+                                ],
+                            ],
+                            [
+                                "name": "type", "in": "query",
+                                "schema": ["type": "string", "enum": JobAlert.Kind.allCases.map(\.rawValue)],
+                            ],
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            pageParameter,
+                        ],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
+                ],
+                "/ui/sync": [
+                    "get": operation(
+                        "The dashboard's sync history with commits (HTML)", parameters: [pageParameter],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
                 ],
                 "/static/{file}": [
                     "get": operation(
@@ -457,7 +493,8 @@ enum OpenAPIDocument {
                 ],
                 "/events": [
                     "get": operation(
-                        "Server-sent events: one JSON object per message, of type run_started, run_ended or jobs_changed",
+                        "Server-sent events, one JSON object per message: run_started, run_ended, alert_opened, "
+                            + "alert_updated, alert_acknowledged, alert_resolved, jobs_changed, sync_recorded",
                         responses: ["200": ["description": "The stream", "content": ["text/event-stream": [:]]]])
                 ],
                 "/openapi.json": [

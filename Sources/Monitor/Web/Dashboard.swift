@@ -10,7 +10,9 @@ import NIOCore
 /// templates (every value escaped), a stylesheet and a small script shipped as the
 /// package's resources, and live updates from ``LiveEvents``.
 ///
-/// Built so far: the job list at `/`. The job, alert and sync pages are not built yet.
+/// Pages: the job list at `/`, one job at `/ui/jobs/{job_id}`, alerts at `/ui/alerts`,
+/// the sync history at `/ui/sync`. Each page tells the script which events of
+/// `/events` concern it (`data-live` on `main`), and the script redraws it when one comes.
 public struct Dashboard: Sendable {
     let store: MonitorStore
     let events: LiveEvents
@@ -53,6 +55,11 @@ public struct Dashboard: Sendable {
         self.assets = assets
     }
 
+    /// The sections of the navigation bar.
+    enum Section: String {
+        case jobs, alerts, sync
+    }
+
     public func addRoutes(to router: Router<CronicleRequestContext>) {
         router.get("/") { request, _ in
             let query = try RequestParsing.Query(request, allowed: ["status", "tag", "q", "page"])
@@ -60,7 +67,55 @@ public struct Dashboard: Sendable {
                 statuses: try await store.statuses(), status: try query.choice("status", JobStatus.State.self),
                 tag: query["tag"], search: query["q"], page: try query.integer("page", range: 1...1_000_000) ?? 1,
                 pageSize: Self.pageSize)
-            return html(library.render(list.context, withTemplate: "jobs") ?? "")
+            return try await page("jobs", list.context, section: .jobs)
+        }
+        router.get("/ui/jobs/:job_id") { request, context in
+            let query = try RequestParsing.Query(request, allowed: ["page"])
+            let jobID = try context.parameters.require("job_id")
+            guard let job = try await store.job(jobID) else {
+                return try await page(
+                    "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
+                    status: .notFound)
+            }
+            let runPage = try query.integer("page", range: 1...1_000_000) ?? 1
+            async let status = store.status(jobID: jobID)
+            async let runs = store.runs(
+                RunQuery(jobID: jobID, page: PageRequest(page: runPage, perPage: JobPage.runsPerPage)))
+            async let chartRuns = store.runs(
+                RunQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.chartRuns)))
+            async let alerts = store.alerts(
+                AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
+            let view = JobPage(
+                job: job, status: try await status, runs: try await runs, chartRuns: try await chartRuns.items,
+                alerts: try await alerts, now: store.clock.now)
+            return try await page("job", view.context, section: .jobs)
+        }
+        router.get("/ui/alerts") { request, _ in
+            let query = try RequestParsing.Query(request, allowed: ["state", "type", "job_id", "page"])
+            let state = try query.choice("state", AlertListPage.State.self) ?? .open
+            let kind = try query.choice("type", JobAlert.Kind.self)
+            let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
+            let filters = state.filters
+            let pageNumber = try query.integer("page", range: 1...1_000_000) ?? 1
+            async let alerts = store.alerts(
+                AlertQuery(
+                    jobID: jobID, kind: kind, acknowledged: filters.acknowledged, resolved: filters.resolved,
+                    page: PageRequest(page: pageNumber, perPage: AlertListPage.perPage)))
+            let counts = try await store.alertCounts(jobID: jobID, kind: kind)
+            let view = AlertListPage(
+                state: state, kind: kind, jobID: jobID, alerts: try await alerts,
+                counts: [
+                    .open: counts.open, .acknowledged: counts.acknowledged, .resolved: counts.resolved,
+                    .all: counts.total,
+                ])
+            return try await page("alerts", view.context, section: .alerts)
+        }
+        router.get("/ui/sync") { request, _ in
+            let query = try RequestParsing.Query(request, allowed: ["page"])
+            let pageNumber = try query.integer("page", range: 1...1_000_000) ?? 1
+            let history = try await store.syncHistory(
+                page: PageRequest(page: pageNumber, perPage: SyncHistoryPage.perPage))
+            return try await page("sync", SyncHistoryPage(history: history).context, section: .sync)
         }
         router.get("/static/:file") { _, context in
             guard let name = context.parameters.get("file"), let asset = assets[name] else {
@@ -81,13 +136,26 @@ public struct Dashboard: Sendable {
         }
     }
 
-    private func html(_ page: String) -> Response {
-        Response(
-            status: .ok,
+    /// Renders `template` with the navigation bar's facts (the section, the number of
+    /// open alerts) added to `context`.
+    private func page(
+        _ template: String, _ context: [String: Any], section: Section, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var context = context
+        guard library.getTemplate(named: template) != nil else {
+            throw MonitorError(.internalError, "the dashboard has no template '\(template)'")
+        }
+        var navigation: [String: Any] = [section.rawValue: true]
+        // Absent rather than 0: Mustache takes any number, 0 too, as true.
+        let openAlerts = try await store.alertCounts().open
+        if openAlerts > 0 { navigation["openAlerts"] = openAlerts }
+        context["nav"] = navigation
+        return Response(
+            status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy,
                 .xContentTypeOptions: "nosniff", .cacheControl: "no-store",
             ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: library.render(context, withTemplate: template) ?? "")))
     }
 }

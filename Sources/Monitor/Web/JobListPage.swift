@@ -8,19 +8,6 @@ struct JobListPage {
     /// Most urgent first: how the list is ordered.
     static let order: [JobStatus.State] = [.missed, .failed, .longRunning, .late, .running, .ok, .new, .paused]
 
-    static func label(_ state: JobStatus.State) -> (icon: String, text: String) {
-        switch state {
-        case .paused: ("‖", "paused")
-        case .longRunning: ("◑", "long running")
-        case .missed: ("⚠", "missed")
-        case .failed: ("✖", "failed")
-        case .late: ("◷", "late")
-        case .running: ("▶", "running")
-        case .ok: ("✔", "ok")
-        case .new: ("○", "new")
-        }
-    }
-
     let context: [String: Any]
 
     init(
@@ -30,15 +17,11 @@ struct JobListPage {
         let tag = tag.flatMap { $0.isEmpty ? nil : $0 }
         let search = search.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         func href(status: JobStatus.State?, page: Int = 1) -> String {
-            var items: [URLQueryItem] = []
-            if let status { items.append(URLQueryItem(name: "status", value: status.rawValue)) }
-            if let tag { items.append(URLQueryItem(name: "tag", value: tag)) }
-            if let search { items.append(URLQueryItem(name: "q", value: search)) }
-            if page > 1 { items.append(URLQueryItem(name: "page", value: String(page))) }
-            var components = URLComponents()
-            components.path = "/"
-            components.queryItems = items.isEmpty ? nil : items
-            return components.string ?? "/"
+            DashboardFormat.href(
+                "/",
+                [
+                    ("status", status?.rawValue), ("tag", tag), ("q", search), ("page", page > 1 ? String(page) : nil),
+                ])
         }
         var counts: [JobStatus.State: Int] = [:]
         for entry in statuses { counts[entry.status.state, default: 0] += 1 }
@@ -61,7 +44,7 @@ struct JobListPage {
             "allHref": href(status: nil),
             "query": search ?? "",
             "counts": Self.order.map { state -> [String: Any] in
-                let label = Self.label(state)
+                let label = DashboardFormat.label(state)
                 return [
                     "state": state.rawValue, "label": label.text, "icon": label.icon, "count": counts[state] ?? 0,
                     "active": state == status, "href": href(status: state),
@@ -70,9 +53,10 @@ struct JobListPage {
             "tags": allTags.map { ["name": $0, "selected": $0 == tag] as [String: Any] },
             "jobs": shown.map { entry -> [String: Any] in
                 let definition = entry.job.definition
-                let label = Self.label(entry.status.state)
+                let label = DashboardFormat.label(entry.status.state)
                 var row: [String: Any] = [
-                    "id": definition.jobID, "state": entry.status.state.rawValue, "label": label.text,
+                    "id": definition.jobID, "href": DashboardFormat.jobHref(definition.jobID),
+                    "state": entry.status.state.rawValue, "label": label.text,
                     "icon": label.icon, "tags": definition.tags, "schedule": definition.schedule,
                     "explanation": (try? JobFieldRules.checkSchedule(definition.schedule).get().explanation) ?? "",
                     "timezone": definition.timezone,
@@ -82,23 +66,17 @@ struct JobListPage {
                 if let lastRun = entry.status.lastRun, let time = lastRun.startTime ?? lastRun.endTime {
                     row["lastRun"] = Timestamp.string(from: time)
                 }
-                if let duration = entry.status.lastRun?.duration { row["duration"] = Self.duration(duration) }
+                if let duration = entry.status.lastRun?.duration {
+                    row["duration"] = DashboardFormat.duration(duration)
+                }
                 if let next = entry.status.nextFireTime { row["nextRun"] = Timestamp.string(from: next) }
                 return row
             },
-            "page": page, "pages": pages, "shown": shown.count, "matching": matching.count,
         ]
         if let status { context["status"] = status.rawValue }
-        if page > 1 { context["previous"] = href(status: status, page: page - 1) }
-        if page < pages { context["next"] = href(status: status, page: page + 1) }
+        context["pager"] = DashboardFormat.pager(page: page, perPage: pageSize, total: matching.count, noun: "jobs") {
+            href(status: status, page: $0)
+        }
         self.context = context
-    }
-
-    /// A run's duration (minutes) as people read it: `4.2 s`, `12.5 min`, `2.1 h`.
-    static func duration(_ minutes: Double) -> String {
-        let seconds = minutes * 60
-        if seconds < 60 { return String(format: seconds < 10 ? "%.1f s" : "%.0f s", seconds) }
-        if seconds < 3600 { return String(format: "%.1f min", seconds / 60) }
-        return String(format: "%.1f h", seconds / 3600)
     }
 }

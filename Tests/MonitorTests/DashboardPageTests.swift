@@ -1,0 +1,298 @@
+import Config
+import CronicleTestSupport
+import Foundation
+import Monitor
+import Testing
+
+/// The dashboard's job, alert and sync pages in headless Chromium against a live
+/// server: what they show, that client data stays text, acknowledging from the page
+/// (with and without an API token), and that they follow the monitor live, also
+/// across a dropped connection.
+@Suite(.serialized) struct DashboardPageTests {
+    static let hostile = "<script>window.pwned=1</script>"
+
+    /// `etl` (Berlin, 10-minute limit) with runs of 4, 8 and 2 minutes (the last one
+    /// failed) and one still running; every start sends full client info.
+    static func seedRuns(_ monitor: LiveMonitor) async throws {
+        let job: JSONValue = [
+            "job_id": "etl", "schedule": "0 6 * * *", "timezone": "Europe/Berlin", "tolerance": 5,
+            "max_runtime": 10, "description": "<img src=x onerror=window.pwned=2>", "tags": ["nightly"],
+        ]
+        #expect(try await monitor.request("POST", "/jobs", json: job).status == 201)
+        let client: JSONValue = [
+            "client_info": [
+                "hostname": .string(hostile), "ip": "10.0.0.7", "os": "Debian 12", "metadata": ["batch": 7],
+            ]
+        ]
+        for (minutes, exitCode) in [(4, 0), (8, 0), (2, 3)] {
+            let start = try await monitor.request(
+                "POST", "/jobs/etl/start", json: client, headers: ["User-Agent": "backup.sh/1.0"])
+            let runID = try #require(try start.object()["run_id"] as? String)
+            monitor.clock.advance(by: TimeInterval(minutes * 60))
+            let end: JSONValue = [
+                "run_id": .string(runID), "exit_code": .number(Double(exitCode)), "message": "<b>disk</b> full",
+            ]
+            #expect(try await monitor.request("POST", "/jobs/etl/end", json: end).status == 200)
+            monitor.clock.advance(by: 60)
+        }
+        _ = try await monitor.request(
+            "POST", "/jobs/etl/start", json: ["client_info": ["hostname": "worker-02"]])
+    }
+
+    @Test func theJobPageShowsDefinitionFireTimesChartRunsAndAlerts() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.seedRuns(monitor)
+            let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)/ui/jobs/etl")
+            #expect(try await browser.waitUntil("document.querySelector('#duration-chart') !== null"))
+            func text(_ selector: String) async throws -> String? {
+                try await browser.evaluate("document.querySelector(\"\(selector)\")?.textContent.trim()") as? String
+            }
+            #expect(try await text("h1") == "etl")
+            #expect(try await text("#job-state") == "✖ failed")
+
+            // Definition, and where a job made through the API comes from (nowhere).
+            let definition = try #require(try await text("dl.fields"))
+            for expected in ["0 6 * * *", "At 06:00", "Europe/Berlin", "5m", "10m", "api"] {
+                #expect(definition.contains(expected), "definition shows \(expected)")
+            }
+            #expect(try await browser.evaluate("document.getElementById('job-source') === null") as? Bool == true)
+
+            // The next five fire times, in UTC and in the job's zone (06:00 in Berlin is 05:00Z in winter).
+            #expect(try await browser.evaluate("document.querySelectorAll('.fire-times li').length") as? Int == 5)
+            #expect(
+                try await browser.evaluate("document.querySelector('.fire-times time').getAttribute('datetime')")
+                    as? String == "2026-11-29T05:00:00.000Z")
+            #expect(try await text(".fire-times .local") == "2026-11-29T06:00:00+01:00")
+
+            // The chart: one bar per started run, oldest first, and the max_runtime line above the 8-minute bar.
+            let bars = try #require(
+                try await browser.evaluate(
+                    "Array.from(document.querySelectorAll('#duration-chart rect.bar')).map(b => [parseFloat(b.getAttribute('height')), parseFloat(b.getAttribute('y')), b.getAttribute('class'), b.textContent])"
+                ) as? [[Any]])
+            #expect(bars.count == 4)
+            let heights = bars.map { $0[0] as? Double ?? 0 }
+            #expect(heights[1] > heights[0] && heights[0] > heights[2], "4, 8 and 2 minutes: \(heights)")
+            #expect((bars[2][2] as? String)?.contains("state-failed") == true)
+            #expect((bars[1][3] as? String)?.contains("8.0 min · succeeded") == true)
+            let limitY = try #require(
+                try await browser.evaluate(
+                    "parseFloat(document.getElementById('max-runtime-line').getAttribute('y1'))") as? Double)
+            let eightMinuteTop = try #require(bars[1][1] as? Double)
+            #expect(limitY < eightMinuteTop, "10 minutes is drawn above 8")
+
+            // Runs, newest first, with everything the client sent, as text.
+            #expect(try await browser.evaluate("document.querySelectorAll('tbody.run').length") as? Int == 4)
+            #expect(try await text("tbody.run .badge") == "▶ running")
+            let failedRun = "document.querySelectorAll('tbody.run')[1]"
+            #expect(
+                try await browser.evaluate("\(failedRun).querySelector('.host').textContent").map {
+                    ($0 as? String)?.contains(Self.hostile) == true
+                } == true)
+            #expect(try await browser.evaluate("\(failedRun).querySelector('.exit').textContent") as? String == "3")
+            let details = try #require(
+                try await browser.evaluate("\(failedRun).querySelector('details').textContent") as? String)
+            for expected in [
+                "backup.sh/1.0", "127.0.0.1", "client_info.os", "Debian 12", "\"batch\" : 7", "<b>disk</b> full",
+            ] {
+                #expect(details.contains(expected), "details show \(expected)")
+            }
+            #expect(
+                try await browser.evaluate("document.querySelectorAll('main script, main img, main b').length") as? Int
+                    == 0)
+            #expect(try await browser.evaluate("typeof window.pwned") as? String == "undefined")
+
+            // The failed alert is acknowledged from the page.
+            let alertID =
+                try #require(
+                    try await monitor.request("GET", "/alerts?job_id=etl&resolved=false").object()["alerts"]
+                        as? [[String: Any]]
+                ).first?["id"] as? Int
+            let id = try #require(alertID)
+            try await browser.evaluate("document.querySelector('#alert-\(id) button.ack').click()")
+            #expect(
+                try await browser.waitUntil("document.querySelector('#alert-\(id)').dataset.state === 'acknowledged'"))
+            let acknowledged = try await monitor.request("GET", "/alerts?job_id=etl&acknowledged=true").object()
+            #expect((acknowledged["alerts"] as? [[String: Any]])?.first?["id"] as? Int == id)
+
+            // A new start appears on the open page, the run detail left open stays open.
+            try await browser.evaluate("window.loadedOnce = true; \(failedRun).querySelector('details').open = true")
+            #expect(try await monitor.request("POST", "/jobs/etl/start").status == 201)
+            #expect(try await browser.waitUntil("document.querySelectorAll('tbody.run').length === 5"))
+            #expect(
+                try await browser.evaluate("document.querySelectorAll('tbody.run')[2].querySelector('details').open")
+                    as? Bool == true)
+            #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "the page was not reloaded")
+        }
+    }
+
+    @Test func runHistoryPagesUnknownJobsAndBadQueries() async throws {
+        try await LiveMonitor.with { monitor in
+            _ = try await monitor.request("POST", "/jobs", json: ["job_id": "tick", "schedule": "* * * * *"])
+            for _ in 0..<30 {
+                _ = try await monitor.request("POST", "/jobs/tick/start")
+                monitor.clock.advance(by: 1)
+                _ = try await monitor.request("POST", "/jobs/tick/end")
+            }
+            func runs(_ page: String) -> Int { page.components(separatedBy: "<tbody class=\"run\"").count - 1 }
+            let first = try await monitor.request("GET", "/ui/jobs/tick").text
+            #expect(runs(first) == 25)
+            #expect(first.contains("1–25 of 30 runs") && first.contains("href=\"/ui/jobs/tick?page=2\""))
+            let second = try await monitor.request("GET", "/ui/jobs/tick?page=2").text
+            #expect(runs(second) == 5)
+            #expect(second.contains("26–30 of 30 runs"))
+
+            let missing = try await monitor.request("GET", "/ui/jobs/nope")
+            #expect(missing.status == 404)
+            #expect(
+                missing.text.contains("There is no job &#39;nope&#39;.")
+                    || missing.text.contains("There is no job &apos;nope&apos;."))
+            #expect(try await monitor.request("GET", "/ui/jobs/tick?page=0").status == 400)
+            #expect(try await monitor.request("GET", "/ui/alerts?state=bogus").status == 400)
+            #expect(try await monitor.request("GET", "/ui/sync?limit=3").status == 400)
+        }
+    }
+
+    @Test func theAlertsPageFollowsAlertsAsksForTheTokenAndCatchesUpAfterADrop() async throws {
+        var configuration = ServerConfiguration()
+        configuration.apiToken = "s3cret"
+        try await LiveMonitor.with(configuration: configuration, clock: ManualClock("2026-11-28T05:50:00Z")) {
+            monitor in
+            let auth = ["Authorization": "Bearer s3cret"]
+            _ = try await monitor.request(
+                "POST", "/jobs", json: ["job_id": "nightly", "schedule": "0 6 * * *"], headers: auth)
+            // The browser goes through a relay the test can cut, as a flaky network would.
+            let relay = try TCPRelay(to: monitor.port)
+            let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(relay.port)/ui/alerts")
+            #expect(try await browser.waitUntil("document.getElementById('live')?.classList.contains('on') === true"))
+            #expect(
+                try await browser.evaluate("document.querySelector('table.alerts .empty') !== null") as? Bool == true)
+
+            // The engine finds the missed 06:00: the alert appears without a reload.
+            monitor.clock.set(ISO8601DateFormatter().date(from: "2026-11-28T06:02:00Z")!)
+            try await monitor.engine.evaluate()
+            #expect(
+                try await browser.waitUntil("document.querySelectorAll('table.alerts tr[data-alert]').length === 1"))
+            #expect(try await browser.evaluate("document.getElementById('alerts-open').textContent") as? String == "1")
+            #expect(try await browser.evaluate("document.getElementById('open-alerts').textContent") as? String == "1")
+
+            // The stream drops; the job starts meanwhile (resolving the alert); on
+            // reconnecting the page redraws from the server.
+            try await browser.evaluate("window.loadedOnce = true")
+            relay.cut()
+            #expect(try await browser.waitUntil("!document.getElementById('live').classList.contains('on')"))
+            #expect(try await monitor.request("POST", "/jobs/nightly/start").status == 201)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(
+                try await browser.evaluate("document.querySelectorAll('table.alerts tr[data-alert]').length") as? Int
+                    == 1, "offline, the page cannot know yet")
+            relay.restore()
+            #expect(try await browser.waitUntil("document.querySelector('table.alerts .empty') !== null"))
+            #expect(try await browser.evaluate("document.getElementById('open-alerts') === null") as? Bool == true)
+            #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "the page was not reloaded")
+
+            // A failure opens an alert; acknowledging it asks for the token once.
+            #expect(try await monitor.request("POST", "/jobs/nightly/fail").status == 200)
+            #expect(try await browser.waitUntil("document.querySelector('table.alerts button.ack') !== null"))
+            try await browser.evaluate("document.querySelector('table.alerts button.ack').click()")
+            #expect(try await browser.waitUntil("document.getElementById('token-dialog').open === true"))
+            try await browser.evaluate(
+                "document.getElementById('token-input').value = 's3cret'; document.getElementById('token-save').click()"
+            )
+            #expect(try await browser.waitUntil("document.querySelector('table.alerts .empty') !== null"))
+            #expect(
+                try await browser.evaluate("document.getElementById('alerts-acknowledged').textContent") as? String
+                    == "1")
+            #expect(try await browser.evaluate("localStorage.getItem('cronicle-token')") as? String == "s3cret")
+            let open = try await monitor.request("GET", "/alerts?acknowledged=true&resolved=false").object()
+            #expect((open["alerts"] as? [[String: Any]])?.first?["type"] as? String == "failed")
+
+            // The other tabs list it, and the job filter keeps to one job.
+            let acknowledgedTab = try await monitor.request("GET", "/ui/alerts?state=acknowledged").text
+            #expect(acknowledgedTab.contains("data-state=\"acknowledged\""))
+            let all = try await monitor.request("GET", "/ui/alerts?state=all&job_id=nightly").text
+            #expect(all.components(separatedBy: "<tr id=\"alert-").count - 1 == 2)
+            #expect(try await monitor.request("GET", "/ui/alerts?state=all&job_id=other").text.contains("No alerts."))
+        }
+    }
+
+    @Test func eventsTellOfAlertsOpeningGrowingAcknowledgedAndResolved() async throws {
+        try await LiveMonitor.with { monitor in
+            _ = try await monitor.request("POST", "/jobs", json: ["job_id": "flaky", "schedule": "@hourly"])
+            let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)/static/app.css")
+            #expect(
+                try await browser.waitUntil(
+                    "location.pathname === '/static/app.css' && document.readyState === 'complete'"))
+            try await browser.evaluate(
+                "window.seen = []; window.stream = new EventSource('/events'); stream.onmessage = m => seen.push(JSON.parse(m.data))"
+            )
+            #expect(try await browser.waitUntil("stream.readyState === 1"))
+            _ = try await monitor.request("POST", "/jobs/flaky/fail")
+            _ = try await monitor.request("POST", "/jobs/flaky/fail")
+            let id = try #require(
+                (try await monitor.request("GET", "/alerts").object()["alerts"] as? [[String: Any]])?.first?["id"]
+                    as? Int)
+            _ = try await monitor.request("POST", "/alerts/\(id)/acknowledge")
+            _ = try await monitor.request("POST", "/jobs/flaky/end")
+            #expect(try await browser.waitUntil("seen.filter(e => e.type.startsWith('alert_')).length === 4"))
+            let alerts = try #require(
+                try await browser.evaluate(
+                    "seen.filter(e => e.type.startsWith('alert_')).map(e => [e.type, e.job_id, e.alert_id, e.alert_type].join(' ')).join(', ')"
+                ) as? String)
+            #expect(
+                alerts
+                    == "alert_opened flaky \(id) failed, alert_updated flaky \(id) failed, alert_acknowledged flaky \(id) failed, alert_resolved flaky \(id) failed"
+            )
+
+            // Deleting a job resolves its open alerts, and says so.
+            _ = try await monitor.request("POST", "/jobs/flaky/fail")
+            #expect(try await monitor.request("DELETE", "/jobs/flaky").status == 204)
+            #expect(
+                try await browser.waitUntil(
+                    "seen.some(e => e.type === 'alert_resolved' && e.alert_id !== \(id)) && seen.some(e => e.type === 'jobs_changed')"
+                ))
+            #expect(
+                (try await monitor.request("GET", "/alerts?resolved=false").object()["alerts"] as? [Any])?.isEmpty
+                    == true)
+        }
+    }
+
+    @Test func syncedJobsShowTheirSourceAndTheSyncPageFollowsApplies() async throws {
+        try await LiveMonitor.with { monitor in
+            let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)/ui/sync")
+            #expect(try await browser.waitUntil("document.getElementById('live')?.classList.contains('on') === true"))
+            #expect(try await browser.evaluate("document.querySelector('table.sync .empty') !== null") as? Bool == true)
+
+            let commit = "0123456789abcdef0123456789abcdef01234567"
+            let source = SyncSource(repository: "/srv/jobs.git", ref: "main", commit: commit, path: "jobs.d")
+            let good = JobSourceFile(
+                path: "jobs.d/backup.yaml",
+                contents: Data("# nightly\njob_id: backup\nschedule: \"0 2 * * *\"\ndescription: \"<i>x</i>\"\n".utf8))
+            let applied = try await monitor.store.applySync(files: [good], source: source)
+            #expect(applied.record?.result == .applied)
+            #expect(try await browser.waitUntil("document.querySelectorAll('table.sync tr[data-result]').length === 1"))
+
+            let bad = JobSourceFile(
+                path: "jobs.d/backup.yaml", contents: Data("job_id: backup\nschedule: \"61 * * * *\"\n".utf8))
+            let failed = try await monitor.store.applySync(
+                files: [bad],
+                source: SyncSource(
+                    repository: "/srv/jobs.git", ref: "main", commit: "fedcba9876543210fedcba9876543210fedcba98",
+                    path: "jobs.d"))
+            #expect(failed.record?.result == .failed)
+            #expect(try await browser.waitUntil("document.querySelectorAll('table.sync tr[data-result]').length === 2"))
+            let rows = try #require(
+                try await browser.evaluate(
+                    "Array.from(document.querySelectorAll('table.sync tr[data-result]')).map(r => r.dataset.result + ': ' + r.textContent.replace(/\\s+/g, ' ').trim())"
+                ) as? [String])
+            #expect(rows[0].hasPrefix("failed: ") && rows[0].contains("fedcba987654") && rows[0].contains("cron"))
+            #expect(rows[1].hasPrefix("applied: ") && rows[1].contains("0123456789ab") && rows[1].contains("+1"))
+            #expect(rows[1].contains("/srv/jobs.git") && rows[1].contains("main"))
+
+            // The synced job's page names its file, line and commit.
+            let page = try await monitor.request("GET", "/ui/jobs/backup").text
+            #expect(page.contains("<code>jobs.d/backup.yaml:2</code>"))
+            #expect(page.contains("<code title=\"\(commit)\">0123456789ab</code>"))
+            #expect(page.contains("<dt>Managed by</dt><dd>sync</dd>"))
+        }
+    }
+}
