@@ -77,17 +77,21 @@ public struct Dashboard: Sendable {
                     "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
                     status: .notFound)
             }
-            let runPage = try query.integer("page", range: 1...1_000_000) ?? 1
+            let runPage = PageRequest(
+                page: try query.integer("page", range: 1...1_000_000) ?? 1, perPage: JobPage.runsPerPage)
             async let status = store.status(jobID: jobID)
-            async let runs = store.runs(
-                RunQuery(jobID: jobID, page: PageRequest(page: runPage, perPage: JobPage.runsPerPage)))
-            async let chartRuns = store.runs(
-                RunQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.chartRuns)))
             async let alerts = store.alerts(
                 AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
+            let recent = try await store.runs(
+                RunQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.chartRuns)))
+            // The first page of the history is the newest of the chart's runs: one count, not two.
+            let runs =
+                runPage.page == 1
+                ? Page(items: Array(recent.items.prefix(runPage.perPage)), page: runPage, total: recent.total)
+                : try await store.runs(RunQuery(jobID: jobID, page: runPage))
             let view = JobPage(
-                job: job, status: try await status, runs: try await runs, chartRuns: try await chartRuns.items,
-                alerts: try await alerts, now: store.clock.now)
+                job: job, status: try await status, runs: runs, chartRuns: recent.items, alerts: try await alerts,
+                now: store.clock.now)
             return try await page("job", view.context, section: .jobs)
         }
         router.get("/ui/alerts") { request, _ in
@@ -147,7 +151,9 @@ public struct Dashboard: Sendable {
         }
         var navigation: [String: Any] = [section.rawValue: true]
         // Absent rather than 0: Mustache takes any number, 0 too, as true.
-        let openAlerts = try await store.alertCounts().open
+        let openAlerts = try await store.alerts(
+            AlertQuery(acknowledged: false, resolved: false, page: PageRequest(page: 1, perPage: 1))
+        ).total
         if openAlerts > 0 { navigation["openAlerts"] = openAlerts }
         context["nav"] = navigation
         return Response(
