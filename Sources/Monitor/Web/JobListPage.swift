@@ -10,6 +10,7 @@ struct JobListPage {
 
     let context: [String: Any]
 
+    /// `statuses` ordered by job id, as ``MonitorStore/statuses()`` returns them.
     init(
         statuses: [(job: Job, status: JobStatus)], status: JobStatus.State?, tag: String?, search: String?, page: Int,
         pageSize: Int
@@ -25,17 +26,21 @@ struct JobListPage {
         }
         var counts: [JobStatus.State: Int] = [:]
         for entry in statuses { counts[entry.status.state, default: 0] += 1 }
-        let rank = Dictionary(uniqueKeysWithValues: Self.order.enumerated().map { ($1, $0) })
-        let matching = statuses.filter { entry in
-            (status == nil || entry.status.state == status)
-                && (tag == nil || entry.job.definition.tags.contains(tag!))
-                && (search == nil || entry.job.jobID.lowercased().contains(search!))
-        }.sorted { left, right in
-            (rank[left.status.state] ?? 0, left.job.jobID) < (rank[right.status.state] ?? 0, right.job.jobID)
+        // The statuses come ordered by job id: grouping their indices by state keeps that
+        // order inside each group, with no sorting (and no copying of jobs) at all.
+        var byState: [JobStatus.State: [Int]] = [:]
+        for index in statuses.indices {
+            let entry = statuses[index]
+            guard status == nil || entry.status.state == status,
+                tag == nil || entry.job.definition.tags.contains(tag!),
+                search == nil || entry.job.jobID.lowercased().contains(search!)
+            else { continue }
+            byState[entry.status.state, default: []].append(index)
         }
+        let matching = Self.order.flatMap { byState[$0] ?? [] }
         let pages = max(1, (matching.count + pageSize - 1) / pageSize)
         let page = min(page, pages)
-        let shown = matching.dropFirst((page - 1) * pageSize).prefix(pageSize)
+        let shown = matching.dropFirst((page - 1) * pageSize).prefix(pageSize).map { statuses[$0] }
         let allTags = Set(statuses.flatMap { $0.job.definition.tags }).sorted()
         var context: [String: Any] = [
             "title": "Jobs",
