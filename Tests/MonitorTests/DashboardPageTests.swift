@@ -173,6 +173,10 @@ import Testing
             #expect(
                 try await browser.waitUntil("document.querySelectorAll('table.alerts tr[data-alert]').length === 1"))
             #expect(try await browser.evaluate("document.getElementById('alerts-open').textContent") as? String == "1")
+            #expect(
+                try await browser.evaluate(
+                    "document.querySelector('table.alerts tr[data-alert] a').getAttribute('href')")
+                    as? String == "/ui/jobs/nightly", "each alert links to its job")
             #expect(try await browser.evaluate("document.getElementById('open-alerts').textContent") as? String == "1")
 
             // The stream drops; the job starts meanwhile (resolving the alert); on

@@ -33,7 +33,7 @@ struct AlertListPage {
                 ])
         }
         var context: [String: Any] = [
-            "title": "Alerts", "state": state.rawValue,
+            "title": "Alerts", "state": state.rawValue, "showJob": true,
             "tabs": State.allCases.map { tab -> [String: Any] in
                 ["name": tab.rawValue, "count": counts[tab] ?? 0, "active": tab == state, "href": href(tab)]
             },
