@@ -280,7 +280,8 @@ import Testing
             let failed = try await monitor.store.applySync(
                 files: [bad],
                 source: SyncSource(
-                    repository: "/srv/jobs.git", ref: "main", commit: "fedcba9876543210fedcba9876543210fedcba98",
+                    repository: "/srv/jobs.git", ref: "<b>topic</b>",
+                    commit: "fedcba9876543210fedcba9876543210fedcba98",
                     path: "jobs.d"))
             #expect(failed.record?.result == .failed)
             #expect(try await browser.waitUntil("document.querySelectorAll('table.sync tr[data-result]').length === 2"))
@@ -289,6 +290,8 @@ import Testing
                     "Array.from(document.querySelectorAll('table.sync tr[data-result]')).map(r => r.dataset.result + ': ' + r.textContent.replace(/\\s+/g, ' ').trim())"
                 ) as? [String])
             #expect(rows[0].hasPrefix("failed: ") && rows[0].contains("fedcba987654") && rows[0].contains("cron"))
+            #expect(rows[0].contains("<b>topic</b>"), "a ref sent by a client stays text")
+            #expect(try await browser.evaluate("document.querySelectorAll('table.sync b').length") as? Int == 0)
             #expect(rows[1].hasPrefix("applied: ") && rows[1].contains("0123456789ab") && rows[1].contains("+1"))
             #expect(rows[1].contains("/srv/jobs.git") && rows[1].contains("main"))
 

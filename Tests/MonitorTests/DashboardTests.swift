@@ -68,6 +68,14 @@ import Testing
                     == "▶ running")
             #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "the page was not reloaded")
 
+            // A job made meanwhile joins the list, and the counts follow.
+            #expect(
+                try await monitor.request("POST", "/jobs", json: ["job_id": "fresh", "schedule": "@daily"]).status
+                    == 201)
+            #expect(try await browser.waitUntil("document.getElementById('job-fresh') !== null"))
+            #expect(try await browser.evaluate("document.getElementById('count-all').textContent") as? String == "6")
+            #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "still not reloaded")
+
             // The theme toggle is remembered.
             try await browser.evaluate("document.getElementById('theme-toggle').click()")
             let theme = try await browser.evaluate("document.documentElement.dataset.theme") as? String
