@@ -67,6 +67,8 @@ public final class LiveEvents: Service, Sendable {
     }
 
     private func publish(_ event: StoreEvent) {
+        // Every ping publishes; with no page open there is nothing to write.
+        if state.withLock({ $0.streams.isEmpty }) { return }
         switch event {
         case .jobsChanged:
             send { $0.field("type", "jobs_changed") }
