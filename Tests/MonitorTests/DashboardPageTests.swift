@@ -149,6 +149,15 @@ import Testing
             #expect(try await monitor.request("GET", "/ui/jobs/tick?page=0").status == 400)
             #expect(try await monitor.request("GET", "/ui/alerts?state=bogus").status == 400)
             #expect(try await monitor.request("GET", "/ui/sync?limit=3").status == 400)
+
+            // A deleted job keeps its page while its history remains.
+            #expect(try await monitor.request("DELETE", "/jobs/tick").status == 204)
+            let deleted = try await monitor.request("GET", "/ui/jobs/tick")
+            #expect(deleted.status == 200)
+            #expect(deleted.text.contains("id=\"job-deleted\""))
+            #expect(runs(deleted.text) == 25)
+            #expect(deleted.text.contains("1–25 of 30 runs"))
+            #expect(!deleted.text.contains("Next fire times"), "no definition is left to show")
         }
     }
 

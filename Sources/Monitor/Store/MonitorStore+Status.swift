@@ -4,10 +4,16 @@ import GRDB
 extension MonitorStore {
     /// The job's derived status, read in one transaction so its parts agree.
     public func status(jobID: String) async throws -> JobStatus {
+        guard let current = try await jobAndStatus(jobID) else { throw MonitorError.jobNotFound(jobID) }
+        return current.status
+    }
+
+    /// The job and its derived status, read in one transaction; nil when there is no such job.
+    public func jobAndStatus(_ jobID: String) async throws -> (job: Job, status: JobStatus)? {
         let now = clock.now
         return try await read { db in
-            let job = try Self.requireJob(db, jobID)
-            return JobStatus.derive(job: job, facts: try Self.statusFacts(db, jobID: jobID), now: now)
+            guard let job = try Self.fetchJob(db, jobID) else { return nil }
+            return (job, JobStatus.derive(job: job, facts: try Self.statusFacts(db, jobID: jobID), now: now))
         }
     }
 

@@ -72,14 +72,9 @@ public struct Dashboard: Sendable {
         router.get("/ui/jobs/:job_id") { request, context in
             let query = try RequestParsing.Query(request, allowed: ["page"])
             let jobID = try context.parameters.require("job_id")
-            guard let job = try await store.job(jobID) else {
-                return try await page(
-                    "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
-                    status: .notFound)
-            }
             let runPage = PageRequest(
                 page: try query.integer("page", range: 1...1_000_000) ?? 1, perPage: JobPage.runsPerPage)
-            async let status = store.status(jobID: jobID)
+            async let current = store.jobAndStatus(jobID)
             async let alerts = store.alerts(
                 AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
             let recent = try await store.runs(
@@ -89,8 +84,15 @@ public struct Dashboard: Sendable {
                 runPage.page == 1
                 ? Page(items: Array(recent.items.prefix(runPage.perPage)), page: runPage, total: recent.total)
                 : try await store.runs(RunQuery(jobID: jobID, page: runPage))
+            // A deleted job keeps its page while it has history; an id that never ran has none.
+            let job = try await current
+            if job == nil, recent.total == 0, try await alerts.total == 0 {
+                return try await page(
+                    "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
+                    status: .notFound)
+            }
             let view = JobPage(
-                job: job, status: try await status, runs: runs, chartRuns: recent.items, alerts: try await alerts,
+                jobID: jobID, job: job, runs: runs, chartRuns: recent.items, alerts: try await alerts,
                 now: store.clock.now)
             return try await page("job", view.context, section: .jobs)
         }

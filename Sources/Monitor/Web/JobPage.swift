@@ -14,18 +14,49 @@ struct JobPage {
 
     let context: [String: Any]
 
-    init(job: Job, status: JobStatus, runs: Page<JobRun>, chartRuns: [JobRun], alerts: Page<JobAlert>, now: Date) {
+    /// The page of `jobID`: `job` with its status, or nil when the job was deleted (or
+    /// pruned by sync) and only its history remains.
+    init(
+        jobID: String, job: (job: Job, status: JobStatus)?, runs: Page<JobRun>, chartRuns: [JobRun],
+        alerts: Page<JobAlert>, now: Date
+    ) {
+        var context: [String: Any] = [
+            "title": jobID, "id": jobID,
+            "alertsHref": DashboardFormat.href("/ui/alerts", [("state", "all"), ("job_id", jobID)]),
+        ]
+        if let (job, status) = job {
+            context.merge(Self.definition(job, status: status, now: now)) { _, new in new }
+            context["chart"] =
+                job.definition.isHealthCheck
+                ? nil
+                : DurationChart(runs: chartRuns, maxRuntime: job.definition.maxRuntime, now: now).context
+        } else {
+            context["deleted"] = true
+            context["chart"] = DurationChart(runs: chartRuns, maxRuntime: nil, now: now).context
+        }
+        context["alerts"] = alerts.items.map(AlertRow.init).map(\.context)
+        context["moreAlerts"] = alerts.total > alerts.items.count
+        context["alertTotal"] = alerts.total
+        context["runs"] = runs.items.map { RunRow($0, now: now).context }
+        context["pager"] = DashboardFormat.pager(
+            page: runs.page.page, perPage: runs.page.perPage, total: runs.total, noun: "runs"
+        ) { page in DashboardFormat.href(DashboardFormat.jobHref(jobID), [("page", String(page))]) }
+        self.context = context
+    }
+
+    /// What the page says about a job that exists: its state, definition, source and
+    /// coming fire times.
+    static func definition(_ job: Job, status: JobStatus, now: Date) -> [String: Any] {
         let definition = job.definition
         let label = DashboardFormat.label(status.state)
         var context: [String: Any] = [
-            "title": definition.jobID, "id": definition.jobID, "state": status.state.rawValue, "label": label.text,
-            "icon": label.icon, "schedule": definition.schedule, "timezone": definition.timezone,
+            "state": status.state.rawValue, "label": label.text, "icon": label.icon, "schedule": definition.schedule,
+            "timezone": definition.timezone,
             "explanation": (try? JobFieldRules.checkSchedule(definition.schedule).get().explanation) ?? "",
             "tolerance": definition.tolerance.description, "healthCheck": definition.isHealthCheck,
             "paused": definition.paused, "tags": definition.tags, "managedBy": job.managedBy.rawValue,
             "createdAt": Timestamp.string(from: job.createdAt), "updatedAt": Timestamp.string(from: job.updatedAt),
             "watchedSince": Timestamp.string(from: job.watchedSince),
-            "alertsHref": DashboardFormat.href("/ui/alerts", [("state", "all"), ("job_id", definition.jobID)]),
         ]
         if let description = definition.description { context["description"] = description }
         if let maxRuntime = definition.maxRuntime { context["maxRuntime"] = maxRuntime.description }
@@ -39,19 +70,8 @@ struct JobPage {
             }
             context["source"] = fields
         }
-        context["fireTimes"] = Self.nextFireTimes(definition, after: max(now, job.watchedSince))
-        context["chart"] =
-            definition.isHealthCheck
-            ? nil
-            : DurationChart(runs: chartRuns, maxRuntime: definition.maxRuntime, now: now).context
-        context["alerts"] = alerts.items.map(AlertRow.init).map(\.context)
-        context["moreAlerts"] = alerts.total > alerts.items.count
-        context["alertTotal"] = alerts.total
-        context["runs"] = runs.items.map { RunRow($0, now: now).context }
-        context["pager"] = DashboardFormat.pager(
-            page: runs.page.page, perPage: runs.page.perPage, total: runs.total, noun: "runs"
-        ) { page in DashboardFormat.href(DashboardFormat.jobHref(definition.jobID), [("page", String(page))]) }
-        self.context = context
+        context["fireTimes"] = nextFireTimes(definition, after: max(now, job.watchedSince))
+        return context
     }
 
     /// The next five fire times, in UTC and in the job's zone.
