@@ -9,7 +9,8 @@ extension MonitorStore {
 
     /// Every job, by id.
     static func fetchAllJobs(_ db: Database) throws -> [Job] {
-        try Row.fetchAll(db, sql: selectJobs("ORDER BY job_id")).map(job)
+        // A cursor decodes each row where SQLite left it; fetchAll would copy every row first.
+        try Array(Row.fetchCursor(db, sql: selectJobs("ORDER BY job_id")).map(job))
     }
 
     public func job(_ jobID: String) async throws -> Job? {

@@ -31,7 +31,14 @@ extension MonitorStore {
         definition.location = source.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return Job(
             definition: definition, managedBy: Job.ManagedBy(rawValue: row[9]) ?? .api, source: source,
-            createdAt: row[14], updatedAt: row[15], watchedSince: row[16])
+            createdAt: date(row, 14), updatedAt: date(row, 15), watchedSince: date(row, 16))
+    }
+
+    /// A date column as the store writes it, parsed by ``Timestamp/fromDatabaseText(_:)``;
+    /// GRDB's general decoding for any other form.
+    static func date(_ row: Row, _ index: Int) -> Date {
+        if let text = row[index] as String?, let date = Timestamp.fromDatabaseText(text) { return date }
+        return row[index]
     }
 
     static func run(from row: Row) throws -> JobRun {
