@@ -311,4 +311,30 @@ import Testing
             #expect(page.contains("<dt>Managed by</dt><dd>sync</dd>"))
         }
     }
+
+    /// A page from another origin (here the same server through a relay, so another
+    /// port) makes the browser post to the monitor; the monitor refuses it.
+    @Test func anotherSitesPageCannotChangeTheMonitor() async throws {
+        try await LiveMonitor.with { monitor in
+            _ = try await monitor.request("POST", "/jobs", json: ["job_id": "nightly", "schedule": "@daily"])
+            let relay = try TCPRelay(to: monitor.port)
+            let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(relay.port)/static/app.css")
+            #expect(
+                try await browser.waitUntil("location.port === '\(relay.port)' && document.readyState === 'complete'"))
+            let monitorURL = "http://127.0.0.1:\(monitor.port)"
+            let sent = try await browser.evaluate(
+                """
+                Promise.all([
+                  fetch('\(monitorURL)/jobs/nightly/start', {method: 'POST', mode: 'no-cors'}),
+                  fetch('\(monitorURL)/jobs/nightly/pause', {method: 'POST', mode: 'no-cors'}),
+                  fetch('\(monitorURL)/jobs', {method: 'POST', mode: 'no-cors', headers: {'Content-Type': 'text/plain'},
+                    body: JSON.stringify({job_id: 'planted', schedule: '@daily'})})
+                ]).then(r => r.length)
+                """)
+            #expect(sent as? Int == 3, "the browser sent the three requests")
+            #expect(try await monitor.request("GET", "/job_runs?job_id=nightly").object()["total"] as? Int == 0)
+            #expect(try await monitor.request("GET", "/jobs/nightly").object()["paused"] as? Bool == false)
+            #expect(try await monitor.request("GET", "/jobs/planted").status == 404)
+        }
+    }
 }

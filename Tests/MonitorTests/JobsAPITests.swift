@@ -206,4 +206,35 @@ import Testing
             #expect(try await monitor.request("POST", "/alerts/1/acknowledge", headers: bearer).status == 200)
         }
     }
+
+    @Test func changesSentByABrowserFromAnotherSiteAreRefused() async throws {
+        try await LiveMonitor.with { monitor in
+            let job: JSONValue = ["job_id": "nightly", "schedule": "@daily"]
+            let evil = try await monitor.request("POST", "/jobs", json: job, headers: ["Origin": "http://evil.example"])
+            #expect(evil.status == 403)
+            #expect(evil.errorCode == "forbidden")
+            #expect(evil.errorMessage?.contains("http://evil.example") == true)
+            #expect(try await monitor.request("GET", "/jobs/nightly").status == 404, "nothing was written")
+
+            // Browsers that say where a request comes from are judged by that.
+            let own = "http://127.0.0.1:\(monitor.port)"
+            #expect(try await monitor.request("POST", "/jobs", json: job, headers: ["Origin": own]).status == 201)
+            for site in ["cross-site", "same-site"] {
+                let refused = try await monitor.request(
+                    "POST", "/jobs/nightly/start", headers: ["Sec-Fetch-Site": site, "Origin": own])
+                #expect(refused.status == 403, "\(site)")
+            }
+            #expect(
+                try await monitor.request("GET", "/job_runs?job_id=nightly").object()["total"] as? Int == 0,
+                "no start was recorded")
+            #expect(
+                try await monitor.request("POST", "/jobs/nightly/start", headers: ["Sec-Fetch-Site": "same-origin"])
+                    .status == 201)
+            // curl and scripts send neither header; reads pass whatever they say.
+            #expect(try await monitor.request("POST", "/jobs/nightly/end").status == 200)
+            #expect(
+                try await monitor.request("GET", "/jobs/nightly", headers: ["Origin": "http://evil.example"]).status
+                    == 200)
+        }
+    }
 }

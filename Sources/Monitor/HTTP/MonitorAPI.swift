@@ -16,6 +16,7 @@ public struct MonitorAPI: Sendable {
 
     public func addRoutes(to router: Router<CronicleRequestContext>) {
         router.add(middleware: ErrorEnvelopeMiddleware())
+        router.add(middleware: CrossSiteRequestGuard())
         router.get("/jobs") { _, _ in
             json(
                 ListRepresentation(

@@ -11,6 +11,7 @@ extension MonitorError: HTTPResponseError {
         case .invalidRequest, .malformedJSON: .badRequest
         case .conflict, .managedBySync: .conflict
         case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
         case .payloadTooLarge: .contentTooLarge
         default: .internalServerError
         }

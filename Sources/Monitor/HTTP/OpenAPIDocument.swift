@@ -5,8 +5,29 @@ import Foundation
 enum OpenAPIDocument {
     static let json: Data = {
         // The document is a literal of plain JSON values; serialising it cannot fail.
-        try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        try! JSONSerialization.data(
+            withJSONObject: refusingCrossSiteChanges(document), options: [.sortedKeys, .withoutEscapingSlashes])
     }()
+
+    /// Adds the 403 of ``CrossSiteRequestGuard`` to every operation that changes something.
+    private static func refusingCrossSiteChanges(_ document: [String: Any]) -> [String: Any] {
+        var document = document
+        guard var paths = document["paths"] as? [String: [String: Any]] else { return document }
+        for (path, operations) in paths {
+            var operations = operations
+            for method in ["post", "put", "patch", "delete"] {
+                guard var operation = operations[method] as? [String: Any],
+                    var responses = operation["responses"] as? [String: Any]
+                else { continue }
+                responses["403"] = response("A browser sent it from another site", reference("Error"))
+                operation["responses"] = responses
+                operations[method] = operation
+            }
+            paths[path] = operations
+        }
+        document["paths"] = paths
+        return document
+    }
 
     private static func reference(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
 

@@ -11,6 +11,7 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
             case conflict
             case managedBySync = "managed_by_sync"
             case unauthorized
+            case forbidden
             case payloadTooLarge = "payload_too_large"
             case internalError = "internal_error"
         }
@@ -23,6 +24,7 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let conflict = Code(base: .conflict)
         public static let managedBySync = Code(base: .managedBySync)
         public static let unauthorized = Code(base: .unauthorized)
+        public static let forbidden = Code(base: .forbidden)
         public static let payloadTooLarge = Code(base: .payloadTooLarge)
         public static let internalError = Code(base: .internalError)
 
