@@ -219,6 +219,23 @@ import Testing
             let open = try await monitor.request("GET", "/alerts?acknowledged=true&resolved=false").object()
             #expect((open["alerts"] as? [[String: Any]])?.first?["type"] as? String == "failed")
 
+            // A saved token the server refuses can be forgotten from the dialog.
+            _ = try await monitor.request(
+                "POST", "/jobs", json: ["job_id": "spare", "schedule": "@daily"], headers: auth)
+            #expect(try await monitor.request("POST", "/jobs/spare/fail").status == 200)
+            #expect(try await browser.waitUntil("document.querySelector('table.alerts button.ack') !== null"))
+            try await browser.evaluate(
+                "localStorage.setItem('cronicle-token', 'stale'); document.querySelector('table.alerts button.ack').click()"
+            )
+            #expect(try await browser.waitUntil("document.getElementById('token-dialog').open === true"))
+            #expect(try await browser.evaluate("document.getElementById('token-forget').hidden") as? Bool == false)
+            try await browser.evaluate("document.getElementById('token-forget').click()")
+            #expect(try await browser.waitUntil("document.getElementById('token-dialog').open === false"))
+            #expect(try await browser.waitUntil("localStorage.getItem('cronicle-token') === null"))
+            #expect(
+                try await browser.evaluate("document.querySelectorAll('table.alerts button.ack').length") as? Int == 1,
+                "the alert stays open")
+
             // The other tabs list it, and the job filter keeps to one job.
             let acknowledgedTab = try await monitor.request("GET", "/ui/alerts?state=acknowledged").text
             #expect(acknowledgedTab.contains("data-state=\"acknowledged\""))

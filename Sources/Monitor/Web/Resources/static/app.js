@@ -215,8 +215,15 @@
     if (!dialog || !dialog.showModal) { notice("This monitor needs its API token to change alerts."); return; }
     input.value = "";
     dialog.returnValue = "";
+    // A saved token that was refused can be forgotten here.
+    var forget = document.getElementById("token-forget");
+    if (forget) forget.hidden = !storedToken();
     dialog.addEventListener("close", function onClose() {
       dialog.removeEventListener("close", onClose);
+      if (dialog.returnValue === "forget") {
+        try { localStorage.removeItem("cronicle-token"); } catch (e) {}
+        return;
+      }
       if (dialog.returnValue !== "save" || !input.value) return;
       try { localStorage.setItem("cronicle-token", input.value); } catch (e) {}
       retry();
