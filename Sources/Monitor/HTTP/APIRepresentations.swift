@@ -25,7 +25,7 @@ struct JobRepresentation: JSONRepresentable {
             json.field("job_id", definition.jobID)
             json.field("description", definition.description)
             json.field("schedule", definition.schedule)
-            json.field("schedule_description", try? JobFieldRules.checkSchedule(definition.schedule).get().explanation)
+            json.field("schedule_description", definition.scheduleExplanation)
             json.field("timezone", definition.timezone)
             json.field("tolerance", definition.tolerance.minutes)
             json.field("max_runtime", definition.maxRuntime?.minutes)

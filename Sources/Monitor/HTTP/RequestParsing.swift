@@ -177,8 +177,13 @@ enum RequestParsing {
             self.parameters = parameters
         }
 
+        /// `page`, numbered from 1; 1 when absent.
+        func pageNumber() throws -> Int {
+            try integer("page", range: 1...1_000_000) ?? 1
+        }
+
         func page() throws -> PageRequest {
-            let page = try integer("page", range: 1...1_000_000) ?? 1
+            let page = try pageNumber()
             let perPage = try integer("per_page", range: 1...PageRequest.maximumPerPage) ?? 10
             return PageRequest(page: page, perPage: perPage)
         }

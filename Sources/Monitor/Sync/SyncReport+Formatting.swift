@@ -43,7 +43,7 @@ extension SyncReport {
         for delete in plan.deletes {
             var place = ""
             if let file = delete.file { place = "  (was \(file):\(delete.line ?? 1)" }
-            if let commit = delete.commit { place += " at \(commit.prefix(12))" }
+            if let commit = delete.commit { place += " at \(SyncSource.shortCommit(commit))" }
             if !place.isEmpty { place += ")" }
             out += paint("- delete \(delete.jobID)", "31") + place + "\n"
         }

@@ -17,10 +17,15 @@ public struct SyncSource: Sendable, Hashable, Codable {
         self.path = path
     }
 
+    /// A commit id as people quote it: its first 12 hex digits.
+    public static func shortCommit(_ commit: String) -> String {
+        String(commit.prefix(12))
+    }
+
     /// `jobs.d at 3f2a1c9d0b4e (main) of git@example.com:ops/jobs.git`, for plans and logs.
     public var summary: String {
         var text = path ?? "jobs.d"
-        if let commit { text += " at \(commit.prefix(12))" }
+        if let commit { text += " at \(Self.shortCommit(commit))" }
         if let ref { text += " (\(ref))" }
         if let repository { text += " of \(repository)" }
         return text

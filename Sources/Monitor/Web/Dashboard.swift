@@ -65,7 +65,7 @@ public struct Dashboard: Sendable {
             let query = try RequestParsing.Query(request, allowed: ["status", "tag", "q", "page"])
             let list = JobListPage(
                 statuses: try await store.statuses(), status: try query.choice("status", JobStatus.State.self),
-                tag: query["tag"], search: query["q"], page: try query.integer("page", range: 1...1_000_000) ?? 1,
+                tag: query["tag"], search: query["q"], page: try query.pageNumber(),
                 pageSize: Self.pageSize)
             return try await page("jobs", list.context, section: .jobs)
         }
@@ -73,7 +73,7 @@ public struct Dashboard: Sendable {
             let query = try RequestParsing.Query(request, allowed: ["page"])
             let jobID = try context.parameters.require("job_id")
             let runPage = PageRequest(
-                page: try query.integer("page", range: 1...1_000_000) ?? 1, perPage: JobPage.runsPerPage)
+                page: try query.pageNumber(), perPage: JobPage.runsPerPage)
             async let current = store.jobAndStatus(jobID)
             async let alerts = store.alerts(
                 AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
@@ -102,7 +102,7 @@ public struct Dashboard: Sendable {
             let kind = try query.choice("type", JobAlert.Kind.self)
             let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
             let filters = state.filters
-            let pageNumber = try query.integer("page", range: 1...1_000_000) ?? 1
+            let pageNumber = try query.pageNumber()
             async let alerts = store.alerts(
                 AlertQuery(
                     jobID: jobID, kind: kind, acknowledged: filters.acknowledged, resolved: filters.resolved,
@@ -118,7 +118,7 @@ public struct Dashboard: Sendable {
         }
         router.get("/ui/sync") { request, _ in
             let query = try RequestParsing.Query(request, allowed: ["page"])
-            let pageNumber = try query.integer("page", range: 1...1_000_000) ?? 1
+            let pageNumber = try query.pageNumber()
             let history = try await store.syncHistory(
                 page: PageRequest(page: pageNumber, perPage: SyncHistoryPage.perPage))
             return try await page("sync", SyncHistoryPage(history: history).context, section: .sync)

@@ -63,7 +63,7 @@ struct JobListPage {
                     "id": definition.jobID, "href": DashboardFormat.jobHref(definition.jobID),
                     "state": entry.status.state.rawValue, "label": label.text,
                     "icon": label.icon, "tags": definition.tags, "schedule": definition.schedule,
-                    "explanation": (try? JobFieldRules.checkSchedule(definition.schedule).get().explanation) ?? "",
+                    "explanation": definition.scheduleExplanation ?? "",
                     "timezone": definition.timezone,
                 ]
                 // Absent keys, not nil values: Mustache takes a boxed nil for a value.

@@ -52,7 +52,7 @@ struct JobPage {
         var context: [String: Any] = [
             "state": status.state.rawValue, "label": label.text, "icon": label.icon, "schedule": definition.schedule,
             "timezone": definition.timezone,
-            "explanation": (try? JobFieldRules.checkSchedule(definition.schedule).get().explanation) ?? "",
+            "explanation": definition.scheduleExplanation ?? "",
             "tolerance": definition.tolerance.description, "healthCheck": definition.isHealthCheck,
             "paused": definition.paused, "tags": definition.tags, "managedBy": job.managedBy.rawValue,
             "createdAt": Timestamp.string(from: job.createdAt), "updatedAt": Timestamp.string(from: job.updatedAt),
@@ -66,7 +66,7 @@ struct JobPage {
             if let repository = source.repository { fields["repository"] = repository }
             if let commit = source.commit {
                 fields["commit"] = commit
-                fields["shortCommit"] = String(commit.prefix(12))
+                fields["shortCommit"] = SyncSource.shortCommit(commit)
             }
             context["source"] = fields
         }

@@ -22,7 +22,7 @@ struct SyncHistoryPage {
                 if let path = record.source.path { row["path"] = path }
                 if let commit = record.source.commit {
                     row["commit"] = commit
-                    row["shortCommit"] = String(commit.prefix(12))
+                    row["shortCommit"] = SyncSource.shortCommit(commit)
                 }
                 if let error = record.error { row["error"] = error }
                 return row
