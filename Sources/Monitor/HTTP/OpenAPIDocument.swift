@@ -486,8 +486,8 @@ enum OpenAPIDocument {
                             [
                                 "name": "state", "in": "query",
                                 "schema": [
-                                    "type": "string", "enum": ["open", "acknowledged", "resolved", "all"],
-                                    "default": "open",
+                                    "type": "string", "enum": AlertListPage.State.allCases.map(\.rawValue),
+                                    "default": AlertListPage.State.open.rawValue,
                                 ],
                             ],
                             [

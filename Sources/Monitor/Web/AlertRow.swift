@@ -6,11 +6,12 @@ struct AlertRow {
 
     init(_ alert: JobAlert) {
         let label = DashboardFormat.label(alert.kind)
-        let state = alert.resolvedAt != nil ? "resolved" : alert.acknowledged ? "acknowledged" : "open"
+        let state: AlertListPage.State =
+            alert.resolvedAt != nil ? .resolved : alert.acknowledged ? .acknowledged : .open
         var context: [String: Any] = [
             "id": Int(alert.id), "jobID": alert.jobID, "jobHref": DashboardFormat.jobHref(alert.jobID),
-            "type": alert.kind.rawValue, "label": label.text, "icon": label.icon, "state": state,
-            "open": state == "open", "createdAt": Timestamp.string(from: alert.createdAt),
+            "type": alert.kind.rawValue, "label": label.text, "icon": label.icon, "state": state.rawValue,
+            "open": state == .open, "createdAt": Timestamp.string(from: alert.createdAt),
         ]
         switch alert.kind {
         case .missedJob:

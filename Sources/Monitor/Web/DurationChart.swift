@@ -32,7 +32,6 @@ struct DurationChart {
         let longest = limitFits ? max(slowest, maxRuntimeMinutes ?? 0) : slowest
         let scale = plotHeight / (longest * 1.1)
         let slot = plotWidth / Double(max(plotted.count, 20))
-        func y(_ minutes: Double) -> String { Self.coordinate(Self.top + plotHeight - minutes * scale) }
         let c = Self.coordinate
         var context: [String: Any] = [
             "width": c(Self.width), "height": c(Self.height), "count": plotted.count, "hasBars": !plotted.isEmpty,
@@ -61,9 +60,9 @@ struct DurationChart {
             context["limitAbove"] = "max_runtime \(maxRuntime.description), above the chart"
         }
         if let maxRuntime, let minutes = maxRuntimeMinutes, limitFits {
+            let lineY = Self.top + plotHeight - minutes * scale
             context["limit"] = [
-                "y": y(minutes), "label": "max_runtime \(maxRuntime.description)",
-                "labelY": c(Self.top + plotHeight - minutes * scale - 4),
+                "y": c(lineY), "label": "max_runtime \(maxRuntime.description)", "labelY": c(lineY - 4),
             ]
         }
         self.context = context

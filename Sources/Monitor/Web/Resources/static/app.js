@@ -105,13 +105,7 @@
         main.replaceChildren.apply(main, Array.prototype.slice.call(freshMain.childNodes));
         if (stale) main.insertBefore(stale, main.firstChild);
         var freshPill = fresh.getElementById("open-alerts");
-        var pill = document.getElementById("open-alerts");
-        if (pill && freshPill) pill.textContent = freshPill.textContent;
-        else if (pill || freshPill) {
-          var nav = document.querySelector(".sections");
-          var freshNav = fresh.querySelector(".sections");
-          if (nav && freshNav) nav.replaceChildren.apply(nav, Array.prototype.slice.call(freshNav.childNodes));
-        }
+        showOpenAlerts(freshPill ? parseInt(freshPill.textContent, 10) : 0);
         refreshTimes(main);
       })
       .catch(function () {})
@@ -162,25 +156,27 @@
       .catch(function () {});
   }
 
+  // The count of open alerts in the bar, shown as the server renders it: absent at 0.
+  function showOpenAlerts(count) {
+    var pill = document.getElementById("open-alerts");
+    if (!count) { if (pill) pill.remove(); return; }
+    if (!pill) {
+      var link = document.querySelector('.sections a[href="/ui/alerts"]');
+      if (!link) return;
+      pill = document.createElement("span");
+      pill.id = "open-alerts";
+      pill.className = "pill";
+      pill.title = "open alerts";
+      link.appendChild(document.createTextNode(" "));
+      link.appendChild(pill);
+    }
+    pill.textContent = String(count);
+  }
+
   function refreshOpenAlertCount() {
     fetch("/alerts?resolved=false&acknowledged=false&per_page=1", { headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (page) {
-        if (!page) return;
-        var pill = document.getElementById("open-alerts");
-        if (pill && page.total > 0) { pill.textContent = String(page.total); return; }
-        if (pill) { pill.remove(); return; }
-        if (page.total === 0) return;
-        var link = document.querySelector('.sections a[href="/ui/alerts"]');
-        if (!link) return;
-        pill = document.createElement("span");
-        pill.id = "open-alerts";
-        pill.className = "pill";
-        pill.title = "open alerts";
-        pill.textContent = String(page.total);
-        link.appendChild(document.createTextNode(" "));
-        link.appendChild(pill);
-      })
+      .then(function (page) { if (page) showOpenAlerts(page.total); })
       .catch(function () {});
   }
 
