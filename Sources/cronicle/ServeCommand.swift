@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the monitor: REST API and alerting over one SQLite file.",
         discussion: """
             Every option can also be set in the environment: CRONICLE_HOST, CRONICLE_PORT, CRONICLE_DB,
-            CRONICLE_API_TOKEN, CRONICLE_INSECURE, CRONICLE_TRUST_PROXY, CRONICLE_MAX_BODY, CRONICLE_LOG_LEVEL.
+            CRONICLE_API_TOKEN, CRONICLE_INSECURE, CRONICLE_TRUST_PROXY, CRONICLE_MAX_BODY, CRONICLE_LOG_LEVEL,
+            CRONICLE_ALLOWED_HOSTS (names separated by commas), CRONICLE_MAX_CONNECTIONS.
             """)
 
     @Option(help: "Address to listen on. Default: 127.0.0.1")
@@ -34,6 +35,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes. Default: 65536")
     var maxBody: Int?
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "A name requests may be addressed to besides localhost and IP addresses, such as the name a reverse "
+                + "proxy forwards; repeatable, '*' for any. Other names are refused (DNS rebinding).",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
+    @Option(help: "Connections open at once; more are answered 503. Default: 4096")
+    var maxConnections: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "How long SIGTERM waits for requests in flight before closing the rest, e.g. 10s or 1m. Default: 10s",
+            valueName: "duration"))
+    var shutdownGrace: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error. Default: info")
     var logLevel: String?
 
@@ -49,6 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
             if trustProxy { settings.trustProxy = true }
             if let maxBody { settings.maxBodyBytes = maxBody }
             if let logLevel { settings.logLevel = logLevel }
+            if !allowedHosts.isEmpty { settings.allowedHosts = allowedHosts }
+            if let maxConnections { settings.maxConnections = maxConnections }
+            if let shutdownGrace { try settings.setShutdownGrace(shutdownGrace) }
             try settings.validate()
         } catch {
             throw ValidationError(error.description)

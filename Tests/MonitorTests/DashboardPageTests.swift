@@ -30,7 +30,8 @@ import Testing
             let runID = try #require(try start.object()["run_id"] as? String)
             monitor.clock.advance(by: TimeInterval(minutes * 60))
             let end: JSONValue = [
-                "run_id": .string(runID), "exit_code": .number(Double(exitCode)), "message": "<b>disk</b> full",
+                "run_id": .string(runID), "exit_code": .number(JSONNumber(Double(exitCode))),
+                "message": "<b>disk</b> full",
             ]
             #expect(try await monitor.request("POST", "/jobs/etl/end", json: end).status == 200)
             monitor.clock.advance(by: 60)

@@ -94,9 +94,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{\"job_id\": \"x\", \"schedule\": ", "malformed JSON: Unexpected end of file during JSON parse."),
-        ("{'job_id': 'x'}", "malformed JSON: Invalid value around character 1."),
-        ("not json", "malformed JSON: "),
+        (
+            "{\"job_id\": \"x\", \"schedule\": ",
+            "malformed JSON: the body ends where a value was expected (line 1, column 29)"
+        ),
+        ("{'job_id': 'x'}", "malformed JSON: expected a field name in double quotes (line 1, column 2)"),
+        ("not json", "malformed JSON: unexpected character 'n' where a value was expected (line 1, column 1)"),
     ])
     func malformedJSONIsA400NamingTheProblem(body: String, message: String) async throws {
         try await LiveMonitor.with { monitor in

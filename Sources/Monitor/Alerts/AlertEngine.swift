@@ -73,6 +73,8 @@ public actor AlertEngine: Service {
     /// One parsed schedule per distinct expression and zone; most jobs share one.
     private var schedules: [String: CronSchedule?] = [:]
     private var loaded = false
+    /// The clock's reading at the previous evaluation, to notice it stepping back.
+    private var lastEvaluation: Date?
     /// Most fire times of one job checked in one evaluation, so a job that fires every
     /// minute and was unwatched for years cannot stall the engine; the rest follow.
     private let catchUpLimit = 10_000
@@ -101,12 +103,16 @@ public actor AlertEngine: Service {
     }
 
     public func run() async throws {
+        let failures = ThrottledLog(logger: logger)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     _ = try await self.evaluate()
+                    failures.clear("alert engine: deadlines are checked again")
                 } catch {
-                    self.logger.error("alert engine: \(error); reloading its state")
+                    // Stopping cancels the wait for the store: not a failure.
+                    if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                    failures.log("alert engine: \(MonitorStore.describe(error)); retrying from the database")
                     await self.forget()
                 }
                 await self.sleepUntilNextDeadline()
@@ -139,7 +145,16 @@ public actor AlertEngine: Service {
     public func evaluate() async throws -> DeadlineOutcome {
         let now = store.clock.now
         evaluations += 1
-        if !loaded { try await load() }
+        if let last = lastEvaluation, now < last.addingTimeInterval(-1) {
+            // The clock stepped back: what was checked "through" the later instant was
+            // checked early. Start again from the database, from now.
+            logger.warning(
+                "alert engine: the clock stepped back by \(Int(last.timeIntervalSince(now))) s; checking again from now"
+            )
+            forget()
+        }
+        lastEvaluation = now
+        if !loaded { try await load(now: now) }
         try await applyInbox()
         var dueJobs: [DueFireTimes] = []
         var dueRuns: [DueRun] = []
@@ -234,16 +249,25 @@ public actor AlertEngine: Service {
 
     // MARK: - State
 
-    private func load() async throws {
+    private func load(now: Date) async throws {
         // Emptied first: a run that starts while the snapshot is read is then in one or both.
         mailbox.inbox.withLock { $0 = Inbox() }
         let snapshot = try await store.alertEngineSnapshot()
         jobs = [:]
         queue = Heap()
         changeSequence = snapshot.changeSequence
+        var checkedThrough = snapshot.checkedThrough
+        if let checked = checkedThrough, checked > now {
+            // Written while the clock was ahead (it stepped back, or the database came from
+            // another machine): trusting it would silence every alert until then.
+            logger.warning(
+                "alert engine: deadlines were checked through \(Timestamp.string(from: checked)), after now; checking again from now"
+            )
+            checkedThrough = now
+        }
         for job in snapshot.jobs {
-            var from = job.watchedSince
-            if let checked = snapshot.checkedThrough {
+            var from = min(job.watchedSince, now)
+            if let checked = checkedThrough {
                 from = max(from, checked.addingTimeInterval(-TimeInterval(job.definition.tolerance.seconds)))
             }
             watch(job, checkedThrough: from)
@@ -298,7 +322,8 @@ public actor AlertEngine: Service {
             schedule: schedules[key] ?? nil, tolerance: TimeInterval(definition.tolerance.seconds),
             earlyAllowance: JobStatus.earlyAllowance(definition),
             maxRuntime: definition.isHealthCheck ? nil : definition.maxRuntime.map { TimeInterval($0.seconds) },
-            paused: definition.paused, checkedThrough: max(checkedThrough, job.watchedSince), generation: generation)
+            paused: definition.paused, checkedThrough: max(checkedThrough, min(job.watchedSince, store.clock.now)),
+            generation: generation)
         jobs[job.jobID] = watched
         guard !watched.paused, let schedule = watched.schedule,
             let next = schedule.nextFireTime(after: watched.checkedThrough)

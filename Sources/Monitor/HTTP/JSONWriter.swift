@@ -143,7 +143,7 @@ struct JSONWriter {
         switch value {
         case nil, .null?: null()
         case .bool(let flag)?: buffer.writeString(flag ? "true" : "false")
-        case .number(let number)?: self.number(number)
+        case .number(let number)?: buffer.writeString(number.literal)
         case .string(let text)?: string(text)
         case .array(let items)?: array(items) { json, item in json.value(item) }
         case .object(let fields)?:

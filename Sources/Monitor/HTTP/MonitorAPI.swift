@@ -15,7 +15,9 @@ public struct MonitorAPI: Sendable {
     }
 
     public func addRoutes(to router: Router<CronicleRequestContext>) {
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())
+        router.add(middleware: HostGuard(listenHost: configuration.host, allowedHosts: configuration.allowedHosts))
         router.add(middleware: CrossSiteRequestGuard())
         router.get("/jobs") { _, _ in
             json(
@@ -114,8 +116,10 @@ public struct MonitorAPI: Sendable {
         return json(RunRepresentation(run: try await store.endRun(jobID: try jobID(context), end)))
     }
 
+    /// The `{job_id}` of the path, percent-decoded (`a%2Eb` is `a.b`) as every client library encodes it.
     private func jobID(_ context: CronicleRequestContext) throws -> String {
-        try context.parameters.require("job_id")
+        let raw = try context.parameters.require("job_id")
+        return raw.removingPercentEncoding ?? raw
     }
 
     private func requireJob(_ context: CronicleRequestContext) async throws -> Job {
@@ -124,12 +128,17 @@ public struct MonitorAPI: Sendable {
         return job
     }
 
-    /// The caller's address (from `X-Forwarded-For` only when told to trust a proxy) and user agent.
+    /// The caller's address and user agent. Behind a proxy it is told to trust, the
+    /// address is the last `X-Forwarded-For` entry: the one that proxy appended. Earlier
+    /// entries come from the client, which can write anything there. Only an IP address
+    /// is taken; anything else leaves the connection's address.
     private func client(_ request: Request, _ context: CronicleRequestContext) -> (String?, String?) {
         var address = context.remoteAddress?.ipAddress
-        if configuration.trustProxy, let forwarded = request.headers[Self.forwardedFor] {
-            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
-            if let first, !first.isEmpty { address = first }
+        if configuration.trustProxy, let forwarded = request.headers[values: Self.forwardedFor].last,
+            let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }),
+            HostGuard<CronicleRequestContext>.isAddress(last.lowercased())
+        {
+            address = last
         }
         return (address, request.headers[.userAgent])
     }
@@ -150,9 +159,10 @@ public struct MonitorAPI: Sendable {
 
     /// Compares without stopping at the first difference, so timing reveals nothing of the token.
     static func constantTimeEqual(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: first.count ^ second.count)
+        // The lengths are compared as whole numbers: folded into a byte, lengths 256 apart matched.
+        var difference = first.count == second.count ? 0 : 1
         for index in 0..<max(first.count, second.count) {
-            difference |= (index < first.count ? first[index] : 0) ^ (index < second.count ? second[index] : 0)
+            difference |= Int((index < first.count ? first[index] : 0) ^ (index < second.count ? second[index] : 0))
         }
         return difference == 0
     }

@@ -17,19 +17,11 @@ enum RequestParsing {
             if required { throw MonitorError(.invalidRequest, "the request body is empty; send a JSON object") }
             return [:]
         }
-        let data = Data(buffer.readableBytesView)
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try JSONValue(parsing: buffer.readableBytesView)
         } catch {
-            // JSONDecoder only says "not valid JSON"; JSONSerialization says where and why.
-            var detail = "not valid JSON"
-            do {
-                _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            } catch let parseError as NSError {
-                detail = parseError.userInfo[NSDebugDescriptionErrorKey] as? String ?? detail
-            }
-            throw MonitorError(.malformedJSON, "malformed JSON: \(detail)")
+            throw MonitorError(.malformedJSON, "malformed JSON: \(error.message)")
         }
         guard case .object(let object) = value else {
             throw MonitorError(.invalidRequest, "the request body must be a JSON object, found \(value.kind)")
@@ -68,6 +60,9 @@ enum RequestParsing {
     static func string(_ object: [String: JSONValue], _ key: String) throws -> String? {
         switch object[key] {
         case nil, .null?: return nil
+        case .string(let value)? where value.unicodeScalars.contains("\u{0}"):
+            // SQLite and C strings end at NUL: the text would be cut there without a word.
+            throw invalid(key, "must not contain the NUL character (\\u0000)")
         case .string(let value)?: return value
         case let other?: throw invalid(key, "must be a string, found \(other.kind)")
         }
@@ -84,8 +79,9 @@ enum RequestParsing {
     static func integer(_ object: [String: JSONValue], _ key: String) throws -> Int? {
         switch object[key] {
         case nil, .null?: return nil
-        case .number(let value)? where value == value.rounded() && abs(value) <= Double(Int32.max) + 1:
-            return Int(value)
+        case .number(let number)?
+        where number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) <= Double(Int32.max) + 1:
+            return Int(number.doubleValue)
         case let other?: throw invalid(key, "must be a whole number, found \(other.kind)")
         }
     }
@@ -96,7 +92,7 @@ enum RequestParsing {
         do throws(JobDuration.ParseError) {
             switch value {
             case nil, .null?: return nil
-            case .number(let minutes)?: return try JobDuration(minutes: minutes)
+            case .number(let minutes)?: return try JobDuration(minutes: minutes.doubleValue)
             case .string(let text)?: return try JobDuration(parsing: text)
             default: break
             }

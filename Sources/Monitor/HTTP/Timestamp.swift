@@ -102,6 +102,15 @@ public enum Timestamp {
 
     /// An ISO 8601 instant with an offset or `Z`, with or without fractional seconds.
     public static func parse(_ text: String) -> Date? {
+        // Foundation's parser takes offsets such as +99:99; real ones are within ±14:00.
+        if let sign = text.lastIndex(where: { $0 == "+" || $0 == "-" }), text[sign...].contains(":"),
+            text.distance(from: sign, to: text.endIndex) == 6
+        {
+            let offset = text[text.index(after: sign)...].split(separator: ":")
+            guard offset.count == 2, let hours = Int(offset[0]), let minutes = Int(offset[1]), hours <= 14,
+                minutes < 60
+            else { return nil }
+        }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }

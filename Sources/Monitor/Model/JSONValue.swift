@@ -1,9 +1,12 @@
 /// Any JSON value, kept as sent: clients attach free-form `client_info` to runs
 /// (hostname, os, metadata, anything else) and get it back unchanged.
+///
+/// Request bodies and stored `client_info` are read with ``init(parsing:)``, which costs
+/// time linear in the text; the `Codable` conformance serves the sync protocol's plans.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -14,7 +17,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
+        } else if let value = try? container.decode(JSONNumber.self) {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
@@ -30,16 +33,29 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 {
-                try container.encode(Int64(value))
-            } else {
-                try container.encode(value)
-            }
+        case .number(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
         }
+    }
+
+    /// Parses JSON text strictly, in time linear in its length: nesting deeper than 64
+    /// levels, duplicate keys and anything outside RFC 8259 are refused with a message
+    /// that says what and where.
+    public init(parsing bytes: some Sequence<UInt8>) throws(JSONValue.ParseError) {
+        self = try JSONParser.parse(Array(bytes))
+    }
+
+    /// Why a text is not JSON this monitor accepts, with the line and column.
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// The number as a `Double`, when this is a number.
+    public var doubleValue: Double? {
+        if case .number(let number) = self { number.doubleValue } else { nil }
     }
 
     /// A short name of the kind of value, for error messages.
@@ -60,8 +76,8 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 {
     public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(Double(value))) }
+    public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {

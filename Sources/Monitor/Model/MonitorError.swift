@@ -14,6 +14,9 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
             case forbidden
             case payloadTooLarge = "payload_too_large"
             case internalError = "internal_error"
+            case unavailable
+            case storageFull = "storage_full"
+            case storageUnavailable = "storage_unavailable"
         }
 
         fileprivate let base: Base
@@ -27,6 +30,12 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let forbidden = Code(base: .forbidden)
         public static let payloadTooLarge = Code(base: .payloadTooLarge)
         public static let internalError = Code(base: .internalError)
+        /// The server cannot take the request now (too many connections); retry shortly.
+        public static let unavailable = Code(base: .unavailable)
+        /// The disk holding the database is full; nothing was recorded.
+        public static let storageFull = Code(base: .storageFull)
+        /// The database cannot be written (read-only file or mount, I/O error); nothing was recorded.
+        public static let storageUnavailable = Code(base: .storageUnavailable)
 
         public var description: String { base.rawValue }
     }

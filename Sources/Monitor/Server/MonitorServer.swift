@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -19,10 +20,21 @@ public enum MonitorServer {
         if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
         MonitorAPI(store: store, configuration: configuration).addRoutes(to: router)
         dashboard?.addRoutes(to: router)
+        let connections = ConnectionLimitHandler.Counter(limit: configuration.maxConnections)
+        let bodyTimeout = TimeAmount(configuration.bodyTimeout)
         return Application(
             router: router,
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [
+                        ConnectionLimitHandler(counter: connections), BodyDeadlineHandler(timeout: bodyTimeout),
+                    ],
+                    idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "Cronicle"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Cronicle",
+                // Past the limit connections are still accepted, to be told 503; this ceiling keeps
+                // even those from running the process out of file descriptors.
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections + 256)),
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -40,7 +52,9 @@ public enum MonitorServer {
     /// Opens the database and serves until SIGTERM or SIGINT.
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         try configuration.validate()
-        let store = try MonitorStore(path: configuration.databasePath)
+        FileDescriptorLimit.raiseToHardLimit(logger: logger)
+        let store = try MonitorStore(path: configuration.databasePath, logger: logger)
+        try store.checkWritable()
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
         let engine = AlertEngine(store: store, logger: logger)
         let events = LiveEvents(store: store)
@@ -50,9 +64,13 @@ public enum MonitorServer {
             logger: logger)
         // Services stop in reverse order: the live event streams end first, so open pages
         // do not hold the server's wait for in-flight requests.
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [application, events], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [application, events], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // After the grace period the group cancels what is left: requests still waiting on
+        // a client end, and the process exits whatever clients do.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
         try store.close()
         logger.info("Cronicle stopped; database closed")

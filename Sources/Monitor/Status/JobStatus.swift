@@ -32,15 +32,18 @@ public struct JobStatus: Sendable {
         public var lastRun: JobRun?
         /// When the job's newest run with a start started.
         public var lastStartTime: Date?
-        public var openRunStarts: [Date]
+        /// When the job's oldest open run started: what `running` and `long_running`
+        /// need, whatever the number of open runs (one index look-up, not a scan).
+        public var oldestOpenRunStart: Date?
         public var openAlerts: [JobAlert]
 
         public init(
-            lastRun: JobRun? = nil, lastStartTime: Date? = nil, openRunStarts: [Date] = [], openAlerts: [JobAlert] = []
+            lastRun: JobRun? = nil, lastStartTime: Date? = nil, oldestOpenRunStart: Date? = nil,
+            openAlerts: [JobAlert] = []
         ) {
             self.lastRun = lastRun
             self.lastStartTime = lastStartTime
-            self.openRunStarts = openRunStarts
+            self.oldestOpenRunStart = oldestOpenRunStart
             self.openAlerts = openAlerts
         }
     }
@@ -81,7 +84,8 @@ public struct JobStatus: Sendable {
         let overdue =
             definition.maxRuntime.map { maxRuntime in
                 !definition.isHealthCheck
-                    && facts.openRunStarts.contains { now.timeIntervalSince($0) > TimeInterval(maxRuntime.seconds) }
+                    && facts.oldestOpenRunStart.map { now.timeIntervalSince($0) > TimeInterval(maxRuntime.seconds) }
+                        ?? false
             } ?? false
         if definition.paused {
             status.state = .paused
@@ -95,7 +99,7 @@ public struct JobStatus: Sendable {
             status.state = .failed
         } else if late {
             status.state = .late
-        } else if !facts.openRunStarts.isEmpty {
+        } else if facts.oldestOpenRunStart != nil {
             status.state = .running
         } else {
             status.state = facts.lastRun != nil || firstExpectedPassed ? .ok : .new

@@ -1,6 +1,7 @@
 import Config
 import Foundation
 import GRDB
+import NIOCore
 
 /// Decoding of the three tables' rows into domain values, and the JSON columns.
 extension MonitorStore {
@@ -45,7 +46,7 @@ extension MonitorStore {
         JobRun(
             runID: row["run_id"], jobID: row["job_id"], status: JobRun.Status(rawValue: row["status"]) ?? .failed,
             startTime: row["start_time"], endTime: row["end_time"], exitCode: row["exit_code"], message: row["message"],
-            clientInfo: try decodeJSON(JSONValue.self, row["client_info"]), remoteAddress: row["remote_addr"],
+            clientInfo: try decodeClientInfo(row["client_info"]), remoteAddress: row["remote_addr"],
             userAgent: row["user_agent"])
     }
 
@@ -73,8 +74,20 @@ extension MonitorStore {
         return tags
     }
 
-    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
+    /// A run's `client_info` as stored: compact JSON with each number's digits as sent.
+    static func encodeClientInfo(_ value: JSONValue) -> String {
+        var json = JSONWriter()
+        json.value(value)
+        return String(buffer: json.buffer)
+    }
+
+    /// A run's stored `client_info`, read with the same strict, linear parser as request bodies.
+    static func decodeClientInfo(_ text: String?) throws -> JSONValue? {
         guard let text else { return nil }
-        return try JSONDecoder().decode(type, from: Data(text.utf8))
+        do {
+            return try JSONValue(parsing: text.utf8)
+        } catch {
+            throw MonitorError(.internalError, "a run's stored client_info is not JSON: \(error.message)")
+        }
     }
 }

@@ -55,7 +55,7 @@ extension MonitorStore {
     public func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
         let now = clock.now
         let nowText = Timestamp.databaseText(from: now)
-        let clientInfo = try Self.encodeJSON(start.clientInfo)
+        let clientInfo = start.clientInfo.map(Self.encodeClientInfo)
         let generatedID = RunIdentifier.generate()
         let started = try await write { db -> StartedRun in
             let (healthCheck, limited, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
@@ -83,6 +83,11 @@ extension MonitorStore {
                 insert.bind(Int32(index + 1), value)
             }
             try insert.run()
+            // Checked at one start in 64, which keeps the check off the hot path and the
+            // bound within a few dozen runs of openRunLimit.
+            if !healthCheck, db.lastInsertedRowID % 64 == 0 {
+                try Self.abandonOpenRunsBeyondLimit(db, jobID: jobID, at: nowText)
+            }
             var alerts: [AlertChange] = []
             if hasOpenAlerts {
                 alerts = try Self.resolveAlerts(
@@ -167,10 +172,43 @@ extension MonitorStore {
             }
             return (run, clientInfoText, alerts)
         }
-        if let clientInfoText { run.clientInfo = try Self.decodeJSON(JSONValue.self, clientInfoText) }
+        if let clientInfoText { run.clientInfo = try Self.decodeClientInfo(clientInfoText) }
         events.publish(.runEnded(run))
         events.publish(alerts: alerts)
         return run
+    }
+
+    /// Most runs of one job open at once. Starts without ends (a client that never ends
+    /// its runs, or someone flooding the API) otherwise pile up in every status read
+    /// and in the alert engine's memory; older open runs beyond this are closed.
+    public static let openRunLimit = 1000
+
+    /// Closes the job's oldest open runs beyond ``openRunLimit`` as failed, with a message
+    /// that says why; their long_running alerts resolve as for any ended run.
+    static func abandonOpenRunsBeyondLimit(_ db: Database, jobID: String, at now: String) throws {
+        guard
+            let newestToKeep = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT id FROM job_runs INDEXED BY job_runs_open WHERE job_id = ? AND status = 'running' "
+                        + "ORDER BY id DESC LIMIT 1 OFFSET ?"), arguments: [jobID, openRunLimit - 1])
+        else { return }
+        let abandoned = try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    UPDATE job_runs SET status = 'failed', end_time = ?, message = ?
+                    WHERE job_id = ? AND status = 'running' AND id < ?
+                    RETURNING run_id
+                    """),
+            arguments: [
+                now, "abandoned: more than \(openRunLimit) runs of this job were open; the oldest are closed",
+                jobID, newestToKeep,
+            ])
+        for runID in abandoned {
+            try db.execute(
+                sql: "UPDATE job_alerts SET resolved_at = ? WHERE run_id = ? AND type = 'long_running' "
+                    + "AND resolved_at IS NULL",
+                arguments: [now, runID])
+        }
     }
 
     /// Whether the job is a health check, whether it has a `max_runtime`, and whether it

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// The monitor's SQLite database: job configurations, runs and alerts.
 ///
@@ -21,14 +22,19 @@ public final class MonitorStore: Sendable {
     let batcher: WriteBatcher
     /// What changed, as it is committed: the alert engine and live views listen here.
     public let events = StoreEvents()
+    /// Writes that fail for the storage's sake (full, read-only), logged once a minute.
+    let storageFaults: ThrottledLog
 
     /// Longest run message kept, in characters; longer ones are cut there.
     public static let messageLimit = 10_000
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, clock: any MonitorClock = SystemClock()) throws {
+    public init(path: String, clock: any MonitorClock = SystemClock(), logger: Logger = Logger(label: "cronicle"))
+        throws
+    {
         self.path = path
         self.clock = clock
+        storageFaults = ThrottledLog(logger: logger)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -47,8 +53,61 @@ public final class MonitorStore: Sendable {
 
     /// Runs `operation` in a write transaction shared with concurrent writers; when it
     /// throws, its own changes are rolled back and the others' are not.
+    ///
+    /// A write the storage refuses (disk full, read-only file or mount, I/O error) throws
+    /// ``MonitorError/Code/storageFull`` or ``MonitorError/Code/storageUnavailable``,
+    /// which the API answers 503 with `Retry-After`; it is logged once a minute, and
+    /// the first write that works again says so. Nothing needs restarting.
     func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await batcher.write(operation)
+        do {
+            let result = try await batcher.write(operation)
+            if storageFaults.isActive { storageFaults.clear("the database \(path) can be written again") }
+            return result
+        } catch let error as DatabaseError {
+            guard let fault = Self.storageFault(error) else { throw error }
+            storageFaults.log("cannot write the database \(path): \(fault.message)")
+            throw fault
+        }
+    }
+
+    /// The error to answer for a database error that comes from the storage, not the request.
+    static func storageFault(_ error: DatabaseError) -> MonitorError? {
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            MonitorError(.storageFull, "the disk holding the database is full; nothing was recorded, retry later")
+        case .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_BUSY, .SQLITE_LOCKED:
+            MonitorError(
+                .storageUnavailable,
+                "the database cannot be written now (\(describe(error))); nothing was recorded, retry later")
+        default:
+            nil
+        }
+    }
+
+    /// A database error in words, without the SQL that failed.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        return error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
+    }
+
+    /// Refuses a database this process cannot write, before the server says it listens:
+    /// a monitor that cannot record pings must not look healthy. Writes one row
+    /// (`opened_at`) and commits it, which is the only sure test.
+    public func checkWritable() throws {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO monitor_state (key, value) VALUES ('opened_at', ?)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                        """, arguments: [Timestamp.databaseText(from: clock.now)])
+            }
+        } catch {
+            throw MonitorError(
+                .storageUnavailable,
+                "cannot write the database \(path): \(Self.describe(error)). Check that the file and its folder "
+                    + "are writable by this user and the disk has space, or give another path with --db")
+        }
     }
 
     func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {

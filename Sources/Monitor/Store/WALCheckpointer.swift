@@ -23,6 +23,7 @@ public struct WALCheckpointer: Service {
     }
 
     public func run() async throws {
+        let failures = ThrottledLog(logger: logger, level: .warning)
         let connection = try Self.connection(path)
         defer { try? connection.close() }
         while !Task.isShuttingDownGracefully {
@@ -33,15 +34,16 @@ public struct WALCheckpointer: Service {
             }
             do {
                 _ = try await Self.checkpoint(connection)
+                failures.clear("WAL checkpoints work again")
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                 // Another checkpoint (the writer's own, or cronicle-sync's) is running:
                 // it does this round's work.
                 logger.debug("WAL checkpoint skipped: another one is running")
             } catch {
-                logger.warning("WAL checkpoint failed: \(error)")
+                failures.log("WAL checkpoint failed: \(MonitorStore.describe(error))")
             }
         }
-        _ = try await Self.checkpoint(connection)
+        _ = try? await Self.checkpoint(connection)
     }
 
     static func connection(_ path: String) throws -> DatabaseQueue {

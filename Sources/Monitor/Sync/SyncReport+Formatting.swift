@@ -74,8 +74,7 @@ extension JSONValue {
         switch self {
         case .null: "null"
         case .bool(let flag): flag ? "true" : "false"
-        case .number(let number):
-            number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .number(let number): number.literal
         case .string(let text):
             // Escaped by hand: Foundation's replacingOccurrences was most of printing a big plan.
             "\""

@@ -1,0 +1,242 @@
+import Config
+import CronicleTestSupport
+import Foundation
+import Testing
+
+@testable import Monitor
+
+/// The attacks and faults of the hardening review, each reproduced against a live
+/// server: what the monitor answers, and that nothing was recorded by mistake.
+@Suite struct HardeningTests {
+    static func createJob(_ monitor: LiveMonitor, _ id: String = "backup", maxRuntime: Int? = nil) async throws {
+        var body: JSONValue = ["job_id": .string(id), "schedule": "@daily"]
+        if let maxRuntime { body = body.setting("max_runtime", .number(JSONNumber(Double(maxRuntime)))) }
+        #expect(try await monitor.request("POST", "/jobs", json: body).status == 201)
+    }
+
+    static func nested(depth: Int) -> String {
+        String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+    }
+
+    // MARK: - JSON
+
+    @Test func deeplyNestedJSONIsRefusedFastWithA400() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor)
+            // Before: ~1 s of CPU for one such body; ten of them took 8.4 s.
+            let body = Data("{\"client_info\": {\"deep\": \(Self.nested(depth: 500))}}".utf8)
+            let clock = ContinuousClock()
+            let elapsed = try await clock.measure {
+                for _ in 0..<10 {
+                    let response = try await monitor.request("POST", "/jobs/backup/start", body: body)
+                    #expect(response.status == 400)
+                    #expect(response.errorCode == "malformed_json")
+                    #expect(response.errorMessage?.contains("nests deeper than 64 levels") == true)
+                }
+            }
+            #expect(elapsed < .seconds(2), "ten depth-500 bodies took \(elapsed)")
+            // The same for a job that does not exist: the body is parsed before the job is looked up.
+            let unknown = try await monitor.request("POST", "/jobs/nope/start", body: body)
+            #expect(unknown.status == 400)
+            #expect(try await monitor.store.runs(RunQuery()).total == 0)
+            // Nesting within the limit is kept as sent.
+            let fine = try await monitor.request(
+                "POST", "/jobs/backup/start", body: Data("{\"client_info\": {\"d\": \(Self.nested(depth: 60))}}".utf8))
+            #expect(fine.status == 201)
+        }
+    }
+
+    @Test func parsingCostsTimeLinearInTheBody() throws {
+        // 2 MB of wide, shallow JSON: one pass, no retries per level.
+        let wide =
+            "[" + Array(repeating: "{\"a\": [1, 2.5, \"x\", true, null]}", count: 60_000).joined(separator: ",") + "]"
+        let clock = ContinuousClock()
+        var value: JSONValue = .null
+        let elapsed = try clock.measure { value = try JSONValue(parsing: wide.utf8) }
+        guard case .array(let items) = value else {
+            Issue.record("not an array")
+            return
+        }
+        #expect(items.count == 60_000)
+        #expect(elapsed < .seconds(3), "2 MB took \(elapsed)")
+    }
+
+    @Test(arguments: [
+        (
+            "{\"run_id\": \"a\", \"run_id\": \"b\"}",
+            "the field \"run_id\" appears twice in one object (line 1, column 17)"
+        ),
+        ("{\"a\": 1} x", "unexpected text after the JSON value (line 1, column 10)"),
+        ("{\"a\": 01}", "a number must not start with 0 (line 1, column 8)"),
+        ("{\"a\": \"\\q\"}", "\\q is not a JSON escape"),
+        ("{\"a\": \"\\ud800\"}", "is half of a surrogate pair"),
+        ("{\"a\": 1e999}", "the number 1e999 is too large"),
+        ("{\"a\": \"tab\there\"}", "a control character 0x9 inside a string must be escaped"),
+    ])
+    func strictJSONNamesTheProblem(body: String, message: String) async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor)
+            let response = try await monitor.request("POST", "/jobs/backup/start", body: Data(body.utf8))
+            #expect(response.status == 400)
+            #expect(response.errorMessage?.contains(message) == true, "\(response.text)")
+            #expect(try await monitor.store.runs(RunQuery()).total == 0)
+        }
+    }
+
+    @Test func largeNumbersInClientInfoComeBackAsSent() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor)
+            let body =
+                #"{"client_info": {"id": 123456789012345678901234567890, "n": 12345678901234567, "f": 0.1, "e": 1E+2}}"#
+            let start = try await monitor.request("POST", "/jobs/backup/start", body: Data(body.utf8))
+            #expect(start.status == 201)
+            for text in [start.text, try await monitor.request("GET", "/job_runs").text] {
+                #expect(text.contains(#""id":123456789012345678901234567890"#), "\(text)")
+                #expect(text.contains(#""n":12345678901234567"#))
+                #expect(text.contains(#""f":0.1"#))
+                #expect(text.contains(#""e":1E+2"#))
+            }
+        }
+    }
+
+    @Test func aNULInATextFieldIsRefusedNotCut() async throws {
+        try await LiveMonitor.with { monitor in
+            let response = try await monitor.request(
+                "POST", "/jobs",
+                body: Data(#"{"job_id": "a", "schedule": "@daily", "description": "before\u0000after"}"#.utf8))
+            #expect(response.status == 400)
+            #expect(response.errorMessage == "description: must not contain the NUL character (\\u0000)")
+            #expect(try await monitor.store.jobs().isEmpty)
+        }
+    }
+
+    // MARK: - Hosts, tokens, proxies
+
+    @Test func requestsForOtherNamesAreRefusedAgainstDNSRebinding() async throws {
+        var configuration = ServerConfiguration()
+        configuration.allowedHosts = ["monitor.example.com"]
+        try await LiveMonitor.with(configuration: configuration) { monitor in
+            try await Self.createJob(monitor)
+            func status(_ host: String, _ method: String = "GET", _ path: String = "/jobs") throws -> (Int, String) {
+                let connection = try RawConnection(port: monitor.port)
+                try connection.send("\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nContent-Length: 0\r\n\r\n")
+                let response = try connection.readResponse()
+                return (response.status, response.body)
+            }
+            let (refused, body) = try status("rebind.attacker.example:\(monitor.port)")
+            #expect(refused == 403)
+            #expect(body.contains("does not answer to the name 'rebind.attacker.example'"))
+            #expect(body.contains("--allowed-host rebind.attacker.example"))
+            #expect(try status("rebind.attacker.example", "POST", "/jobs/backup/pause").0 == 403)
+            #expect(try status("rebind.attacker.example", "GET", "/").0 == 403)
+            #expect(try await monitor.store.job("backup")?.definition.paused == false)
+            for allowed in [
+                "localhost:\(monitor.port)", "127.0.0.1:\(monitor.port)", "[::1]:\(monitor.port)", "LOCALHOST",
+                "monitor.example.com", "10.1.2.3",
+            ] {
+                #expect(try status(allowed).0 == 200, "\(allowed)")
+            }
+        }
+    }
+
+    @Test func theTokenIsComparedWholeAndAnEmptyOneIsRefused() throws {
+        let token = Array(repeating: UInt8(ascii: "a"), count: 10)
+        #expect(MonitorAPI.constantTimeEqual(token, token))
+        // Folded into a byte, lengths 256 apart compared equal.
+        #expect(!MonitorAPI.constantTimeEqual(token, token + Array(repeating: 0, count: 256)))
+        #expect(!MonitorAPI.constantTimeEqual([], Array(repeating: 0, count: 256)))
+        #expect(!MonitorAPI.constantTimeEqual(token, Array(token.dropLast())))
+
+        for environment in [["CRONICLE_API_TOKEN": ""], ["CRONICLE_API_TOKEN": "  "]] {
+            var configuration = ServerConfiguration()
+            configuration.host = "0.0.0.0"
+            #expect(throws: ServerConfiguration.Problem.self) {
+                try configuration.apply(environment: environment)
+                try configuration.validate()
+            }
+        }
+        var flag = ServerConfiguration()
+        flag.host = "0.0.0.0"
+        flag.apiToken = ""
+        #expect(throws: ServerConfiguration.Problem.self) { try flag.validate() }
+        do {
+            try flag.validate()
+        } catch {
+            #expect(error.description.contains("the API token is empty"))
+        }
+    }
+
+    @Test func behindAProxyTheAddressIsTheOneTheProxyAppended() async throws {
+        var configuration = ServerConfiguration()
+        configuration.trustProxy = true
+        try await LiveMonitor.with(configuration: configuration) { monitor in
+            try await Self.createJob(monitor)
+            func start(_ forwarded: String) async throws -> String? {
+                let response = try await monitor.request(
+                    "POST", "/jobs/backup/start", headers: ["X-Forwarded-For": forwarded])
+                return try response.object()["remote_addr"] as? String
+            }
+            // The client wrote the first entry; the proxy appended the last.
+            #expect(try await start("6.6.6.6, 203.0.113.9") == "203.0.113.9")
+            #expect(try await start("2001:db8::1") == "2001:db8::1")
+            // Not an address: the connection's own is kept.
+            #expect(try await start("<script>, not-an-ip") == "127.0.0.1")
+        }
+    }
+
+    @Test func percentEncodedJobIdsAreDecoded() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor, "db.backup")
+            #expect(try await monitor.request("POST", "/jobs/db%2Ebackup/start").status == 201)
+            #expect(try await monitor.request("GET", "/jobs/db%2ebackup").status == 200)
+        }
+    }
+
+    @Test func answersCarryNosniffAndAReferrerPolicy() async throws {
+        try await LiveMonitor.with { monitor in
+            for path in ["/jobs", "/", "/no-such-route"] {
+                let response = try await monitor.request("GET", path)
+                #expect(response.headers["x-content-type-options"] == "nosniff", "\(path)")
+                #expect(response.headers["referrer-policy"] == "same-origin", "\(path)")
+            }
+        }
+    }
+
+    @Test func offsetsOutsideRealZonesAreRefused() async throws {
+        try await LiveMonitor.with { monitor in
+            let bad = try await monitor.request("GET", "/job_runs?since=2026-11-28T06:00:00%2B99:99")
+            #expect(bad.status == 400)
+            let good = try await monitor.request("GET", "/job_runs?since=2026-11-28T06:00:00%2B05:30")
+            #expect(good.status == 200)
+        }
+    }
+
+    // MARK: - Open runs
+
+    @Test func openRunsBeyondTheLimitAreClosedAndStatusReadsNoHistory() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor, maxRuntime: 30)
+            let starts = 8 * 190
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        for _ in 0..<190 {
+                            _ = try await monitor.store.startRun(jobID: "backup", RunStart())
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let open = try await monitor.store.runs(RunQuery(jobID: "backup", status: .running)).total
+            #expect(open >= MonitorStore.openRunLimit)
+            #expect(open < MonitorStore.openRunLimit + 200, "\(open) runs still open")
+            let abandoned = try await monitor.store.runs(RunQuery(jobID: "backup", status: .failed))
+            #expect(abandoned.total == starts - open)
+            #expect(abandoned.items.first?.message?.hasPrefix("abandoned: more than 1000 runs") == true)
+            // Status reads the oldest open run only, and still sees it pass max_runtime.
+            #expect(try await monitor.store.status(jobID: "backup").state == .running)
+            monitor.clock.advance(by: 31 * 60)
+            #expect(try await monitor.store.status(jobID: "backup").state == .longRunning)
+        }
+    }
+}
