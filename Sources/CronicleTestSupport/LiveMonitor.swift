@@ -80,7 +80,8 @@ public final class LiveMonitor: Sendable {
         let portBox = Mutex<Int?>(nil)
         var logger = Logger(label: "cronicle-test")
         logger.logLevel = .warning
-        let events = LiveEvents(store: store, keepAlive: .milliseconds(200))
+        let events = LiveEvents(
+            store: store, keepAlive: .milliseconds(200), streamLimit: configuration.maxEventStreams)
         let dashboard = try await Dashboard(store: store, events: events)
         let application = MonitorServer.makeApplication(
             store: store, configuration: configuration, dashboard: dashboard, logger: logger,

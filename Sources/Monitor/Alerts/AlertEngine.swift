@@ -73,6 +73,8 @@ public actor AlertEngine: Service {
     /// One parsed schedule per distinct expression and zone; most jobs share one.
     private var schedules: [String: CronSchedule?] = [:]
     private var loaded = false
+    /// How far back deadlines are checked again when the stored mark lies in the future.
+    static let recheckAfterClockStep: TimeInterval = 86_400
     /// The clock's reading at the previous evaluation, to notice it stepping back.
     private var lastEvaluation: Date?
     /// Most fire times of one job checked in one evaluation, so a job that fires every
@@ -259,11 +261,12 @@ public actor AlertEngine: Service {
         var checkedThrough = snapshot.checkedThrough
         if let checked = checkedThrough, checked > now {
             // Written while the clock was ahead (it stepped back, or the database came from
-            // another machine): trusting it would silence every alert until then.
+            // another machine): trusting it would silence every alert until then. The last
+            // day is checked again instead; checks are idempotent, so nothing is raised twice.
+            checkedThrough = now.addingTimeInterval(-Self.recheckAfterClockStep)
             logger.warning(
-                "alert engine: deadlines were checked through \(Timestamp.string(from: checked)), after now; checking again from now"
+                "alert engine: deadlines were checked through \(Timestamp.string(from: checked)), after now; checking again from \(Timestamp.string(from: checkedThrough!))"
             )
-            checkedThrough = now
         }
         for job in snapshot.jobs {
             var from = min(job.watchedSince, now)

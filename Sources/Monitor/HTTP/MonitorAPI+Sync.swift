@@ -7,9 +7,11 @@ import NIOCore
 extension MonitorAPI {
     /// `POST /sync/plan`, `POST /sync/apply` and `GET /sync/history`: `cronicle-sync
     /// --server` sends the definition files it read; the server validates and reconciles
-    /// them with the same code as `--db`. Apply needs the API token; plan changes nothing.
+    /// them with the same code as `--db`. Both need the API token when one is set: a plan
+    /// changes nothing, but reading and checking a repository's files costs the server.
     func addSyncRoutes(to router: Router<CronicleRequestContext>) {
         router.post("/sync/plan") { request, _ in
+            try authorize(request)
             let body = try await syncRequest(request)
             return try syncResponse(
                 try await store.planSync(files: body.jobSourceFiles, source: body.source, options: body.options))

@@ -57,7 +57,7 @@ public enum MonitorServer {
         try store.checkWritable()
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
         let engine = AlertEngine(store: store, logger: logger)
-        let events = LiveEvents(store: store)
+        let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)
         let dashboard = try await Dashboard(store: store, events: events)
         let application = makeApplication(
             store: store, configuration: configuration, dashboard: dashboard, services: [checkpointer, engine],

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var allowedHosts: [String] = []
     /// Connections open at once; more are answered 503 and closed.
     public var maxConnections = 4096
+    /// Live event streams (`GET /events`, one per open dashboard page) at once.
+    public var maxEventStreams = 256
     /// How long a connection may stay open without a complete request head: a new one,
     /// one between requests, or one whose head arrives byte by byte.
     public var idleTimeout: Duration = .seconds(60)

@@ -133,12 +133,16 @@ public struct Dashboard: Sendable {
                 body: ResponseBody(byteBuffer: asset.body))
         }
         router.get("/events") { _, _ in
-            Response(
+            guard let stream = events.stream() else {
+                throw MonitorError(
+                    .unavailable, "\(events.streamLimit) live event streams are open, the limit; retry later")
+            }
+            return Response(
                 status: .ok,
                 headers: [
                     .contentType: "text/event-stream", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
                 ],
-                body: ResponseBody(asyncSequence: events.stream()))
+                body: ResponseBody(asyncSequence: stream))
         }
     }
 

@@ -23,22 +23,35 @@ public final class LiveEvents: Service, Sendable {
 
     private let state = Mutex(State())
     private let keepAlive: Duration
+    /// Streams open at once; more are refused (503) until one ends.
+    let streamLimit: Int
 
-    public init(store: MonitorStore, keepAlive: Duration = .seconds(15)) {
+    public init(store: MonitorStore, keepAlive: Duration = .seconds(15), streamLimit: Int = 256) {
         self.keepAlive = keepAlive
+        self.streamLimit = streamLimit
         store.events.subscribe { [weak self] event in self?.publish(event) }
     }
 
-    /// A new stream for one client; it ends when the client goes or the server stops.
-    func stream() -> AsyncStream<ByteBuffer> {
-        // A slow client gets the newest events; a page refetches the rows they name anyway.
-        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(256))
+    /// A new stream for one client; it ends when the client goes or the server stops,
+    /// and nil when ``streamLimit`` streams are open.
+    ///
+    /// Publishing never waits for a reader: each stream buffers up to 256 messages, and
+    /// a client that falls that far behind is dropped (its browser reconnects and redraws
+    /// the page), so clients that do not read cost the pings nothing.
+    func stream() -> AsyncStream<ByteBuffer>? {
+        let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(256))
+        var full = false
         let id = state.withLock { state -> Int? in
             if state.closed { return nil }
+            if state.streams.count >= streamLimit {
+                full = true
+                return nil
+            }
             state.next += 1
             state.streams[state.next] = continuation
             return state.next
         }
+        if full { return nil }
         guard let id else {
             continuation.finish()
             return stream
@@ -115,6 +128,11 @@ public final class LiveEvents: Service, Sendable {
     }
 
     private func broadcast(_ message: ByteBuffer) {
-        for stream in state.withLock({ Array($0.streams.values) }) { stream.yield(message) }
+        for stream in state.withLock({ Array($0.streams.values) }) {
+            if case .dropped = stream.yield(message) { stream.finish() }
+        }
     }
+
+    /// Streams open now.
+    var openStreams: Int { state.withLock { $0.streams.count } }
 }
