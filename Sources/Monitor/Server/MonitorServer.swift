@@ -53,8 +53,7 @@ public enum MonitorServer {
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         try configuration.validate()
         FileDescriptorLimit.raiseToHardLimit(logger: logger)
-        let store = try MonitorStore(path: configuration.databasePath, logger: logger)
-        try store.checkWritable()
+        let store = try MonitorStore.openWritable(path: configuration.databasePath, logger: logger)
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
         let engine = AlertEngine(store: store, logger: logger)
         let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)

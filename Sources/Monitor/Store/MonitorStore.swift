@@ -90,10 +90,28 @@ public final class MonitorStore: Sendable {
         return error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
     }
 
-    /// Refuses a database this process cannot write, before the server says it listens:
-    /// a monitor that cannot record pings must not look healthy. Writes one row
-    /// (`opened_at`) and commits it, which is the only sure test.
-    public func checkWritable() throws {
+    /// Opens the database for `serve`, refusing one this process cannot write before the
+    /// server says it listens: a monitor that cannot record pings must not look healthy.
+    /// Writes one row (`opened_at`) and commits it, which is the only sure test.
+    public static func openWritable(path: String, logger: Logger) throws -> MonitorStore {
+        let store: MonitorStore
+        do {
+            store = try MonitorStore(path: path, logger: logger)
+        } catch {
+            throw unwritable(path, error)
+        }
+        try store.checkWritable()
+        return store
+    }
+
+    private static func unwritable(_ path: String, _ error: any Error) -> MonitorError {
+        MonitorError(
+            .storageUnavailable,
+            "cannot write the database \(path): \(describe(error)). Check that the file and its folder "
+                + "are writable by this user and the disk has space, or give another path with --db")
+    }
+
+    func checkWritable() throws {
         do {
             try pool.write { db in
                 try db.execute(
@@ -103,10 +121,7 @@ public final class MonitorStore: Sendable {
                         """, arguments: [Timestamp.databaseText(from: clock.now)])
             }
         } catch {
-            throw MonitorError(
-                .storageUnavailable,
-                "cannot write the database \(path): \(Self.describe(error)). Check that the file and its folder "
-                    + "are writable by this user and the disk has space, or give another path with --db")
+            throw Self.unwritable(path, error)
         }
     }
 
