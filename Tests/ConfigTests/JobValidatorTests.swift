@@ -188,6 +188,78 @@ import Testing
             ])
     }
 
+    // MARK: - User text in messages
+
+    /// Whether a message could change a terminal or forge a line: any C0 or C1 control
+    /// character, DEL included.
+    static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
+    /// A definition that puts terminal escapes, line breaks and long text in every place
+    /// a message quotes: each is quoted as a short, escaped excerpt.
+    @Test func messagesQuoteUserTextAsShortEscapedExcerpts() {
+        let long = String(repeating: "z", count: 500)
+        let documents = [
+            "job_id: a\nschedule: \"@daily\"\ntags: \"\\e[2J\\nforged: line\"\n",
+            "job_id: a\nschedule: \"@daily\"\n\(long): 1\n",
+            "\"\\e]0;pwned\\a\"\n",
+            "job_id: \"a\\eb\"\nschedule: \"@daily\"\n",
+            "job_id: a\nschedule: \"@daily\"\ntimezone: \"Europe/\\e[31m\\nRed\"\n",
+            "job_id: a\nschedule: \"\(long) * * * *\"\n",
+            "job_id: a\nschedule: \"0 0 * * MON\\e[2J/\"\n",
+            "job_id: a\nschedule: \"@daily\"\ntolerance: \"\\e[2J\"\n",
+        ]
+        let lines = documents.map { Self.lines($0) }
+        #expect(
+            lines[0] == [
+                #"jobs.d/a.yaml:3:7: error: tags must be a list such as [backup, prod], found '\u{1B}[2J\nforged: line' [wrong-type]"#
+            ])
+        #expect(
+            lines[1] == ["jobs.d/a.yaml:3:1: error: unknown key '\(long.prefix(60))…' [unknown-key]"])
+        #expect(
+            lines[2] == [
+                #"jobs.d/a.yaml:1:1: error: a job must be a mapping of keys such as job_id and schedule, found '\u{1B}]0;pwned\u{7}' [not-a-mapping]"#
+            ])
+        #expect(
+            lines[3] == [
+                #"jobs.d/a.yaml:1:11: error: job_id 'a\u{1B}b' may contain only letters, digits, '_', '.' and '-'; '\u{1B}' is not allowed [invalid-job-id]"#
+            ])
+        #expect(
+            lines[4].count == 1 && lines[4][0].contains(#"unknown time zone 'Europe/\u{1B}[31m\nRed'"#), "\(lines[4])")
+        #expect(
+            lines[5] == ["jobs.d/a.yaml:2:12: error: minute '\(long.prefix(60))…' is not a number [cron-syntax]"])
+        #expect(
+            lines[6] == [
+                #"jobs.d/a.yaml:2:28: error: day-of-week missing step after '/' in 'MON\u{1B}[2J/' [cron-syntax]"#
+            ])
+        #expect(
+            lines[7].first?.hasPrefix(#"jobs.d/a.yaml:3:12: error: tolerance: "\u{1B}[2J" is not a duration"#) == true,
+            "\(lines[7])")
+        for document in documents {
+            for diagnostic in Self.validate([("jobs.d/a.yaml", document)]).diagnostics {
+                #expect(!Self.hasControlCharacters(diagnostic.message), "\(diagnostic.message)")
+                #expect(!diagnostic.message.contains(long.prefix(61)), "\(diagnostic.message)")
+            }
+        }
+    }
+
+    /// `/proc/self/environ` holds NUL-separated variables on one line, which Yams' own
+    /// error description would reprint whole: the message names the character instead.
+    @Test func aSyntaxErrorDoesNotReprintTheLine() {
+        let environment = "PATH=/usr/bin\u{0}CRONICLE_API_TOKEN=hunter2\u{0}HOME=/root\u{0}"
+        let report = Self.validate([("jobs.d/a.yaml", environment)])
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "jobs.d/a.yaml:1:14: error: control characters are not allowed (found U+0000) [yaml-syntax]"
+            ])
+        let duplicate = Self.validate([
+            ("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n\"\\e[2J\": 1\n\"\\e[2J\": 2\n")
+        ])
+        #expect(duplicate.diagnostics.map(\.rule) == [.duplicateKey])
+        #expect(duplicate.diagnostics.allSatisfy { !Self.hasControlCharacters($0.message) })
+    }
+
     @Test func aJobWithAnyErrorIsLeftOut() {
         let report = Self.validate([("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\ntolerance: -1\n")])
         #expect(report.jobs.isEmpty)

@@ -37,14 +37,17 @@ import Testing
 }
 
 @Suite struct GitHubAnnotationEscapingTests {
+    /// A line break or terminal escape in a message is shown escaped, as the text output
+    /// shows it: an annotation is published, and must not be able to forge a line.
     @Test func escapesWorkflowCommandSyntax() {
         let diagnostic = Diagnostic(
             at: SourceLocation(file: "jobs.d/a,b:c.yaml", line: 2, column: 3), rule: .cronSyntax,
-            message: "100% wrong\nsecond line")
+            message: "100% wrong\nsecond line\u{1B}[2J")
         let report = ValidationReport(jobs: [], diagnostics: [diagnostic], fileCount: 1, jobCount: 1)
         #expect(
             report.formatted(.github)
-                == "::error file=jobs.d/a%2Cb%3Ac.yaml,line=2,col=3,title=cron-syntax::100%25 wrong%0Asecond line\n")
+                == "::error file=jobs.d/a%2Cb%3Ac.yaml,line=2,col=3,title=cron-syntax::100%25 wrong\\nsecond line"
+                + "\\u{1B}[2J\n")
     }
 
     @Test func summaryCountsInTheSingular() {

@@ -27,5 +27,11 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
-    public var description: String { "\(file):\(line):\(column): \(severity.rawValue): \(message) [\(rule.rawValue)]" }
+    /// One line, whatever the file name and message hold: their control characters are
+    /// escaped (see ``UntrustedText``), since a diagnostic may also have been decoded from
+    /// a server's answer rather than built here.
+    public var description: String {
+        "\(UntrustedText.escaped(file)):\(line):\(column): \(severity.rawValue): \(UntrustedText.escaped(message)) "
+            + "[\(rule.rawValue)]"
+    }
 }

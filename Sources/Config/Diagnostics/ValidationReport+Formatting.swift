@@ -32,9 +32,11 @@ extension ValidationReport {
                 continue
             }
             let colour = diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m"
+            let location = SourceLocation(
+                file: UntrustedText.escaped(diagnostic.file), line: diagnostic.line, column: diagnostic.column)
             lines.append(
-                "\u{1B}[1m\(diagnostic.location):\u{1B}[0m \(colour)\(diagnostic.severity.rawValue):\u{1B}[0m "
-                    + "\(diagnostic.message) \u{1B}[2m[\(diagnostic.rule.rawValue)]\u{1B}[0m")
+                "\u{1B}[1m\(location):\u{1B}[0m \(colour)\(diagnostic.severity.rawValue):\u{1B}[0m "
+                    + "\(UntrustedText.escaped(diagnostic.message)) \u{1B}[2m[\(diagnostic.rule.rawValue)]\u{1B}[0m")
         }
         lines.append(summary)
         return lines.joined(separator: "\n") + "\n"
@@ -60,10 +62,11 @@ extension ValidationReport {
     }
 
     /// GitHub Actions workflow commands, which annotate the lines of a pull request.
+    /// Control characters, line breaks among them, are escaped as the text output shows
+    /// them, so no line of a file can forge a workflow command or reach the annotation raw.
     private func githubOutput() -> String {
         func escapeData(_ text: String) -> String {
-            text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-                .replacingOccurrences(of: "\n", with: "%0A")
+            UntrustedText.escaped(text).replacingOccurrences(of: "%", with: "%25")
         }
         func escapeProperty(_ text: String) -> String {
             escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")

@@ -56,13 +56,14 @@ struct JobDocumentParser {
             let key = keyScalar.string
             if let first = seen[key] {
                 report(
-                    .duplicateKey, "key '\(key)' appears twice; the first is on line \(first?.line ?? 1)",
+                    .duplicateKey,
+                    "key '\(UntrustedText.excerpt(key))' appears twice; the first is on line \(first?.line ?? 1)",
                     at: keyNode.mark)
                 continue
             }
             seen[key] = keyNode.mark
             guard let field = JobField(rawValue: key) else {
-                var message = "unknown key '\(key)'"
+                var message = "unknown key '\(UntrustedText.excerpt(key))'"
                 if let suggestion = JobField.suggestion(for: key) {
                     message += "; did you mean '\(suggestion.rawValue)'?"
                 }
@@ -130,7 +131,7 @@ struct JobDocumentParser {
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .alias: "an alias"
-        case .scalar(let scalar): scalar.string.isEmpty ? "nothing" : "'\(scalar.string)'"
+        case .scalar(let scalar): scalar.string.isEmpty ? "nothing" : "'\(UntrustedText.excerpt(scalar.string))'"
         }
     }
 

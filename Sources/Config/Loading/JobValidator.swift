@@ -47,8 +47,9 @@ public struct JobValidator: Sendable {
                     diagnostics.append(
                         Diagnostic(
                             at: job.fieldLocations[.jobID]?.value ?? job.location!, rule: .fileNameMismatch,
-                            message: "file name '\(fileName.deletingPathExtension)' does not match job_id "
-                                + "'\(job.jobID)'; name the file \(job.jobID).\(fileName.pathExtension)"))
+                            message: "file name '\(UntrustedText.excerpt(fileName.deletingPathExtension))' does not "
+                                + "match job_id '\(job.jobID)'; name the file "
+                                + "\(job.jobID).\(UntrustedText.excerpt(fileName.pathExtension))"))
                 }
             }
         }
@@ -115,7 +116,8 @@ public struct JobValidator: Sendable {
         } catch {
             result.diagnostics.append(
                 Diagnostic(
-                    at: SourceLocation(file: file.path, line: 1, column: 1), rule: .yamlSyntax, message: "\(error)"))
+                    at: SourceLocation(file: file.path, line: 1, column: 1), rule: .yamlSyntax,
+                    message: UntrustedText.excerpt("\(error)")))
         }
         return result
     }
@@ -137,36 +139,53 @@ public struct JobValidator: Sendable {
         guard occurrences.count >= 2 else {
             return Diagnostic(
                 at: SourceLocation(file: file, line: mappingLine, column: 1), rule: .duplicateKey,
-                message: "key '\(key)' appears twice")
+                message: "key '\(UntrustedText.excerpt(key))' appears twice")
         }
         return Diagnostic(
             at: SourceLocation(file: file, line: occurrences[1].line, column: occurrences[1].column),
             rule: .duplicateKey,
-            message: "key '\(key)' appears twice; the first is on line \(occurrences[0].line)")
+            message: "key '\(UntrustedText.excerpt(key))' appears twice; the first is on line \(occurrences[0].line)")
     }
 
+    /// Yams' own descriptions of its errors reprint the offending line of the file (for
+    /// a file without newlines, the whole file), so the message is built from the parts.
     private static func syntaxDiagnostic(_ error: YamlError, file: String, text: String) -> Diagnostic {
-        var mark: Mark?
+        var position: (line: Int, column: Int)?
         var message: String
         switch error {
-        case .scanner(let context, let problem, let problemMark, _),
-            .parser(let context, let problem, let problemMark, _),
-            .composer(let context, let problem, let problemMark, _):
-            mark = problemMark
-            message = problem
-            if let context { message += " (\(context.text) at line \(context.mark.line))" }
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            position = (mark.line, mark.column)
+            message = UntrustedText.excerpt(problem)
+            if let context { message += " (\(UntrustedText.excerpt(context.text)) at line \(context.mark.line))" }
+        case .reader(let problem, let offset, let value, _):
+            position = offset.map { Self.position(ofByte: $0, in: text) }
+            message = UntrustedText.excerpt(problem)
+            if let scalar = Unicode.Scalar(UInt32(truncatingIfNeeded: value)) {
+                message += " (found U+\(String(format: "%04X", scalar.value)))"
+            }
         default:
-            message = "\(error)"
+            message = UntrustedText.excerpt("\(error)")
         }
-        if let line = mark?.line, message.contains("alias") || message.contains("anchor") {
+        if let line = position?.line, message.contains("alias") || message.contains("anchor") {
             let source = text.split(separator: "\n", omittingEmptySubsequences: false)
             if line - 1 < source.count, source[line - 1].contains("schedule:") {
                 message += "; a schedule that starts with '*' must be quoted, as in schedule: \"*/5 * * * *\""
             }
         }
         return Diagnostic(
-            at: SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1), rule: .yamlSyntax,
-            message: message)
+            at: SourceLocation(file: file, line: position?.line ?? 1, column: position?.column ?? 1),
+            rule: .yamlSyntax, message: message)
+    }
+
+    /// The line and column of a byte offset, as libyaml's reader reports where it stopped.
+    private static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        let bytes = text.utf8.prefix(max(0, offset))
+        let lineStart = bytes.lastIndex(of: UInt8(ascii: "\n")).map { bytes.index(after: $0) } ?? bytes.startIndex
+        let line = bytes.count { $0 == UInt8(ascii: "\n") } + 1
+        // Characters are counted by their first bytes, which never splits one.
+        return (line, bytes[lineStart...].count { $0 & 0xC0 != 0x80 } + 1)
     }
 
     // MARK: - Warnings that need the schedule's meaning
@@ -190,14 +209,15 @@ public struct JobValidator: Sendable {
                     Diagnostic(
                         at: locations[.maxRuntime]?.value ?? fallback, rule: .runsOverlap,
                         message: "max_runtime \(maxRuntime) is longer than the \(interval) between two runs of "
-                            + "'\(job.schedule)'; runs would overlap"))
+                            + "'\(UntrustedText.excerpt(job.schedule))'; runs would overlap"))
             }
             if let tolerance = locations[.tolerance], job.tolerance >= interval {
                 warnings.append(
                     Diagnostic(
                         at: tolerance.value, rule: .ambiguousTolerance,
                         message: "tolerance \(job.tolerance) is not shorter than the \(interval) between two runs of "
-                            + "'\(job.schedule)'; a late start could not be told from the next run's"))
+                            + "'\(UntrustedText.excerpt(job.schedule))'; a late start could not be told from the next run's"
+                    ))
             }
         }
         if expression.isFixedTime {

@@ -38,8 +38,10 @@ public struct JobDuration: Sendable, Hashable, Comparable, CustomStringConvertib
     public init(parsing text: String) throws(ParseError) {
         let trimmed = text.trimmingWhitespace()
         if Double(trimmed) != nil {
+            let number = UntrustedText.excerpt(trimmed)
             throw ParseError(
-                message: "\"\(text)\" has no unit; write \(trimmed) (a number, in minutes) or \"\(trimmed)m\"")
+                message: "\"\(UntrustedText.excerpt(text))\" has no unit; write \(number) (a number, in minutes) "
+                    + "or \"\(number)m\"")
         }
         var total = 0.0
         var number = ""
@@ -58,14 +60,14 @@ public struct JobDuration: Sendable, Hashable, Comparable, CustomStringConvertib
         }
         guard sawUnit, number.isEmpty else { throw Self.malformed(text) }
         guard total == total.rounded(), total < 1e12 else {
-            throw ParseError(message: "\"\(text)\" is not a whole number of seconds")
+            throw ParseError(message: "\"\(UntrustedText.excerpt(text))\" is not a whole number of seconds")
         }
         seconds = negative ? -Int(total) : Int(total)
     }
 
     private static func malformed(_ text: String) -> ParseError {
         ParseError(
-            message: "\"\(text)\" is not a duration; write minutes as a number (30) "
+            message: "\"\(UntrustedText.excerpt(text))\" is not a duration; write minutes as a number (30) "
                 + "or a string with a unit: \"90s\", \"15m\", \"2h\", \"1d\"")
     }
 

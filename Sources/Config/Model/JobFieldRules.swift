@@ -32,7 +32,8 @@ public enum JobFieldRules {
             return Problem(
                 rule: .invalidJobID,
                 message:
-                    "job_id '\(text.prefix(20))...' is \(scalars.count) characters long; the limit is \(maximumJobIDLength)",
+                    "job_id '\(UntrustedText.excerpt(text, limit: 20))' is \(scalars.count) characters long; "
+                    + "the limit is \(maximumJobIDLength)",
                 offset: maximumJobIDLength)
         }
         for (index, scalar) in scalars.enumerated() where !allowed(scalar, first: index == 0) {
@@ -41,7 +42,10 @@ public enum JobFieldRules {
                 ? "must start with a letter or digit"
                 : "may contain only letters, digits, '_', '.' and '-'"
             return Problem(
-                rule: .invalidJobID, message: "job_id '\(text)' \(rule); '\(scalar)' is not allowed", offset: index)
+                rule: .invalidJobID,
+                message:
+                    "job_id '\(UntrustedText.excerpt(text))' \(rule); '\(UntrustedText.escaped(String(scalar)))' is not allowed",
+                offset: index)
         }
         return nil
     }
@@ -53,7 +57,14 @@ public enum JobFieldRules {
         do throws(CronParseError) {
             result = .success(try CronExpression(text))
         } catch {
-            let message = error.field.map { "\($0.name) \(error.message)" } ?? error.message
+            var message = error.field.map { "\($0.name) \(error.message)" } ?? error.message
+            // The cron engine quotes the offending part of the expression whole: quote a
+            // long one as an excerpt, and escape whatever else of the text it repeats.
+            let quoted = UntrustedText.excerpt(error.text)
+            if quoted != error.text {
+                message = message.replacingOccurrences(of: error.text, with: quoted)
+            }
+            message = UntrustedText.escaped(message)
             result = .failure(
                 Problem(
                     rule: error.kind == .neverFires ? .cronNeverFires : .cronSyntax, message: message,
@@ -80,11 +91,12 @@ public enum JobFieldRules {
         if let zone = TimeZone(abbreviation: text), !text.contains("/") {
             return Problem(
                 rule: .unknownTimezone,
-                message: "'\(text)' is an abbreviation, which does not say when daylight saving applies; "
+                message:
+                    "'\(UntrustedText.excerpt(text))' is an abbreviation, which does not say when daylight saving applies; "
                     + "use an IANA name such as '\(zone.identifier)'",
                 offset: 0)
         }
-        var message = "unknown time zone '\(text)'"
+        var message = "unknown time zone '\(UntrustedText.excerpt(text))'"
         let lowered = text.lowercased()
         let closest = knownZones.map { ($0, EditDistance.between(lowered, $0.lowercased())) }.min { $0.1 < $1.1 }
         if let closest, closest.1 <= 3 {
