@@ -54,6 +54,28 @@ import Testing
         #expect(result.standardError == "error: jobs.d: no such file or folder\n")
     }
 
+    /// Issue 19: a link to `/proc/self/environ` in a pull request put the environment of
+    /// the CI job into the annotations GitHub publishes. The link is refused by name.
+    @Test func aLinkToTheEnvironmentIsRefusedNotQuoted() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("jobs.d/ok.yaml", "job_id: ok\nschedule: \"@daily\"\n")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url("jobs.d/x.yaml"), withDestinationPath: "/proc/self/environ")
+        let secret = "hunter2-\(UUID().uuidString)"
+        var environment = ProcessInfo.processInfo.environment
+        environment["CRONICLE_TEST_SECRET"] = secret
+        let result = try ProductRunner.run(
+            executable: ProductRunner.productURL("cronicle-sync"), ["validate", "--format", "github", "jobs.d"],
+            in: folder.path, environment: environment)
+        #expect(result.status == 1)
+        #expect(
+            result.standardOutput
+                == "::error file=jobs.d/x.yaml,line=1,col=1,title=link-outside-folder::a symbolic link to "
+                + "'/proc/self/environ', which is outside jobs.d; links that leave the folder are not followed: "
+                + "copy the file into the folder, or point the link inside it\n")
+        #expect(!result.standardOutput.contains(secret) && !result.standardError.contains(secret))
+    }
+
     @Test func jsonFromAGitCommitNamesTheCommit() throws {
         let repository = try FixtureRepository()
         try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n")

@@ -15,6 +15,8 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case cronNeverFires = "cron-never-fires"
     case unknownTimezone = "unknown-timezone"
     case invalidDuration = "invalid-duration"
+    case linkOutsideFolder = "link-outside-folder"
+    case linkLoop = "link-loop"
     // Warnings
     case runsOverlap = "runs-overlap"
     case ambiguousTolerance = "ambiguous-tolerance"

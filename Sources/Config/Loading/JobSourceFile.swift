@@ -5,10 +5,22 @@ import Foundation
 public struct JobSourceFile: Sendable, Hashable {
     public let path: String
     public let contents: Data
+    /// Why the file was not read, when the finder refused to (a symbolic link that
+    /// leaves the folder, or that loops): validation reports it as this error, and the
+    /// contents are empty.
+    public let refusal: Diagnostic?
 
     public init(path: String, contents: Data) {
         self.path = path
         self.contents = contents
+        self.refusal = nil
+    }
+
+    /// A file the finder would not read, with the error that says why, at its first line.
+    public init(path: String, refusedBy rule: LintRule, message: String) {
+        self.path = path
+        self.contents = Data()
+        self.refusal = Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), rule: rule, message: message)
     }
 
     /// Whether a file name is a job-definition file: `*.yaml` or `*.yml`, not hidden.

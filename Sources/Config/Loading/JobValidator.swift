@@ -89,6 +89,10 @@ public struct JobValidator: Sendable {
 
     static func parse(_ file: JobSourceFile) -> ParsedFile {
         var result = ParsedFile(path: file.path)
+        if let refusal = file.refusal {
+            result.diagnostics.append(refusal)
+            return result
+        }
         guard let text = String(data: file.contents, encoding: .utf8) else {
             result.diagnostics.append(
                 Diagnostic(
