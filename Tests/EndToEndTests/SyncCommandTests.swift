@@ -180,6 +180,44 @@ import Testing
         }
     }
 
+    /// Issue 19: plans are posted on pull requests, and printed values came out raw, so
+    /// a description could clear the reader's terminal or forge lines of the plan.
+    @Test func planPrintsTerminalEscapesAndLineBreaksEscaped() throws {
+        let folder = try TemporaryFolder()
+        let database = folder.url("cronicle.db")
+        let nasty = #""wipe\e[2J\n+ create forged""#
+        try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "description: \(nasty)\ntags: [\(nasty)]\n"))
+        try folder.write("jobs.d/\u{1B}[2J.yaml", Self.job("b", "@daily"))
+
+        var result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(
+            result.standardOutput.contains(
+                #"jobs.d/\u{1B}[2J.yaml:1:9: warning: file name '\u{1B}[2J' does not match job_id 'b'"#))
+        #expect(
+            result.standardOutput.contains(
+                #"""
+                + create a  (jobs.d/a.yaml:1)
+                    description: "wipe\u{1B}[2J\n+ create forged"
+                """#))
+        #expect(result.standardOutput.contains(#"    tags: ["wipe\u{1B}[2J\n+ create forged"]"# + "\n"))
+        #expect(result.standardOutput.contains(#"+ create b  (jobs.d/\u{1B}[2J.yaml:1)"#))
+        #expect(!result.standardOutput.contains("\u{1B}"), "no raw escape")
+        #expect(!result.standardOutput.contains("\n+ create forged"), "no forged line")
+
+        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "description: calm\n"))
+        result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        #expect(
+            result.standardOutput.contains(
+                #"""
+                ~ update a  (jobs.d/a.yaml:1)
+                    description: "wipe\u{1B}[2J\n+ create forged" → "calm"
+                    tags: ["wipe\u{1B}[2J\n+ create forged"] → []
+                """#), "\(result.standardOutput)")
+        #expect(!result.standardOutput.contains("\u{1B}"), "no raw escape")
+    }
+
     @Test func driftIsShownAndRestoredAndNoPruneKeepsJobs() throws {
         let folder = try TemporaryFolder()
         let database = folder.url("cronicle.db")

@@ -76,6 +76,34 @@ import Testing
         #expect(!result.standardOutput.contains(secret) && !result.standardError.contains(secret))
     }
 
+    /// Issue 19: values from a definition reach the terminal and the published
+    /// annotations escaped, so none can clear a screen or forge a line.
+    @Test func terminalEscapesAndLineBreaksInValuesAreShownEscaped() throws {
+        let folder = try TemporaryFolder()
+        let nasty = #""wipe\e[2J\n::error::forged""#
+        try folder.write(
+            "jobs.d/a.yaml", "job_id: a\ndescription: \(nasty)\nschedule: \"@daily\"\ntags: \(nasty)\n")
+        let text = try Self.validate(["jobs.d"], in: folder.path)
+        #expect(text.status == 1)
+        #expect(
+            text.standardOutput == #"""
+                jobs.d/a.yaml:4:7: error: tags must be a list such as [backup, prod], found 'wipe\u{1B}[2J\n::error::forged' [wrong-type]
+                1 error, 0 warnings in 1 file, 1 job
+
+                """#)
+        let github = try Self.validate(["jobs.d", "--format", "github"], in: folder.path)
+        #expect(
+            github.standardOutput
+                == "::error file=jobs.d/a.yaml,line=4,col=7,title=wrong-type::tags must be a list such as "
+                + #"[backup, prod], found 'wipe\u{1B}[2J\n::error::forged'"# + "\n")
+
+        // A description is not quoted by any rule: a valid job prints nothing of it.
+        try folder.write("jobs.d/a.yaml", "job_id: a\ndescription: \(nasty)\nschedule: \"@daily\"\n")
+        let clean = try Self.validate(["jobs.d", "--format", "github"], in: folder.path)
+        #expect(clean.status == 0)
+        #expect(clean.standardOutput.isEmpty)
+    }
+
     @Test func jsonFromAGitCommitNamesTheCommit() throws {
         let repository = try FixtureRepository()
         try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n")
