@@ -44,6 +44,15 @@ import Testing
         #expect(report.commit == second)
     }
 
+    @Test func readsUpperCaseExtensionsFromACommit() throws {
+        try repository.write("jobs.d/c.YAML", "job_id: c\nschedule: \"@daily\"\n")
+        try repository.write("jobs.d/team/d.Yml", "job_id: d\nschedule: \"@daily\"\n")
+        try repository.commit("upper-case extensions")
+        let (_, files) = try source("main").read()
+        #expect(files.map(\.path) == ["jobs.d/a.yaml", "jobs.d/c.YAML", "jobs.d/team/b.yml", "jobs.d/team/d.Yml"])
+        #expect(try validate(source("main")).jobs.map(\.jobID).sorted() == ["b", "c", "d"])
+    }
+
     @Test func readsATagAndCommitIDsFullAndShort() throws {
         #expect(try source("v1").read().commit == first)
         #expect(try source(first).read().commit == first)

@@ -20,6 +20,24 @@ import Testing
             ])
     }
 
+    /// `.YAML` and `.YML` files were skipped without a word, so their jobs were neither
+    /// checked nor applied.
+    @Test func extensionsMatchInAnyCase() throws {
+        let folder = try TemporaryFolder()
+        for path in [
+            "jobs.d/a.YAML", "jobs.d/b.YML", "jobs.d/c.Yaml", "jobs.d/d.yMl", "jobs.d/.E.YAML", "jobs.d/f.YAMLX",
+        ] {
+            try folder.write(path, "job_id: x\n")
+        }
+        #expect(
+            try Self.found(in: folder).keys.sorted() == [
+                "jobs.d/a.YAML", "jobs.d/b.YML", "jobs.d/c.Yaml", "jobs.d/d.yMl",
+            ])
+        #expect(JobSourceFile.isDefinitionFile(name: "BACKUP.YML"))
+        #expect(!JobSourceFile.isDefinitionFile(name: "YAML"))
+        #expect(!JobSourceFile.isDefinitionFile(name: "notes.txt"))
+    }
+
     @Test func keepsThePathsAsGiven() throws {
         let folder = try TemporaryFolder()
         try folder.write("jobs.d/a.yaml", "job_id: a\n")

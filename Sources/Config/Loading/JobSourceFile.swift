@@ -23,8 +23,11 @@ public struct JobSourceFile: Sendable, Hashable {
         self.refusal = Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), rule: rule, message: message)
     }
 
-    /// Whether a file name is a job-definition file: `*.yaml` or `*.yml`, not hidden.
+    /// Whether a file name is a job-definition file: `*.yaml` or `*.yml` in any case
+    /// (`BACKUP.YML` too, as editors on case-insensitive systems save it), not hidden.
     public static func isDefinitionFile(name: String) -> Bool {
-        !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+        guard !name.hasPrefix(".") else { return false }
+        let ending = name.suffix(5).lowercased()
+        return ending.hasSuffix(".yaml") || ending.hasSuffix(".yml")
     }
 }
