@@ -188,6 +188,56 @@ import Testing
             ])
     }
 
+    /// `tolerance: 500000000000` was accepted: a job could be late for millions of years.
+    @Test func durationsAreCappedWithTheLimitAndWhatToWrite() {
+        let tolerance = "write 31d or less, or set paused: true to stop watching the job [duration-too-long]"
+        let maxRuntime = "write 31d or less, or leave max_runtime out for no limit [duration-too-long]"
+        let cases = [
+            ("tolerance: 500000000000", "3:12", "tolerance", "500000000000 minutes", tolerance),
+            ("tolerance: 5000000000", "3:12", "tolerance", "3472222d5h20m", tolerance),
+            ("tolerance: 1e300", "3:12", "tolerance", "1e300 minutes", tolerance),
+            ("tolerance: 44641", "3:12", "tolerance", "31d1m", tolerance),
+            ("max_runtime: 32d", "3:14", "max_runtime", "32d", maxRuntime),
+            (
+                "max_runtime: \"99999999999999999999999d\"", "3:14", "max_runtime", "\"99999999999999999999999d\"",
+                maxRuntime
+            ),
+            (
+                "max_runtime: \(String(repeating: "9", count: 400))", "3:14", "max_runtime",
+                String(repeating: "9", count: 60) + "… minutes", maxRuntime
+            ),
+        ]
+        for (line, position, field, found, advice) in cases {
+            #expect(
+                Self.lines("job_id: a\nschedule: \"@yearly\"\n\(line)\n") == [
+                    "jobs.d/a.yaml:\(position): error: \(field) may be at most 31d (44640 minutes), found \(found); "
+                        + advice
+                ])
+        }
+        #expect(
+            Self.lines("job_id: a\nschedule: \"@yearly\"\ntolerance: -1e300\n") == [
+                "jobs.d/a.yaml:3:12: error: tolerance: -1e+300 minutes is out of range for a duration [invalid-duration]"
+            ])
+        let longest = Self.validate([
+            ("jobs.d/a.yaml", "job_id: a\nschedule: \"@yearly\"\ntolerance: 31d\nmax_runtime: 44640\n")
+        ])
+        #expect(longest.diagnostics.isEmpty)
+        #expect(longest.jobs.first?.tolerance == JobFieldRules.longestTolerance)
+        #expect(longest.jobs.first?.maxRuntime == JobFieldRules.longestMaxRuntime)
+    }
+
+    /// YAML 1.2 writes numbers with exponents too; `inf` and hex stay refused.
+    @Test func numbersWithExponentsAreMinutes() {
+        let report = Self.validate([("jobs.d/a.yaml", "job_id: a\nschedule: \"@yearly\"\ntolerance: 1.5e2\n")])
+        #expect(report.jobs.first?.tolerance == JobDuration(seconds: 9000))
+        #expect(
+            Self.lines("job_id: a\nschedule: \"@yearly\"\ntolerance: 0x10\n").first?.contains("[invalid-duration]")
+                == true)
+        #expect(
+            Self.lines("job_id: a\nschedule: \"@yearly\"\ntolerance: inf\n").first?.contains("[invalid-duration]")
+                == true)
+    }
+
     // MARK: - User text in messages
 
     /// Whether a message could change a terminal or forge a line: any C0 or C1 control

@@ -73,6 +73,18 @@ import Testing
                 "max_runtime must be longer than 0"
             ),
             (
+                ["job_id": "a", "schedule": "@daily", "tolerance": 50_000], 400, "invalid_request",
+                "tolerance may be at most 31d (44640 minutes), found 34d17h20m"
+            ),
+            (
+                ["job_id": "a", "schedule": "@daily", "max_runtime": "32d"], 400, "invalid_request",
+                "max_runtime may be at most 31d (44640 minutes), found 32d"
+            ),
+            (
+                ["job_id": "a", "schedule": "@daily", "tolerance": 1e300], 400, "invalid_request",
+                "tolerance: 1e+300 minutes is too long to be a duration"
+            ),
+            (
                 ["job_id": "a", "schedule": "@daily", "paused": "yes"], 400, "invalid_request",
                 "paused: must be true or false"
             ),

@@ -15,6 +15,7 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case cronNeverFires = "cron-never-fires"
     case unknownTimezone = "unknown-timezone"
     case invalidDuration = "invalid-duration"
+    case durationTooLong = "duration-too-long"
     case linkOutsideFolder = "link-outside-folder"
     case linkLoop = "link-loop"
     // Warnings

@@ -174,15 +174,46 @@ struct JobDocumentParser {
                 at: node.mark)
             return nil
         }
+        let isNumber = scalar.style == .plain && Self.isDecimalNumber(scalar.string)
         do throws(JobDuration.ParseError) {
-            if scalar.style == .plain, let minutes = Double(scalar.string), !scalar.string.contains(where: \.isLetter) {
+            if isNumber, let minutes = Double(scalar.string) {
                 return try JobDuration(minutes: minutes)
             }
             return try JobDuration(parsing: scalar.string)
         } catch {
-            report(.invalidDuration, "\(field.rawValue): \(error.message)", at: node.mark)
+            // Too long even to hold (1e300): the field's own limit says what to write.
+            let written = UntrustedText.excerpt(scalar.string)
+            let found = isNumber ? "\(written) minutes" : "\"\(written)\""
+            let problem: JobFieldRules.Problem? =
+                switch field {
+                case .tolerance where error.isTooLong: JobFieldRules.toleranceTooLong(found: found)
+                case .maxRuntime where error.isTooLong: JobFieldRules.maxRuntimeTooLong(found: found)
+                default: nil
+                }
+            if let problem {
+                report(problem.rule, problem.message, at: node.mark)
+            } else {
+                report(.invalidDuration, "\(field.rawValue): \(error.message)", at: node.mark)
+            }
             return nil
         }
+    }
+
+    /// A number as YAML 1.2's core schema writes one in decimal: a sign, digits with at
+    /// most one point, and an exponent (`30`, `-5`, `1.5`, `.5`, `1e3`). `inf`, `nan`
+    /// and `0x10`, which `Double` would also read, are not.
+    static func isDecimalNumber(_ text: String) -> Bool {
+        func isDigit(_ character: Character) -> Bool { character.isASCII && character.isNumber }
+        var rest = Substring(text)
+        if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
+        let mantissa = rest.prefix { isDigit($0) || $0 == "." }
+        guard mantissa.contains(where: isDigit), mantissa.count(where: { $0 == "." }) <= 1 else { return false }
+        rest = rest.dropFirst(mantissa.count)
+        guard let exponent = rest.first else { return true }
+        guard exponent == "e" || exponent == "E" else { return false }
+        rest = rest.dropFirst()
+        if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
+        return !rest.isEmpty && rest.allSatisfy(isDigit)
     }
 
     private mutating func tags(_ node: Node) -> [String] {

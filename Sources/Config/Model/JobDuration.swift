@@ -18,15 +18,28 @@ public struct JobDuration: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Why a value is not a duration; the message reads after the field name.
     public struct ParseError: Error, Sendable, Hashable {
         public let message: String
+        /// Whether the value is written as a duration but is too long to be one (over
+        /// ``longestRepresentable``), so a caller may answer with the limit of its field.
+        public let isTooLong: Bool
+
+        init(message: String, isTooLong: Bool = false) {
+            self.message = message
+            self.isTooLong = isTooLong
+        }
     }
+
+    /// The longest duration held at all, about 31,700 years: far beyond any field's own
+    /// limit, and far within what seconds in an `Int` and dates can take.
+    public static let longestRepresentable = JobDuration(seconds: 1_000_000_000_000)
 
     private static let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
 
     /// A number of minutes, which must come to whole seconds.
     public init(minutes: Double) throws(ParseError) {
         let seconds = minutes * 60
-        guard seconds.isFinite, abs(seconds) < 1e12 else {
-            throw ParseError(message: "\(Self.format(minutes)) minutes is not a usable length of time")
+        guard !seconds.isNaN else { throw ParseError(message: "\(minutes) is not a number of minutes") }
+        guard abs(seconds) < Double(Self.longestRepresentable.seconds) else {
+            throw Self.outOfRange("\(Self.format(minutes)) minutes", negative: seconds < 0)
         }
         guard seconds == seconds.rounded() else {
             throw ParseError(message: "\(Self.format(minutes)) minutes is not a whole number of seconds")
@@ -59,10 +72,19 @@ public struct JobDuration: Sendable, Hashable, Comparable, CustomStringConvertib
             }
         }
         guard sawUnit, number.isEmpty else { throw Self.malformed(text) }
-        guard total == total.rounded(), total < 1e12 else {
+        guard total < Double(Self.longestRepresentable.seconds) else {
+            throw Self.outOfRange("\"\(UntrustedText.excerpt(text))\"", negative: negative)
+        }
+        guard total == total.rounded() else {
             throw ParseError(message: "\"\(UntrustedText.excerpt(text))\" is not a whole number of seconds")
         }
         seconds = negative ? -Int(total) : Int(total)
+    }
+
+    private static func outOfRange(_ written: String, negative: Bool) -> ParseError {
+        negative
+            ? ParseError(message: "\(written) is out of range for a duration")
+            : ParseError(message: "\(written) is too long to be a duration", isTooLong: true)
     }
 
     private static func malformed(_ text: String) -> ParseError {

@@ -107,16 +107,47 @@ public enum JobFieldRules {
         return Problem(rule: .unknownTimezone, message: message, offset: 0)
     }
 
+    /// The longest tolerance: a start a month late is no longer late but missing, and a
+    /// monthly job's tolerance must in any case stay shorter than a month to mean anything.
+    public static let longestTolerance = JobDuration(seconds: 31 * 86_400)
+    /// The longest max_runtime: the longest batch jobs run for days or weeks; a run
+    /// longer than a month is a run to be told about.
+    public static let longestMaxRuntime = JobDuration(seconds: 31 * 86_400)
+
     public static func checkTolerance(_ duration: JobDuration) -> Problem? {
-        duration.seconds < 0
-            ? Problem(rule: .invalidDuration, message: "tolerance must not be negative, found \(duration)", offset: 0)
-            : nil
+        if duration.seconds < 0 {
+            return Problem(
+                rule: .invalidDuration, message: "tolerance must not be negative, found \(duration)", offset: 0)
+        }
+        return duration > longestTolerance ? toleranceTooLong(found: "\(duration)") : nil
     }
 
     public static func checkMaxRuntime(_ duration: JobDuration) -> Problem? {
-        duration.seconds <= 0
-            ? Problem(
+        if duration.seconds <= 0 {
+            return Problem(
                 rule: .invalidDuration, message: "max_runtime must be longer than 0, found \(duration)", offset: 0)
-            : nil
+        }
+        return duration > longestMaxRuntime ? maxRuntimeTooLong(found: "\(duration)") : nil
+    }
+
+    /// The complaint about a tolerance over ``longestTolerance``; `found` is the value, or
+    /// the text as written when it is too long even to be a ``JobDuration``.
+    public static func toleranceTooLong(found: String) -> Problem {
+        tooLong(
+            "tolerance", limit: longestTolerance, found: found, otherwise: "set paused: true to stop watching the job")
+    }
+
+    /// The complaint about a max_runtime over ``longestMaxRuntime``; `found` as for
+    /// ``toleranceTooLong(found:)``.
+    public static func maxRuntimeTooLong(found: String) -> Problem {
+        tooLong("max_runtime", limit: longestMaxRuntime, found: found, otherwise: "leave max_runtime out for no limit")
+    }
+
+    private static func tooLong(_ field: String, limit: JobDuration, found: String, otherwise: String) -> Problem {
+        Problem(
+            rule: .durationTooLong,
+            message: "\(field) may be at most \(limit) (\(limit.seconds / 60) minutes), found \(found); "
+                + "write \(limit) or less, or \(otherwise)",
+            offset: 0)
     }
 }
