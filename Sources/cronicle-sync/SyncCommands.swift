@@ -28,7 +28,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try await Terminal.failing {
-            let (files, source) = try definitions.source.read()
+            let (files, source) = try definitions.read()
             return try await target.target().plan(files: files, source: source, options: reconcile.options)
         }
         Terminal.print(format == .json ? try report.json() : report.formatted(colored: Terminal.colored))
@@ -53,7 +53,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try await Terminal.failing {
-            let (files, source) = try definitions.source.read()
+            let (files, source) = try definitions.read()
             return try await target.target().apply(files: files, source: source, options: reconcile.options)
         }
         Terminal.print(

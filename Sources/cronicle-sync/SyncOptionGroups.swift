@@ -13,6 +13,19 @@ struct DefinitionSourceOptions: ParsableArguments {
     var source: DefinitionSource {
         repository.source.map(DefinitionSource.git) ?? .folder(dir)
     }
+
+    /// The definition files for plan and apply, and where they came from. A file the
+    /// finder refused to read (a symbolic link out of the folder, or a loop) stops them
+    /// here: a server is sent paths and contents only, and would take it for an empty
+    /// file, so an apply with pruning would delete the jobs it used to define.
+    func read() throws(JobSourceError) -> (files: [JobSourceFile], source: SyncSource) {
+        let (files, source) = try source.read()
+        if let refusal = files.lazy.compactMap(\.refusal).first {
+            throw JobSourceError(
+                "\(UntrustedText.escaped(refusal.file)): \(refusal.message) [\(refusal.rule.rawValue)]")
+        }
+        return (files, source)
+    }
 }
 
 /// Where plan, apply, watch and status send them: `--db FILE` or `--server URL`.

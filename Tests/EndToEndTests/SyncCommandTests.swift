@@ -218,6 +218,39 @@ import Testing
         #expect(!result.standardOutput.contains("\u{1B}"), "no raw escape")
     }
 
+    /// A link out of the folder is never read. A server is sent paths and contents only,
+    /// so without a stop here it took the link for an empty file, and an apply pruned the
+    /// job the file used to define.
+    @Test func aLinkOutOfTheFolderStopsPlanAndApplyBeforeTheServer() async throws {
+        let folder = try TemporaryFolder()
+        try folder.write("jobs.d/a.yaml", Self.job("a", "@daily"))
+        try folder.write("jobs.d/b.yaml", Self.job("b", "@daily"))
+        let server = try RunningProduct("cronicle", ["serve", "--db", folder.url("cronicle.db"), "--port", "0"])
+        let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+        let url = "http://127.0.0.1:\(port)"
+        var result = try ProductRunner.run("cronicle-sync", ["apply", "--server", url], in: folder.path)
+        #expect(result.status == 0, "\(result.standardError)")
+
+        try folder.write("shared/b.yaml", Self.job("b", "@daily"))
+        try FileManager.default.removeItem(atPath: folder.url("jobs.d/b.yaml"))
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.url("jobs.d/b.yaml"), withDestinationPath: "../shared/b.yaml")
+        for command in ["plan", "apply"] {
+            result = try ProductRunner.run("cronicle-sync", [command, "--server", url], in: folder.path)
+            #expect(result.status == 1)
+            #expect(result.standardOutput.isEmpty)
+            #expect(
+                result.standardError
+                    == "error: jobs.d/b.yaml: a symbolic link to '../shared/b.yaml', which is outside jobs.d; links "
+                    + "that leave the folder are not followed: copy the file into the folder, or point the link "
+                    + "inside it [link-outside-folder]\n")
+        }
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "\(url)/jobs/b")!)
+        let job = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(job?["job_id"] as? String == "b", "not pruned")
+        #expect(try await server.stop() == 0)
+    }
+
     @Test func driftIsShownAndRestoredAndNoPruneKeepsJobs() throws {
         let folder = try TemporaryFolder()
         let database = folder.url("cronicle.db")
