@@ -20,7 +20,7 @@ public final class RawConnection: @unchecked Sendable {
         public let description: String
     }
 
-    public init(port: Int, receiveTimeout: TimeInterval = 10) throws {
+    public init(port: Int, receiveTimeout: TimeInterval = 60) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var address = sockaddr_in()

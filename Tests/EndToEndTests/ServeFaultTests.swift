@@ -46,9 +46,11 @@ import Testing
     /// A tmpfs of its own, so the disk can be filled and made read-only; needs root, as CI has.
     final class SmallDisk {
         let path: String
+        let folder: TemporaryFolder
         init?(megabytes: Int) throws {
             guard geteuid() == 0 else { return nil }
-            path = try TemporaryFolder().url("disk")
+            folder = try TemporaryFolder()
+            path = folder.url("disk")
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path]) else { return nil }
         }
@@ -72,7 +74,7 @@ import Testing
             return
         }
         let path = disk.path + "/c.db"
-        _ = try MonitorStore(path: path)
+        try MonitorStore(path: path).close()
         #expect(disk.remount(readOnly: true))
         let refused = try ProductRunner.run("cronicle", ["serve", "--db", path, "--port", "0"])
         #expect(refused.status != 0)

@@ -289,7 +289,11 @@ import Testing
         let url = "http://127.0.0.1:\(port)"
 
         var result = try Self.sync("plan", "--repo", repository.path, "--server", url, "--format", "json")
-        #expect(result.status == 0, "plan needs no token: \(result.standardError)")
+        #expect(result.status == 1, "with a token set, plan needs it too")
+        #expect(result.standardError.contains("(HTTP 401, unauthorized)"), "\(result.standardError)")
+        result = try Self.sync(
+            "plan", "--repo", repository.path, "--server", url, "--format", "json", "--token", "s3cret")
+        #expect(result.status == 0, "\(result.standardError)")
         let plan = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         let creates = (plan?["plan"] as? [String: Any])?["creates"] as? [[String: Any]]
         #expect(creates?.first?["job_id"] as? String == "a")
