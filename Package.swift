@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // Cron expressions, fire times and descriptions. Foundation only.
@@ -51,6 +52,9 @@ let package = Package(
                 "Config",
                 "Cron",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -113,6 +117,12 @@ let package = Package(
             name: "alert-benchmark",
             dependencies: ["Monitor", "Config", "Cron", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/AlertBenchmark",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "catch-up-benchmark",
+            dependencies: ["Monitor", "Config", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/CatchUpBenchmark",
             swiftSettings: strictSettings
         ),
         .executableTarget(

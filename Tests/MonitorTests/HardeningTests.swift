@@ -346,4 +346,162 @@ import Testing
             #expect(try await monitor.store.status(jobID: "never_runs").state == .missed)
         }
     }
+
+    @Test func aCatchUpAfterDowntimeIsOneIncidentPerJobAndPingsGoOn() async throws {
+        try await LiveMonitor.with { monitor in
+            // 30 jobs that fire every minute; the monitor was down for a week.
+            let jobs = 30
+            for index in 0..<jobs {
+                _ = try await monitor.store.saveJob(JobDefinition(jobID: "minutely-\(index)", schedule: "* * * * *"))
+            }
+            _ = try await monitor.store.saveJob(JobDefinition(jobID: "pinger", schedule: "0 0 1 1 *"))
+            try await monitor.engine.evaluate()
+            monitor.clock.advance(by: 7 * 86_400)
+            // Before: every missed fire time was two look-ups and one write in one transaction
+            // per 500 jobs: 300 such jobs kept pings waiting for 37 s (153 s in a benchmark).
+            let clock = ContinuousClock()
+            async let catchUp = monitor.engine.evaluate()
+            var slowest = Duration.zero
+            var pings = 0
+            for _ in 0..<40 {
+                let started = clock.now
+                _ = try await monitor.store.startRun(jobID: "pinger", RunStart())
+                slowest = max(slowest, started.duration(to: clock.now))
+                pings += 1
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let outcome = try await catchUp
+            #expect(pings == 40)
+            #expect(slowest < .seconds(1), "a ping waited \(slowest) behind the catch-up")
+            let alerts = try await monitor.store.alerts(AlertQuery(kind: .missedJob, page: PageRequest(perPage: 500)))
+                .items
+            #expect(alerts.count == jobs, "one incident per job")
+            #expect(alerts.allSatisfy { $0.missedCount == 7 * 1440 || $0.missedCount == 7 * 1440 - 1 })
+            #expect(alerts.map(\.missedCount).reduce(0, +) == outcome.missedFireTimes)
+            // Checked again (as after a crash), nothing is counted twice.
+            #expect(try await monitor.engine.evaluate().missedFireTimes == 0)
+        }
+    }
+
+    @Test func aStartDuringTheDowntimeSplitsTheIncidentItEnded() async throws {
+        try await LiveMonitor.with { monitor in
+            _ = try await monitor.store.saveJob(JobDefinition(jobID: "minutely", schedule: "* * * * *"))
+            try await monitor.engine.evaluate()
+            monitor.clock.advance(by: 3 * 86_400 + 30)
+            let start = try await monitor.store.startRun(jobID: "minutely", RunStart()).run.startTime!
+            monitor.clock.advance(by: 4 * 86_400)
+            let outcome = try await monitor.engine.evaluate()
+            let alerts = try await monitor.store.alerts(AlertQuery(jobID: "minutely", kind: .missedJob)).items
+                .sorted { $0.id < $1.id }
+            try #require(alerts.count == 2)
+            #expect(alerts[0].resolvedAt == start, "the start ended the first incident")
+            #expect(alerts[0].lastFireTime! < start && start < alerts[1].fireTime!)
+            #expect(alerts[1].resolvedAt == nil)
+            #expect(alerts[0].missedCount + alerts[1].missedCount == outcome.missedFireTimes)
+            // The start met the fire times around it: a week of minutes less those.
+            #expect((7 * 1440 - 3)...(7 * 1440 - 1) ~= outcome.missedFireTimes)
+        }
+    }
+
+    // MARK: - Protocol errors
+
+    @Test func hugeURLsAndHeadersAreToldWhatWasWrong() async throws {
+        try await LiveMonitor.with { monitor in
+            let long = String(repeating: "a", count: 100_000)
+            for request in [
+                "GET /jobs?x=\(long) HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "GET /jobs HTTP/1.1\r\nHost: localhost\r\nX-Big: \(long)\r\n\r\n",
+            ] {
+                let connection = try RawConnection(port: monitor.port, receiveTimeout: 10)
+                try connection.send(request)
+                let answer = try connection.readResponse()
+                #expect(answer.status == 400)
+                #expect(answer.head.lowercased().contains("content-type: application/json"))
+                #expect(answer.body.contains("\"invalid_request\""))
+                #expect(answer.body.contains("too large"), "the body said: \(answer.body)")
+            }
+            // Garbage that is not HTTP at all.
+            let connection = try RawConnection(port: monitor.port, receiveTimeout: 10)
+            try connection.send("\u{1}\u{2}\u{3} nonsense\r\n\r\n")
+            let answer = try connection.readResponse()
+            #expect(answer.status == 400)
+            #expect(answer.body.contains("not valid HTTP/1.1"))
+        }
+    }
+
+    @Test func aMalformedChunkSizeIsA400NotA500() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor)
+            let connection = try RawConnection(port: monitor.port, receiveTimeout: 10)
+            try connection.send(
+                "POST /jobs/backup/start HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+                    + "Content-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+            let answer = try connection.readResponse()
+            #expect(answer.status == 400, "answered \(answer.status): \(answer.body)")
+            #expect(answer.body.contains("\"invalid_request\""))
+            #expect(try await monitor.store.runs(RunQuery()).total == 0)
+        }
+    }
+
+    @Test func theEndAnswersTheDurationItStored() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor)
+            monitor.clock.advance(by: 0.000_4567)
+            let started = try await monitor.request("POST", "/jobs/backup/start")
+            let runID = try #require(try started.object()["run_id"] as? String)
+            monitor.clock.advance(by: 92.123_4567)
+            let ended = try await monitor.request("POST", "/jobs/backup/end", json: ["run_id": .string(runID)])
+            let listed = try await monitor.request("GET", "/job_runs?job_id=backup")
+            let stored = try #require((try listed.object()["job_runs"] as? [[String: Any]])?.first)
+            #expect(
+                try ended.object()["duration"] as? Double == stored["duration"] as? Double,
+                "\(ended.text) vs \(listed.text)")
+            #expect(try ended.object()["end_time"] as? String == stored["end_time"] as? String)
+        }
+    }
+
+    // MARK: - An apply whose answer is lost
+
+    @Test func anApplySentAgainWithItsRequestIdIsNotAppliedTwice() async throws {
+        try await LiveMonitor.with { monitor in
+            let body = JSONValue.object([
+                "source": ["repository": "https://git.example/jobs.git", "commit": "abc123"],
+                "files": [["path": "jobs.d/a.yaml", "contents": "job_id: a\nschedule: \"@daily\"\n"]],
+                "request_id": "apply-1",
+            ])
+            let first = try await monitor.request("POST", "/sync/apply", json: body)
+            #expect(first.status == 200)
+            let firstRecord = try #require(try first.object()["record"] as? [String: Any])
+            #expect(firstRecord["created"] as? Int == 1)
+            // The answer was lost; the client sends the same request again.
+            let again = try await monitor.request("POST", "/sync/apply", json: body)
+            #expect(again.status == 200, "\(again.text)")
+            #expect(try again.object()["repeated"] as? Bool == true)
+            let record = try #require(try again.object()["record"] as? [String: Any])
+            #expect(record["id"] as? Int == firstRecord["id"] as? Int)
+            #expect(record["created"] as? Int == 1)
+            #expect(try await monitor.store.syncHistory().count == 1)
+            // A new request id is a new apply (which changes nothing now).
+            let next = try await monitor.request(
+                "POST", "/sync/apply", json: body.setting("request_id", .string("apply-2")))
+            #expect(try next.object()["repeated"] == nil)
+            #expect(try await monitor.store.syncHistory().count == 2)
+        }
+    }
+
+    @Test func theSyncClientSendsAnApplyAgainWhenTheConnectionFails() async throws {
+        try await LiveMonitor.with { monitor in
+            let relay = try TCPRelay(to: monitor.port)
+            relay.cut()
+            let client = MonitorServerClient(baseURL: URL(string: "http://127.0.0.1:\(relay.port)")!)
+            let files = [JobSourceFile(path: "jobs.d/a.yaml", contents: Data("job_id: a\nschedule: \"@daily\"\n".utf8))]
+            async let report = client.apply(
+                files: files, source: SyncSource(repository: "local"), options: SyncOptions())
+            try await Task.sleep(for: .milliseconds(300))
+            relay.restore()
+            let applied = try await report
+            #expect(applied.record?.created == 1)
+            #expect(try await monitor.store.syncHistory().count == 1)
+        }
+    }
 }

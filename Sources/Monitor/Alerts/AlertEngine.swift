@@ -80,8 +80,9 @@ public actor AlertEngine: Service {
     /// Most fire times of one job checked in one evaluation, so a job that fires every
     /// minute and was unwatched for years cannot stall the engine; the rest follow.
     private let catchUpLimit = 10_000
-    /// Most jobs checked in one database transaction, so pings wait little behind it.
-    private let transactionLimit = 500
+    /// Most jobs, and most fire times, checked in one database transaction, so pings wait
+    /// little behind it: a catch-up after downtime is many short transactions.
+    private let transactionLimit = (jobs: 500, fireTimes: 10_000)
 
     public init(store: MonitorStore, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")) {
         self.store = store
@@ -208,8 +209,15 @@ public actor AlertEngine: Service {
         do {
             var remaining = dueJobs[...]
             repeat {
-                let chunk = remaining.prefix(transactionLimit)
-                remaining = remaining.dropFirst(chunk.count)
+                var size = 0
+                var fireTimes = 0
+                for due in remaining.prefix(transactionLimit.jobs) {
+                    if size > 0 && fireTimes + due.fireTimes.count > transactionLimit.fireTimes { break }
+                    size += 1
+                    fireTimes += due.fireTimes.count
+                }
+                let chunk = remaining.prefix(size)
+                remaining = remaining.dropFirst(size)
                 let last = remaining.isEmpty
                 let recorded = try await store.recordDeadlines(
                     Array(chunk), runs: last ? dueRuns : [], checkedThrough: last ? now : nil)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 extension MonitorError: HTTPResponseError {
     public var status: HTTPResponse.Status {
@@ -10,6 +11,7 @@ extension MonitorError: HTTPResponseError {
         case .notFound: .notFound
         case .invalidRequest, .malformedJSON: .badRequest
         case .conflict, .managedBySync: .conflict
+        case .syncFailed: .unprocessableContent
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .payloadTooLarge: .contentTooLarge
@@ -52,6 +54,12 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             var response = try converted.response(from: request, context: context)
             response.status = error.status
             return response
+        } catch let error as HTTPParserError {
+            // The body broke off mid-way (a malformed chunk, say): the client's fault, and the
+            // connection closes after this answer.
+            return try MonitorError(
+                .invalidRequest, "the request body is not valid HTTP/1.1 (\(error.debugDescription))"
+            ).response(from: request, context: context)
         } catch {
             context.logger.error("unexpected error on \(request.method) \(request.uri.path): \(error)")
             return try MonitorError(.internalError, "internal error; see the server log").response(

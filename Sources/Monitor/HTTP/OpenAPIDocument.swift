@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// The OpenAPI 3.1 description of the REST API, served at `GET /openapi.json`.
@@ -9,17 +10,30 @@ enum OpenAPIDocument {
             withJSONObject: refusingCrossSiteChanges(document), options: [.sortedKeys, .withoutEscapingSlashes])
     }()
 
-    /// Adds the 403 of ``CrossSiteRequestGuard`` to every operation that changes something.
+    /// Adds the answers every operation may give: 403 from ``HostGuard`` (an unknown
+    /// `Host`) and, on changes, from ``CrossSiteRequestGuard``; 503 when the server is at
+    /// its connection limit or the database cannot be written.
     private static func refusingCrossSiteChanges(_ document: [String: Any]) -> [String: Any] {
         var document = document
         guard var paths = document["paths"] as? [String: [String: Any]] else { return document }
         for (path, operations) in paths {
             var operations = operations
-            for method in ["post", "put", "patch", "delete"] {
+            for method in ["get", "head", "post", "put", "patch", "delete"] {
                 guard var operation = operations[method] as? [String: Any],
                     var responses = operation["responses"] as? [String: Any]
                 else { continue }
-                responses["403"] = response("A browser sent it from another site", reference("Error"))
+                let changes = method != "get" && method != "head"
+                responses["403"] = response(
+                    changes
+                        ? "Sent by a browser from another site, or addressed to a name the server does not answer to"
+                        : "Addressed to a name the server does not answer to (see --allowed-host)",
+                    reference("Error"))
+                responses["503"] = [
+                    "description":
+                        "Too many connections (unavailable), or the database cannot be written (storage_full, "
+                        + "storage_unavailable): nothing was recorded; retry after Retry-After seconds",
+                    "headers": ["Retry-After": ["schema": ["type": "integer"]]],
+                ].merging(jsonContent(reference("Error"))) { first, _ in first }
                 operation["responses"] = responses
                 operations[method] = operation
             }
@@ -89,10 +103,13 @@ enum OpenAPIDocument {
     private static var duration: [String: Any] {
         [
             "oneOf": [
-                ["type": "number", "description": "minutes"],
+                [
+                    "type": "number", "minimum": 0, "maximum": JobFieldRules.longestTolerance.seconds / 60,
+                    "description": "minutes, at most \(JobFieldRules.longestTolerance)",
+                ],
                 [
                     "type": "string", "pattern": "^([0-9.]+[smhd])+$",
-                    "description": "with units: 90s, 15m, 2h, 1d, 1h30m",
+                    "description": "with units: 90s, 15m, 2h, 1d, 1h30m; at most \(JobFieldRules.longestTolerance)",
                 ],
             ]
         ]
@@ -108,10 +125,7 @@ enum OpenAPIDocument {
                         "properties": [
                             "code": [
                                 "type": "string",
-                                "enum": [
-                                    "not_found", "invalid_request", "malformed_json", "conflict", "managed_by_sync",
-                                    "unauthorized", "payload_too_large", "internal_error",
-                                ],
+                                "enum": MonitorError.Code.allCases.map(\.description),
                             ],
                             "message": ["type": "string"],
                         ],

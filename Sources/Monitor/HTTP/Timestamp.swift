@@ -15,6 +15,12 @@ public enum Timestamp {
         format(date, separator: UInt8(ascii: " "), zulu: false)
     }
 
+    /// `date` as the database keeps it, to the millisecond: what a write returns must
+    /// equal what a later read gives (a run's `duration` above all).
+    static func stored(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
     private static func format(_ date: Date, separator: UInt8, zulu: Bool) -> String {
         // To the nearest millisecond, not down: a stored `…58.305` reads back as
         // 58.30499…, which must print as it was written.

@@ -38,9 +38,12 @@ public struct JobRun: Sendable, Hashable {
         self.userAgent = userAgent
     }
 
-    /// Minutes from start to end, when both are known.
+    /// Minutes from start to end, when both are known. From whole milliseconds, as
+    /// they are stored: the same run gives the same figure whichever way its times
+    /// were read.
     public var duration: Double? {
         guard let startTime, let endTime else { return nil }
-        return endTime.timeIntervalSince(startTime) / 60
+        func milliseconds(_ date: Date) -> Double { (date.timeIntervalSince1970 * 1000).rounded() }
+        return (milliseconds(endTime) - milliseconds(startTime)) / 60_000
     }
 }

@@ -4,7 +4,7 @@
 public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable, growable set of codes (a struct, not an enum, so adding one breaks no switch).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        fileprivate enum Base: String, Sendable, Hashable {
+        fileprivate enum Base: String, Sendable, Hashable, CaseIterable {
             case notFound = "not_found"
             case invalidRequest = "invalid_request"
             case malformedJSON = "malformed_json"
@@ -17,6 +17,7 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
             case unavailable
             case storageFull = "storage_full"
             case storageUnavailable = "storage_unavailable"
+            case syncFailed = "sync_failed"
         }
 
         fileprivate let base: Base
@@ -36,6 +37,13 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let storageFull = Code(base: .storageFull)
         /// The database cannot be written (read-only file or mount, I/O error); nothing was recorded.
         public static let storageUnavailable = Code(base: .storageUnavailable)
+
+        /// The definitions sent to `/sync/plan` or `/sync/apply` have errors, or the plan
+        /// conflicts; the answer carries the report beside the error.
+        public static let syncFailed = Code(base: .syncFailed)
+
+        /// Every code the monitor answers with, for the OpenAPI document.
+        public static var allCases: [Code] { Base.allCases.map { Code(base: $0) } }
 
         public var description: String { base.rawValue }
     }

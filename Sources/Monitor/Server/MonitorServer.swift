@@ -28,6 +28,7 @@ public enum MonitorServer {
                 configuration: HTTP1Channel.Configuration(
                     additionalChannelHandlers: [
                         ConnectionLimitHandler(counter: connections), BodyDeadlineHandler(timeout: bodyTimeout),
+                        MalformedRequestHandler(),
                     ],
                     idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: ApplicationConfiguration(

@@ -140,18 +140,15 @@ extension MonitorStore {
         return outcome
     }
 
+    /// Records the missed fire times among `due`'s, grouped into incidents: one database
+    /// write per incident, not per fire time, and one index lookup per start that meets
+    /// or ends something (``StartCursor``), so a job down for a week costs a few
+    /// statements however often it fires.
     private static func recordMisses(
         _ db: Database, _ due: DueFireTimes, now: String, changes: inout [AlertChange]
     ) throws -> Int {
         guard !due.fireTimes.isEmpty else { return 0 }
-        func startBetween(_ from: Date, _ to: Date?) throws -> Date? {
-            try firstStart(db, jobID: due.jobID, from: from, through: to)
-        }
-        let misses = try due.fireTimes.filter {
-            try startBetween($0.addingTimeInterval(-due.earlyAllowance), $0.addingTimeInterval(due.tolerance)) == nil
-        }
-        guard !misses.isEmpty else { return 0 }
-
+        var starts = StartCursor(jobID: due.jobID)
         let latest = try Row.fetchOne(
             db,
             sql: """
@@ -159,65 +156,101 @@ extension MonitorStore {
                 WHERE job_id = ? AND type = 'missed_job' ORDER BY id DESC LIMIT 1
                 """, arguments: [due.jobID])
         let latestLastFire: Date? = latest?[1]
-        var open: (id: Int64, lastFire: Date)? = nil
-        if let latest, latest[2] as Date? == nil, let latestLastFire { open = (latest[0], latestLastFire) }
-        var recorded = 0
-        for fireTime in misses where latestLastFire.map({ fireTime > $0 }) ?? true {
-            // A start after the open incident's last deadline (too early for this fire time)
-            // ended that incident: this miss opens a new one.
-            if let current = open,
-                let start = try startBetween(
-                    current.lastFire.addingTimeInterval(due.tolerance), fireTime.addingTimeInterval(-due.earlyAllowance)
-                )
-            {
-                try resolve(db, current.id, at: start)
-                changes.append(AlertChange(alertID: current.id, jobID: due.jobID, kind: .missedJob, change: .resolved))
-                open = nil
-            }
-            if let current = open {
+        /// The incident misses are added to: its id (nil until inserted), first and last
+        /// fire time, and the misses not yet written.
+        var open: (id: Int64?, firstFire: Date, lastFire: Date, pending: Int)? = nil
+        if let latest, latest[2] as Date? == nil, let latestLastFire {
+            open = (latest[0], latestLastFire, latestLastFire, 0)
+        }
+        func flush() throws {
+            guard let current = open, current.pending > 0 else { return }
+            if let id = current.id {
                 try db.execute(
-                    sql: "UPDATE job_alerts SET missed_count = missed_count + 1, last_fire_time = ? WHERE id = ?",
-                    arguments: [fireTime, current.id])
-                changes.append(AlertChange(alertID: current.id, jobID: due.jobID, kind: .missedJob, change: .updated))
-                open = (current.id, fireTime)
+                    sql: "UPDATE job_alerts SET missed_count = missed_count + ?, last_fire_time = ? WHERE id = ?",
+                    arguments: [current.pending, current.lastFire, id])
+                changes.append(AlertChange(alertID: id, jobID: due.jobID, kind: .missedJob, change: .updated))
             } else {
                 try db.execute(
                     sql: """
                         INSERT INTO job_alerts (job_id, type, created_at, fire_time, last_fire_time, missed_count)
-                        VALUES (?, 'missed_job', ?, ?, ?, 1)
-                        """, arguments: [due.jobID, now, fireTime, fireTime])
-                open = (db.lastInsertedRowID, fireTime)
+                        VALUES (?, 'missed_job', ?, ?, ?, ?)
+                        """, arguments: [due.jobID, now, current.firstFire, current.lastFire, current.pending])
+                open?.id = db.lastInsertedRowID
                 changes.append(
                     AlertChange(alertID: db.lastInsertedRowID, jobID: due.jobID, kind: .missedJob, change: .opened))
             }
+            open?.pending = 0
+        }
+        func close(resolvedAt start: Date) throws {
+            try flush()
+            if let id = open?.id {
+                try resolve(db, id, at: start)
+                changes.append(AlertChange(alertID: id, jobID: due.jobID, kind: .missedJob, change: .resolved))
+            }
+            open = nil
+        }
+        var recorded = 0
+        for fireTime in due.fireTimes where latestLastFire.map({ fireTime > $0 }) ?? true {
+            let opening = fireTime.addingTimeInterval(-due.earlyAllowance)
+            if let start = try starts.first(db, atOrAfter: opening), start <= fireTime.addingTimeInterval(due.tolerance)
+            {
+                continue  // met
+            }
+            // A start after the open incident's last deadline (too early for this fire time)
+            // ended that incident: this miss opens a new one.
+            if let current = open,
+                let start = try starts.first(db, atOrAfter: current.lastFire.addingTimeInterval(due.tolerance)),
+                start <= opening
+            {
+                try close(resolvedAt: start)
+            }
+            if open == nil {
+                open = (nil, fireTime, fireTime, 1)
+            } else {
+                open!.lastFire = fireTime
+                open!.pending += 1
+            }
             recorded += 1
         }
+        try flush()
         // Recorded late (the monitor was down or behind) for a job that has run since:
         // the incident is already over.
         if let current = open,
-            let start = try startBetween(current.lastFire.addingTimeInterval(due.tolerance + 0.001), nil)
+            let start = try starts.first(db, atOrAfter: current.lastFire.addingTimeInterval(due.tolerance + 0.001))
         {
-            try resolve(db, current.id, at: start)
-            changes.append(AlertChange(alertID: current.id, jobID: due.jobID, kind: .missedJob, change: .resolved))
+            try close(resolvedAt: start)
         }
         return recorded
-    }
-
-    /// The job's earliest start from `from` through `through` (or later, when nil): one
-    /// look into the `(job_id, start_time)` index, however often the job pings.
-    private static func firstStart(_ db: Database, jobID: String, from: Date, through: Date?) throws -> Date? {
-        var sql = "SELECT MIN(start_time) FROM job_runs WHERE job_id = ? AND start_time >= ?"
-        var arguments: StatementArguments = [jobID, Timestamp.databaseText(from: from)]
-        if let through {
-            sql += " AND start_time <= ?"
-            arguments += [Timestamp.databaseText(from: through)]
-        }
-        return try Date.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     private static func resolve(_ db: Database, _ alertID: Int64, at date: Date) throws {
         try db.execute(
             sql: "UPDATE job_alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
             arguments: [date, alertID])
+    }
+}
+
+/// The earliest start of one job at or after an instant, remembered between questions:
+/// while the instants asked about grow and stay before the start last found, that start
+/// is still the answer, so the checks of consecutive fire times that start met or missed
+/// cost one look into the `(job_id, start_time)` index in all.
+private struct StartCursor {
+    let jobID: String
+    /// The last question asked of the database, and its answer (nil: no start from then on).
+    private var asked: (from: Date, first: Date?)?
+
+    init(jobID: String) {
+        self.jobID = jobID
+    }
+
+    mutating func first(_ db: Database, atOrAfter instant: Date) throws -> Date? {
+        if let asked, asked.from <= instant, asked.first.map({ instant <= $0 }) ?? true {
+            return asked.first
+        }
+        let first = try Date.fetchOne(
+            db.cachedStatement(sql: "SELECT MIN(start_time) FROM job_runs WHERE job_id = ? AND start_time >= ?"),
+            arguments: [jobID, Timestamp.databaseText(from: instant)])
+        asked = (instant, first)
+        return first
     }
 }

@@ -53,7 +53,7 @@ extension MonitorStore {
     /// database's single writer, so they use cached statements, read only the columns
     /// they need, and build the returned run in memory.
     public func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
-        let now = clock.now
+        let now = Timestamp.stored(clock.now)
         let nowText = Timestamp.databaseText(from: now)
         let clientInfo = start.clientInfo.map(Self.encodeClientInfo)
         let generatedID = RunIdentifier.generate()
@@ -113,7 +113,7 @@ extension MonitorStore {
     /// run, records a run without a start. Never refused for lack of a start. An end
     /// for a run that already ended returns it unchanged, so retries are safe.
     public func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun {
-        let now = clock.now
+        let now = Timestamp.stored(clock.now)
         let nowText = Timestamp.databaseText(from: now)
         let message = end.message.map { String($0.prefix(Self.messageLimit)) }
         let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded

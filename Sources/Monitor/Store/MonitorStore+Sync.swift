@@ -27,6 +27,9 @@ extension MonitorStore {
     public func applySync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
         async throws -> SyncReport
     {
+        if let requestID = options.requestID, let record = try await syncRecord(requestID: requestID) {
+            return SyncReport(record: record, repeated: true)
+        }
         let now = clock.now
         async let snapshot = jobSnapshot()
         let validation = JobValidator(now: now).validate(files, commit: source.commit)
@@ -34,7 +37,7 @@ extension MonitorStore {
         if let first = validation.diagnostics.first(where: { $0.severity == .error }) {
             let error = "\(validation.errorCount) error(s) in the job definitions; the first: \(first)"
             let record = try await write { db in
-                try Self.recordSync(db, source, result: .failed, plan: nil, error: error, at: now)
+                try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
             }
             events.publish(.syncRecorded(record))
             return SyncReport(diagnostics: validation.diagnostics, record: record)
@@ -51,11 +54,15 @@ extension MonitorStore {
             if let first = plan.conflicts.first {
                 let error = "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
                 return (
-                    plan, try Self.recordSync(db, source, result: .failed, plan: plan, error: error, at: now), []
+                    plan, try Self.recordSync(db, source, options, result: .failed, plan: plan, error: error, at: now),
+                    []
                 )
             }
             let resolved = try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
-            return (plan, try Self.recordSync(db, source, result: .applied, plan: plan, error: nil, at: now), resolved)
+            return (
+                plan, try Self.recordSync(db, source, options, result: .applied, plan: plan, error: nil, at: now),
+                resolved
+            )
         }
         if plan.hasChanges { events.publish(.jobsChanged) }
         events.publish(alerts: resolved)
@@ -73,6 +80,14 @@ extension MonitorStore {
     /// How many job changes were ever logged: it only grows, even as the log is pruned.
     private static func jobChangeCounter(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'job_config_changes'") ?? 0
+    }
+
+    /// The apply that `requestID` named, if it was recorded.
+    func syncRecord(requestID: String) async throws -> SyncRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sync_history WHERE request_id = ?", arguments: [requestID])
+                .map(Self.syncRecord)
+        }
     }
 
     /// The latest applies, newest first.
@@ -130,19 +145,20 @@ extension MonitorStore {
     }
 
     private static func recordSync(
-        _ db: Database, _ source: SyncSource, result: SyncRecord.Result, plan: SyncPlan?, error: String?, at now: Date
+        _ db: Database, _ source: SyncSource, _ options: SyncOptions, result: SyncRecord.Result, plan: SyncPlan?,
+        error: String?, at now: Date
     ) throws -> SyncRecord {
         let applied = result == .applied
         try db.execute(
             sql: """
                 INSERT INTO sync_history (applied_at, repository, ref, commit_id, path, result, created, updated,
-                    deleted, unchanged, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    deleted, unchanged, error, request_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 now, source.repository, source.ref, source.commit, source.path, result.rawValue,
                 applied ? plan?.creates.count ?? 0 : 0, applied ? plan?.updates.count ?? 0 : 0,
-                applied ? plan?.deletes.count ?? 0 : 0, plan?.unchanged ?? 0, error,
+                applied ? plan?.deletes.count ?? 0 : 0, plan?.unchanged ?? 0, error, options.requestID,
             ])
         return try syncRecord(
             from: try Row.fetchOne(

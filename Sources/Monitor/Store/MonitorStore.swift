@@ -252,6 +252,15 @@ public final class MonitorStore: Sendable {
                     CREATE INDEX job_runs_failed ON job_runs(id) WHERE status = 'failed';
                     """)
         }
+        migrator.registerMigration("v5: apply request ids") { db in
+            try db.execute(
+                sql: """
+                    -- The id `cronicle-sync apply --server` sends with an apply, so that sending
+                    -- it again after a lost answer returns what was done instead of doing it twice.
+                    ALTER TABLE sync_history ADD COLUMN request_id TEXT;
+                    CREATE UNIQUE INDEX sync_history_request ON sync_history(request_id) WHERE request_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

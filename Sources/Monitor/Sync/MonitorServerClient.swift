@@ -28,9 +28,30 @@ public struct MonitorServerClient: SyncTarget {
         try await send("/sync/plan", files: files, source: source, options: options)
     }
 
+    /// Applies with a request id of its own, and sends the same request again when the
+    /// connection fails: if the monitor had applied it before the answer was lost, it
+    /// answers with that apply's record instead of applying twice.
     public func apply(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
-        try await send("/sync/apply", files: files, source: source, options: options)
+        var options = options
+        options.requestID = options.requestID ?? UUID().uuidString.lowercased()
+        var attempt = 1
+        while true {
+            do {
+                return try await send("/sync/apply", files: files, source: source, options: options)
+            } catch let failure as Failure where failure.status == 0 && attempt < retryDelays.count + 1 {
+                try await Task.sleep(for: retryDelays[attempt - 1])
+                attempt += 1
+            } catch let failure as Failure where failure.status == 0 {
+                throw Failure(
+                    status: 0, code: failure.code,
+                    message: "\(failure.message); tried \(attempt) times. Whether the monitor applied it is "
+                        + "unknown: `cronicle-sync status --server \(baseURL)` shows its last applies")
+            }
+        }
     }
+
+    /// How long to wait before sending an apply again after a connection failure.
+    private var retryDelays: [Duration] { [.seconds(1), .seconds(3)] }
 
     public func history(limit: Int) async throws -> [SyncRecord] {
         struct History: Decodable { var history: [SyncRecord] }
@@ -46,7 +67,7 @@ public struct MonitorServerClient: SyncTarget {
             files: files.map {
                 SyncRequest.File(path: $0.path, contents: String(decoding: $0.contents, as: UTF8.self))
             },
-            prune: options.prune, adopt: options.adopt)
+            prune: options.prune, adopt: options.adopt, requestID: options.requestID)
         let data = try await request("POST", path, body: try SyncCoding.encoder.encode(body), accept: [200, 422])
         return try SyncCoding.decoder.decode(SyncReport.self, from: data)
     }

@@ -1,6 +1,20 @@
+import Config
 import Foundation
 
 extension SyncRecord {
+    /// One line: what the apply did, or why it failed. The error quotes definitions anyone
+    /// may propose, so its control characters are printed as escapes.
+    public var summary: String {
+        let when = Timestamp.string(from: appliedAt)
+        switch result {
+        case .applied:
+            return "applied \(source.summary) at \(when): \(created) created, \(updated) updated, "
+                + "\(deleted) deleted, \(unchanged) unchanged"
+        case .failed:
+            return "refused \(source.summary) at \(when): \(UntrustedText.escaped(error ?? "unknown error"))"
+        }
+    }
+
     /// `cronicle-sync status`: the commit in force, then one line per apply, newest first.
     public static func formatted(_ history: [SyncRecord]) -> String {
         guard !history.isEmpty else { return "No applies yet.\n" }
@@ -18,7 +32,8 @@ extension SyncRecord {
                 out +=
                     "\(when)  applied  \(record.source.summary): \(record.created) created, \(record.updated) updated, \(record.deleted) deleted, \(record.unchanged) unchanged\n"
             case .failed:
-                out += "\(when)  failed   \(record.source.summary): \(record.error ?? "unknown error")\n"
+                out +=
+                    "\(when)  failed   \(record.source.summary): \(UntrustedText.escaped(record.error ?? "unknown error"))\n"
             }
         }
         return out

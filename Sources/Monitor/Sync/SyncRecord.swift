@@ -32,15 +32,22 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var diagnostics: [Diagnostic]
     public var plan: SyncPlan?
     public var record: SyncRecord?
+    /// True when the apply's request id had been applied before (the answer to it was
+    /// lost and the client sent it again): `record` is that first apply's, and nothing
+    /// was done now. Absent otherwise.
+    public var repeated: Bool?
 
-    public init(diagnostics: [Diagnostic] = [], plan: SyncPlan? = nil, record: SyncRecord? = nil) {
+    public init(diagnostics: [Diagnostic] = [], plan: SyncPlan? = nil, record: SyncRecord? = nil, repeated: Bool? = nil)
+    {
         self.diagnostics = diagnostics
         self.plan = plan
         self.record = record
+        self.repeated = repeated
     }
 
     /// Whether the definitions or the plan stop an apply.
     public var failed: Bool {
-        diagnostics.contains { $0.severity == .error } || !(plan?.conflicts.isEmpty ?? false)
+        diagnostics.contains { $0.severity == .error } || !(plan?.conflicts.isEmpty ?? true)
+            || (repeated == true && record?.result == .failed)
     }
 }

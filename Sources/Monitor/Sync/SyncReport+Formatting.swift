@@ -16,6 +16,11 @@ extension SyncReport {
         for diagnostic in diagnostics {
             out += paint("\(diagnostic)", diagnostic.severity == .error ? "31" : "33") + "\n"
         }
+        if repeated == true, let record {
+            // The first answer was lost; the record is all that is left of its plan.
+            out += "This apply had reached the monitor before (its answer was lost on the way): \(record.summary)\n"
+            return out
+        }
         guard let plan else {
             if !diagnostics.isEmpty { out += "\n" }
             out += "No plan: fix the errors above first; nothing was changed.\n"

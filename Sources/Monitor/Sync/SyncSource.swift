@@ -38,9 +38,13 @@ public struct SyncOptions: Sendable, Hashable, Codable {
     public var prune: Bool
     /// Take over jobs with the same id that the API made (or another source synced).
     public var adopt: Bool
+    /// Names one apply, so that sending it again (after an answer lost on the network)
+    /// returns the first one's record instead of applying twice.
+    public var requestID: String?
 
-    public init(prune: Bool = true, adopt: Bool = false) {
+    public init(prune: Bool = true, adopt: Bool = false, requestID: String? = nil) {
         self.prune = prune
         self.adopt = adopt
+        self.requestID = requestID
     }
 }

@@ -36,9 +36,14 @@ struct SyncRequest: Codable {
     var files: [File]
     var prune: Bool?
     var adopt: Bool?
+    var requestID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case source, files, prune, adopt, requestID = "request_id"
+    }
 
     var jobSourceFiles: [JobSourceFile] { files.map { JobSourceFile(path: $0.path, contents: Data($0.contents.utf8)) } }
-    var options: SyncOptions { SyncOptions(prune: prune ?? true, adopt: adopt ?? false) }
+    var options: SyncOptions { SyncOptions(prune: prune ?? true, adopt: adopt ?? false, requestID: requestID) }
 }
 
 /// JSON for the sync endpoints, both ways: timestamps as the API writes them.
