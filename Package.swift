@@ -131,16 +131,24 @@ let package = Package(
             path: "Benchmarks/StoreBenchmark",
             swiftSettings: strictSettings
         ),
-        // Shared by every test target: seeded randomness, temp folders, helpers.
+        // Shared by every test target: seeded randomness, temp folders, fixture repositories,
+        // raw sockets, subprocesses, the headless browser. Foundation only, so the Cron and
+        // Config tests build no database or HTTP stack.
         .target(
             name: "CronicleTestSupport",
+            path: "Sources/CronicleTestSupport",
+            swiftSettings: strictSettings
+        ),
+        // For the monitor's tests: a live server on a manual clock.
+        .target(
+            name: "MonitorTestSupport",
             dependencies: [
-                "Monitor",
+                "Monitor", "CronicleTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Sources/CronicleTestSupport",
+            path: "Sources/MonitorTestSupport",
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CronTests", dependencies: ["Cron", "CronicleTestSupport"], swiftSettings: strictSettings),
@@ -150,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "MonitorTests",
             dependencies: [
-                "Monitor", "Config", "CronicleTestSupport",
+                "Monitor", "Config", "CronicleTestSupport", "MonitorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

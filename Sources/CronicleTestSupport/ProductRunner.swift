@@ -58,12 +58,33 @@ public enum ProductRunner {
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        // Both pipes are drained at once: read one to its end first, and a child that fills
+        // the other's buffer (64 KiB) waits forever for a reader.
+        let errorText = DrainedPipe(error.fileHandleForReading)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
             standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+            standardError: String(decoding: errorText.wait(), as: UTF8.self))
+    }
+}
+
+/// A pipe read to its end on a thread of its own.
+private final class DrainedPipe: @unchecked Sendable {
+    // Written once by the reading thread before `done` is signalled, read after waiting on it.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        DispatchQueue.global().async {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

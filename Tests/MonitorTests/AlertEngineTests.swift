@@ -3,6 +3,7 @@ import CronicleTestSupport
 import Foundation
 import GRDB
 import Monitor
+import MonitorTestSupport
 import Testing
 
 /// Every transition of DESIGN.md §4 driven by a manual clock: the engine is told to

@@ -2,6 +2,7 @@ import Config
 import CronicleTestSupport
 import Foundation
 import Monitor
+import MonitorTestSupport
 import Testing
 
 /// The dashboard's job, alert and sync pages in headless Chromium against a live

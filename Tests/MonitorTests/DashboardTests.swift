@@ -1,6 +1,7 @@
 import CronicleTestSupport
 import Foundation
 import Monitor
+import MonitorTestSupport
 import Testing
 
 /// The dashboard's job list in headless Chromium against a live server: what it shows,

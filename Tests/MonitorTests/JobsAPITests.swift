@@ -1,6 +1,7 @@
 import CronicleTestSupport
 import Foundation
 import Monitor
+import MonitorTestSupport
 import Testing
 
 /// `/jobs` over real HTTP: create, update, read, delete, and every refusal with its

@@ -1,6 +1,7 @@
 import CronicleTestSupport
 import Foundation
 import Monitor
+import MonitorTestSupport
 import Testing
 
 /// Start, end and fail pings over real HTTP, and `GET /job_runs`.

@@ -2,6 +2,7 @@ import CronicleTestSupport
 import Foundation
 import Hummingbird
 import Monitor
+import MonitorTestSupport
 import Testing
 
 @Suite struct StatusAPITests {

@@ -1,6 +1,7 @@
 import CronicleTestSupport
 import Foundation
 import Monitor
+import MonitorTestSupport
 import Testing
 
 /// `POST /sync/plan`, `POST /sync/apply` and `GET /sync/history` over HTTP: what they

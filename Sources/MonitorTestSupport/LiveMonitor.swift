@@ -1,3 +1,4 @@
+import CronicleTestSupport
 import Foundation
 import Hummingbird
 import Logging
