@@ -29,7 +29,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await Terminal.failing {
             let (files, source) = try definitions.read()
-            return try await target.target().plan(files: files, source: source, options: reconcile.options)
+            return try await target.target(.readOnly).plan(files: files, source: source, options: reconcile.options)
         }
         Terminal.print(format == .json ? try report.json() : report.formatted(colored: Terminal.colored))
         if report.failed { throw ExitCode(1) }
@@ -54,7 +54,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await Terminal.failing {
             let (files, source) = try definitions.read()
-            return try await target.target().apply(files: files, source: source, options: reconcile.options)
+            return try await target.target(.create).apply(files: files, source: source, options: reconcile.options)
         }
         Terminal.print(
             format == .json ? try report.json() : report.formatted(applied: !report.failed, colored: Terminal.colored))
@@ -90,7 +90,7 @@ struct WatchCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: level) }
         let logger = Logger(label: "cronicle-sync")
         let watcher = SyncWatcher(
-            source: definitions.source, target: try target.target(), options: reconcile.options,
+            source: definitions.source, target: try target.target(.create), options: reconcile.options,
             interval: .seconds(duration.seconds), logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -115,7 +115,7 @@ struct StatusCommand: AsyncParsableCommand {
     var format = SyncOutputFormat.text
 
     func run() async throws {
-        let history = try await Terminal.failing { try await target.target().history(limit: limit) }
+        let history = try await Terminal.failing { try await target.target(.readOnly).history(limit: limit) }
         Terminal.print(format == .json ? try SyncRecord.json(history) : SyncRecord.formatted(history))
     }
 }

@@ -43,9 +43,11 @@ struct SyncTargetOptions: ParsableArguments {
         if db != nil && server != nil { throw ValidationError("give --db or --server, not both") }
     }
 
-    func target() throws -> any SyncTarget {
+    /// The monitor to plan or apply against. `plan` and `status` open a database file
+    /// read-only and refuse a missing one; `apply` and `watch` create it.
+    func target(_ mode: MonitorStore.OpenMode) throws -> any SyncTarget {
         let environment = ProcessInfo.processInfo.environment
-        if let db { return try MonitorStore(path: db) }
+        if let db { return try MonitorStore(path: db, mode: mode) }
         guard let server = server ?? environment["CRONICLE_SERVER"] else {
             throw ValidationError("choose a target: --db FILE or --server URL (or set CRONICLE_SERVER)")
         }
@@ -86,6 +88,9 @@ enum Terminal {
             return try await body()
         } catch let error as ValidationError {
             throw error
+        } catch let error as MonitorError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)

@@ -35,9 +35,45 @@ import Testing
         }
     }
 
+    @Test func planAndStatusRefuseAMissingDatabaseAndCreateNothing() throws {
+        let repository = try FixtureRepository()
+        try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
+        _ = try repository.commit("one job")
+        let typo = repository.folder.url("cronicel.db")
+        for arguments in [["plan", "--repo", repository.path, "--db", typo], ["status", "--db", typo]] {
+            let result = try ProductRunner.run("cronicle-sync", arguments)
+            #expect(result.status == 1)
+            #expect(result.standardError.contains("the database \(typo) does not exist"), "\(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: typo), "nothing was created")
+        }
+        // A file that is not the monitor's database is refused too, and left as it was.
+        try repository.folder.write("notes.db", "not a database\n")
+        let notes = repository.folder.url("notes.db")
+        let result = try Self.sync("plan", "--repo", repository.path, "--db", notes)
+        #expect(result.status == 1)
+        #expect(try String(contentsOfFile: notes, encoding: .utf8) == "not a database\n")
+    }
+
+    @Test func planOpensTheDatabaseReadOnly() throws {
+        let repository = try FixtureRepository()
+        try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
+        _ = try repository.commit("one job")
+        let database = repository.folder.url("cronicle.db")
+        #expect(try Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
+        // A read-only file can be planned against, and nothing is written to it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: database)
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("No changes: the monitor matches the definitions (1 jobs)."))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+        #expect(try Self.sync("status", "--db", database).standardOutput.contains("In force:"))
+    }
+
     @Test func planThenApplyEachCommitAndShowTheHistory() throws {
         let repository = try FixtureRepository()
         let database = repository.folder.url("cronicle.db")
+        _ = try MonitorStore(path: database)
         try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
         try repository.write("jobs.d/report.yaml", "# reports\n---\n" + Self.job("report", "0 6 * * *"))
         let first = try repository.commit("two jobs")
@@ -188,6 +224,7 @@ import Testing
         let nasty = #""wipe\e[2J\n+ create forged""#
         try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "description: \(nasty)\ntags: [\(nasty)]\n"))
         try folder.write("jobs.d/\u{1B}[2J.yaml", Self.job("b", "@daily"))
+        _ = try MonitorStore(path: database)
 
         var result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
         #expect(result.status == 0, "\(result.standardError)")

@@ -1,6 +1,7 @@
 import Config
 import CronicleTestSupport
 import Foundation
+import MonitorTestSupport
 import Testing
 
 @testable import Monitor
@@ -141,11 +142,11 @@ import Testing
 
     @Test func theTokenIsComparedWholeAndAnEmptyOneIsRefused() throws {
         let token = Array(repeating: UInt8(ascii: "a"), count: 10)
-        #expect(MonitorAPI.constantTimeEqual(token, token))
+        #expect(AccessGuard<CronicleRequestContext>.constantTimeEqual(token, token))
         // Folded into a byte, lengths 256 apart compared equal.
-        #expect(!MonitorAPI.constantTimeEqual(token, token + Array(repeating: 0, count: 256)))
-        #expect(!MonitorAPI.constantTimeEqual([], Array(repeating: 0, count: 256)))
-        #expect(!MonitorAPI.constantTimeEqual(token, Array(token.dropLast())))
+        #expect(!AccessGuard<CronicleRequestContext>.constantTimeEqual(token, token + Array(repeating: 0, count: 256)))
+        #expect(!AccessGuard<CronicleRequestContext>.constantTimeEqual([], Array(repeating: 0, count: 256)))
+        #expect(!AccessGuard<CronicleRequestContext>.constantTimeEqual(token, Array(token.dropLast())))
 
         for environment in [["CRONICLE_API_TOKEN": ""], ["CRONICLE_API_TOKEN": "  "]] {
             var configuration = ServerConfiguration()

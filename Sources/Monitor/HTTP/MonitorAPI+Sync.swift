@@ -15,15 +15,15 @@ extension MonitorAPI {
     /// them with the same code as `--db`. Both need the API token when one is set: a plan
     /// changes nothing, but reading and checking a repository's files costs the server.
     func addSyncRoutes(to router: Router<CronicleRequestContext>) {
-        router.post("/sync/plan") { request, _ in
-            try authorize(request)
+        let sync = router.group().add(
+            middleware: AccessGuard<CronicleRequestContext>(.sync, token: configuration.apiToken))
+        sync.post("/sync/plan") { request, _ in
             defer { Self.returnFreedMemory() }
             let body = try await syncRequest(request)
             return try syncResponse(
                 try await store.planSync(files: body.jobSourceFiles, source: body.source, options: body.options))
         }
-        router.post("/sync/apply") { request, _ in
-            try authorize(request)
+        sync.post("/sync/apply") { request, _ in
             defer { Self.returnFreedMemory() }
             let body = try await syncRequest(request)
             return try syncResponse(

@@ -19,14 +19,17 @@ public struct MonitorAPI: Sendable {
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: HostGuard(listenHost: configuration.host, allowedHosts: configuration.allowedHosts))
         router.add(middleware: CrossSiteRequestGuard())
+        // Reads and pings are declared on `router`; everything that changes configurations
+        // or alerts on `changes`, which checks the token.
+        let changes = router.group().add(
+            middleware: AccessGuard<CronicleRequestContext>(.changes, token: configuration.apiToken))
         router.get("/jobs") { _, _ in
             json(
                 ListRepresentation(
                     key: "jobs", items: try await store.statuses().map { JobRepresentation($0.job, status: $0.status) })
             )
         }
-        router.post("/jobs") { request, _ in
-            try authorize(request)
+        changes.post("/jobs") { request, _ in
             let definition = try RequestParsing.jobDefinition(
                 try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true))
             let (job, created) = try await store.saveJob(definition)
@@ -35,8 +38,7 @@ public struct MonitorAPI: Sendable {
         router.get("/jobs/:job_id") { _, context in
             json(JobRepresentation(try await requireJob(context)))
         }
-        router.delete("/jobs/:job_id") { request, context in
-            try authorize(request)
+        changes.delete("/jobs/:job_id") { _, context in
             try await store.deleteJob(try jobID(context))
             return Response(status: .noContent)
         }
@@ -58,13 +60,11 @@ public struct MonitorAPI: Sendable {
         }
         router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
         router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
-        router.post("/jobs/:job_id/pause") { request, context in
-            try authorize(request)
-            return json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
+        changes.post("/jobs/:job_id/pause") { _, context in
+            json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
         }
-        router.post("/jobs/:job_id/resume") { request, context in
-            try authorize(request)
-            return json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
+        changes.post("/jobs/:job_id/resume") { _, context in
+            json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
         }
         router.get("/job_runs") { request, _ in
             let query = try RequestParsing.Query(
@@ -89,8 +89,7 @@ public struct MonitorAPI: Sendable {
                 PageRepresentation(
                     key: "alerts", items: page.items.map(AlertRepresentation.init), page: page.page, total: page.total))
         }
-        router.post("/alerts/:alert_id/acknowledge") { request, context in
-            try authorize(request)
+        changes.post("/alerts/:alert_id/acknowledge") { _, context in
             guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
                 throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")
             }
@@ -144,28 +143,6 @@ public struct MonitorAPI: Sendable {
     }
 
     private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
-
-    /// Requests that change configurations or alerts need the token, when one is set.
-    func authorize(_ request: Request) throws {
-        guard let token = configuration.apiToken else { return }
-        let given = request.headers[.authorization].flatMap { header in
-            header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : nil
-        }
-        guard let given, Self.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
-            throw MonitorError(
-                .unauthorized, "this request changes job configurations or alerts: send Authorization: Bearer <token>")
-        }
-    }
-
-    /// Compares without stopping at the first difference, so timing reveals nothing of the token.
-    static func constantTimeEqual(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-        // The lengths are compared as whole numbers: folded into a byte, lengths 256 apart matched.
-        var difference = first.count == second.count ? 0 : 1
-        for index in 0..<max(first.count, second.count) {
-            difference |= Int((index < first.count ? first[index] : 0) ^ (index < second.count ? second[index] : 0))
-        }
-        return difference == 0
-    }
 
     func json(_ value: some JSONRepresentable, status: HTTPResponse.Status = .ok) -> Response {
         var writer = JSONWriter()

@@ -28,27 +28,73 @@ public final class MonitorStore: Sendable {
     /// Longest run message kept, in characters; longer ones are cut there.
     public static let messageLimit = 10_000
 
-    /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, clock: any MonitorClock = SystemClock(), logger: Logger = Logger(label: "cronicle"))
-        throws
-    {
+    /// How a database file is opened.
+    public enum OpenMode: Sendable {
+        /// Created when missing, migrated to this build's schema: `serve` and `apply`.
+        case create
+        /// Read only: the file must exist with this build's schema, and nothing in it or
+        /// beside it changes. `plan` and `status`, which must never create a database
+        /// from a mistyped path and then plan every job as new.
+        case readOnly
+    }
+
+    /// Opens the database at `path`: by default creating it if needed and migrating it.
+    public init(
+        path: String, mode: OpenMode = .create, clock: any MonitorClock = SystemClock(),
+        logger: Logger = Logger(label: "cronicle")
+    ) throws {
         self.path = path
         self.clock = clock
         storageFaults = ThrottledLog(logger: logger)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // The writer checkpoints the log once it passes 10,000 pages (about 40 MB),
-            // ten times SQLite's default: each such checkpoint stalls the batch that
-            // triggers it, and a WALCheckpointer beside the server copies most pages
-            // ahead of time, so these stay rare and short.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+        if mode == .readOnly {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw MonitorError(
+                    .notFound,
+                    "the database \(path) does not exist; give the monitor's database file with --db "
+                        + "(`cronicle serve` and `cronicle-sync apply` create it), or use --server")
+            }
+            configuration.readonly = true
+        } else {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // The writer checkpoints the log once it passes 10,000 pages (about 40 MB),
+                // ten times SQLite's default: each such checkpoint stalls the batch that
+                // triggers it, and a WALCheckpointer beside the server copies most pages
+                // ahead of time, so these stay rare and short.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        if mode == .readOnly {
+            try Self.checkSchema(pool, path: path)
+        } else {
+            try Self.migrator.migrate(pool)
+        }
         batcher = WriteBatcher(pool: pool)
+    }
+
+    /// Refuses a database whose schema this build would have to migrate (or cannot know).
+    private static func checkSchema(_ pool: DatabasePool, path: String) throws {
+        let (applied, complete) = try pool.read { db in
+            (try migrator.appliedIdentifiers(db), try migrator.hasCompletedMigrations(db))
+        }
+        if applied.isEmpty {
+            throw MonitorError(
+                .invalidRequest,
+                "\(path) is not a Cronicle database (it has none of its tables); give the monitor's database with --db")
+        }
+        if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
+            throw MonitorError(
+                .invalidRequest, "\(path) was written by a newer Cronicle than this one (\(CronicleVersion.current))")
+        }
+        if !complete {
+            throw MonitorError(
+                .invalidRequest,
+                "\(path) was written by an older Cronicle; `cronicle serve` or `cronicle-sync apply` upgrades it")
+        }
     }
 
     /// Runs `operation` in a write transaction shared with concurrent writers; when it
