@@ -12,7 +12,11 @@ let package = Package(
     products: [
         .library(name: "Cron", targets: ["Cron"]),
         .library(name: "Config", targets: ["Config"]),
-        .library(name: "Monitor", targets: ["Monitor"]),
+        .library(name: "MonitorDomain", targets: ["MonitorDomain"]),
+        .library(name: "MonitorStorage", targets: ["MonitorStorage"]),
+        .library(name: "MonitorEngine", targets: ["MonitorEngine"]),
+        .library(name: "MonitorHTTP", targets: ["MonitorHTTP"]),
+        .library(name: "SyncClient", targets: ["SyncClient"]),
         .executable(name: "cronicle", targets: ["cronicle"]),
         .executable(name: "cronicle-sync", targets: ["cronicle-sync"]),
     ],
@@ -45,10 +49,53 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Store, alert engine, reconciliation, REST API and dashboard.
+        // The monitor, one target per layer (docs/architecture in README.md). The domain:
+        // jobs, runs, alerts, status, plans and reconciliation, the API's timestamps.
         .target(
-            name: "Monitor",
+            name: "MonitorDomain",
             dependencies: [
+                "Config",
+                "Cron",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The store: SQLite through GRDB. Knows no HTTP.
+        .target(
+            name: "MonitorStorage",
+            dependencies: [
+                "MonitorDomain",
+                "Config",
+                "Cron",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The alert engine (and, later, notification delivery).
+        .target(
+            name: "MonitorEngine",
+            dependencies: [
+                "MonitorDomain",
+                "MonitorStorage",
+                "Config",
+                "Cron",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The REST API, the dashboard and the server wiring: the only target that imports
+        // Hummingbird and Mustache.
+        .target(
+            name: "MonitorHTTP",
+            dependencies: [
+                "MonitorDomain",
+                "MonitorStorage",
+                "MonitorEngine",
                 "Config",
                 "Cron",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -56,8 +103,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,10 +111,28 @@ let package = Package(
             resources: [.copy("Web/Resources")],
             swiftSettings: strictSettings
         ),
+        // One log line per event, as both executables print them.
+        .target(
+            name: "CronicleLogging",
+            dependencies: ["MonitorDomain", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // What `cronicle-sync` adds to the domain and the store: the client of a running
+        // monitor (`--server`) and the watcher.
+        .target(
+            name: "SyncClient",
+            dependencies: [
+                "MonitorDomain",
+                "Config",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "cronicle",
             dependencies: [
-                "Monitor",
+                "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleLogging", "Config",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "cronicle-sync",
             dependencies: [
-                "Monitor",
+                "MonitorDomain", "MonitorStorage", "SyncClient", "CronicleLogging",
                 "Config",
                 "Cron",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -115,19 +178,25 @@ let package = Package(
         // The store alone, without HTTP; see docs/performance.md.
         .executableTarget(
             name: "alert-benchmark",
-            dependencies: ["Monitor", "Config", "Cron", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "MonitorDomain", "MonitorStorage", "MonitorEngine", "Config", "Cron",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/AlertBenchmark",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "catch-up-benchmark",
-            dependencies: ["Monitor", "Config", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "MonitorDomain", "MonitorStorage", "MonitorEngine", "Config",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/CatchUpBenchmark",
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "store-benchmark",
-            dependencies: ["Monitor", "Config"],
+            dependencies: ["MonitorDomain", "MonitorStorage", "Config"],
             path: "Benchmarks/StoreBenchmark",
             swiftSettings: strictSettings
         ),
@@ -143,7 +212,7 @@ let package = Package(
         .target(
             name: "MonitorTestSupport",
             dependencies: [
-                "Monitor", "CronicleTestSupport",
+                "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,14 +227,18 @@ let package = Package(
         .testTarget(
             name: "MonitorTests",
             dependencies: [
-                "Monitor", "Config", "CronicleTestSupport", "MonitorTestSupport",
+                "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "SyncClient", "Config",
+                "CronicleTestSupport", "MonitorTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CronicleTestSupport", "Monitor", "Config", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CronicleTestSupport", "MonitorDomain", "MonitorStorage", "SyncClient", "Config",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
     ],

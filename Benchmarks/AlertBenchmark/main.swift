@@ -2,7 +2,9 @@ import Config
 import Cron
 import Foundation
 import GRDB
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
 
 // The alert engine watching 100,000 jobs in real time: how late it raises an alert
 // after its deadline, the CPU it uses per wake-up and while idle, and its memory.

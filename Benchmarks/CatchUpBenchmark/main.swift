@@ -1,7 +1,9 @@
 import Config
 import Foundation
 import GRDB
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
 
 // The alert engine catching up after downtime while pings keep arriving: 300 jobs that
 // fire every minute were last checked 7 days ago (the monitor was down), so about three

@@ -1,6 +1,7 @@
 import Config
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorStorage
 
 // The store alone, without HTTP: 64 concurrent callers each alternating startRun and
 // endRun on one job, as `scripts/bench-api` does over HTTP. It shows how much of the

@@ -2,7 +2,10 @@ import CronicleTestSupport
 import Foundation
 import Hummingbird
 import Logging
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import ServiceLifecycle
 import Synchronization
 
@@ -28,8 +31,14 @@ public final class LiveMonitor: Sendable {
     /// The alert engine over the same store, not running on its own: a test moves the
     /// clock and calls ``AlertEngine/evaluate()``, so no test waits for a deadline.
     public let engine: AlertEngine
+    /// The live event streams the dashboard serves.
+    public let events: LiveEvents
 
-    init(store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder, engine: AlertEngine) {
+    init(
+        store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder, engine: AlertEngine,
+        events: LiveEvents
+    ) {
+        self.events = events
         self.store = store
         self.clock = clock
         self.port = port
@@ -96,7 +105,8 @@ public final class LiveMonitor: Sendable {
                 if port == nil { try await Task.sleep(for: .milliseconds(10)) }
             }
             guard let port else { throw LiveMonitorError("the server did not start") }
-            let monitor = LiveMonitor(store: store, clock: clock, port: port, folder: folder, engine: engine)
+            let monitor = LiveMonitor(
+                store: store, clock: clock, port: port, folder: folder, engine: engine, events: events)
             do {
                 let result = try await body(monitor)
                 await group.triggerGracefulShutdown()

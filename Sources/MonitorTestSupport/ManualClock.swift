@@ -1,5 +1,8 @@
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import Synchronization
 
 /// A clock that only moves when a test moves it.

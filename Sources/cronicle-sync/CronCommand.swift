@@ -1,7 +1,9 @@
 import ArgumentParser
 import Cron
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorStorage
+import SyncClient
 
 /// `cronicle-sync cron`: look at a schedule without any job around it.
 struct CronCommand: ParsableCommand {

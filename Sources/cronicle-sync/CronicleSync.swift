@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorStorage
+import SyncClient
 
 @main
 struct CronicleSync: AsyncParsableCommand {

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Config
+import CronicleLogging
 import Foundation
 import Logging
-import Monitor
+import MonitorDomain
+import MonitorStorage
 import ServiceLifecycle
+import SyncClient
 import UnixSignals
 
 /// `cronicle-sync plan`: what an apply would change, like `terraform plan`.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Config
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorStorage
+import SyncClient
 
 /// Where plan, apply and watch read definitions: `--dir`, or `--repo --ref --path`.
 struct DefinitionSourceOptions: ParsableArguments {

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 
 /// `cronicle`: the monitor's executable.
 @main

@@ -1,7 +1,11 @@
 import ArgumentParser
+import CronicleLogging
 import Foundation
 import Logging
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 
 /// `cronicle serve`: flags override `CRONICLE_*` environment variables, which override defaults.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import CronicleTestSupport
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorStorage
+import SyncClient
 import Testing
 
 #if canImport(FoundationNetworking)

@@ -2,7 +2,9 @@ import Config
 import CronicleTestSupport
 import Foundation
 import GRDB
-import Monitor
+import MonitorDomain
+import MonitorStorage
+import SyncClient
 import Testing
 
 #if canImport(FoundationNetworking)

@@ -4,7 +4,11 @@ import Hummingbird
 import MonitorTestSupport
 import Testing
 
-@testable import Monitor
+@testable import MonitorDomain
+@testable import MonitorEngine
+@testable import MonitorHTTP
+@testable import MonitorStorage
+@testable import SyncClient
 
 /// Authorization is decided by the group a route is declared in.
 @Suite struct AccessGuardTests {

@@ -2,8 +2,12 @@ import Config
 import CronicleTestSupport
 import Foundation
 import GRDB
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import MonitorTestSupport
+import SyncClient
 import Testing
 
 /// Every transition of DESIGN.md §4 driven by a manual clock: the engine is told to

@@ -1,4 +1,8 @@
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
+import SyncClient
 import Testing
 
 @Suite struct CronicleVersionTests {

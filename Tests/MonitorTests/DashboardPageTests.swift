@@ -1,8 +1,12 @@
 import Config
 import CronicleTestSupport
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import MonitorTestSupport
+import SyncClient
 import Testing
 
 /// The dashboard's job, alert and sync pages in headless Chromium against a live

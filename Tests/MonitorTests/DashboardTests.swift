@@ -1,7 +1,11 @@
 import CronicleTestSupport
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import MonitorTestSupport
+import SyncClient
 import Testing
 
 /// The dashboard's job list in headless Chromium against a live server: what it shows,

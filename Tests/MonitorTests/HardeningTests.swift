@@ -4,7 +4,11 @@ import Foundation
 import MonitorTestSupport
 import Testing
 
-@testable import Monitor
+@testable import MonitorDomain
+@testable import MonitorEngine
+@testable import MonitorHTTP
+@testable import MonitorStorage
+@testable import SyncClient
 
 /// The attacks and faults of the hardening review, each reproduced against a live
 /// server: what the monitor answers, and that nothing was recorded by mistake.
@@ -293,7 +297,9 @@ import Testing
                 try connection.send("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 return connection
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Each counts once its request is read; under load that takes a while.
+            for _ in 0..<200 where monitor.events.openStreams < 150 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(monitor.events.openStreams == 150)
             let over = try RawConnection(port: monitor.port)
             try over.send("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n")
             let refused = try over.readResponse()

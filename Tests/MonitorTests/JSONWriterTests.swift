@@ -2,7 +2,11 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import Monitor
+@testable import MonitorDomain
+@testable import MonitorEngine
+@testable import MonitorHTTP
+@testable import MonitorStorage
+@testable import SyncClient
 
 /// The hand-written writer must produce what any JSON parser reads back exactly.
 @Suite struct JSONWriterTests {

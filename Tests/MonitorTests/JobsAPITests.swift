@@ -1,7 +1,11 @@
 import CronicleTestSupport
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import MonitorTestSupport
+import SyncClient
 import Testing
 
 /// `/jobs` over real HTTP: create, update, read, delete, and every refusal with its

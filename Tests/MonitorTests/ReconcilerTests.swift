@@ -1,6 +1,10 @@
 import Config
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
+import SyncClient
 import Testing
 
 @Suite struct ReconcilerTests {

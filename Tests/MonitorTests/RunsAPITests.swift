@@ -1,7 +1,11 @@
 import CronicleTestSupport
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import MonitorTestSupport
+import SyncClient
 import Testing
 
 /// Start, end and fail pings over real HTTP, and `GET /job_runs`.

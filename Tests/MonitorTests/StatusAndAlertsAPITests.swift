@@ -1,8 +1,12 @@
 import CronicleTestSupport
 import Foundation
 import Hummingbird
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import MonitorTestSupport
+import SyncClient
 import Testing
 
 @Suite struct StatusAPITests {

@@ -1,7 +1,11 @@
 import CronicleTestSupport
 import Foundation
-import Monitor
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
 import MonitorTestSupport
+import SyncClient
 import Testing
 
 /// `POST /sync/plan`, `POST /sync/apply` and `GET /sync/history` over HTTP: what they

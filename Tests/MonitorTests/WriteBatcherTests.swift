@@ -4,7 +4,11 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import Monitor
+@testable import MonitorDomain
+@testable import MonitorEngine
+@testable import MonitorHTTP
+@testable import MonitorStorage
+@testable import SyncClient
 
 /// Group commit must keep each write all-or-nothing, whatever shares its batch.
 @Suite struct WriteBatcherTests {

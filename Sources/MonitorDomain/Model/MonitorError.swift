@@ -1,0 +1,64 @@
+/// An error the monitor reports to its callers: a code programs can match, and a
+/// message a person can act on. The HTTP layer turns each code into a status and the
+/// JSON envelope `{"error": {"code": ..., "message": ...}}`.
+public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable, growable set of codes (a struct, not an enum, so adding one breaks no switch).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        fileprivate enum Base: String, Sendable, Hashable, CaseIterable {
+            case notFound = "not_found"
+            case invalidRequest = "invalid_request"
+            case malformedJSON = "malformed_json"
+            case conflict
+            case managedBySync = "managed_by_sync"
+            case unauthorized
+            case forbidden
+            case payloadTooLarge = "payload_too_large"
+            case internalError = "internal_error"
+            case unavailable
+            case storageFull = "storage_full"
+            case storageUnavailable = "storage_unavailable"
+            case syncFailed = "sync_failed"
+        }
+
+        fileprivate let base: Base
+
+        public static let notFound = Code(base: .notFound)
+        public static let invalidRequest = Code(base: .invalidRequest)
+        public static let malformedJSON = Code(base: .malformedJSON)
+        public static let conflict = Code(base: .conflict)
+        public static let managedBySync = Code(base: .managedBySync)
+        public static let unauthorized = Code(base: .unauthorized)
+        public static let forbidden = Code(base: .forbidden)
+        public static let payloadTooLarge = Code(base: .payloadTooLarge)
+        public static let internalError = Code(base: .internalError)
+        /// The server cannot take the request now (too many connections); retry shortly.
+        public static let unavailable = Code(base: .unavailable)
+        /// The disk holding the database is full; nothing was recorded.
+        public static let storageFull = Code(base: .storageFull)
+        /// The database cannot be written (read-only file or mount, I/O error); nothing was recorded.
+        public static let storageUnavailable = Code(base: .storageUnavailable)
+
+        /// The definitions sent to `/sync/plan` or `/sync/apply` have errors, or the plan
+        /// conflicts; the answer carries the report beside the error.
+        public static let syncFailed = Code(base: .syncFailed)
+
+        /// Every code the monitor answers with, for the OpenAPI document.
+        public static var allCases: [Code] { Base.allCases.map { Code(base: $0) } }
+
+        public var description: String { base.rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    package static func jobNotFound(_ jobID: String) -> MonitorError {
+        MonitorError(.notFound, "job '\(jobID)' does not exist")
+    }
+}

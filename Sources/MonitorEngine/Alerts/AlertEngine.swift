@@ -1,0 +1,356 @@
+import Config
+import Cron
+import Foundation
+import HeapModule
+import Logging
+import MonitorDomain
+import MonitorStorage
+import ServiceLifecycle
+import Synchronization
+
+/// Raises missed_job and long_running alerts as their deadlines pass (DESIGN.md §4).
+///
+/// It keeps every watched job's next deadline (the awaited fire time plus tolerance)
+/// and every open run's `max_runtime` deadline in one priority queue, sleeps until the
+/// earliest, and checks only what is due, so a wake-up costs what is due, not what is
+/// watched. Pings and job changes made in this process wake it early; changes another
+/// process writes to the database (`cronicle-sync --db`) are read from the job change
+/// log at least every `pollInterval`.
+///
+/// ```swift
+/// let engine = AlertEngine(store: store)
+/// try await engine.evaluate()   // what the service does at each wake-up
+/// ```
+///
+/// Across restarts it resumes from the instant through which every deadline was checked,
+/// stored with the alerts it raised, so the fire times missed while the monitor was down
+/// become one incident per job with the right count, and nothing is raised twice.
+public actor AlertEngine: Service {
+    /// A job being watched, and how far its fire times have been checked: only what the
+    /// deadlines need, with schedules shared between jobs, so 100,000 jobs stay small.
+    private struct Watched {
+        var schedule: CronSchedule?
+        var tolerance: TimeInterval
+        var earlyAllowance: TimeInterval
+        /// nil when unlimited, and for health checks (a start is a whole run).
+        var maxRuntime: TimeInterval?
+        var paused: Bool
+        /// Fire times up to this instant have been checked (or were not expected).
+        var checkedThrough: Date
+        /// Bumped at every change, so queue entries for an older version are ignored.
+        var generation: Int
+    }
+
+    private struct Entry: Comparable {
+        enum Target {
+            case fireTime(jobID: String, generation: Int, fireTime: Date)
+            case run(runID: String, jobID: String, start: Date)
+        }
+        var deadline: Date
+        var target: Target
+        static func < (left: Entry, right: Entry) -> Bool { left.deadline < right.deadline }
+        static func == (left: Entry, right: Entry) -> Bool { left.deadline == right.deadline }
+    }
+
+    /// What arrives from the store's event handlers, which must not wait for the actor.
+    private struct Inbox {
+        /// Runs started since the last wake-up (only what a long-run deadline needs).
+        var startedRuns: [(runID: String, jobID: String, start: Date)] = []
+    }
+
+    private final class Mailbox: Sendable {
+        let inbox = Mutex(Inbox())
+        let wake = WakeSignal()
+    }
+
+    private let store: MonitorStore
+    private let pollInterval: Duration
+    private let logger: Logger
+    private let mailbox = Mailbox()
+    private var jobs: [String: Watched] = [:]
+    private var queue = Heap<Entry>()
+    private var changeSequence: Int64 = 0
+    /// When the checked-through mark was last stored.
+    private var checkedThroughWritten: Date?
+    /// One parsed schedule per distinct expression and zone; most jobs share one.
+    private var schedules: [String: CronSchedule?] = [:]
+    private var loaded = false
+    /// How far back deadlines are checked again when the stored mark lies in the future.
+    static let recheckAfterClockStep: TimeInterval = 86_400
+    /// The clock's reading at the previous evaluation, to notice it stepping back.
+    private var lastEvaluation: Date?
+    /// Most fire times of one job checked in one evaluation, so a job that fires every
+    /// minute and was unwatched for years cannot stall the engine; the rest follow.
+    private let catchUpLimit = 10_000
+    /// Most jobs, and most fire times, checked in one database transaction, so pings wait
+    /// little behind it: a catch-up after downtime is many short transactions.
+    private let transactionLimit = (jobs: 500, fireTimes: 10_000)
+
+    public init(store: MonitorStore, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")) {
+        self.store = store
+        self.pollInterval = pollInterval
+        self.logger = logger
+        let mailbox = mailbox
+        store.events.subscribe { event in
+            switch event {
+            case .jobsChanged:
+                // The change log says which jobs; the wake-up reads it.
+                mailbox.wake.signal()
+            case .runStarted(let run, let hasMaxRuntime):
+                // Only runs with a deadline; they are checked minutes later, so no need to wake.
+                if hasMaxRuntime, let start = run.startTime {
+                    mailbox.inbox.withLock { $0.startedRuns.append((run.runID, run.jobID, start)) }
+                }
+            case .runEnded, .alertsChanged, .syncRecorded:
+                break
+            }
+        }
+    }
+
+    public func run() async throws {
+        let failures = ThrottledLog(logger: logger)
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await self.evaluate()
+                    failures.clear("alert engine: deadlines are checked again")
+                } catch {
+                    // Stopping cancels the wait for the store: not a failure.
+                    if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                    failures.log("alert engine: \(MonitorStore.describe(error)); retrying from the database")
+                    await self.forget()
+                }
+                await self.sleepUntilNextDeadline()
+            }
+        }
+    }
+
+    /// How many times the engine has checked its deadlines (each wake-up is one).
+    public private(set) var evaluations = 0
+
+    /// The earliest deadline the engine is waiting for.
+    public var nextDeadline: Date? {
+        dropStaleEntries()
+        return queue.min?.deadline
+    }
+
+    /// Drops entries at the front of the queue that a later change replaced.
+    private func dropStaleEntries() {
+        while let entry = queue.min, case .fireTime(let jobID, let generation, _) = entry.target,
+            jobs[jobID]?.generation != generation
+        {
+            queue.removeMin()
+        }
+    }
+
+    /// Checks every deadline that has passed by the store's clock, and records the
+    /// alerts they call for. The service calls this at each wake-up; tests call it
+    /// after moving their clock.
+    @discardableResult
+    public func evaluate() async throws -> DeadlineOutcome {
+        let now = store.clock.now
+        evaluations += 1
+        if let last = lastEvaluation, now < last.addingTimeInterval(-1) {
+            // The clock stepped back: what was checked "through" the later instant was
+            // checked early. Start again from the database, from now.
+            logger.warning(
+                "alert engine: the clock stepped back by \(Int(last.timeIntervalSince(now))) s; checking again from now"
+            )
+            forget()
+        }
+        lastEvaluation = now
+        if !loaded { try await load(now: now) }
+        try await applyInbox()
+        var dueJobs: [DueFireTimes] = []
+        var dueRuns: [DueRun] = []
+        while let entry = queue.min, entry.deadline <= now {
+            queue.removeMin()
+            switch entry.target {
+            case .fireTime(let jobID, let generation, let fireTime):
+                guard var watched = jobs[jobID], watched.generation == generation, let schedule = watched.schedule
+                else { continue }
+                var fireTimes = [fireTime]
+                var next = schedule.nextFireTime(after: fireTime)
+                while let candidate = next, candidate.addingTimeInterval(watched.tolerance) <= now,
+                    fireTimes.count < catchUpLimit
+                {
+                    fireTimes.append(candidate)
+                    next = schedule.nextFireTime(after: candidate)
+                }
+                watched.checkedThrough = fireTimes.last!
+                jobs[jobID] = watched
+                if let next {
+                    queue.insert(
+                        Entry(
+                            deadline: next.addingTimeInterval(watched.tolerance),
+                            target: .fireTime(jobID: jobID, generation: generation, fireTime: next)))
+                }
+                dueJobs.append(
+                    DueFireTimes(
+                        jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance,
+                        earlyAllowance: watched.earlyAllowance))
+            case .run(let runID, let jobID, let start):
+                guard let watched = jobs[jobID], !watched.paused, let maxRuntime = watched.maxRuntime
+                else { continue }
+                let deadline = start.addingTimeInterval(maxRuntime)
+                if deadline <= now {
+                    dueRuns.append(DueRun(runID: runID, jobID: jobID))
+                } else {
+                    queue.insert(Entry(deadline: deadline, target: entry.target))
+                }
+            }
+        }
+        var outcome = DeadlineOutcome()
+        // With nothing due, the checked-through mark is written once a minute at most: a
+        // restart checks again what came after it, which changes nothing.
+        if dueJobs.isEmpty && dueRuns.isEmpty, let written = checkedThroughWritten,
+            now.timeIntervalSince(written) < 60
+        {
+            return outcome
+        }
+        do {
+            var remaining = dueJobs[...]
+            repeat {
+                var size = 0
+                var fireTimes = 0
+                for due in remaining.prefix(transactionLimit.jobs) {
+                    if size > 0 && fireTimes + due.fireTimes.count > transactionLimit.fireTimes { break }
+                    size += 1
+                    fireTimes += due.fireTimes.count
+                }
+                let chunk = remaining.prefix(size)
+                remaining = remaining.dropFirst(size)
+                let last = remaining.isEmpty
+                let recorded = try await store.recordDeadlines(
+                    Array(chunk), runs: last ? dueRuns : [], checkedThrough: last ? now : nil)
+                outcome.missedFireTimes += recorded.missedFireTimes
+                outcome.longRunningAlerts += recorded.longRunningAlerts
+            } while !remaining.isEmpty
+            checkedThroughWritten = now
+        } catch {
+            // What was taken off the queue was not recorded: start again from the database.
+            forget()
+            throw error
+        }
+        if outcome.missedFireTimes > 0 || outcome.longRunningAlerts > 0 {
+            logger.notice(
+                "alerts raised",
+                metadata: [
+                    "missed_fire_times": "\(outcome.missedFireTimes)", "long_running": "\(outcome.longRunningAlerts)",
+                ])
+        }
+        return outcome
+    }
+
+    private func forget() {
+        loaded = false
+        checkedThroughWritten = nil
+        jobs = [:]
+        queue = Heap()
+        schedules = [:]
+    }
+
+    private func sleepUntilNextDeadline() async {
+        var timeout = pollInterval
+        if let deadline = nextDeadline {
+            let seconds = max(0, deadline.timeIntervalSince(store.clock.now))
+            timeout = min(timeout, .milliseconds(Int64((seconds * 1000).rounded(.up))))
+        }
+        await mailbox.wake.wait(timeout: timeout)
+    }
+
+    // MARK: - State
+
+    private func load(now: Date) async throws {
+        // Emptied first: a run that starts while the snapshot is read is then in one or both.
+        mailbox.inbox.withLock { $0 = Inbox() }
+        let snapshot = try await store.alertEngineSnapshot()
+        jobs = [:]
+        queue = Heap()
+        changeSequence = snapshot.changeSequence
+        var checkedThrough = snapshot.checkedThrough
+        if let checked = checkedThrough, checked > now {
+            // Written while the clock was ahead (it stepped back, or the database came from
+            // another machine): trusting it would silence every alert until then. The last
+            // day is checked again instead; checks are idempotent, so nothing is raised twice.
+            checkedThrough = now.addingTimeInterval(-Self.recheckAfterClockStep)
+            logger.warning(
+                "alert engine: deadlines were checked through \(Timestamp.string(from: checked)), after now; checking again from \(Timestamp.string(from: checkedThrough!))"
+            )
+        }
+        for job in snapshot.jobs {
+            var from = min(job.watchedSince, now)
+            if let checked = checkedThrough {
+                from = max(from, checked.addingTimeInterval(-TimeInterval(job.definition.tolerance.seconds)))
+            }
+            watch(job, checkedThrough: from)
+        }
+        for run in snapshot.openRuns { watchRun(runID: run.runID, jobID: run.jobID, start: run.start) }
+        loaded = true
+    }
+
+    private func applyInbox() async throws {
+        let received = mailbox.inbox.withLock { inbox -> Inbox in
+            defer { inbox = Inbox() }
+            return inbox
+        }
+        // Read the change log at every wake-up: another process may have written it.
+        if let changes = try await store.jobChanges(after: changeSequence) {
+            for jobID in changes.changed where !changes.jobs.contains(where: { $0.jobID == jobID }) {
+                jobs[jobID] = nil
+            }
+            for job in changes.jobs {
+                let previous = jobs[job.jobID]
+                watch(job, checkedThrough: previous?.checkedThrough ?? job.watchedSince)
+                // A new limit, or a resume: the open runs' deadlines are queued again.
+                if previous?.maxRuntime != jobs[job.jobID]?.maxRuntime
+                    || (previous?.paused == true && jobs[job.jobID]?.paused == false)
+                {
+                    for run in try await store.openRuns(jobID: job.jobID) {
+                        watchRun(runID: run.runID, jobID: job.jobID, start: run.start)
+                    }
+                }
+            }
+            changeSequence = changes.sequence
+            try await store.pruneJobChanges(through: changes.sequence)
+        }
+        for run in received.startedRuns { watchRun(runID: run.runID, jobID: run.jobID, start: run.start) }
+    }
+
+    /// Starts (or restarts) watching `job`; fire times up to `checkedThrough` are not checked.
+    private func watch(_ job: Job, checkedThrough: Date) {
+        let definition = job.definition
+        let generation = (jobs[job.jobID]?.generation ?? 0) + 1
+        let key = "\(definition.schedule)|\(definition.timezone)"
+        if schedules[key] == nil {
+            var schedule: CronSchedule?
+            if case .success(let expression) = JobFieldRules.checkSchedule(definition.schedule),
+                let zone = TimeZone(identifier: definition.timezone)
+            {
+                schedule = CronSchedule(expression, timeZone: zone)
+            }
+            schedules[key] = .some(schedule)
+        }
+        let watched = Watched(
+            schedule: schedules[key] ?? nil, tolerance: TimeInterval(definition.tolerance.seconds),
+            earlyAllowance: JobStatus.earlyAllowance(definition),
+            maxRuntime: definition.isHealthCheck ? nil : definition.maxRuntime.map { TimeInterval($0.seconds) },
+            paused: definition.paused, checkedThrough: max(checkedThrough, min(job.watchedSince, store.clock.now)),
+            generation: generation)
+        jobs[job.jobID] = watched
+        guard !watched.paused, let schedule = watched.schedule,
+            let next = schedule.nextFireTime(after: watched.checkedThrough)
+        else { return }
+        queue.insert(
+            Entry(
+                deadline: next.addingTimeInterval(watched.tolerance),
+                target: .fireTime(jobID: job.jobID, generation: generation, fireTime: next)))
+    }
+
+    private func watchRun(runID: String, jobID: String, start: Date) {
+        guard let maxRuntime = jobs[jobID]?.maxRuntime else { return }
+        queue.insert(
+            Entry(
+                deadline: start.addingTimeInterval(maxRuntime), target: .run(runID: runID, jobID: jobID, start: start)))
+    }
+}

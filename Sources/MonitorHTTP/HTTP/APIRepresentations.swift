@@ -1,0 +1,149 @@
+import Config
+import Cron
+import Foundation
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+
+/// A value the API answers with, written as JSON by ``JSONWriter``.
+protocol JSONRepresentable {
+    func write(to json: inout JSONWriter)
+}
+
+/// The JSON shapes of DESIGN.md §5, built from domain values. Durations are minutes;
+/// timestamps are ``Timestamp`` strings.
+struct JobRepresentation: JSONRepresentable {
+    let job: Job
+    /// In lists, each job's derived status (`status`, `next_fire_time`, `deadline`).
+    let status: JobStatus?
+
+    init(_ job: Job, status: JobStatus? = nil) {
+        self.job = job
+        self.status = status
+    }
+
+    func write(to json: inout JSONWriter) {
+        let definition = job.definition
+        json.object { json in
+            json.field("job_id", definition.jobID)
+            json.field("description", definition.description)
+            json.field("schedule", definition.schedule)
+            json.field("schedule_description", definition.scheduleExplanation)
+            json.field("timezone", definition.timezone)
+            json.field("tolerance", definition.tolerance.minutes)
+            json.field("max_runtime", definition.maxRuntime?.minutes)
+            json.field("is_health_check", definition.isHealthCheck)
+            json.field("tags") { json in json.array(definition.tags) { json, tag in json.string(tag) } }
+            json.field("paused", definition.paused)
+            json.field("managed_by", job.managedBy.rawValue)
+            json.key("source")
+            if let source = job.source {
+                json.object { json in
+                    if let repository = source.repository { json.field("repository", repository) }
+                    json.field("file", source.file)
+                    json.field("line", source.line)
+                    if let commit = source.commit { json.field("commit", commit) }
+                }
+            } else {
+                json.null()
+            }
+            json.field("created_at", Timestamp.string(from: job.createdAt))
+            json.field("updated_at", Timestamp.string(from: job.updatedAt))
+            if let status {
+                json.field("status", status.state.rawValue)
+                json.field("next_fire_time", status.nextFireTime.map(Timestamp.string))
+                json.field("deadline", status.deadline.map(Timestamp.string))
+            }
+        }
+    }
+}
+
+struct RunRepresentation: JSONRepresentable {
+    let run: JobRun
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("run_id", run.runID)
+            json.field("job_id", run.jobID)
+            json.field("status", run.status.rawValue)
+            json.field("start_time", run.startTime.map(Timestamp.string))
+            json.field("end_time", run.endTime.map(Timestamp.string))
+            json.field("duration", run.duration)
+            json.field("exit_code", run.exitCode)
+            json.field("message", run.message)
+            json.key("client_info")
+            json.value(run.clientInfo)
+            json.field("remote_addr", run.remoteAddress)
+            json.field("user_agent", run.userAgent)
+        }
+    }
+}
+
+struct AlertRepresentation: JSONRepresentable {
+    let alert: JobAlert
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", Int(alert.id))
+            json.field("job_id", alert.jobID)
+            json.field("type", alert.kind.rawValue)
+            json.field("created_at", Timestamp.string(from: alert.createdAt))
+            json.field("fire_time", alert.fireTime.map(Timestamp.string))
+            json.field("last_fire_time", alert.lastFireTime.map(Timestamp.string))
+            json.field("run_id", alert.runID)
+            json.field("last_run_id", alert.lastRunID)
+            json.field("missed_count", alert.missedCount)
+            json.field("failure_count", alert.failureCount)
+            json.field("acknowledged", alert.acknowledged)
+            json.field("acknowledged_at", alert.acknowledgedAt.map(Timestamp.string))
+            json.field("resolved_at", alert.resolvedAt.map(Timestamp.string))
+        }
+    }
+}
+
+struct StatusRepresentation: JSONRepresentable {
+    let status: JobStatus
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("job_id", status.jobID)
+            json.field("status", status.state.rawValue)
+            json.key("last_run")
+            if let run = status.lastRun { RunRepresentation(run: run).write(to: &json) } else { json.null() }
+            json.field("next_fire_time", status.nextFireTime.map(Timestamp.string))
+            json.field("deadline", status.deadline.map(Timestamp.string))
+            json.field("open_alerts") { json in
+                json.array(status.openAlerts) { json, alert in AlertRepresentation(alert: alert).write(to: &json) }
+            }
+        }
+    }
+}
+
+/// `{"jobs": [...]}`: a list under one key.
+struct ListRepresentation<Item: JSONRepresentable>: JSONRepresentable {
+    let key: StaticString
+    let items: [Item]
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field(key) { json in json.array(items) { json, item in item.write(to: &json) } }
+        }
+    }
+}
+
+/// `{"job_runs": [...], "page": 1, "per_page": 10, "total": 42}` and the like.
+struct PageRepresentation<Item: JSONRepresentable>: JSONRepresentable {
+    let key: StaticString
+    let items: [Item]
+    let page: PageRequest
+    let total: Int
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field(key) { json in json.array(items) { json, item in item.write(to: &json) } }
+            json.field("page", page.page)
+            json.field("per_page", page.perPage)
+            json.field("total", total)
+        }
+    }
+}

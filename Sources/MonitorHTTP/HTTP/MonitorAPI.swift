@@ -1,0 +1,157 @@
+import Config
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+import NIOCore
+
+/// The REST API of DESIGN.md §5 on a Hummingbird router.
+public struct MonitorAPI: Sendable {
+    let store: MonitorStore
+    let configuration: ServerConfiguration
+
+    public init(store: MonitorStore, configuration: ServerConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    public func addRoutes(to router: Router<CronicleRequestContext>) {
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        router.add(middleware: HostGuard(listenHost: configuration.host, allowedHosts: configuration.allowedHosts))
+        router.add(middleware: CrossSiteRequestGuard())
+        // Reads and pings are declared on `router`; everything that changes configurations
+        // or alerts on `changes`, which checks the token.
+        let changes = router.group().add(
+            middleware: AccessGuard<CronicleRequestContext>(.changes, token: configuration.apiToken))
+        router.get("/jobs") { _, _ in
+            json(
+                ListRepresentation(
+                    key: "jobs", items: try await store.statuses().map { JobRepresentation($0.job, status: $0.status) })
+            )
+        }
+        changes.post("/jobs") { request, _ in
+            let definition = try RequestParsing.jobDefinition(
+                try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true))
+            let (job, created) = try await store.saveJob(definition)
+            return json(JobRepresentation(job), status: created ? .created : .ok)
+        }
+        router.get("/jobs/:job_id") { _, context in
+            json(JobRepresentation(try await requireJob(context)))
+        }
+        changes.delete("/jobs/:job_id") { _, context in
+            try await store.deleteJob(try jobID(context))
+            return Response(status: .noContent)
+        }
+        router.get("/jobs/:job_id/status") { _, context in
+            json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
+        }
+        router.post("/jobs/:job_id/start") { request, context in
+            let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
+            try RequestParsing.rejectUnknownKeys(body, allowed: ["client_info", "run_id"])
+            var start = RunStart(runID: try RequestParsing.runID(body))
+            switch body["client_info"] {
+            case nil, .null?: break
+            case .object(let info)?: start.clientInfo = .object(info)
+            case let other?: throw RequestParsing.invalid("client_info", "must be an object, found \(other.kind)")
+            }
+            (start.remoteAddress, start.userAgent) = client(request, context)
+            let (run, created) = try await store.startRun(jobID: try jobID(context), start)
+            return json(RunRepresentation(run: run), status: created ? .created : .ok)
+        }
+        router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
+        router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
+        changes.post("/jobs/:job_id/pause") { _, context in
+            json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
+        }
+        changes.post("/jobs/:job_id/resume") { _, context in
+            json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
+        }
+        router.get("/job_runs") { request, _ in
+            let query = try RequestParsing.Query(
+                request, allowed: ["page", "per_page", "job_id", "status", "since", "until"])
+            let page = try await store.runs(
+                RunQuery(
+                    jobID: query["job_id"], status: try query.choice("status", JobRun.Status.self),
+                    since: try query.date("since"), until: try query.date("until"), page: try query.page()))
+            return json(
+                PageRepresentation(
+                    key: "job_runs", items: page.items.map(RunRepresentation.init), page: page.page, total: page.total))
+        }
+        router.get("/alerts") { request, _ in
+            let query = try RequestParsing.Query(
+                request, allowed: ["page", "per_page", "job_id", "type", "acknowledged", "resolved"])
+            let page = try await store.alerts(
+                AlertQuery(
+                    jobID: query["job_id"], kind: try query.choice("type", JobAlert.Kind.self),
+                    acknowledged: try query.bool("acknowledged"), resolved: try query.bool("resolved"),
+                    page: try query.page()))
+            return json(
+                PageRepresentation(
+                    key: "alerts", items: page.items.map(AlertRepresentation.init), page: page.page, total: page.total))
+        }
+        changes.post("/alerts/:alert_id/acknowledge") { _, context in
+            guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
+                throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")
+            }
+            return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
+        }
+        addSyncRoutes(to: router)
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func end(_ request: Request, _ context: CronicleRequestContext, failed: Bool) async throws -> Response {
+        let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
+        try RequestParsing.rejectUnknownKeys(body, allowed: ["run_id", "exit_code", "message"])
+        var end = RunEnd(
+            runID: try RequestParsing.runID(body), exitCode: try RequestParsing.integer(body, "exit_code"),
+            message: try RequestParsing.string(body, "message"), failed: failed)
+        (end.remoteAddress, end.userAgent) = client(request, context)
+        return json(RunRepresentation(run: try await store.endRun(jobID: try jobID(context), end)))
+    }
+
+    /// The `{job_id}` of the path, percent-decoded (`a%2Eb` is `a.b`) as every client library encodes it.
+    private func jobID(_ context: CronicleRequestContext) throws -> String {
+        let raw = try context.parameters.require("job_id")
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    private func requireJob(_ context: CronicleRequestContext) async throws -> Job {
+        let id = try jobID(context)
+        guard let job = try await store.job(id) else { throw MonitorError.jobNotFound(id) }
+        return job
+    }
+
+    /// The caller's address and user agent. Behind a proxy it is told to trust, the
+    /// address is the last `X-Forwarded-For` entry: the one that proxy appended. Earlier
+    /// entries come from the client, which can write anything there. Only an IP address
+    /// is taken; anything else leaves the connection's address.
+    private func client(_ request: Request, _ context: CronicleRequestContext) -> (String?, String?) {
+        var address = context.remoteAddress?.ipAddress
+        if configuration.trustProxy, let forwarded = request.headers[values: Self.forwardedFor].last,
+            let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }),
+            HostGuard<CronicleRequestContext>.isAddress(last.lowercased())
+        {
+            address = last
+        }
+        return (address, request.headers[.userAgent])
+    }
+
+    private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    func json(_ value: some JSONRepresentable, status: HTTPResponse.Status = .ok) -> Response {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: writer.buffer))
+    }
+}

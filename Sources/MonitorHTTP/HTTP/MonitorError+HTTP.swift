@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+import NIOCore
+import NIOHTTP1
+
+extension MonitorError: HTTPResponseError {
+    public var status: HTTPResponse.Status {
+        switch code {
+        case .notFound: .notFound
+        case .invalidRequest, .malformedJSON: .badRequest
+        case .conflict, .managedBySync: .conflict
+        case .syncFailed: .unprocessableContent
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .payloadTooLarge: .contentTooLarge
+        case .unavailable, .storageFull, .storageUnavailable: .serviceUnavailable
+        default: .internalServerError
+        }
+    }
+
+    /// `{"error": {"code": "not_found", "message": "job 'x' does not exist"}}`
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if code == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if status == .serviceUnavailable { headers[.retryAfter] = "5" }
+        let body = ["error": ["code": code.description, "message": message]]
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Makes every failure answer in the JSON error envelope: the monitor's own errors,
+/// Hummingbird's (unknown route, body too large), and anything unexpected, which
+/// becomes a logged 500 rather than leaking details.
+struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as MonitorError {
+            return try error.response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            let converted: MonitorError
+            switch error.status {
+            case .notFound: converted = MonitorError(.notFound, "no route for \(request.method) \(request.uri.path)")
+            case .contentTooLarge: converted = MonitorError(.payloadTooLarge, "the request body is too large")
+            case .methodNotAllowed:
+                converted = MonitorError(.invalidRequest, "\(request.method) is not allowed on \(request.uri.path)")
+            default: converted = MonitorError(.invalidRequest, "\(error.status.reasonPhrase)")
+            }
+            var response = try converted.response(from: request, context: context)
+            response.status = error.status
+            return response
+        } catch let error as HTTPParserError {
+            // The body broke off mid-way (a malformed chunk, say): the client's fault, and the
+            // connection closes after this answer.
+            return try MonitorError(
+                .invalidRequest, "the request body is not valid HTTP/1.1 (\(error.debugDescription))"
+            ).response(from: request, context: context)
+        } catch {
+            context.logger.error("unexpected error on \(request.method) \(request.uri.path): \(error)")
+            return try MonitorError(.internalError, "internal error; see the server log").response(
+                from: request, context: context)
+        }
+    }
+}

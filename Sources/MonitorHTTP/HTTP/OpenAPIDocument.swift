@@ -1,0 +1,546 @@
+import Config
+import Foundation
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+
+/// The OpenAPI 3.1 description of the REST API, served at `GET /openapi.json`.
+/// A test compares its paths and methods with the router's, so the two cannot drift.
+enum OpenAPIDocument {
+    static let json: Data = {
+        // The document is a literal of plain JSON values; serialising it cannot fail.
+        try! JSONSerialization.data(
+            withJSONObject: refusingCrossSiteChanges(document), options: [.sortedKeys, .withoutEscapingSlashes])
+    }()
+
+    /// Adds the answers every operation may give: 403 from ``HostGuard`` (an unknown
+    /// `Host`) and, on changes, from ``CrossSiteRequestGuard``; 503 when the server is at
+    /// its connection limit or the database cannot be written.
+    private static func refusingCrossSiteChanges(_ document: [String: Any]) -> [String: Any] {
+        var document = document
+        guard var paths = document["paths"] as? [String: [String: Any]] else { return document }
+        for (path, operations) in paths {
+            var operations = operations
+            for method in ["get", "head", "post", "put", "patch", "delete"] {
+                guard var operation = operations[method] as? [String: Any],
+                    var responses = operation["responses"] as? [String: Any]
+                else { continue }
+                let changes = method != "get" && method != "head"
+                responses["403"] = response(
+                    changes
+                        ? "Sent by a browser from another site, or addressed to a name the server does not answer to"
+                        : "Addressed to a name the server does not answer to (see --allowed-host)",
+                    reference("Error"))
+                responses["503"] = [
+                    "description":
+                        "Too many connections (unavailable), or the database cannot be written (storage_full, "
+                        + "storage_unavailable): nothing was recorded; retry after Retry-After seconds",
+                    "headers": ["Retry-After": ["schema": ["type": "integer"]]],
+                ].merging(jsonContent(reference("Error"))) { first, _ in first }
+                operation["responses"] = responses
+                operations[method] = operation
+            }
+            paths[path] = operations
+        }
+        document["paths"] = paths
+        return document
+    }
+
+    private static func reference(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    private static func jsonContent(_ schema: [String: Any]) -> [String: Any] {
+        ["content": ["application/json": ["schema": schema]]]
+    }
+
+    private static func response(_ description: String, _ schema: [String: Any]) -> [String: Any] {
+        ["description": description].merging(jsonContent(schema)) { first, _ in first }
+    }
+
+    private static var error: [String: Any] { response("An error in the JSON envelope", reference("Error")) }
+
+    private static func errors(_ codes: String...) -> [String: Any] {
+        Dictionary(uniqueKeysWithValues: codes.map { ($0, error) })
+    }
+
+    private static var jobID: [String: Any] {
+        [
+            "name": "job_id", "in": "path", "required": true,
+            "schema": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"],
+        ]
+    }
+    private static var pageParameters: [[String: Any]] {
+        [
+            pageParameter,
+            [
+                "name": "per_page", "in": "query",
+                "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 10],
+            ],
+        ]
+    }
+
+    /// A page's number, from 1.
+    private static var pageParameter: [String: Any] {
+        ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "default": 1]]
+    }
+
+    private static var htmlPage: [String: Any] { ["description": "The page", "content": ["text/html": [:]]] }
+
+    private static var bearer: [[String: Any]] { [["bearerToken": [String]()], [String: Any]()] }
+
+    private static func operation(
+        _ summary: String, parameters: [[String: Any]] = [], body: [String: Any]? = nil, bodyRequired: Bool = false,
+        responses: [String: Any], secured: Bool = false
+    ) -> [String: Any] {
+        var operation: [String: Any] = ["summary": summary, "responses": responses]
+        if !parameters.isEmpty { operation["parameters"] = parameters }
+        if let body {
+            operation["requestBody"] = ["required": bodyRequired].merging(jsonContent(body)) { first, _ in first }
+        }
+        if secured { operation["security"] = bearer }
+        return operation
+    }
+
+    private static var nullableString: [String: Any] { ["type": ["string", "null"]] }
+    private static var nullableTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
+    private static var time: [String: Any] { ["type": "string", "format": "date-time"] }
+    private static var duration: [String: Any] {
+        [
+            "oneOf": [
+                [
+                    "type": "number", "minimum": 0, "maximum": JobFieldRules.longestTolerance.seconds / 60,
+                    "description": "minutes, at most \(JobFieldRules.longestTolerance)",
+                ],
+                [
+                    "type": "string", "pattern": "^([0-9.]+[smhd])+$",
+                    "description": "with units: 90s, 15m, 2h, 1d, 1h30m; at most \(JobFieldRules.longestTolerance)",
+                ],
+            ]
+        ]
+    }
+
+    private static var schemas: [String: Any] {
+        [
+            "Error": [
+                "type": "object", "required": ["error"],
+                "properties": [
+                    "error": [
+                        "type": "object", "required": ["code", "message"],
+                        "properties": [
+                            "code": [
+                                "type": "string",
+                                "enum": MonitorError.Code.allCases.map(\.description),
+                            ],
+                            "message": ["type": "string"],
+                        ],
+                    ]
+                ],
+            ],
+            "JobInput": [
+                "type": "object", "required": ["job_id", "schedule"], "additionalProperties": false,
+                "properties": [
+                    "job_id": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"],
+                    "description": nullableString,
+                    "schedule": [
+                        "type": "string", "description": "5-field cron expression or macro, see docs/cron.md",
+                    ],
+                    "timezone": ["type": "string", "default": "UTC", "description": "IANA time zone"],
+                    "tolerance": duration.merging(["default": 1]) { first, _ in first },
+                    "max_runtime": ["oneOf": (duration["oneOf"] as! [[String: Any]]) + [["type": "null"]]],
+                    "is_health_check": ["type": "boolean", "default": false],
+                    "tags": ["type": "array", "items": ["type": "string", "minLength": 1]],
+                    "paused": ["type": "boolean", "default": false],
+                ],
+            ],
+            "Job": [
+                "type": "object",
+                "required": [
+                    "job_id", "schedule", "timezone", "tolerance", "max_runtime", "is_health_check", "tags", "paused",
+                    "managed_by", "source", "created_at", "updated_at",
+                ],
+                "properties": [
+                    "job_id": ["type": "string"], "description": nullableString, "schedule": ["type": "string"],
+                    "schedule_description": nullableString, "timezone": ["type": "string"],
+                    "tolerance": ["type": "number", "description": "minutes"],
+                    "max_runtime": ["type": ["number", "null"], "description": "minutes"],
+                    "is_health_check": ["type": "boolean"], "tags": ["type": "array", "items": ["type": "string"]],
+                    "paused": ["type": "boolean"], "managed_by": ["type": "string", "enum": ["api", "sync"]],
+                    "source": [
+                        "type": ["object", "null"],
+                        "properties": [
+                            "repository": ["type": "string"], "file": ["type": "string"], "line": ["type": "integer"],
+                            "commit": ["type": "string"],
+                        ],
+                    ],
+                    "created_at": time, "updated_at": time,
+                    "status": [
+                        "type": "string", "enum": JobStatus.State.allCases.map(\.rawValue),
+                        "description": "in GET /jobs only: the derived status, as in GET /jobs/{job_id}/status",
+                    ],
+                    "next_fire_time": [
+                        "type": ["string", "null"], "format": "date-time", "description": "in GET /jobs only",
+                    ],
+                    "deadline": [
+                        "type": ["string", "null"], "format": "date-time", "description": "in GET /jobs only",
+                    ],
+                ],
+            ],
+            "SyncSource": [
+                "type": "object",
+                "properties": [
+                    "repository": nullableString, "ref": nullableString, "commit": nullableString,
+                    "path": nullableString,
+                ],
+            ],
+            "SyncRequest": [
+                "type": "object", "required": ["source", "files"],
+                "properties": [
+                    "source": reference("SyncSource"),
+                    "files": [
+                        "type": "array",
+                        "items": [
+                            "type": "object", "required": ["path", "contents"],
+                            "properties": ["path": ["type": "string"], "contents": ["type": "string"]],
+                        ],
+                    ],
+                    "prune": ["type": "boolean", "default": true], "adopt": ["type": "boolean", "default": false],
+                ],
+            ],
+            "SyncRecord": [
+                "type": "object",
+                "properties": [
+                    "id": ["type": "integer"], "applied_at": time, "source": reference("SyncSource"),
+                    "result": ["type": "string", "enum": ["applied", "failed"]], "created": ["type": "integer"],
+                    "updated": ["type": "integer"], "deleted": ["type": "integer"], "unchanged": ["type": "integer"],
+                    "error": nullableString,
+                ],
+            ],
+            "SyncReport": [
+                "type": "object",
+                "properties": [
+                    "diagnostics": [
+                        "type": "array",
+                        "items": [
+                            "type": "object",
+                            "properties": [
+                                "file": ["type": "string"], "line": ["type": "integer"], "column": ["type": "integer"],
+                                "severity": ["type": "string", "enum": ["error", "warning"]],
+                                "rule": ["type": "string"], "message": ["type": "string"],
+                            ],
+                        ],
+                    ],
+                    "plan": [
+                        "type": ["object", "null"],
+                        "description":
+                            "creates (job_id, file, line, fields), updates (job_id, file, line, changes of field, old, new), deletes (job_id, file, line, commit), unchanged, conflicts (job_id, file, line, message), source",
+                    ],
+                    "record": ["oneOf": [reference("SyncRecord"), ["type": "null"]]],
+                    "error": reference("Error"),
+                ],
+            ],
+            "Run": [
+                "type": "object",
+                "required": [
+                    "run_id", "job_id", "status", "start_time", "end_time", "duration", "exit_code", "message",
+                ],
+                "properties": [
+                    "run_id": ["type": "string"], "job_id": ["type": "string"],
+                    "status": ["type": "string", "enum": ["running", "succeeded", "failed"]],
+                    "start_time": nullableTime, "end_time": nullableTime,
+                    "duration": ["type": ["number", "null"], "description": "minutes"],
+                    "exit_code": ["type": ["integer", "null"]], "message": nullableString,
+                    "client_info": ["type": ["object", "null"], "description": "as the client sent it"],
+                    "remote_addr": nullableString, "user_agent": nullableString,
+                ],
+            ],
+            "Alert": [
+                "type": "object",
+                "required": ["id", "job_id", "type", "created_at", "missed_count", "acknowledged", "resolved_at"],
+                "properties": [
+                    "id": ["type": "integer"], "job_id": ["type": "string"],
+                    "type": ["type": "string", "enum": ["missed_job", "long_running", "failed"]],
+                    "created_at": time, "fire_time": nullableTime, "last_fire_time": nullableTime,
+                    "run_id": nullableString, "last_run_id": nullableString, "missed_count": ["type": "integer"],
+                    "failure_count": ["type": "integer"], "acknowledged": ["type": "boolean"],
+                    "acknowledged_at": nullableTime, "resolved_at": nullableTime,
+                ],
+            ],
+            "Status": [
+                "type": "object",
+                "required": ["job_id", "status", "last_run", "next_fire_time", "deadline", "open_alerts"],
+                "properties": [
+                    "job_id": ["type": "string"],
+                    "status": [
+                        "type": "string",
+                        "enum": ["paused", "long_running", "missed", "failed", "late", "running", "ok", "new"],
+                    ],
+                    "last_run": ["oneOf": [reference("Run"), ["type": "null"]]],
+                    "next_fire_time": nullableTime, "deadline": nullableTime,
+                    "open_alerts": ["type": "array", "items": reference("Alert")],
+                ],
+            ],
+        ]
+    }
+
+    /// `end` and `fail` take the same body and give the same answers.
+    private static func endOperation(_ summary: String) -> [String: Any] {
+        operation(
+            summary, parameters: [jobID],
+            body: [
+                "type": "object", "additionalProperties": false,
+                "properties": [
+                    "run_id": ["type": "string"], "exit_code": ["type": "integer"], "message": ["type": "string"],
+                ],
+            ],
+            responses: ["200": response("The run", reference("Run"))].merging(errors("400", "404", "409", "413")) {
+                first, _ in first
+            })
+    }
+
+    private static func page(_ key: String, _ item: String) -> [String: Any] {
+        [
+            "type": "object", "required": [key, "page", "per_page", "total"],
+            "properties": [
+                key: ["type": "array", "items": reference(item)], "page": ["type": "integer"],
+                "per_page": ["type": "integer"], "total": ["type": "integer"],
+            ],
+        ]
+    }
+
+    private static var document: [String: Any] {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Cronicle", "version": CronicleVersion.current,
+                "description":
+                    "Job monitor: runs are reported by start/end pings; missed, long and failed runs raise alerts.",
+            ],
+            "servers": [["url": "http://127.0.0.1:8000"]],
+            "components": [
+                "schemas": schemas,
+                "securitySchemes": ["bearerToken": ["type": "http", "scheme": "bearer"]],
+            ],
+            "paths": [
+                "/jobs": [
+                    "get": operation(
+                        "Every job configuration",
+                        responses: [
+                            "200": response(
+                                "The jobs",
+                                [
+                                    "type": "object",
+                                    "properties": ["jobs": ["type": "array", "items": reference("Job")]],
+                                ])
+                        ]),
+                    "post": operation(
+                        "Create (201) or update (200) a job", body: reference("JobInput"), bodyRequired: true,
+                        responses: [
+                            "200": response("Updated", reference("Job")), "201": response("Created", reference("Job")),
+                        ].merging(errors("400", "401", "409", "413")) { first, _ in first }, secured: true),
+                ],
+                "/jobs/{job_id}": [
+                    "get": operation(
+                        "One job configuration", parameters: [jobID],
+                        responses: ["200": response("The job", reference("Job"))].merging(errors("404")) { first, _ in
+                            first
+                        }),
+                    "delete": operation(
+                        "Delete a job; its runs and alerts stay in history", parameters: [jobID],
+                        responses: ["204": ["description": "Deleted"]].merging(errors("401", "404", "409")) {
+                            first, _ in first
+                        },
+                        secured: true),
+                ],
+                "/jobs/{job_id}/status": [
+                    "get": operation(
+                        "Derived status, last run, next fire time, deadline and open alerts", parameters: [jobID],
+                        responses: ["200": response("The status", reference("Status"))].merging(errors("404")) {
+                            first, _ in first
+                        })
+                ],
+                "/jobs/{job_id}/start": [
+                    "post": operation(
+                        "Record a start (a whole run for a health check)", parameters: [jobID],
+                        body: [
+                            "type": "object", "additionalProperties": false,
+                            "properties": ["client_info": ["type": "object"], "run_id": ["type": "string"]],
+                        ],
+                        responses: [
+                            "201": response("The new run", reference("Run")),
+                            "200": response("The run already recorded under this run_id", reference("Run")),
+                        ].merging(errors("400", "404", "409", "413")) { first, _ in first })
+                ],
+                "/jobs/{job_id}/end": [
+                    "post": endOperation("Record an end: the named run, the oldest open one, or a run without a start")
+                ],
+                "/jobs/{job_id}/fail": ["post": endOperation("Record an end with failure")],
+                "/jobs/{job_id}/pause": [
+                    "post": operation(
+                        "Pause alerting", parameters: [jobID],
+                        responses: ["200": response("The job", reference("Job"))].merging(errors("401", "404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/jobs/{job_id}/resume": [
+                    "post": operation(
+                        "Resume alerting; fire times are expected from now on", parameters: [jobID],
+                        responses: ["200": response("The job", reference("Job"))].merging(errors("401", "404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/job_runs": [
+                    "get": operation(
+                        "Runs, newest first",
+                        parameters: pageParameters + [
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "status", "in": "query",
+                                "schema": ["type": "string", "enum": ["running", "succeeded", "failed"]],
+                            ],
+                            ["name": "since", "in": "query", "schema": time],
+                            ["name": "until", "in": "query", "schema": time],
+                        ],
+                        responses: ["200": response("A page of runs", page("job_runs", "Run"))].merging(errors("400")) {
+                            first, _ in first
+                        })
+                ],
+                "/alerts": [
+                    "get": operation(
+                        "Alerts, newest first",
+                        parameters: pageParameters + [
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "type", "in": "query",
+                                "schema": ["type": "string", "enum": ["missed_job", "long_running", "failed"]],
+                            ],
+                            ["name": "acknowledged", "in": "query", "schema": ["type": "boolean"]],
+                            ["name": "resolved", "in": "query", "schema": ["type": "boolean"]],
+                        ],
+                        responses: ["200": response("A page of alerts", page("alerts", "Alert"))].merging(errors("400"))
+                        { first, _ in first })
+                ],
+                "/alerts/{alert_id}/acknowledge": [
+                    "post": operation(
+                        "Acknowledge an alert: it is silenced, and still resolves by itself",
+                        parameters: [
+                            ["name": "alert_id", "in": "path", "required": true, "schema": ["type": "integer"]]
+                        ],
+                        responses: ["200": response("The alert", reference("Alert"))].merging(errors("401", "404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/sync/plan": [
+                    "post": operation(
+                        "Validate job definition files and compare them with the monitor's jobs; changes nothing",
+                        body: reference("SyncRequest"), bodyRequired: true,
+                        responses: [
+                            "200": response("The plan", reference("SyncReport")),
+                            "422": response(
+                                "Errors in the definitions, or conflicts; the report with an error envelope",
+                                reference("SyncReport")),
+                        ].merging(errors("400", "413")) { first, _ in first })
+                ],
+                "/sync/apply": [
+                    "post": operation(
+                        "Validate, then make the jobs match the files in one transaction; recorded in the history",
+                        body: reference("SyncRequest"), bodyRequired: true,
+                        responses: [
+                            "200": response("Applied: the plan carried out and its record", reference("SyncReport")),
+                            "422": response(
+                                "Nothing changed: errors in the definitions, or conflicts", reference("SyncReport")),
+                        ].merging(errors("400", "401", "413")) { first, _ in first },
+                        secured: true)
+                ],
+                "/sync/history": [
+                    "get": operation(
+                        "The latest applies, newest first",
+                        parameters: [
+                            [
+                                "name": "limit", "in": "query",
+                                "schema": ["type": "integer", "minimum": 1, "maximum": 500, "default": 20],
+                            ]
+                        ],
+                        responses: [
+                            "200": response(
+                                "Applies",
+                                [
+                                    "type": "object",
+                                    "properties": ["history": ["type": "array", "items": reference("SyncRecord")]],
+                                ])
+                        ].merging(errors("400")) { first, _ in first })
+                ],
+                "/": [
+                    "get": operation(
+                        "The dashboard's job list (HTML)",
+                        parameters: [
+                            [
+                                "name": "status", "in": "query",
+                                "schema": ["type": "string", "enum": JobStatus.State.allCases.map(\.rawValue)],
+                            ],
+                            ["name": "tag", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "q", "in": "query", "schema": ["type": "string"],
+                                "description": "part of a job id",
+                            ],
+                            pageParameter,
+                        ],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
+                ],
+                "/ui/jobs/{job_id}": [
+                    "get": operation(
+                        "The dashboard's page of one job: definition, source, next fire times, durations, alerts, runs (HTML)",
+                        parameters: [jobID, pageParameter],
+                        responses: [
+                            "200": htmlPage, "404": ["description": "No such job", "content": ["text/html": [:]]],
+                        ].merging(errors("400")) { first, _ in first })
+                ],
+                "/ui/alerts": [
+                    "get": operation(
+                        "The dashboard's alerts by state, acknowledged from the page (HTML)",
+                        parameters: [
+                            [
+                                "name": "state", "in": "query",
+                                "schema": [
+                                    "type": "string", "enum": AlertListPage.State.allCases.map(\.rawValue),
+                                    "default": AlertListPage.State.open.rawValue,
+                                ],
+                            ],
+                            [
+                                "name": "type", "in": "query",
+                                "schema": ["type": "string", "enum": JobAlert.Kind.allCases.map(\.rawValue)],
+                            ],
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            pageParameter,
+                        ],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
+                ],
+                "/ui/sync": [
+                    "get": operation(
+                        "The dashboard's sync history with commits (HTML)", parameters: [pageParameter],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
+                ],
+                "/static/{file}": [
+                    "get": operation(
+                        "The dashboard's stylesheet and scripts",
+                        parameters: [["name": "file", "in": "path", "required": true, "schema": ["type": "string"]]],
+                        responses: [
+                            "200": ["description": "The file", "content": ["text/css": [:], "text/javascript": [:]]]
+                        ].merging(errors("404")) { first, _ in first })
+                ],
+                "/events": [
+                    "get": operation(
+                        "Server-sent events, one JSON object per message: run_started, run_ended, alert_opened, "
+                            + "alert_updated, alert_acknowledged, alert_resolved, jobs_changed, sync_recorded",
+                        responses: ["200": ["description": "The stream", "content": ["text/event-stream": [:]]]])
+                ],
+                "/openapi.json": [
+                    "get": operation(
+                        "This document",
+                        responses: ["200": ["description": "OpenAPI 3.1", "content": ["application/json": [:]]]])
+                ],
+            ],
+        ]
+    }
+}

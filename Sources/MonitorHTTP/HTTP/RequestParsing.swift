@@ -1,0 +1,232 @@
+import Config
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+import NIOCore
+
+/// Reading request bodies and query strings into domain values, with a 400 that names
+/// the field and the problem for anything else.
+enum RequestParsing {
+    /// The body as a JSON object. An absent or empty body is `[:]` unless `required`.
+    /// A body over `limit` bytes is refused as soon as the limit is passed.
+    static func object(_ request: Request, limit: Int, required: Bool) async throws -> [String: JSONValue] {
+        let buffer = try await body(request, limit: limit)
+        if buffer.readableBytes == 0
+            || buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+        {
+            if required { throw MonitorError(.invalidRequest, "the request body is empty; send a JSON object") }
+            return [:]
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: buffer.readableBytesView)
+        } catch {
+            throw MonitorError(.malformedJSON, "malformed JSON: \(error.message)")
+        }
+        guard case .object(let object) = value else {
+            throw MonitorError(.invalidRequest, "the request body must be a JSON object, found \(value.kind)")
+        }
+        return object
+    }
+
+    /// The whole body, refused with a 413 as soon as it passes `limit` bytes.
+    static func body(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw MonitorError(.payloadTooLarge, "the request body is \(length) bytes; the limit is \(limit)")
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw MonitorError(.payloadTooLarge, "the request body is over the limit of \(limit) bytes")
+        }
+    }
+
+    static func rejectUnknownKeys(_ object: [String: JSONValue], allowed: [String]) throws {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            var message = "unknown field '\(key)'"
+            if let suggestion = JobField.suggestion(for: key).map(\.rawValue), allowed.contains(suggestion) {
+                message += "; did you mean '\(suggestion)'?"
+            } else {
+                message += "; expected \(allowed.joined(separator: ", "))"
+            }
+            throw MonitorError(.invalidRequest, message)
+        }
+    }
+
+    static func invalid(_ field: String, _ problem: String) -> MonitorError {
+        MonitorError(.invalidRequest, "\(field): \(problem)")
+    }
+
+    static func string(_ object: [String: JSONValue], _ key: String) throws -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let value)? where value.unicodeScalars.contains("\u{0}"):
+            // SQLite and C strings end at NUL: the text would be cut there without a word.
+            throw invalid(key, "must not contain the NUL character (\\u0000)")
+        case .string(let value)?: return value
+        case let other?: throw invalid(key, "must be a string, found \(other.kind)")
+        }
+    }
+
+    static func bool(_ object: [String: JSONValue], _ key: String) throws -> Bool? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case let other?: throw invalid(key, "must be true or false, found \(other.kind)")
+        }
+    }
+
+    static func integer(_ object: [String: JSONValue], _ key: String) throws -> Int? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .number(let number)?
+        where number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) <= Double(Int32.max) + 1:
+            return Int(number.doubleValue)
+        case let other?: throw invalid(key, "must be a whole number, found \(other.kind)")
+        }
+    }
+
+    /// Minutes as a number, or a string with units (`"90s"`), as in job definitions.
+    static func duration(_ object: [String: JSONValue], _ key: String) throws -> JobDuration? {
+        let value = object[key]
+        do throws(JobDuration.ParseError) {
+            switch value {
+            case nil, .null?: return nil
+            case .number(let minutes)?: return try JobDuration(minutes: minutes.doubleValue)
+            case .string(let text)?: return try JobDuration(parsing: text)
+            default: break
+            }
+        } catch {
+            throw invalid(key, error.message)
+        }
+        throw invalid(key, "must be a number of minutes or a string such as \"15m\", found \(value!.kind)")
+    }
+
+    /// A job definition from a `POST /jobs` body, checked by the same rules as the linter.
+    static func jobDefinition(_ object: [String: JSONValue]) throws -> JobDefinition {
+        try rejectUnknownKeys(object, allowed: JobField.allCases.map(\.rawValue))
+        guard let jobID = try string(object, "job_id") else { throw invalid("job_id", "is required") }
+        if let problem = JobFieldRules.checkJobID(jobID) { throw MonitorError(.invalidRequest, problem.message) }
+        guard let schedule = try string(object, "schedule") else { throw invalid("schedule", "is required") }
+        if case .failure(let problem) = JobFieldRules.checkSchedule(schedule) {
+            throw invalid("schedule", "\(problem.message) (column \(problem.offset + 1))")
+        }
+        var definition = JobDefinition(jobID: jobID, schedule: schedule)
+        definition.description = try string(object, "description")
+        if let timezone = try string(object, "timezone") {
+            if let problem = JobFieldRules.checkTimezone(timezone) { throw invalid("timezone", problem.message) }
+            definition.timezone = timezone
+        }
+        if let tolerance = try duration(object, "tolerance") {
+            if let problem = JobFieldRules.checkTolerance(tolerance) {
+                throw MonitorError(.invalidRequest, problem.message)
+            }
+            definition.tolerance = tolerance
+        }
+        if let maxRuntime = try duration(object, "max_runtime") {
+            if let problem = JobFieldRules.checkMaxRuntime(maxRuntime) {
+                throw MonitorError(.invalidRequest, problem.message)
+            }
+            definition.maxRuntime = maxRuntime
+        }
+        definition.isHealthCheck = try bool(object, "is_health_check") ?? false
+        definition.paused = try bool(object, "paused") ?? false
+        switch object["tags"] {
+        case nil, .null?: break
+        case .array(let items)?:
+            definition.tags = try items.map { item in
+                guard case .string(let tag) = item, !tag.isEmpty else {
+                    throw invalid("tags", "each tag must be a non-empty string, found \(item.kind)")
+                }
+                return tag
+            }
+        case let other?: throw invalid("tags", "must be an array of strings, found \(other.kind)")
+        }
+        return definition
+    }
+
+    /// A run id given by a client: the same shape as a job id.
+    static func runID(_ object: [String: JSONValue]) throws -> String? {
+        guard let runID = try string(object, "run_id") else { return nil }
+        if let problem = JobFieldRules.checkJobID(runID) {
+            throw invalid("run_id", problem.message.replacingOccurrences(of: "job_id", with: "run id"))
+        }
+        return runID
+    }
+
+    // MARK: - Query strings
+
+    struct Query {
+        let parameters: [String: String]
+
+        init(_ request: Request, allowed: [String]) throws {
+            var parameters: [String: String] = [:]
+            for (key, value) in request.uri.queryParameters {
+                let name = String(key)
+                guard allowed.contains(name) else {
+                    throw MonitorError(
+                        .invalidRequest,
+                        "unknown query parameter '\(name)'; expected \(allowed.joined(separator: ", "))")
+                }
+                parameters[name] = String(value)
+            }
+            self.parameters = parameters
+        }
+
+        /// `page`, numbered from 1; 1 when absent.
+        func pageNumber() throws -> Int {
+            try integer("page", range: 1...1_000_000) ?? 1
+        }
+
+        func page() throws -> PageRequest {
+            let page = try pageNumber()
+            let perPage = try integer("per_page", range: 1...PageRequest.maximumPerPage) ?? 10
+            return PageRequest(page: page, perPage: perPage)
+        }
+
+        func integer(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+            guard let text = parameters[name] else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw MonitorError(
+                    .invalidRequest,
+                    "query parameter \(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return value
+        }
+
+        func bool(_ name: String) throws -> Bool? {
+            guard let text = parameters[name] else { return nil }
+            switch text {
+            case "true": return true
+            case "false": return false
+            default:
+                throw MonitorError(.invalidRequest, "query parameter \(name) must be true or false, found '\(text)'")
+            }
+        }
+
+        func date(_ name: String) throws -> Date? {
+            guard let text = parameters[name] else { return nil }
+            guard let date = Timestamp.parse(text) else {
+                throw MonitorError(
+                    .invalidRequest, "query parameter \(name) must be an ISO 8601 instant such as 2026-11-28T06:00:00Z")
+            }
+            return date
+        }
+
+        func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T?
+        where T.RawValue == String, T: CaseIterable {
+            guard let text = parameters[name] else { return nil }
+            guard let value = T(rawValue: text) else {
+                let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
+                throw MonitorError(
+                    .invalidRequest, "query parameter \(name) must be one of \(choices), found '\(text)'")
+            }
+            return value
+        }
+
+        subscript(name: String) -> String? { parameters[name] }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// `cronicle serve`: the REST API over the store, with every long-running part a
+/// `Service` in one `ServiceGroup` that shuts down cleanly on SIGTERM and SIGINT
+/// (in-flight requests finish, then the database closes).
+public enum MonitorServer {
+    /// The HTTP application for `store`; `services` run beside the server and stop with it.
+    public static func makeApplication(
+        store: MonitorStore, configuration: ServerConfiguration, dashboard: Dashboard? = nil,
+        services: [any Service] = [], logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router(context: CronicleRequestContext.self)
+        // One line per request at debug level; below that the middleware would only cost time.
+        if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
+        MonitorAPI(store: store, configuration: configuration).addRoutes(to: router)
+        dashboard?.addRoutes(to: router)
+        let connections = ConnectionLimitHandler.Counter(limit: configuration.maxConnections)
+        let bodyTimeout = TimeAmount(configuration.bodyTimeout)
+        return Application(
+            router: router,
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [
+                        ConnectionLimitHandler(counter: connections), BodyDeadlineHandler(timeout: bodyTimeout),
+                        MalformedRequestHandler(),
+                    ],
+                    idleTimeout: TimeAmount(configuration.idleTimeout))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "Cronicle",
+                // Past the limit connections are still accepted, to be told 503; this ceiling keeps
+                // even those from running the process out of file descriptors.
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections + 256)),
+            services: services,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                logger.info(
+                    "Cronicle \(CronicleVersion.current) listening on http://\(configuration.host):\(port)",
+                    metadata: [
+                        "database": "\(store.path)",
+                        "api_token": "\(configuration.apiToken == nil ? "not set" : "required for changes")",
+                    ])
+                await onRunning(port)
+            },
+            logger: logger)
+    }
+
+    /// Opens the database and serves until SIGTERM or SIGINT.
+    public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
+        try configuration.validate()
+        FileDescriptorLimit.raiseToHardLimit(logger: logger)
+        let store = try MonitorStore.openWritable(path: configuration.databasePath, logger: logger)
+        let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
+        let engine = AlertEngine(store: store, logger: logger)
+        let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)
+        let dashboard = try await Dashboard(store: store, events: events)
+        let application = makeApplication(
+            store: store, configuration: configuration, dashboard: dashboard, services: [checkpointer, engine],
+            logger: logger)
+        // Services stop in reverse order: the live event streams end first, so open pages
+        // do not hold the server's wait for in-flight requests.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [application, events], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // After the grace period the group cancels what is left: requests still waiting on
+        // a client end, and the process exits whatever clients do.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        try await group.run()
+        try store.close()
+        logger.info("Cronicle stopped; database closed")
+    }
+}

@@ -1,0 +1,131 @@
+import Config
+import Foundation
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+
+/// Everything `cronicle serve` can be told, with its defaults. The one place that
+/// reads `CRONICLE_*` environment variables; command-line flags are applied after.
+public struct ServerConfiguration: Sendable, Hashable {
+    public var host = "127.0.0.1"
+    public var port = 8000
+    public var databasePath = "./cronicle.db"
+    /// When set, requests that change job configurations or alerts need `Authorization: Bearer <token>`.
+    public var apiToken: String?
+    /// Listen beyond loopback without a token anyway.
+    public var insecure = false
+    /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy you run).
+    public var trustProxy = false
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes = 64 * 1024
+    /// The body limit of `POST /sync/plan` and `/sync/apply`, which carry every
+    /// definition file of a repository (20,000 jobs are about 5 MB).
+    public var maxSyncBodyBytes = 64 * 1024 * 1024
+    /// swift-log level: trace, debug, info, notice, warning, error, critical.
+    public var logLevel = "info"
+    /// Names besides localhost, IP addresses and `host` that requests may be addressed
+    /// to (`Host`), such as the name a reverse proxy forwards; `*` allows any name.
+    public var allowedHosts: [String] = []
+    /// Connections open at once; more are answered 503 and closed.
+    public var maxConnections = 4096
+    /// Live event streams (`GET /events`, one per open dashboard page) at once.
+    public var maxEventStreams = 256
+    /// How long a connection may stay open without a complete request head: a new one,
+    /// one between requests, or one whose head arrives byte by byte.
+    public var idleTimeout: Duration = .seconds(60)
+    /// How long a request's body may take to arrive once its head is in.
+    public var bodyTimeout: Duration = .seconds(60)
+    /// How long SIGTERM waits for requests in flight before closing what is left.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+
+    public init() {}
+
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
+    }
+
+    /// Reads `CRONICLE_HOST`, `CRONICLE_PORT`, `CRONICLE_DB`, `CRONICLE_API_TOKEN`,
+    /// `CRONICLE_INSECURE`, `CRONICLE_TRUST_PROXY`, `CRONICLE_MAX_BODY`, `CRONICLE_LOG_LEVEL`,
+    /// `CRONICLE_ALLOWED_HOSTS` (names separated by commas), `CRONICLE_MAX_CONNECTIONS`.
+    public mutating func apply(environment: [String: String]) throws(Problem) {
+        func flag(_ name: String) throws(Problem) -> Bool? {
+            guard let value = environment[name] else { return nil }
+            switch value.lowercased() {
+            case "1", "true", "yes": return true
+            case "0", "false", "no", "": return false
+            default: throw Problem(description: "\(name) must be true or false, found '\(value)'")
+            }
+        }
+        if let host = environment["CRONICLE_HOST"] { self.host = host }
+        if let port = environment["CRONICLE_PORT"] {
+            guard let value = Int(port) else {
+                throw Problem(description: "CRONICLE_PORT must be a number, found '\(port)'")
+            }
+            self.port = value
+        }
+        if let path = environment["CRONICLE_DB"] { databasePath = path }
+        if let token = environment["CRONICLE_API_TOKEN"] { apiToken = token }
+        if let insecure = try flag("CRONICLE_INSECURE") { self.insecure = insecure }
+        if let trust = try flag("CRONICLE_TRUST_PROXY") { trustProxy = trust }
+        if let limit = environment["CRONICLE_MAX_BODY"] {
+            guard let value = Int(limit) else {
+                throw Problem(description: "CRONICLE_MAX_BODY must be a number of bytes, found '\(limit)'")
+            }
+            maxBodyBytes = value
+        }
+        if let level = environment["CRONICLE_LOG_LEVEL"] { logLevel = level }
+        if let names = environment["CRONICLE_ALLOWED_HOSTS"] {
+            allowedHosts = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
+        }
+        if let limit = environment["CRONICLE_MAX_CONNECTIONS"] {
+            guard let value = Int(limit) else {
+                throw Problem(description: "CRONICLE_MAX_CONNECTIONS must be a number, found '\(limit)'")
+            }
+            maxConnections = value
+        }
+    }
+
+    /// `--shutdown-grace`: a duration with a unit, as in job definitions (`10s`, `1m`).
+    public mutating func setShutdownGrace(_ text: String) throws(Problem) {
+        guard let grace = try? JobDuration(parsing: text), grace.seconds <= 3600 else {
+            throw Problem(description: "--shutdown-grace takes a duration up to 1h such as 10s or 2m, found '\(text)'")
+        }
+        shutdownGracePeriod = .seconds(grace.seconds)
+    }
+
+    public var listensOnLoopbackOnly: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Refuses settings that cannot work or that would expose an unprotected API.
+    public func validate() throws(Problem) {
+        guard (0...65_535).contains(port) else { throw Problem(description: "port \(port) is not 0-65535") }
+        guard maxBodyBytes >= 1024 else { throw Problem(description: "the body limit must be at least 1024 bytes") }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw Problem(description: "unknown log level '\(logLevel)'")
+        }
+        if let apiToken, apiToken.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw Problem(
+                description: "the API token is empty: give a long random value (openssl rand -hex 32), "
+                    + "or leave --api-token and CRONICLE_API_TOKEN unset")
+        }
+        guard maxConnections >= 1 else { throw Problem(description: "the connection limit must be at least 1") }
+        for name in allowedHosts where name.isEmpty || name.contains(where: { $0 == "/" || $0 == ":" || $0 == " " }) {
+            throw Problem(
+                description: "--allowed-host takes a host name such as monitor.example.com (no scheme, port or "
+                    + "path), found '\(name)'")
+        }
+        if apiToken == nil && !listensOnLoopbackOnly && !insecure {
+            throw Problem(
+                description: "refusing to listen on \(host) without an API token: anyone who can reach it could change "
+                    + "or delete jobs. Set --api-token (or CRONICLE_API_TOKEN), listen on 127.0.0.1, or pass --insecure"
+            )
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Config
+import Cron
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+import Mustache
+import NIOCore
+
+/// The web dashboard, served by the monitor itself: pages rendered from Mustache
+/// templates (every value escaped), a stylesheet and a small script shipped as the
+/// package's resources, and live updates from ``LiveEvents``.
+///
+/// Pages: the job list at `/`, one job at `/ui/jobs/{job_id}`, alerts at `/ui/alerts`,
+/// the sync history at `/ui/sync`. Each page tells the script which events of
+/// `/events` concern it (`data-live` on `main`), and the script redraws it when one comes.
+public struct Dashboard: Sendable {
+    let store: MonitorStore
+    let events: LiveEvents
+    let library: MustacheLibrary
+    let assets: [String: (type: String, body: ByteBuffer)]
+
+    /// Jobs per page of the list.
+    static let pageSize = 100
+
+    /// Forbids inline scripts and anything from another origin.
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    /// Loads the templates and static files from the package's resources.
+    public init(store: MonitorStore, events: LiveEvents) async throws {
+        self.store = store
+        self.events = events
+        // The package copies Web/Resources whole; where a bundle's resources start differs
+        // between Foundations, so look for the folder that holds the templates.
+        let candidates = [Bundle.module.bundleURL, Bundle.module.resourceURL].compactMap { $0 }.flatMap {
+            [$0.appendingPathComponent("Resources"), $0]
+        }
+        guard
+            let resources = candidates.first(where: {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent("templates/jobs.mustache").path)
+            })
+        else {
+            throw MonitorError(.internalError, "the dashboard's resources are missing from \(Bundle.module.bundlePath)")
+        }
+        library = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
+        var assets: [String: (type: String, body: ByteBuffer)] = [:]
+        for (name, type) in [
+            ("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
+            ("theme.js", "text/javascript; charset=utf-8"),
+        ] {
+            let data = try Data(contentsOf: resources.appendingPathComponent("static/\(name)"))
+            assets[name] = (type, ByteBuffer(bytes: data))
+        }
+        self.assets = assets
+    }
+
+    /// The sections of the navigation bar.
+    enum Section: String {
+        case jobs, alerts, sync
+    }
+
+    public func addRoutes(to router: Router<CronicleRequestContext>) {
+        router.get("/") { request, _ in
+            let query = try RequestParsing.Query(request, allowed: ["status", "tag", "q", "page"])
+            let list = JobListPage(
+                statuses: try await store.statuses(), status: try query.choice("status", JobStatus.State.self),
+                tag: query["tag"], search: query["q"], page: try query.pageNumber(),
+                pageSize: Self.pageSize)
+            return try await page("jobs", list.context, section: .jobs)
+        }
+        router.get("/ui/jobs/:job_id") { request, context in
+            let query = try RequestParsing.Query(request, allowed: ["page"])
+            let jobID = try context.parameters.require("job_id")
+            let runPage = PageRequest(
+                page: try query.pageNumber(), perPage: JobPage.runsPerPage)
+            async let current = store.jobAndStatus(jobID)
+            async let alerts = store.alerts(
+                AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
+            let recent = try await store.runs(
+                RunQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.chartRuns)))
+            // The first page of the history is the newest of the chart's runs: one count, not two.
+            let runs =
+                runPage.page == 1
+                ? Page(items: Array(recent.items.prefix(runPage.perPage)), page: runPage, total: recent.total)
+                : try await store.runs(RunQuery(jobID: jobID, page: runPage))
+            // A deleted job keeps its page while it has history; an id that never ran has none.
+            let job = try await current
+            if job == nil, recent.total == 0, try await alerts.total == 0 {
+                return try await page(
+                    "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
+                    status: .notFound)
+            }
+            let view = JobPage(
+                jobID: jobID, job: job, runs: runs, chartRuns: recent.items, alerts: try await alerts,
+                now: store.clock.now)
+            return try await page("job", view.context, section: .jobs)
+        }
+        router.get("/ui/alerts") { request, _ in
+            let query = try RequestParsing.Query(request, allowed: ["state", "type", "job_id", "page"])
+            let state = try query.choice("state", AlertListPage.State.self) ?? .open
+            let kind = try query.choice("type", JobAlert.Kind.self)
+            let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
+            let filters = state.filters
+            let pageNumber = try query.pageNumber()
+            async let alerts = store.alerts(
+                AlertQuery(
+                    jobID: jobID, kind: kind, acknowledged: filters.acknowledged, resolved: filters.resolved,
+                    page: PageRequest(page: pageNumber, perPage: AlertListPage.perPage)))
+            let counts = try await store.alertCounts(jobID: jobID, kind: kind)
+            let view = AlertListPage(
+                state: state, kind: kind, jobID: jobID, alerts: try await alerts,
+                counts: [
+                    .open: counts.open, .acknowledged: counts.acknowledged, .resolved: counts.resolved,
+                    .all: counts.total,
+                ])
+            return try await page("alerts", view.context, section: .alerts)
+        }
+        router.get("/ui/sync") { request, _ in
+            let query = try RequestParsing.Query(request, allowed: ["page"])
+            let pageNumber = try query.pageNumber()
+            let history = try await store.syncHistory(
+                page: PageRequest(page: pageNumber, perPage: SyncHistoryPage.perPage))
+            return try await page("sync", SyncHistoryPage(history: history).context, section: .sync)
+        }
+        router.get("/static/:file") { _, context in
+            guard let name = context.parameters.get("file"), let asset = assets[name] else {
+                throw MonitorError(.notFound, "no such file")
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: asset.type, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"],
+                body: ResponseBody(byteBuffer: asset.body))
+        }
+        router.get("/events") { _, _ in
+            guard let stream = events.stream() else {
+                throw MonitorError(
+                    .unavailable, "\(events.streamLimit) live event streams are open, the limit; retry later")
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/event-stream", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
+                ],
+                body: ResponseBody(asyncSequence: stream))
+        }
+    }
+
+    /// Renders `template` with the navigation bar's facts (the section, the number of
+    /// open alerts) added to `context`.
+    private func page(
+        _ template: String, _ context: [String: Any], section: Section, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var context = context
+        guard library.getTemplate(named: template) != nil else {
+            throw MonitorError(.internalError, "the dashboard has no template '\(template)'")
+        }
+        var navigation: [String: Any] = [section.rawValue: true]
+        // Absent rather than 0: Mustache takes any number, 0 too, as true.
+        let openAlerts = try await store.alerts(
+            AlertQuery(acknowledged: false, resolved: false, page: PageRequest(page: 1, perPage: 1))
+        ).total
+        if openAlerts > 0 { navigation["openAlerts"] = openAlerts }
+        context["nav"] = navigation
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy,
+                .xContentTypeOptions: "nosniff", .cacheControl: "no-store",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: library.render(context, withTemplate: template) ?? "")))
+    }
+}

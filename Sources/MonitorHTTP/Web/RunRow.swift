@@ -1,0 +1,46 @@
+import Foundation
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+
+/// One run as the job page lists it, with the client's details.
+struct RunRow {
+    let context: [String: Any]
+
+    /// `now` gives a running run its time so far.
+    init(_ run: JobRun, now: Date) {
+        let label = DashboardFormat.label(run.status)
+        var context: [String: Any] = [
+            "runID": run.runID, "state": label.state, "label": label.text, "icon": label.icon,
+        ]
+        if let start = run.startTime { context["start"] = Timestamp.string(from: start) }
+        if let end = run.endTime { context["end"] = Timestamp.string(from: end) }
+        if let duration = run.duration {
+            context["duration"] = DashboardFormat.duration(duration)
+        } else if run.status == .running, let start = run.startTime {
+            context["duration"] = DashboardFormat.duration(now.timeIntervalSince(start) / 60) + " so far"
+        }
+        if let exitCode = run.exitCode { context["exitCode"] = exitCode }
+        if let message = run.message { context["message"] = message }
+        if let remoteAddress = run.remoteAddress { context["remoteAddress"] = remoteAddress }
+        if let userAgent = run.userAgent { context["userAgent"] = userAgent }
+        if case .object(let info) = run.clientInfo {
+            if case .string(let hostname) = info["hostname"] { context["hostname"] = hostname }
+            if case .string(let ip) = info["ip"] { context["clientIP"] = ip }
+            if case .string(let os) = info["os"] { context["os"] = os }
+            // Every key the client sent, as sent: strings as text, anything else as JSON.
+            context["clientInfo"] = info.keys.sorted().map { key -> [String: Any] in
+                let value = info[key]!
+                if case .string(let text) = value { return ["key": key, "value": text] }
+                return ["key": key, "value": Self.prettyJSON(value), "json": true]
+            }
+        }
+        self.context = context
+    }
+
+    static func prettyJSON(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+}

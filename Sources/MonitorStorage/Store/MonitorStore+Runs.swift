@@ -1,0 +1,334 @@
+import Config
+import Foundation
+import GRDB
+import MonitorDomain
+
+/// What a start ping says about itself.
+public struct RunStart: Sendable {
+    /// The caller's own run id; one is generated when nil.
+    public var runID: String?
+    public var clientInfo: JSONValue?
+    public var remoteAddress: String?
+    public var userAgent: String?
+
+    public init(
+        runID: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil
+    ) {
+        self.runID = runID
+        self.clientInfo = clientInfo
+        self.remoteAddress = remoteAddress
+        self.userAgent = userAgent
+    }
+}
+
+/// What an end (or fail) ping says.
+public struct RunEnd: Sendable {
+    /// The run to close; the job's oldest open run when nil.
+    public var runID: String?
+    public var exitCode: Int?
+    public var message: String?
+    /// `/fail`: the run failed whatever its exit code.
+    public var failed: Bool
+    public var remoteAddress: String?
+    public var userAgent: String?
+
+    public init(
+        runID: String? = nil, exitCode: Int? = nil, message: String? = nil, failed: Bool = false,
+        remoteAddress: String? = nil, userAgent: String? = nil
+    ) {
+        self.runID = runID
+        self.exitCode = exitCode
+        self.message = message
+        self.failed = failed
+        self.remoteAddress = remoteAddress
+        self.userAgent = userAgent
+    }
+}
+
+extension MonitorStore {
+    /// Records a start. A health check's start is a whole run. A repeated start with a
+    /// run id already recorded for the job returns that run (`created` false), so a
+    /// client may retry safely. Resolves the job's open missed_job alert.
+    ///
+    /// This and ``endRun(jobID:_:)`` are the hot path of the monitor: they run on the
+    /// database's single writer, so they use cached statements, read only the columns
+    /// they need, and build the returned run in memory.
+    public func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
+        let now = Timestamp.stored(clock.now)
+        let nowText = Timestamp.databaseText(from: now)
+        let clientInfo = start.clientInfo.map(Self.encodeClientInfo)
+        let generatedID = RunIdentifier.generate()
+        let started = try await write { db -> StartedRun in
+            let (healthCheck, limited, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
+            if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
+                guard existing.jobID == jobID else {
+                    throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
+                }
+                return StartedRun(run: existing, created: false, limited: false)
+            }
+            let runID = start.runID ?? generatedID
+            let run = JobRun(
+                runID: runID, jobID: jobID, status: healthCheck ? .succeeded : .running, startTime: now,
+                endTime: healthCheck ? now : nil, clientInfo: start.clientInfo, remoteAddress: start.remoteAddress,
+                userAgent: start.userAgent)
+            let insert = SQLiteStep(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO job_runs (run_id, job_id, status, start_time, end_time, client_info, remote_addr, user_agent)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """))
+            for (index, value) in [
+                runID, jobID, run.status.rawValue, nowText, healthCheck ? nowText : nil, clientInfo,
+                start.remoteAddress, start.userAgent,
+            ].enumerated() {
+                insert.bind(Int32(index + 1), value)
+            }
+            try insert.run()
+            // Checked at one start in 64, which keeps the check off the hot path and the
+            // bound within a few dozen runs of openRunLimit.
+            if !healthCheck, db.lastInsertedRowID % 64 == 0 {
+                try Self.abandonOpenRunsBeyondLimit(db, jobID: jobID, at: nowText)
+            }
+            var alerts: [AlertChange] = []
+            if hasOpenAlerts {
+                alerts = try Self.resolveAlerts(
+                    db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
+            }
+            return StartedRun(run: run, created: true, limited: limited && !healthCheck, alerts: alerts)
+        }
+        if started.created { events.publish(.runStarted(started.run, hasMaxRuntime: started.limited)) }
+        events.publish(alerts: started.alerts)
+        return (started.run, started.created)
+    }
+
+    /// What a start's transaction tells the rest of ``startRun(jobID:_:)``.
+    private struct StartedRun: Sendable {
+        var run: JobRun
+        var created: Bool
+        /// The run has a `max_runtime` deadline.
+        var limited: Bool
+        var alerts: [AlertChange] = []
+    }
+
+    /// Records an end: closes the named run, or the job's oldest open run; with no open
+    /// run, records a run without a start. Never refused for lack of a start. An end
+    /// for a run that already ended returns it unchanged, so retries are safe.
+    public func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun {
+        let now = Timestamp.stored(clock.now)
+        let nowText = Timestamp.databaseText(from: now)
+        let message = end.message.map { String($0.prefix(Self.messageLimit)) }
+        let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
+        let generatedID = RunIdentifier.generate()
+        // The open run's client_info comes back as text and is decoded after the write,
+        // off the single writer.
+        var (run, clientInfoText, alerts) = try await write { db -> (JobRun, String?, [AlertChange]) in
+            let (_, _, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
+            var run: JobRun
+            var clientInfoText: String?
+            if let named = end.runID, let existing = try Self.fetchRun(db, named) {
+                guard existing.jobID == jobID else {
+                    throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
+                }
+                if existing.status != .running { return (existing, nil, []) }
+                run = existing
+            } else if end.runID == nil, let open = try Self.oldestOpenRun(db, jobID) {
+                (run, clientInfoText) = open
+            } else {
+                run = JobRun(
+                    runID: end.runID ?? generatedID, jobID: jobID, status: .running,
+                    remoteAddress: end.remoteAddress, userAgent: end.userAgent)
+                try db.cachedStatement(
+                    sql:
+                        "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)"
+                ).execute(arguments: [run.runID, jobID, end.remoteAddress, end.userAgent])
+            }
+            run.status = status
+            run.endTime = now
+            run.exitCode = end.exitCode
+            run.message = message
+            let update = SQLiteStep(
+                try db.cachedStatement(
+                    sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?"))
+            update.bind(1, status.rawValue)
+            update.bind(2, nowText)
+            update.bind(3, end.exitCode)
+            update.bind(4, message)
+            update.bind(5, run.runID)
+            try update.run()
+            var alerts: [AlertChange] = []
+            if hasOpenAlerts {
+                alerts += try Int64.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            UPDATE job_alerts SET resolved_at = ?
+                            WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL RETURNING id
+                            """), arguments: [nowText, run.runID]
+                ).map { AlertChange(alertID: $0, jobID: jobID, kind: .longRunning, change: .resolved) }
+                if status == .succeeded {
+                    alerts += try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: nowText)
+                }
+            }
+            if status == .failed {
+                alerts.append(try Self.raiseFailure(db, jobID: jobID, runID: run.runID, at: nowText))
+            }
+            return (run, clientInfoText, alerts)
+        }
+        if let clientInfoText { run.clientInfo = try Self.decodeClientInfo(clientInfoText) }
+        events.publish(.runEnded(run))
+        events.publish(alerts: alerts)
+        return run
+    }
+
+    /// Most runs of one job open at once. Starts without ends (a client that never ends
+    /// its runs, or someone flooding the API) otherwise pile up in every status read
+    /// and in the alert engine's memory; older open runs beyond this are closed.
+    public static let openRunLimit = 1000
+
+    /// Closes the job's oldest open runs beyond ``openRunLimit`` as failed, with a message
+    /// that says why; their long_running alerts resolve as for any ended run.
+    static func abandonOpenRunsBeyondLimit(_ db: Database, jobID: String, at now: String) throws {
+        guard
+            let newestToKeep = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT id FROM job_runs INDEXED BY job_runs_open WHERE job_id = ? AND status = 'running' "
+                        + "ORDER BY id DESC LIMIT 1 OFFSET ?"), arguments: [jobID, openRunLimit - 1])
+        else { return }
+        let abandoned = try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    UPDATE job_runs SET status = 'failed', end_time = ?, message = ?
+                    WHERE job_id = ? AND status = 'running' AND id < ?
+                    RETURNING run_id
+                    """),
+            arguments: [
+                now, "abandoned: more than \(openRunLimit) runs of this job were open; the oldest are closed",
+                jobID, newestToKeep,
+            ])
+        for runID in abandoned {
+            try db.execute(
+                sql: "UPDATE job_alerts SET resolved_at = ? WHERE run_id = ? AND type = 'long_running' "
+                    + "AND resolved_at IS NULL",
+                arguments: [now, runID])
+        }
+    }
+
+    /// Whether the job is a health check, whether it has a `max_runtime`, and whether it
+    /// has open alerts: most pings find none, and then skip the statements that would
+    /// resolve them.
+    private static func jobAndOpenAlerts(_ db: Database, _ jobID: String) throws -> (
+        healthCheck: Bool, limited: Bool, hasOpenAlerts: Bool
+    ) {
+        let select = SQLiteStep(
+            try db.cachedStatement(
+                sql: """
+                    SELECT is_health_check, max_runtime_seconds IS NOT NULL,
+                        EXISTS (SELECT 1 FROM job_alerts WHERE job_id = ?1 AND resolved_at IS NULL)
+                    FROM job_configs WHERE job_id = ?1
+                    """))
+        select.bind(1, jobID)
+        guard try select.next() else { throw MonitorError.jobNotFound(jobID) }
+        return (select.bool(0), select.bool(1), select.bool(2))
+    }
+
+    /// The job's oldest open run, with its `client_info` still as text.
+    private static func oldestOpenRun(_ db: Database, _ jobID: String) throws -> (JobRun, String?)? {
+        let select = SQLiteStep(
+            try db.cachedStatement(
+                sql: """
+                    SELECT run_id, start_time, client_info, remote_addr, user_agent FROM job_runs
+                    WHERE job_id = ? AND status = 'running' ORDER BY id LIMIT 1
+                    """))
+        select.bind(1, jobID)
+        guard try select.next(), let runID = select.text(0) else { return nil }
+        let run = JobRun(
+            runID: runID, jobID: jobID, status: .running,
+            startTime: select.text(1).flatMap { Date.fromDatabaseValue($0.databaseValue) },
+            remoteAddress: select.text(3), userAgent: select.text(4))
+        return (run, select.text(2))
+    }
+
+    /// Opens the job's failed incident, or adds this run to the one that is open.
+    private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: String) throws
+        -> AlertChange
+    {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
+                    VALUES (?1, 'failed', ?2, ?3, ?3, 1)
+                    ON CONFLICT (job_id, type) WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed')
+                    DO UPDATE SET last_run_id = excluded.last_run_id, failure_count = failure_count + 1
+                    RETURNING id, failure_count
+                    """), arguments: [jobID, now, runID])!
+        let count: Int = row[1]
+        return AlertChange(alertID: row[0], jobID: jobID, kind: .failed, change: count == 1 ? .opened : .updated)
+    }
+
+    /// Resolves the job's open alerts of `kinds`; `now` is ``Timestamp/databaseText(from:)``.
+    ///
+    /// One statement per kind, with the kind written in the SQL: bound as a parameter,
+    /// it let SQLite's planner depend on its value (the partial unique index names the
+    /// types), so each change of kind silently re-prepared the cached statement, a
+    /// tenth of the writer's time per ping.
+    static func resolveAlerts(_ db: Database, jobID: String, kinds: [JobAlert.Kind], at now: String) throws
+        -> [AlertChange]
+    {
+        var resolved: [AlertChange] = []
+        for kind in kinds {
+            for id in try Int64.fetchAll(db.cachedStatement(sql: resolveSQL[kind]!), arguments: [now, jobID]) {
+                resolved.append(AlertChange(alertID: id, jobID: jobID, kind: kind, change: .resolved))
+            }
+        }
+        return resolved
+    }
+
+    private static let resolveSQL: [JobAlert.Kind: String] = Dictionary(
+        uniqueKeysWithValues: JobAlert.Kind.allCases.map { kind in
+            (
+                kind,
+                "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND type = '\(kind.rawValue)' "
+                    + "AND resolved_at IS NULL RETURNING id"
+            )
+        })
+
+    static func fetchRun(_ db: Database, _ runID: String) throws -> JobRun? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE run_id = ?"), arguments: [runID]).map(
+            run)
+    }
+
+    /// A page of runs, newest first, filtered.
+    public func runs(_ query: RunQuery) async throws -> Page<JobRun> {
+        try await read { db in
+            var filter = SQLFilter()
+            if let jobID = query.jobID { filter.add("job_id = ?", jobID) }
+            // Written out, not bound, so that SQLite can see the partial index below applies.
+            if let status = query.status { filter.add("status = '\(status.rawValue)'") }
+            if let since = query.since { filter.add("COALESCE(start_time, end_time) >= ?", since) }
+            if let until = query.until { filter.add("COALESCE(start_time, end_time) < ?", until) }
+            // Left to itself, SQLite walks every run newest first to find the few still
+            // running (10 ms per 100,000 runs); the index of open runs holds just those.
+            let table = query.status == .running ? "job_runs INDEXED BY job_runs_open" : "job_runs"
+            return try Self.fetchPage(db, table: table, filter: filter, page: query.page, decode: Self.run)
+        }
+    }
+}
+
+/// Filters of `GET /job_runs`.
+public struct RunQuery: Sendable {
+    public var jobID: String?
+    public var status: JobRun.Status?
+    public var since: Date?
+    public var until: Date?
+    public var page = PageRequest()
+
+    public init(
+        jobID: String? = nil, status: JobRun.Status? = nil, since: Date? = nil, until: Date? = nil,
+        page: PageRequest = PageRequest()
+    ) {
+        self.jobID = jobID
+        self.status = status
+        self.since = since
+        self.until = until
+        self.page = page
+    }
+}

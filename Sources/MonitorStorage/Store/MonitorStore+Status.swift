@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import MonitorDomain
+
+extension MonitorStore {
+    /// The job's derived status, read in one transaction so its parts agree.
+    public func status(jobID: String) async throws -> JobStatus {
+        guard let current = try await jobAndStatus(jobID) else { throw MonitorError.jobNotFound(jobID) }
+        return current.status
+    }
+
+    /// The job and its derived status, read in one transaction; nil when there is no such job.
+    public func jobAndStatus(_ jobID: String) async throws -> (job: Job, status: JobStatus)? {
+        let now = clock.now
+        return try await read { db in
+            guard let job = try Self.fetchJob(db, jobID) else { return nil }
+            return (job, JobStatus.derive(job: job, facts: try Self.statusFacts(db, jobID: jobID), now: now))
+        }
+    }
+
+    /// Every job with its derived status, by job id: the same derivation as
+    /// ``status(jobID:)``, with a few queries for all jobs instead of a few per job.
+    public func statuses() async throws -> [(job: Job, status: JobStatus)] {
+        let now = clock.now
+        return try await read { db in
+            let jobs = try Self.fetchAllJobs(db)
+            var lastRuns: [String: JobRun] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.* FROM job_configs c
+                    JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
+                    """)
+            {
+                let run = try Self.run(from: row)
+                lastRuns[run.jobID] = run
+            }
+            var lastStarts: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT job_id, (\(Self.lastStartSQL)) FROM job_configs c") {
+                if let start = row[1] as Date? { lastStarts[row[0]] = start }
+            }
+            var oldestOpenStarts: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT job_id, (\(Self.oldestOpenStartSQL)) FROM job_configs c") {
+                if let start = row[1] as Date? { oldestOpenStarts[row[0]] = start }
+            }
+            var openAlerts: [String: [JobAlert]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM job_alerts WHERE resolved_at IS NULL ORDER BY id") {
+                let alert = Self.alert(from: row)
+                openAlerts[alert.jobID, default: []].append(alert)
+            }
+            return jobs.map { job in
+                let facts = JobStatus.Facts(
+                    lastRun: lastRuns[job.jobID], lastStartTime: lastStarts[job.jobID],
+                    oldestOpenRunStart: oldestOpenStarts[job.jobID], openAlerts: openAlerts[job.jobID] ?? [])
+                return (job, JobStatus.derive(job: job, facts: facts, now: now))
+            }
+        }
+    }
+
+    /// The start of job `c.job_id`'s newest run that has one. Runs are numbered as they
+    /// are recorded, so this walks the job's index backwards instead of scanning its history.
+    private static let lastStartSQL = """
+        SELECT start_time FROM job_runs WHERE job_id = c.job_id AND start_time IS NOT NULL ORDER BY id DESC LIMIT 1
+        """
+
+    /// The start of job `c.job_id`'s oldest open run: the first entry of the index of open
+    /// runs, so a job with 800,000 open runs costs what one with a single open run costs.
+    private static let oldestOpenStartSQL = """
+        SELECT start_time FROM job_runs INDEXED BY job_runs_open
+        WHERE job_id = c.job_id AND status = 'running' ORDER BY id LIMIT 1
+        """
+
+    static func statusFacts(_ db: Database, jobID: String) throws -> JobStatus.Facts {
+        let lastRun = try Row.fetchOne(
+            db, sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY id DESC LIMIT 1", arguments: [jobID]
+        ).map(run)
+        let lastStart = try Date.fetchOne(
+            db, sql: "SELECT (\(lastStartSQL)) FROM job_configs c WHERE job_id = ?", arguments: [jobID])
+        let oldestOpenStart = try Date.fetchOne(
+            db, sql: "SELECT (\(oldestOpenStartSQL)) FROM job_configs c WHERE job_id = ?", arguments: [jobID])
+        let alerts = try Row.fetchAll(
+            db, sql: "SELECT * FROM job_alerts WHERE job_id = ? AND resolved_at IS NULL ORDER BY id", arguments: [jobID]
+        ).map(alert)
+        return JobStatus.Facts(
+            lastRun: lastRun, lastStartTime: lastStart, oldestOpenRunStart: oldestOpenStart, openAlerts: alerts)
+    }
+}

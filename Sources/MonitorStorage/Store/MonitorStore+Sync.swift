@@ -1,0 +1,177 @@
+import Config
+import Foundation
+import GRDB
+import MonitorDomain
+
+extension MonitorStore {
+    /// Validates `files` and compares their jobs with the monitor's; changes nothing.
+    public func planSync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
+        async throws -> SyncReport
+    {
+        async let snapshot = jobSnapshot()
+        let validation = JobValidator(now: clock.now).validate(files, commit: source.commit)
+        let actual = try await snapshot.jobs
+        guard validation.errorCount == 0 else { return SyncReport(diagnostics: validation.diagnostics) }
+        return SyncReport(
+            diagnostics: validation.diagnostics,
+            plan: Reconciler.plan(desired: validation.jobs, actual: actual, source: source, options: options))
+    }
+
+    /// Validates `files`, then makes the monitor's jobs match them in one transaction:
+    /// all or nothing, so a crash at any point leaves the old jobs or the new ones. Any
+    /// error in the definitions, or any conflict, changes nothing. Every apply, failed or
+    /// not, is recorded in the sync history. Runs and alerts of deleted jobs stay.
+    ///
+    /// The monitor's jobs are read and the plan made beside the validation, off the
+    /// single writer; the write transaction checks that no job changed since (the change
+    /// log's counter), and plans again inside it if one did.
+    public func applySync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
+        async throws -> SyncReport
+    {
+        if let requestID = options.requestID, let record = try await syncRecord(requestID: requestID) {
+            return SyncReport(record: record, repeated: true)
+        }
+        let now = clock.now
+        async let snapshot = jobSnapshot()
+        let validation = JobValidator(now: now).validate(files, commit: source.commit)
+        let (counter, actual) = try await snapshot
+        if let first = validation.diagnostics.first(where: { $0.severity == .error }) {
+            let error = "\(validation.errorCount) error(s) in the job definitions; the first: \(first)"
+            let record = try await write { db in
+                try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
+            }
+            events.publish(.syncRecorded(record))
+            return SyncReport(diagnostics: validation.diagnostics, record: record)
+        }
+        let desired = validation.jobs
+        let earlyPlan = Reconciler.plan(desired: desired, actual: actual, source: source, options: options)
+        let (plan, record, resolved) = try await write { db -> (SyncPlan, SyncRecord, [AlertChange]) in
+            var plan = earlyPlan
+            var current = actual
+            if try Self.jobChangeCounter(db) != counter {
+                current = try Self.fetchAllJobs(db)
+                plan = Reconciler.plan(desired: desired, actual: current, source: source, options: options)
+            }
+            if let first = plan.conflicts.first {
+                let error = "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
+                return (
+                    plan, try Self.recordSync(db, source, options, result: .failed, plan: plan, error: error, at: now),
+                    []
+                )
+            }
+            let resolved = try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
+            return (
+                plan, try Self.recordSync(db, source, options, result: .applied, plan: plan, error: nil, at: now),
+                resolved
+            )
+        }
+        if plan.hasChanges { events.publish(.jobsChanged) }
+        events.publish(alerts: resolved)
+        events.publish(.syncRecorded(record))
+        return SyncReport(diagnostics: validation.diagnostics, plan: plan, record: record)
+    }
+
+    /// Every job, with the change log's counter at the time they were read.
+    private func jobSnapshot() async throws -> (counter: Int64, jobs: [Job]) {
+        try await read { db in
+            (try Self.jobChangeCounter(db), try Self.fetchAllJobs(db))
+        }
+    }
+
+    /// How many job changes were ever logged: it only grows, even as the log is pruned.
+    private static func jobChangeCounter(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'job_config_changes'") ?? 0
+    }
+
+    /// The apply that `requestID` named, if it was recorded.
+    func syncRecord(requestID: String) async throws -> SyncRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sync_history WHERE request_id = ?", arguments: [requestID])
+                .map(Self.syncRecord)
+        }
+    }
+
+    /// The latest applies, newest first.
+    public func syncHistory(limit: Int = 20) async throws -> [SyncRecord] {
+        try await syncHistory(page: PageRequest(page: 1, perPage: limit)).items
+    }
+
+    /// A page of the sync history, newest first.
+    public func syncHistory(page: PageRequest) async throws -> Page<SyncRecord> {
+        try await read { db in
+            try Self.fetchPage(db, table: "sync_history", filter: SQLFilter(), page: page, decode: Self.syncRecord)
+        }
+    }
+
+    private static func write(
+        _ plan: SyncPlan, desired: [JobDefinition], actual: [Job], source: SyncSource, db: Database, at now: Date
+    ) throws -> [AlertChange] {
+        guard plan.hasChanges else { return [] }
+        var definitions: [String: JobDefinition] = [:]
+        for definition in desired { definitions[definition.jobID] = definition }
+        var existing: [String: Job] = [:]
+        for job in actual { existing[job.jobID] = job }
+        func arguments(_ definition: JobDefinition) throws -> StatementArguments {
+            [
+                definition.jobID, definition.description, definition.schedule, definition.timezone,
+                definition.tolerance.seconds, definition.maxRuntime?.seconds, definition.isHealthCheck,
+                try encodeJSON(definition.tags), definition.paused, now, source.repository,
+                definition.location?.file, definition.location?.line, source.commit,
+            ]
+        }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
+                    max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, watched_since,
+                    managed_by, source_repository, source_file, source_line, source_commit)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, 'sync', ?11, ?12, ?13, ?14)
+                """)
+        for create in plan.creates {
+            try insert.execute(arguments: try arguments(definitions[create.jobID]!))
+        }
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
+                    max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
+                    managed_by = 'sync', source_repository = ?11, source_file = ?12, source_line = ?13,
+                    source_commit = ?14, watched_since = ?15
+                WHERE job_id = ?1
+                """)
+        for change in plan.updates {
+            let definition = definitions[change.jobID]!
+            let watchedSince = watchedSince(existing[change.jobID]!, becoming: definition, at: now)
+            try update.execute(arguments: try arguments(definition) + [watchedSince])
+        }
+        return try plan.deletes.flatMap { try removeJob(db, $0.jobID, at: now) }
+    }
+
+    private static func recordSync(
+        _ db: Database, _ source: SyncSource, _ options: SyncOptions, result: SyncRecord.Result, plan: SyncPlan?,
+        error: String?, at now: Date
+    ) throws -> SyncRecord {
+        let applied = result == .applied
+        try db.execute(
+            sql: """
+                INSERT INTO sync_history (applied_at, repository, ref, commit_id, path, result, created, updated,
+                    deleted, unchanged, error, request_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                now, source.repository, source.ref, source.commit, source.path, result.rawValue,
+                applied ? plan?.creates.count ?? 0 : 0, applied ? plan?.updates.count ?? 0 : 0,
+                applied ? plan?.deletes.count ?? 0 : 0, plan?.unchanged ?? 0, error, options.requestID,
+            ])
+        return try syncRecord(
+            from: try Row.fetchOne(
+                db, sql: "SELECT * FROM sync_history WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+    }
+
+    static func syncRecord(from row: Row) throws -> SyncRecord {
+        SyncRecord(
+            id: row["id"], appliedAt: row["applied_at"],
+            source: SyncSource(
+                repository: row["repository"], ref: row["ref"], commit: row["commit_id"], path: row["path"]),
+            result: SyncRecord.Result(rawValue: row["result"]) ?? .failed, created: row["created"],
+            updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"], error: row["error"])
+    }
+}

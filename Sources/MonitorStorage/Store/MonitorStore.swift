@@ -1,0 +1,320 @@
+import Foundation
+import GRDB
+import Logging
+import MonitorDomain
+
+/// The monitor's SQLite database: job configurations, runs and alerts.
+///
+/// ```swift
+/// let store = try MonitorStore(path: "cronicle.db")
+/// let (run, created) = try await store.startRun(jobID: "backup", RunStart())
+/// ```
+///
+/// Durability: WAL journal with `synchronous = FULL`, so a write is on disk, fsynced,
+/// before the call returns; a `kill -9` or a power cut right after loses nothing that
+/// was reported as recorded. Concurrent writers are committed together in one
+/// transaction (group commit, see ``WriteBatcher``), which keeps that guarantee while
+/// paying for one fsync per batch instead of one per request. A busy timeout lets
+/// `cronicle-sync` write the same file while the server runs.
+public final class MonitorStore: Sendable {
+    public let path: String
+    public let clock: any MonitorClock
+    let pool: DatabasePool
+    let batcher: WriteBatcher
+    /// What changed, as it is committed: the alert engine and live views listen here.
+    public let events = StoreEvents()
+    /// Writes that fail for the storage's sake (full, read-only), logged once a minute.
+    let storageFaults: ThrottledLog
+
+    /// Longest run message kept, in characters; longer ones are cut there.
+    public static let messageLimit = 10_000
+
+    /// How a database file is opened.
+    public enum OpenMode: Sendable {
+        /// Created when missing, migrated to this build's schema: `serve` and `apply`.
+        case create
+        /// Read only: the file must exist with this build's schema, and nothing in it or
+        /// beside it changes. `plan` and `status`, which must never create a database
+        /// from a mistyped path and then plan every job as new.
+        case readOnly
+    }
+
+    /// Opens the database at `path`: by default creating it if needed and migrating it.
+    public init(
+        path: String, mode: OpenMode = .create, clock: any MonitorClock = SystemClock(),
+        logger: Logger = Logger(label: "cronicle")
+    ) throws {
+        self.path = path
+        self.clock = clock
+        storageFaults = ThrottledLog(logger: logger)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        if mode == .readOnly {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw MonitorError(
+                    .notFound,
+                    "the database \(path) does not exist; give the monitor's database file with --db "
+                        + "(`cronicle serve` and `cronicle-sync apply` create it), or use --server")
+            }
+            configuration.readonly = true
+        } else {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // The writer checkpoints the log once it passes 10,000 pages (about 40 MB),
+                // ten times SQLite's default: each such checkpoint stalls the batch that
+                // triggers it, and a WALCheckpointer beside the server copies most pages
+                // ahead of time, so these stay rare and short.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            }
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        if mode == .readOnly {
+            try Self.checkSchema(pool, path: path)
+        } else {
+            try Self.migrator.migrate(pool)
+        }
+        batcher = WriteBatcher(pool: pool)
+    }
+
+    /// Refuses a database whose schema this build would have to migrate (or cannot know).
+    private static func checkSchema(_ pool: DatabasePool, path: String) throws {
+        let (applied, complete) = try pool.read { db in
+            (try migrator.appliedIdentifiers(db), try migrator.hasCompletedMigrations(db))
+        }
+        if applied.isEmpty {
+            throw MonitorError(
+                .invalidRequest,
+                "\(path) is not a Cronicle database (it has none of its tables); give the monitor's database with --db")
+        }
+        if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
+            throw MonitorError(
+                .invalidRequest, "\(path) was written by a newer Cronicle than this one (\(CronicleVersion.current))")
+        }
+        if !complete {
+            throw MonitorError(
+                .invalidRequest,
+                "\(path) was written by an older Cronicle; `cronicle serve` or `cronicle-sync apply` upgrades it")
+        }
+    }
+
+    /// Runs `operation` in a write transaction shared with concurrent writers; when it
+    /// throws, its own changes are rolled back and the others' are not.
+    ///
+    /// A write the storage refuses (disk full, read-only file or mount, I/O error) throws
+    /// ``MonitorError/Code/storageFull`` or ``MonitorError/Code/storageUnavailable``,
+    /// which the API answers 503 with `Retry-After`; it is logged once a minute, and
+    /// the first write that works again says so. Nothing needs restarting.
+    func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            let result = try await batcher.write(operation)
+            if storageFaults.isActive { storageFaults.clear("the database \(path) can be written again") }
+            return result
+        } catch let error as DatabaseError {
+            guard let fault = Self.storageFault(error) else { throw error }
+            storageFaults.log("cannot write the database \(path): \(fault.message)")
+            throw fault
+        }
+    }
+
+    /// The error to answer for a database error that comes from the storage, not the request.
+    static func storageFault(_ error: DatabaseError) -> MonitorError? {
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            MonitorError(.storageFull, "the disk holding the database is full; nothing was recorded, retry later")
+        case .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_BUSY, .SQLITE_LOCKED:
+            MonitorError(
+                .storageUnavailable,
+                "the database cannot be written now (\(describe(error))); nothing was recorded, retry later")
+        default:
+            nil
+        }
+    }
+
+    /// A database error in words, without the SQL that failed.
+    package static func describe(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        return error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
+    }
+
+    /// Opens the database for `serve`, refusing one this process cannot write before the
+    /// server says it listens: a monitor that cannot record pings must not look healthy.
+    /// Writes one row (`opened_at`) and commits it, which is the only sure test.
+    public static func openWritable(path: String, logger: Logger) throws -> MonitorStore {
+        let store: MonitorStore
+        do {
+            store = try MonitorStore(path: path, logger: logger)
+        } catch {
+            throw unwritable(path, error)
+        }
+        try store.checkWritable()
+        return store
+    }
+
+    private static func unwritable(_ path: String, _ error: any Error) -> MonitorError {
+        MonitorError(
+            .storageUnavailable,
+            "cannot write the database \(path): \(describe(error)). Check that the file and its folder "
+                + "are writable by this user and the disk has space, or give another path with --db")
+    }
+
+    func checkWritable() throws {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO monitor_state (key, value) VALUES ('opened_at', ?)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                        """, arguments: [Timestamp.databaseText(from: clock.now)])
+            }
+        } catch {
+            throw Self.unwritable(path, error)
+        }
+    }
+
+    func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(operation)
+    }
+
+    /// The schema versions this build knows, applied in order on open.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: jobs, runs, alerts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_configs (
+                        job_id TEXT PRIMARY KEY NOT NULL,
+                        description TEXT,
+                        schedule TEXT NOT NULL,
+                        timezone TEXT NOT NULL,
+                        tolerance_seconds INTEGER NOT NULL,
+                        max_runtime_seconds INTEGER,
+                        is_health_check BOOLEAN NOT NULL DEFAULT 0,
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        paused BOOLEAN NOT NULL DEFAULT 0,
+                        managed_by TEXT NOT NULL DEFAULT 'api' CHECK (managed_by IN ('api', 'sync')),
+                        source_repository TEXT,
+                        source_file TEXT,
+                        source_line INTEGER,
+                        source_commit TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        watched_since DATETIME NOT NULL
+                    );
+                    -- Runs and alerts outlive their job: no foreign key on job_id.
+                    CREATE TABLE job_runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL UNIQUE,
+                        job_id TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+                        start_time DATETIME,
+                        end_time DATETIME,
+                        exit_code INTEGER,
+                        message TEXT,
+                        client_info TEXT,
+                        remote_addr TEXT,
+                        user_agent TEXT
+                    );
+                    CREATE INDEX job_runs_by_job ON job_runs(job_id, id);
+                    CREATE INDEX job_runs_open ON job_runs(job_id, id) WHERE status = 'running';
+                    CREATE INDEX job_runs_by_status ON job_runs(status, id);
+                    CREATE TABLE job_alerts (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job_id TEXT NOT NULL,
+                        type TEXT NOT NULL CHECK (type IN ('missed_job', 'long_running', 'failed')),
+                        created_at DATETIME NOT NULL,
+                        fire_time DATETIME,
+                        last_fire_time DATETIME,
+                        run_id TEXT REFERENCES job_runs(run_id),
+                        last_run_id TEXT REFERENCES job_runs(run_id),
+                        missed_count INTEGER NOT NULL DEFAULT 0,
+                        failure_count INTEGER NOT NULL DEFAULT 0,
+                        acknowledged_at DATETIME,
+                        resolved_at DATETIME
+                    );
+                    -- Incidents, not storms: one open missed_job and one open failed alert per job,
+                    -- one alert per missed fire time and per long run, even across a crash.
+                    CREATE UNIQUE INDEX job_alerts_one_open_incident ON job_alerts(job_id, type)
+                        WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed');
+                    CREATE UNIQUE INDEX job_alerts_by_fire_time ON job_alerts(job_id, fire_time)
+                        WHERE type = 'missed_job';
+                    CREATE UNIQUE INDEX job_alerts_by_long_run ON job_alerts(run_id) WHERE type = 'long_running';
+                    CREATE INDEX job_alerts_by_job ON job_alerts(job_id, id);
+                    CREATE INDEX job_alerts_open ON job_alerts(job_id) WHERE resolved_at IS NULL;
+                    """)
+        }
+        migrator.registerMigration("v2: alert engine state, job change log") { db in
+            try db.execute(
+                sql: """
+                    -- Every change to a job configuration, by this process or another one
+                    -- (cronicle-sync --db), so the alert engine reloads only what changed.
+                    CREATE TABLE job_config_changes (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job_id TEXT NOT NULL
+                    );
+                    CREATE TRIGGER job_configs_inserted AFTER INSERT ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (NEW.job_id); END;
+                    CREATE TRIGGER job_configs_updated AFTER UPDATE ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (NEW.job_id); END;
+                    CREATE TRIGGER job_configs_deleted AFTER DELETE ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (OLD.job_id); END;
+                    -- Small named values, such as the instant through which every deadline was checked.
+                    CREATE TABLE monitor_state (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("v3: sync history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        applied_at DATETIME NOT NULL,
+                        repository TEXT,
+                        ref TEXT,
+                        commit_id TEXT,
+                        path TEXT,
+                        result TEXT NOT NULL CHECK (result IN ('applied', 'failed')),
+                        created INTEGER NOT NULL DEFAULT 0,
+                        updated INTEGER NOT NULL DEFAULT 0,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        unchanged INTEGER NOT NULL DEFAULT 0,
+                        error TEXT
+                    );
+                    """)
+        }
+        migrator.registerMigration("v4: runs by start time, failed runs") { db in
+            try db.execute(
+                sql: """
+                    -- The alert engine asks whether a job started within a window: one index
+                    -- look-up, where walking the job's runs backwards took as long as the job
+                    -- had pinged since the window opened (a second, for a job pinging 10,000
+                    -- times a second).
+                    CREATE INDEX job_runs_by_start ON job_runs(job_id, start_time);
+                    -- Listing runs by status needs an index only for the rare statuses: open
+                    -- runs have job_runs_open, failed ones this. Succeeded runs are most rows,
+                    -- and an index of every run's status cost each ping two more index writes.
+                    DROP INDEX job_runs_by_status;
+                    CREATE INDEX job_runs_failed ON job_runs(id) WHERE status = 'failed';
+                    """)
+        }
+        migrator.registerMigration("v5: apply request ids") { db in
+            try db.execute(
+                sql: """
+                    -- The id `cronicle-sync apply --server` sends with an apply, so that sending
+                    -- it again after a lost answer returns what was done instead of doing it twice.
+                    ALTER TABLE sync_history ADD COLUMN request_id TEXT;
+                    CREATE UNIQUE INDEX sync_history_request ON sync_history(request_id) WHERE request_id IS NOT NULL;
+                    """)
+        }
+        return migrator
+    }
+}
+
+extension MonitorStore {
+    /// Closes the database; later calls fail. The server calls it after the last request.
+    public func close() throws {
+        try pool.close()
+    }
+}
