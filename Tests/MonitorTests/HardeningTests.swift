@@ -436,6 +436,19 @@ import Testing
         }
     }
 
+    @Test func aKnownPathWithAnotherMethodIsA405ThatNamesTheMethods() async throws {
+        try await LiveMonitor.with { monitor in
+            let wrong = try await monitor.request("PUT", "/jobs")
+            #expect(wrong.status == 405)
+            #expect(wrong.errorCode == "method_not_allowed")
+            #expect(wrong.headers["allow"]?.contains("GET") == true && wrong.headers["allow"]?.contains("POST") == true)
+            let withParameter = try await monitor.request("GET", "/jobs/backup/start")
+            #expect(withParameter.status == 405)
+            #expect(withParameter.headers["allow"] == "POST")
+            #expect(try await monitor.request("GET", "/nowhere").status == 404)
+        }
+    }
+
     @Test func aMalformedChunkSizeIsA400NotA500() async throws {
         try await LiveMonitor.with { monitor in
             try await Self.createJob(monitor)

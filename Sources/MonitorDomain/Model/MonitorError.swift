@@ -18,6 +18,7 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
             case storageFull = "storage_full"
             case storageUnavailable = "storage_unavailable"
             case syncFailed = "sync_failed"
+            case methodNotAllowed = "method_not_allowed"
         }
 
         fileprivate let base: Base
@@ -41,6 +42,8 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The definitions sent to `/sync/plan` or `/sync/apply` have errors, or the plan
         /// conflicts; the answer carries the report beside the error.
         public static let syncFailed = Code(base: .syncFailed)
+        /// The path exists, but not with this method; `Allow` names those it has.
+        public static let methodNotAllowed = Code(base: .methodNotAllowed)
 
         /// Every code the monitor answers with, for the OpenAPI document.
         public static var allCases: [Code] { Base.allCases.map { Code(base: $0) } }

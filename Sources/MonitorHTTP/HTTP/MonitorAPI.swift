@@ -11,6 +11,8 @@ import NIOCore
 public struct MonitorAPI: Sendable {
     let store: MonitorStore
     let configuration: ServerConfiguration
+    /// Every route of the server; ``MonitorServer`` fills it once the dashboard's are added too.
+    let routes = RouteTable()
 
     public init(store: MonitorStore, configuration: ServerConfiguration) {
         self.store = store
@@ -19,7 +21,7 @@ public struct MonitorAPI: Sendable {
 
     public func addRoutes(to router: Router<CronicleRequestContext>) {
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ErrorEnvelopeMiddleware())
+        router.add(middleware: ErrorEnvelopeMiddleware(routes: routes))
         router.add(middleware: HostGuard(listenHost: configuration.host, allowedHosts: configuration.allowedHosts))
         router.add(middleware: CrossSiteRequestGuard())
         // Reads and pings are declared on `router`; everything that changes configurations

@@ -13,6 +13,7 @@ extension MonitorError: HTTPResponseError {
         switch code {
         case .notFound: .notFound
         case .invalidRequest, .malformedJSON: .badRequest
+        case .methodNotAllowed: .methodNotAllowed
         case .conflict, .managedBySync: .conflict
         case .syncFailed: .unprocessableContent
         case .unauthorized: .unauthorized
@@ -38,6 +39,9 @@ extension MonitorError: HTTPResponseError {
 /// Hummingbird's (unknown route, body too large), and anything unexpected, which
 /// becomes a logged 500 rather than leaking details.
 struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes, to tell a wrong method (405) from an unknown path (404).
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -47,6 +51,15 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             let converted: MonitorError
+            let allowed = error.status == .notFound ? routes.methods(for: request.uri.path) : []
+            if !allowed.isEmpty {
+                let names = allowed.map(\.rawValue).joined(separator: ", ")
+                var response = try MonitorError(
+                    .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); use \(names)"
+                ).response(from: request, context: context)
+                response.headers[.allow] = names
+                return response
+            }
             switch error.status {
             case .notFound: converted = MonitorError(.notFound, "no route for \(request.method) \(request.uri.path)")
             case .contentTooLarge: converted = MonitorError(.payloadTooLarge, "the request body is too large")

@@ -62,6 +62,11 @@ enum OpenAPIDocument {
         Dictionary(uniqueKeysWithValues: codes.map { ($0, error) })
     }
 
+    /// A run id a client chooses: the same shape as a job id; null is the same as absent.
+    private static var runID: [String: Any] {
+        ["type": ["string", "null"], "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"]
+    }
+
     private static var jobID: [String: Any] {
         [
             "name": "job_id", "in": "path", "required": true,
@@ -80,7 +85,10 @@ enum OpenAPIDocument {
 
     /// A page's number, from 1.
     private static var pageParameter: [String: Any] {
-        ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "default": 1]]
+        [
+            "name": "page", "in": "query",
+            "schema": ["type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1],
+        ]
     }
 
     private static var htmlPage: [String: Any] { ["description": "The page", "content": ["text/html": [:]]] }
@@ -122,17 +130,13 @@ enum OpenAPIDocument {
         [
             "Error": [
                 "type": "object", "required": ["error"],
+                "properties": ["error": reference("ErrorBody")],
+            ],
+            "ErrorBody": [
+                "type": "object", "required": ["code", "message"],
                 "properties": [
-                    "error": [
-                        "type": "object", "required": ["code", "message"],
-                        "properties": [
-                            "code": [
-                                "type": "string",
-                                "enum": MonitorError.Code.allCases.map(\.description),
-                            ],
-                            "message": ["type": "string"],
-                        ],
-                    ]
+                    "code": ["type": "string", "enum": MonitorError.Code.allCases.map(\.description)],
+                    "message": ["type": "string"],
                 ],
             ],
             "JobInput": [
@@ -202,7 +206,13 @@ enum OpenAPIDocument {
                             "properties": ["path": ["type": "string"], "contents": ["type": "string"]],
                         ],
                     ],
-                    "prune": ["type": "boolean", "default": true], "adopt": ["type": "boolean", "default": false],
+                    "prune": ["type": ["boolean", "null"], "default": true],
+                    "adopt": ["type": ["boolean", "null"], "default": false],
+                    "request_id": [
+                        "type": ["string", "null"],
+                        "description":
+                            "names an apply: sending it again answers the first apply's record instead of applying twice",
+                    ],
                 ],
             ],
             "SyncRecord": [
@@ -234,7 +244,12 @@ enum OpenAPIDocument {
                             "creates (job_id, file, line, fields), updates (job_id, file, line, changes of field, old, new), deletes (job_id, file, line, commit), unchanged, conflicts (job_id, file, line, message), source",
                     ],
                     "record": ["oneOf": [reference("SyncRecord"), ["type": "null"]]],
-                    "error": reference("Error"),
+                    "repeated": [
+                        "type": "boolean",
+                        "description":
+                            "true when this request_id had been applied before: record is that apply's, nothing was done now",
+                    ],
+                    "error": reference("ErrorBody"),
                 ],
             ],
             "Run": [
@@ -288,7 +303,7 @@ enum OpenAPIDocument {
             body: [
                 "type": "object", "additionalProperties": false,
                 "properties": [
-                    "run_id": ["type": "string"], "exit_code": ["type": "integer"], "message": ["type": "string"],
+                    "run_id": runID, "exit_code": ["type": ["integer", "null"]], "message": nullableString,
                 ],
             ],
             responses: ["200": response("The run", reference("Run"))].merging(errors("400", "404", "409", "413")) {
@@ -362,7 +377,7 @@ enum OpenAPIDocument {
                         "Record a start (a whole run for a health check)", parameters: [jobID],
                         body: [
                             "type": "object", "additionalProperties": false,
-                            "properties": ["client_info": ["type": "object"], "run_id": ["type": "string"]],
+                            "properties": ["client_info": ["type": ["object", "null"]], "run_id": runID],
                         ],
                         responses: [
                             "201": response("The new run", reference("Run")),

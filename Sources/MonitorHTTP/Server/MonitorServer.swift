@@ -21,8 +21,10 @@ public enum MonitorServer {
         let router = Router(context: CronicleRequestContext.self)
         // One line per request at debug level; below that the middleware would only cost time.
         if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
-        MonitorAPI(store: store, configuration: configuration).addRoutes(to: router)
+        let api = MonitorAPI(store: store, configuration: configuration)
+        api.addRoutes(to: router)
         dashboard?.addRoutes(to: router)
+        api.routes.fill(from: router)
         let connections = ConnectionLimitHandler.Counter(limit: configuration.maxConnections)
         let bodyTimeout = TimeAmount(configuration.bodyTimeout)
         return Application(
