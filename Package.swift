@@ -65,6 +65,7 @@ let package = Package(
             name: "MonitorStorage",
             dependencies: [
                 "MonitorDomain",
+                "CronicleLogging",
                 "Config",
                 "Cron",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -74,12 +75,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The alert engine (and, later, notification delivery).
+        // The alert engine (and, later, notification delivery), on any store (MonitorStoring).
         .target(
             name: "MonitorEngine",
             dependencies: [
                 "MonitorDomain",
-                "MonitorStorage",
+                "CronicleLogging",
                 "Config",
                 "Cron",
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -224,6 +225,7 @@ let package = Package(
         .testTarget(
             name: "ConfigTests", dependencies: ["Config", "CronicleTestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
+        .testTarget(name: "MonitorDomainTests", dependencies: ["MonitorDomain"], swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorTests",
             dependencies: [

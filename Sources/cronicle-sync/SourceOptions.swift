@@ -11,7 +11,7 @@ struct RepositoryOptions: ParsableArguments {
     var ref = "main"
 
     @Option(help: "Folder inside the repository that holds the definitions, with --repo.")
-    var path = "jobs.d"
+    var path = JobFileFinder.defaultFolder
 
     @Option(help: "Where fetched repositories are kept between runs.")
     var cacheDir = GitRepositorySource.defaultCacheDirectory

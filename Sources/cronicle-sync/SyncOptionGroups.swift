@@ -8,7 +8,7 @@ import SyncClient
 /// Where plan, apply and watch read definitions: `--dir`, or `--repo --ref --path`.
 struct DefinitionSourceOptions: ParsableArguments {
     @Option(help: "Folder of job definitions (when not reading from git).")
-    var dir = "jobs.d"
+    var dir = JobFileFinder.defaultFolder
 
     @OptionGroup var repository: RepositoryOptions
 

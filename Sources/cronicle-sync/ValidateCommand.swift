@@ -13,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
             Exit status: 0 when clean, 1 on errors (and on warnings with --strict), 2 on usage errors.
             """)
 
-    @Argument(help: "Files or folders of job definitions. Default: jobs.d")
+    @Argument(help: "Files or folders of job definitions. Default: \(JobFileFinder.defaultFolder)")
     var paths: [String] = []
 
     @Option(help: "Output format: text, json or github (workflow annotations).")
@@ -50,6 +50,7 @@ struct ValidateCommand: ParsableCommand {
             let (commit, files) = try source.read()
             return JobValidator().validate(files, commit: commit)
         }
-        return JobValidator().validate(try JobFileFinder.files(in: paths.isEmpty ? ["jobs.d"] : paths))
+        return JobValidator().validate(
+            try JobFileFinder.files(in: paths.isEmpty ? [JobFileFinder.defaultFolder] : paths))
     }
 }

@@ -32,7 +32,8 @@ public struct GitRepositorySource: Sendable {
     }
 
     public init(
-        repository: String, ref: String, path: String = "jobs.d", cacheDirectory: String = Self.defaultCacheDirectory
+        repository: String, ref: String, path: String = JobFileFinder.defaultFolder,
+        cacheDirectory: String = Self.defaultCacheDirectory
     ) {
         self.repository = repository
         self.ref = ref

@@ -7,6 +7,9 @@ import Foundation
 /// `x.yaml -> /proc/self/environ` would otherwise have the linter read, and quote, a
 /// file its author cannot see.
 public enum JobFileFinder {
+    /// Where definitions are read when no folder or path is given.
+    public static let defaultFolder = "jobs.d"
+
     /// The `*.yaml` and `*.yml` files under each path, recursively, skipping hidden
     /// files and folders; a path that names a file is taken as it is. Folders are
     /// listed in a stable order (by path), and paths keep the spelling the caller

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// Where a sync's job definitions come from: a git repository at a ref and commit, or a
@@ -24,7 +25,7 @@ public struct SyncSource: Sendable, Hashable, Codable {
 
     /// `jobs.d at 3f2a1c9d0b4e (main) of git@example.com:ops/jobs.git`, for plans and logs.
     public var summary: String {
-        var text = path ?? "jobs.d"
+        var text = path ?? JobFileFinder.defaultFolder
         if let commit { text += " at \(Self.shortCommit(commit))" }
         if let ref { text += " (\(ref))" }
         if let repository { text += " of \(repository)" }

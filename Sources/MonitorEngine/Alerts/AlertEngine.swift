@@ -1,10 +1,10 @@
 import Config
 import Cron
+import CronicleLogging
 import Foundation
 import HeapModule
 import Logging
 import MonitorDomain
-import MonitorStorage
 import ServiceLifecycle
 import Synchronization
 
@@ -63,7 +63,7 @@ public actor AlertEngine: Service {
         let wake = WakeSignal()
     }
 
-    private let store: MonitorStore
+    private let store: any MonitorStoring
     private let pollInterval: Duration
     private let logger: Logger
     private let mailbox = Mailbox()
@@ -86,7 +86,9 @@ public actor AlertEngine: Service {
     /// little behind it: a catch-up after downtime is many short transactions.
     private let transactionLimit = (jobs: 500, fireTimes: 10_000)
 
-    public init(store: MonitorStore, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")) {
+    public init(
+        store: any MonitorStoring, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")
+    ) {
         self.store = store
         self.pollInterval = pollInterval
         self.logger = logger
@@ -117,7 +119,7 @@ public actor AlertEngine: Service {
                 } catch {
                     // Stopping cancels the wait for the store: not a failure.
                     if Task.isCancelled || Task.isShuttingDownGracefully { break }
-                    failures.log("alert engine: \(MonitorStore.describe(error)); retrying from the database")
+                    failures.log("alert engine: \(self.store.describe(error)); retrying from the database")
                     await self.forget()
                 }
                 await self.sleepUntilNextDeadline()

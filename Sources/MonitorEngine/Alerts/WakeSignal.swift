@@ -1,5 +1,4 @@
 import MonitorDomain
-import MonitorStorage
 import Synchronization
 
 /// Lets one waiter sleep until a timeout or until something signals it, whichever

@@ -9,12 +9,12 @@ import NIOCore
 
 /// The REST API of DESIGN.md §5 on a Hummingbird router.
 public struct MonitorAPI: Sendable {
-    let store: MonitorStore
+    let store: any MonitorStoring
     let configuration: ServerConfiguration
     /// Every route of the server; ``MonitorServer`` fills it once the dashboard's are added too.
     let routes = RouteTable()
 
-    public init(store: MonitorStore, configuration: ServerConfiguration) {
+    public init(store: any MonitorStoring, configuration: ServerConfiguration) {
         self.store = store
         self.configuration = configuration
     }

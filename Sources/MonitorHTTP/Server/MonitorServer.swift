@@ -15,7 +15,7 @@ import UnixSignals
 public enum MonitorServer {
     /// The HTTP application for `store`; `services` run beside the server and stop with it.
     public static func makeApplication(
-        store: MonitorStore, configuration: ServerConfiguration, dashboard: Dashboard? = nil,
+        store: any MonitorStoring, configuration: ServerConfiguration, dashboard: Dashboard? = nil,
         services: [any Service] = [], logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: CronicleRequestContext.self)
@@ -47,7 +47,7 @@ public enum MonitorServer {
                 logger.info(
                     "Cronicle \(CronicleVersion.current) listening on http://\(configuration.host):\(port)",
                     metadata: [
-                        "database": "\(store.path)",
+                        "database": "\(store.location)",
                         "api_token": "\(configuration.apiToken == nil ? "not set" : "required for changes")",
                     ])
                 await onRunning(port)

@@ -17,7 +17,7 @@ import NIOCore
 /// the sync history at `/ui/sync`. Each page tells the script which events of
 /// `/events` concern it (`data-live` on `main`), and the script redraws it when one comes.
 public struct Dashboard: Sendable {
-    let store: MonitorStore
+    let store: any MonitorStoring
     let events: LiveEvents
     let library: MustacheLibrary
     let assets: [String: (type: String, body: ByteBuffer)]
@@ -31,7 +31,7 @@ public struct Dashboard: Sendable {
         + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     /// Loads the templates and static files from the package's resources.
-    public init(store: MonitorStore, events: LiveEvents) async throws {
+    public init(store: any MonitorStoring, events: LiveEvents) async throws {
         self.store = store
         self.events = events
         // The package copies Web/Resources whole; where a bundle's resources start differs

@@ -29,7 +29,7 @@ public final class LiveEvents: Service, Sendable {
     /// Streams open at once; more are refused (503) until one ends.
     let streamLimit: Int
 
-    public init(store: MonitorStore, keepAlive: Duration = .seconds(15), streamLimit: Int = 256) {
+    public init(store: any MonitorStoring, keepAlive: Duration = .seconds(15), streamLimit: Int = 256) {
         self.keepAlive = keepAlive
         self.streamLimit = streamLimit
         store.events.subscribe { [weak self] event in self?.publish(event) }

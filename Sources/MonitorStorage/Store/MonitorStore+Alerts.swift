@@ -2,26 +2,6 @@ import Foundation
 import GRDB
 import MonitorDomain
 
-/// Filters of `GET /alerts`.
-public struct AlertQuery: Sendable {
-    public var jobID: String?
-    public var kind: JobAlert.Kind?
-    public var acknowledged: Bool?
-    public var resolved: Bool?
-    public var page = PageRequest()
-
-    public init(
-        jobID: String? = nil, kind: JobAlert.Kind? = nil, acknowledged: Bool? = nil, resolved: Bool? = nil,
-        page: PageRequest = PageRequest()
-    ) {
-        self.jobID = jobID
-        self.kind = kind
-        self.acknowledged = acknowledged
-        self.resolved = resolved
-        self.page = page
-    }
-}
-
 extension MonitorStore {
     /// A page of alerts, newest first, filtered.
     public func alerts(_ query: AlertQuery) async throws -> Page<JobAlert> {
@@ -59,16 +39,6 @@ extension MonitorStore {
         }
         return alert
     }
-}
-
-/// How many alerts are in each state.
-public struct AlertCounts: Sendable, Hashable {
-    /// Neither acknowledged nor resolved.
-    public var open = 0
-    /// Acknowledged and not resolved yet.
-    public var acknowledged = 0
-    public var resolved = 0
-    public var total: Int { open + acknowledged + resolved }
 }
 
 extension MonitorStore {

@@ -1,33 +1,6 @@
 import GRDB
 import MonitorDomain
 
-/// Which page of a list, numbered from 1.
-public struct PageRequest: Sendable, Hashable {
-    public static let maximumPerPage = 500
-    public var page: Int
-    public var perPage: Int
-
-    public init(page: Int = 1, perPage: Int = 10) {
-        self.page = page
-        self.perPage = perPage
-    }
-
-    var offset: Int { (page - 1) * perPage }
-}
-
-/// One page of a list and the size of the whole list.
-public struct Page<Item: Sendable>: Sendable {
-    public var items: [Item]
-    public var page: PageRequest
-    public var total: Int
-
-    public init(items: [Item], page: PageRequest, total: Int) {
-        self.items = items
-        self.page = page
-        self.total = total
-    }
-}
-
 /// A `WHERE` clause assembled from optional filters, with its arguments.
 struct SQLFilter {
     private(set) var conditions: [String] = []

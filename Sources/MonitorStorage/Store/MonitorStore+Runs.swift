@@ -3,48 +3,6 @@ import Foundation
 import GRDB
 import MonitorDomain
 
-/// What a start ping says about itself.
-public struct RunStart: Sendable {
-    /// The caller's own run id; one is generated when nil.
-    public var runID: String?
-    public var clientInfo: JSONValue?
-    public var remoteAddress: String?
-    public var userAgent: String?
-
-    public init(
-        runID: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil
-    ) {
-        self.runID = runID
-        self.clientInfo = clientInfo
-        self.remoteAddress = remoteAddress
-        self.userAgent = userAgent
-    }
-}
-
-/// What an end (or fail) ping says.
-public struct RunEnd: Sendable {
-    /// The run to close; the job's oldest open run when nil.
-    public var runID: String?
-    public var exitCode: Int?
-    public var message: String?
-    /// `/fail`: the run failed whatever its exit code.
-    public var failed: Bool
-    public var remoteAddress: String?
-    public var userAgent: String?
-
-    public init(
-        runID: String? = nil, exitCode: Int? = nil, message: String? = nil, failed: Bool = false,
-        remoteAddress: String? = nil, userAgent: String? = nil
-    ) {
-        self.runID = runID
-        self.exitCode = exitCode
-        self.message = message
-        self.failed = failed
-        self.remoteAddress = remoteAddress
-        self.userAgent = userAgent
-    }
-}
-
 extension MonitorStore {
     /// Records a start. A health check's start is a whole run. A repeated start with a
     /// run id already recorded for the job returns that run (`created` false), so a
@@ -310,25 +268,5 @@ extension MonitorStore {
             let table = query.status == .running ? "job_runs INDEXED BY job_runs_open" : "job_runs"
             return try Self.fetchPage(db, table: table, filter: filter, page: query.page, decode: Self.run)
         }
-    }
-}
-
-/// Filters of `GET /job_runs`.
-public struct RunQuery: Sendable {
-    public var jobID: String?
-    public var status: JobRun.Status?
-    public var since: Date?
-    public var until: Date?
-    public var page = PageRequest()
-
-    public init(
-        jobID: String? = nil, status: JobRun.Status? = nil, since: Date? = nil, until: Date? = nil,
-        page: PageRequest = PageRequest()
-    ) {
-        self.jobID = jobID
-        self.status = status
-        self.since = since
-        self.until = until
-        self.page = page
     }
 }

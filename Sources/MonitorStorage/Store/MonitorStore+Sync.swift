@@ -91,11 +91,6 @@ extension MonitorStore {
         }
     }
 
-    /// The latest applies, newest first.
-    public func syncHistory(limit: Int = 20) async throws -> [SyncRecord] {
-        try await syncHistory(page: PageRequest(page: 1, perPage: limit)).items
-    }
-
     /// A page of the sync history, newest first.
     public func syncHistory(page: PageRequest) async throws -> Page<SyncRecord> {
         try await read { db in

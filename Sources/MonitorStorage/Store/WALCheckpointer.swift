@@ -1,3 +1,4 @@
+import CronicleLogging
 import Foundation
 import GRDB
 import Logging

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import MonitorDomain
 import Synchronization
 
 /// Writes a repeating problem to the log once per interval, with how many times it

@@ -1,0 +1,94 @@
+import Config
+import Foundation
+
+/// Everything the monitor keeps, as the engine, the API, the dashboard and sync use it.
+///
+/// ``MonitorStore`` (target `MonitorStorage`) implements it on one SQLite file; a
+/// PostgreSQL store implements the same operations. An implementation must:
+///
+/// - answer "recorded" only once the change is durable (a `kill -9` right after loses
+///   nothing), and publish each committed change on ``events``;
+/// - make `startRun`, `endRun` and the deadline operations safe to repeat: a repeated
+///   start with the same run id, an end for a run that already ended, a deadline
+///   checked twice change nothing;
+/// - throw ``MonitorError`` for what the caller did wrong (`not_found`, `conflict`,
+///   `managed_by_sync`, ...) and `storage_full` or `storage_unavailable` while it
+///   cannot write, never a database's own error type.
+public protocol MonitorStoring: SyncTarget {
+    /// Where the monitor's time comes from; tests give a manual clock.
+    var clock: any MonitorClock { get }
+    /// The changes this process commits, as they are committed.
+    var events: StoreEvents { get }
+    /// Where the data is, for logs: a file path, or a database URL without credentials.
+    var location: String { get }
+
+    // MARK: Jobs
+
+    func jobs() async throws -> [Job]
+    func job(_ jobID: String) async throws -> Job?
+    /// Creates (`created` true) or updates a job made through the API.
+    func saveJob(_ definition: JobDefinition) async throws -> (job: Job, created: Bool)
+    /// Deletes a job; its runs and alerts stay in the history.
+    func deleteJob(_ jobID: String) async throws
+    func setPaused(_ jobID: String, _ paused: Bool) async throws -> Job
+
+    // MARK: Status
+
+    func status(jobID: String) async throws -> JobStatus
+    func jobAndStatus(_ jobID: String) async throws -> (job: Job, status: JobStatus)?
+    func statuses() async throws -> [(job: Job, status: JobStatus)]
+
+    // MARK: Runs
+
+    func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool)
+    func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun
+    func runs(_ query: RunQuery) async throws -> Page<JobRun>
+
+    // MARK: Alerts
+
+    func alerts(_ query: AlertQuery) async throws -> Page<JobAlert>
+    func acknowledgeAlert(_ id: Int64) async throws -> JobAlert
+    func alertCounts(jobID: String?, kind: JobAlert.Kind?) async throws -> AlertCounts
+
+    // MARK: Sync
+
+    func planSync(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
+    func applySync(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
+    func syncHistory(page: PageRequest) async throws -> Page<SyncRecord>
+
+    // MARK: The alert engine
+
+    /// Every job, the open runs, and how far deadlines were checked.
+    func alertEngineSnapshot() async throws -> AlertEngineSnapshot
+    /// Jobs changed after `sequence`, by this process or another; nil when none were.
+    func jobChanges(after sequence: Int64) async throws -> (sequence: Int64, changed: Set<String>, jobs: [Job])?
+    func openRuns(jobID: String) async throws -> [(runID: String, start: Date)]
+    func pruneJobChanges(through sequence: Int64) async throws
+    /// Records what the passed deadlines call for, with the new checked-through mark.
+    func recordDeadlines(_ jobs: [DueFireTimes], runs: [DueRun], checkedThrough: Date?) async throws
+        -> DeadlineOutcome
+
+    /// A failure of this store in words, for logs.
+    func describe(_ error: any Error) -> String
+
+    func close() throws
+}
+
+extension MonitorStoring {
+    /// The latest applies, newest first.
+    public func syncHistory(limit: Int = 20) async throws -> [SyncRecord] {
+        try await syncHistory(page: PageRequest(page: 1, perPage: limit)).items
+    }
+
+    public func plan(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
+        try await planSync(files: files, source: source, options: options)
+    }
+
+    public func apply(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
+        try await applySync(files: files, source: source, options: options)
+    }
+
+    public func history(limit: Int) async throws -> [SyncRecord] {
+        try await syncHistory(limit: limit)
+    }
+}

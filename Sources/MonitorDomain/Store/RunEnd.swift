@@ -1,0 +1,25 @@
+import Foundation
+
+/// What an end (or fail) ping says.
+public struct RunEnd: Sendable {
+    /// The run to close; the job's oldest open run when nil.
+    public var runID: String?
+    public var exitCode: Int?
+    public var message: String?
+    /// `/fail`: the run failed whatever its exit code.
+    public var failed: Bool
+    public var remoteAddress: String?
+    public var userAgent: String?
+
+    public init(
+        runID: String? = nil, exitCode: Int? = nil, message: String? = nil, failed: Bool = false,
+        remoteAddress: String? = nil, userAgent: String? = nil
+    ) {
+        self.runID = runID
+        self.exitCode = exitCode
+        self.message = message
+        self.failed = failed
+        self.remoteAddress = remoteAddress
+        self.userAgent = userAgent
+    }
+}
