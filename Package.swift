@@ -115,7 +115,11 @@ let package = Package(
         // One log line per event, as both executables print them.
         .target(
             name: "CronicleLogging",
-            dependencies: ["MonitorDomain", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MonitorDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
         // What `cronicle-sync` adds to the domain and the store: the client of a running

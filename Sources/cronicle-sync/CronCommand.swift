@@ -38,7 +38,7 @@ struct CronCommand: ParsableCommand {
             do {
                 return try CronExpression(expression)
             } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                Terminal.error(error)
                 throw ExitCode(1)
             }
         }

@@ -78,8 +78,8 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "How often to read the source: 60s, 5m, 1h.")
     var interval = "60s"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
+    @Option(help: "Log level.")
+    var logLevel = Logger.Level.info
 
     func run() async throws {
         let duration: JobDuration
@@ -89,8 +89,7 @@ struct WatchCommand: AsyncParsableCommand {
             throw ValidationError("--interval: \(error)")
         }
         guard duration.seconds >= 1 else { throw ValidationError("--interval must be at least 1s") }
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: level) }
+        LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: logLevel) }
         let logger = Logger(label: "cronicle-sync")
         let watcher = SyncWatcher(
             source: definitions.source, target: try target.target(.create), options: reconcile.options,

@@ -74,28 +74,3 @@ struct ReconcileOptions: ParsableArguments {
 enum SyncOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
-
-enum Terminal {
-    static var colored: Bool {
-        isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    }
-
-    static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    /// Runs `body`; a failure that is not a usage error is printed as `error: ...` and exits 1.
-    static func failing<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as ValidationError {
-            throw error
-        } catch let error as MonitorError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode(1)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-    }
-}

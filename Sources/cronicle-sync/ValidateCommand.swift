@@ -35,12 +35,10 @@ struct ValidateCommand: ParsableCommand {
         do {
             report = try load()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Terminal.error(error)
             throw ExitCode(1)
         }
-        let colored =
-            format == .text && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        FileHandle.standardOutput.write(Data(report.formatted(format, colored: colored).utf8))
+        Terminal.print(report.formatted(format, colored: format == .text && Terminal.colored))
         let status = report.exitStatus(strict: strict)
         if status != 0 { throw ExitCode(status) }
     }

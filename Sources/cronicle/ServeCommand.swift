@@ -56,8 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "duration"))
     var shutdownGrace: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error. Default: info")
-    var logLevel: String?
+    @Option(help: "Log level. Default: info (or CRONICLE_LOG_LEVEL)")
+    var logLevel: Logger.Level?
 
     func run() async throws {
         var settings = ServerConfiguration()
@@ -78,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let level = settings.logLevel
         LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: level) }
         try await MonitorServer.run(configuration: settings, logger: Logger(label: "cronicle"))
     }

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Logging
 import MonitorDomain
 import MonitorEngine
 import MonitorStorage
@@ -22,7 +23,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// definition file of a repository (20,000 jobs are about 5 MB).
     public var maxSyncBodyBytes = 64 * 1024 * 1024
     /// swift-log level: trace, debug, info, notice, warning, error, critical.
-    public var logLevel = "info"
+    public var logLevel = Logger.Level.info
     /// Names besides localhost, IP addresses and `host` that requests may be addressed
     /// to (`Host`), such as the name a reverse proxy forwards; `*` allows any name.
     public var allowedHosts: [String] = []
@@ -77,7 +78,14 @@ public struct ServerConfiguration: Sendable, Hashable {
             }
             maxBodyBytes = value
         }
-        if let level = environment["CRONICLE_LOG_LEVEL"] { logLevel = level }
+        if let text = environment["CRONICLE_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: text) else {
+                throw Problem(
+                    description: "CRONICLE_LOG_LEVEL must be one of "
+                        + "\(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
+            }
+            logLevel = level
+        }
         if let names = environment["CRONICLE_ALLOWED_HOSTS"] {
             allowedHosts = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                 !$0.isEmpty
@@ -107,9 +115,6 @@ public struct ServerConfiguration: Sendable, Hashable {
     public func validate() throws(Problem) {
         guard (0...65_535).contains(port) else { throw Problem(description: "port \(port) is not 0-65535") }
         guard maxBodyBytes >= 1024 else { throw Problem(description: "the body limit must be at least 1024 bytes") }
-        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
-            throw Problem(description: "unknown log level '\(logLevel)'")
-        }
         if let apiToken, apiToken.trimmingCharacters(in: .whitespaces).isEmpty {
             throw Problem(
                 description: "the API token is empty: give a long random value (openssl rand -hex 32), "

@@ -1,0 +1,12 @@
+-- wrk script: start pings of job "flood" that never end, as the hardening review's
+-- attacker sent them (no token needed).
+request = function()
+    return wrk.format("POST", "/jobs/flood/start")
+end
+
+done = function(summary, latency, requests)
+    io.write(string.format("RESULT requests=%d errors=%d non2xx=%d seconds=%.2f rps=%.0f p50_ms=%.2f p99_ms=%.2f\n",
+        summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+        summary.errors.status, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+        latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
