@@ -2,6 +2,7 @@ import Config
 import CronicleTestSupport
 import Foundation
 import MonitorTestSupport
+import NIOCore
 import Testing
 
 @testable import MonitorDomain
@@ -309,16 +310,39 @@ import Testing
         }
     }
 
+    @Test func eventsPublishedBetweenFlushesGoOutAsOneWrite() async throws {
+        try await LiveMonitor.with { monitor in
+            try await Self.createJob(monitor)
+            let events = LiveEvents(store: monitor.store, streamLimit: 4)
+            let stream = try #require(events.stream())
+            for _ in 0..<50 {
+                let run = try await monitor.store.startRun(jobID: "backup", RunStart())
+                _ = try await monitor.store.endRun(jobID: "backup", RunEnd(runID: run.run.runID))
+            }
+            events.flush()
+            var messages: [String] = []
+            for await message in stream {
+                messages.append(String(buffer: message))
+                if messages.count == 2 { break }
+            }
+            #expect(messages[0].contains("connected"))
+            // 100 events, one write: each still its own `data:` line for the browser.
+            #expect(messages[1].components(separatedBy: "data: ").count - 1 == 100)
+            #expect(messages[1].components(separatedBy: "\"type\":\"run_started\"").count - 1 == 50)
+        }
+    }
+
     @Test func aStreamThatFallsBehindIsDroppedNotWaitedFor() async throws {
         try await LiveMonitor.with { monitor in
             try await Self.createJob(monitor)
             let events = LiveEvents(store: monitor.store, streamLimit: 4)
             let behind = try #require(events.stream())
             #expect(events.openStreams == 1)
-            // 150 runs are 300 events: more than the 256 a stream holds for its reader.
-            for _ in 0..<150 {
+            // 300 flushes of one run each: more than the 256 a stream holds for its reader.
+            for _ in 0..<300 {
                 let run = try await monitor.store.startRun(jobID: "backup", RunStart())
                 _ = try await monitor.store.endRun(jobID: "backup", RunEnd(runID: run.run.runID))
+                events.flush()
             }
             #expect(events.openStreams == 0)
             // The reader gets what was buffered, then the end of the stream (its browser reconnects).
