@@ -62,10 +62,7 @@ public struct JobStatus: Sendable {
         let tolerance = TimeInterval(definition.tolerance.seconds)
         var late = false
         var firstExpectedPassed = false
-        if case .success(let expression) = JobFieldRules.checkSchedule(definition.schedule),
-            let zone = TimeZone(identifier: definition.timezone)
-        {
-            let schedule = CronSchedule(expression, timeZone: zone)
+        if let schedule = definition.cronSchedule {
             let next = schedule.nextFireTime(after: max(now, job.watchedSince))
             status.nextFireTime = next
             status.deadline = next?.addingTimeInterval(tolerance)

@@ -72,8 +72,6 @@ public actor AlertEngine: Service {
     private var changeSequence: Int64 = 0
     /// When the checked-through mark was last stored.
     private var checkedThroughWritten: Date?
-    /// One parsed schedule per distinct expression and zone; most jobs share one.
-    private var schedules: [String: CronSchedule?] = [:]
     private var loaded = false
     /// How far back deadlines are checked again when the stored mark lies in the future.
     static let recheckAfterClockStep: TimeInterval = 86_400
@@ -249,7 +247,6 @@ public actor AlertEngine: Service {
         checkedThroughWritten = nil
         jobs = [:]
         queue = Heap()
-        schedules = [:]
     }
 
     private func sleepUntilNextDeadline() async {
@@ -323,18 +320,8 @@ public actor AlertEngine: Service {
     private func watch(_ job: Job, checkedThrough: Date) {
         let definition = job.definition
         let generation = (jobs[job.jobID]?.generation ?? 0) + 1
-        let key = "\(definition.schedule)|\(definition.timezone)"
-        if schedules[key] == nil {
-            var schedule: CronSchedule?
-            if case .success(let expression) = JobFieldRules.checkSchedule(definition.schedule),
-                let zone = TimeZone(identifier: definition.timezone)
-            {
-                schedule = CronSchedule(expression, timeZone: zone)
-            }
-            schedules[key] = .some(schedule)
-        }
         let watched = Watched(
-            schedule: schedules[key] ?? nil, tolerance: TimeInterval(definition.tolerance.seconds),
+            schedule: definition.cronSchedule, tolerance: TimeInterval(definition.tolerance.seconds),
             earlyAllowance: JobStatus.earlyAllowance(definition),
             maxRuntime: definition.isHealthCheck ? nil : definition.maxRuntime.map { TimeInterval($0.seconds) },
             paused: definition.paused, checkedThrough: max(checkedThrough, min(job.watchedSince, store.clock.now)),

@@ -79,10 +79,7 @@ struct JobPage {
 
     /// The next five fire times, in UTC and in the job's zone.
     static func nextFireTimes(_ definition: JobDefinition, after date: Date) -> [[String: Any]] {
-        guard case .success(let expression) = JobFieldRules.checkSchedule(definition.schedule),
-            let zone = TimeZone(identifier: definition.timezone)
-        else { return [] }
-        let schedule = CronSchedule(expression, timeZone: zone)
+        guard let schedule = definition.cronSchedule else { return [] }
         return schedule.fireTimes(after: date).prefix(5).map { time in
             ["utc": Timestamp.string(from: time), "local": schedule.localTimestamp(time)]
         }
