@@ -61,8 +61,17 @@ public struct SyncReport: Sendable, Hashable, Codable {
     }
 
     /// Whether the definitions or the plan stop an apply.
-    public var failed: Bool {
-        diagnostics.contains { $0.severity == .error } || !(plan?.conflicts.isEmpty ?? true)
-            || (repeated == true && record?.result == .failed)
+    public var failed: Bool { failure != nil }
+
+    /// Why an apply of these definitions changes nothing, in one line (the sync history
+    /// keeps it, the API answers it); nil when nothing stops it.
+    public var failure: String? {
+        let errors = diagnostics.filter { $0.severity == .error }
+        if let first = errors.first { return "\(errors.count) error(s) in the job definitions; the first: \(first)" }
+        if let plan, let first = plan.conflicts.first {
+            return "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
+        }
+        if repeated == true, let record, record.result == .failed { return record.error ?? "the apply failed" }
+        return nil
     }
 }

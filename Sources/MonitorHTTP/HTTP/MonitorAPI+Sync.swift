@@ -60,15 +60,7 @@ extension MonitorAPI {
     /// with the error envelope beside the report's fields. Encoded once, straight from
     /// the report: a plan of 100,000 jobs is tens of megabytes of JSON.
     private func syncResponse(_ report: SyncReport) throws -> Response {
-        var error: MonitorError?
-        if report.failed {
-            let errors = report.diagnostics.filter { $0.severity == .error }
-            error = MonitorError(
-                .syncFailed,
-                errors.isEmpty
-                    ? "\(report.plan?.conflicts.count ?? 0) conflict(s): \(report.plan?.conflicts.first?.message ?? "")"
-                    : "\(errors.count) error(s) in the job definitions; the first: \(errors[0])")
-        }
+        let error = report.failure.map { MonitorError(.syncFailed, $0) }
         let data = try SyncCoding.encoder.encode(SyncAnswer(report: report, error: error))
         return Response(
             status: error?.status ?? .ok, headers: [.contentType: "application/json"],

@@ -7,6 +7,7 @@ import MonitorEngine
 import MonitorStorage
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypes
 
 extension MonitorError: HTTPResponseError {
     public var status: HTTPResponse.Status {
@@ -29,9 +30,39 @@ extension MonitorError: HTTPResponseError {
         var headers: HTTPFields = [.contentType: "application/json"]
         if code == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if status == .serviceUnavailable { headers[.retryAfter] = "5" }
-        let body = ["error": ["code": code.description, "message": message]]
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: envelope))
+    }
+
+    /// The JSON error envelope, as every answer of the monitor carries it.
+    var envelope: ByteBuffer {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("error") { json in
+                json.object { json in
+                    json.field("code", code.description)
+                    json.field("message", message)
+                }
+            }
+        }
+        return json.buffer
+    }
+
+    /// Answers with this error from a channel handler, where no router runs (a request
+    /// the parser refused, a connection over the limit), then closes the connection.
+    /// `headers` are added to the content type, length and `nosniff` the answer has anyway.
+    func answer(on context: ChannelHandlerContext, headers: HTTPFields = [:]) {
+        let body = envelope
+        var fields: HTTPFields = [
+            .contentType: "application/json", .contentLength: String(body.readableBytes), .connection: "close",
+            .xContentTypeOptions: "nosniff",
+        ]
+        fields.append(contentsOf: headers)
+        context.write(NIOAny(HTTPResponsePart.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+        context.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
     }
 }
 

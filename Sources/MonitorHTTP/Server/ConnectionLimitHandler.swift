@@ -67,20 +67,8 @@ final class ConnectionLimitHandler: ChannelInboundHandler, RemovableChannelHandl
         // Over the limit: answer the first request head, read nothing more, close.
         guard case .head = unwrapInboundIn(data) else { return }
         admitted = nil
-        let body =
-            #"{"error":{"code":"unavailable","message":"#
-            + #""the monitor has \#(counter.limit) connections open, its limit; retry in a second"}}"#
-        var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
-        buffer.writeString(body)
-        let head = HTTPResponse(
-            status: .serviceUnavailable,
-            headerFields: [
-                .contentType: "application/json", .retryAfter: "1", .connection: "close",
-                .contentLength: String(buffer.readableBytes),
-            ])
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(buffer)), promise: nil)
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in loopBound.value.close(promise: nil) }
+        MonitorError(
+            .unavailable, "the monitor has \(counter.limit) connections open, its limit; retry in a second"
+        ).answer(on: context, headers: [.retryAfter: "1"])
     }
 }

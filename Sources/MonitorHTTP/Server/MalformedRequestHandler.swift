@@ -46,22 +46,12 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
             context.fireErrorCaught(error)
             return
         }
-        let body = Self.body(for: parserError)
-        let head = HTTPResponse(
-            status: .badRequest,
-            headerFields: [
-                .contentType: "application/json", .contentLength: "\(body.readableBytes)", .connection: "close",
-                .init("X-Content-Type-Options")!: "nosniff",
-            ])
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        // The parser cannot go on after an error; the decoder closes the connection.
-        context.close(promise: nil)
+        // The parser cannot go on after an error: the answer closes the connection.
+        Self.refusal(of: parserError).answer(on: context)
     }
 
-    /// The envelope, with a message a person can act on.
-    static func body(for error: HTTPParserError) -> ByteBuffer {
+    /// What was wrong, in words a person can act on.
+    static func refusal(of error: HTTPParserError) -> MonitorError {
         let message: String
         switch error {
         case .headerOverflow:
@@ -73,10 +63,6 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         default:
             message = "the request is not valid HTTP/1.1 (\(error.debugDescription))"
         }
-        let envelope = ["error": ["code": MonitorError.Code.invalidRequest.description, "message": message]]
-        // A literal of strings; serialising it cannot fail.
-        let data = try! JSONSerialization.data(
-            withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])
-        return ByteBuffer(bytes: data + Data("\n".utf8))
+        return MonitorError(.invalidRequest, message)
     }
 }

@@ -35,8 +35,7 @@ extension MonitorStore {
         async let snapshot = jobSnapshot()
         let validation = JobValidator(now: now).validate(files, commit: source.commit)
         let (counter, actual) = try await snapshot
-        if let first = validation.diagnostics.first(where: { $0.severity == .error }) {
-            let error = "\(validation.errorCount) error(s) in the job definitions; the first: \(first)"
+        if let error = SyncReport(diagnostics: validation.diagnostics).failure {
             let record = try await write { db in
                 try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
             }
@@ -52,8 +51,7 @@ extension MonitorStore {
                 current = try Self.fetchAllJobs(db)
                 plan = Reconciler.plan(desired: desired, actual: current, source: source, options: options)
             }
-            if let first = plan.conflicts.first {
-                let error = "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
+            if let error = SyncReport(plan: plan).failure {
                 return (
                     plan, try Self.recordSync(db, source, options, result: .failed, plan: plan, error: error, at: now),
                     []
