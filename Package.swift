@@ -243,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CronicleTestSupport", "MonitorDomain", "MonitorStorage", "SyncClient", "Config",
+                "CronicleTestSupport", "MonitorTestSupport", "MonitorDomain", "MonitorStorage", "SyncClient", "Config",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -9,10 +9,6 @@ import MonitorStorage
 import ServiceLifecycle
 import Synchronization
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// A real monitor for tests: the Hummingbird server on a free loopback port, over a
 /// SQLite file in a temporary folder, driven by a ``ManualClock``, and a plain HTTP
 /// client. Requests go over a real socket, as `curl` would send them.
@@ -46,30 +42,7 @@ public final class LiveMonitor: Sendable {
         self.engine = engine
     }
 
-    public struct Response: Sendable {
-        public let status: Int
-        public let headers: [String: String]
-        public let body: Data
-
-        /// The body as a JSON object (fails the caller's `try` if it is not one).
-        public func object() throws -> [String: Any] {
-            guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-                throw LiveMonitorError("the body is not a JSON object: \(text)")
-            }
-            return object
-        }
-
-        public var text: String { String(decoding: body, as: UTF8.self) }
-
-        /// `error.code` of the JSON error envelope.
-        public var errorCode: String? {
-            ((try? object())?["error"] as? [String: Any])?["code"] as? String
-        }
-
-        public var errorMessage: String? {
-            ((try? object())?["error"] as? [String: Any])?["message"] as? String
-        }
-    }
+    public typealias Response = MonitorResponse
 
     public struct LiveMonitorError: Error, CustomStringConvertible {
         public let description: String
@@ -120,25 +93,11 @@ public final class LiveMonitor: Sendable {
         }
     }
 
-    /// Sends one request. `json` is serialised as the body; `body` is sent as is.
+    /// Sends one request and checks the answer against the server's OpenAPI document
+    /// (``OpenAPIContract``). `json` is serialised as the body; `body` is sent as is.
     public func request(
         _ method: String, _ path: String, json: JSONValue? = nil, body: Data? = nil, headers: [String: String] = [:]
     ) async throws -> Response {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        if let json {
-            request.httpBody = try JSONEncoder().encode(json)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        } else if let body {
-            request.httpBody = body
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard let http = response as? HTTPURLResponse else { throw LiveMonitorError("not an HTTP response") }
-        var headers: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-        }
-        return Response(status: http.statusCode, headers: headers, body: data)
+        try await ContractClient(port: port).request(method, path, json: json, body: body, headers: headers)
     }
 }

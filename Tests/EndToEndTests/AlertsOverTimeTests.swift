@@ -2,6 +2,7 @@ import CronicleTestSupport
 import Foundation
 import MonitorDomain
 import MonitorStorage
+import MonitorTestSupport
 import SyncClient
 import Testing
 
@@ -13,11 +14,8 @@ import Testing
 /// tolerances: each alert appears within a second of its deadline.
 @Suite struct AlertsOverTimeTests {
     static func call(_ port: String, _ method: String, _ path: String, _ json: String? = nil) async throws -> Any {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = method
-        request.httpBody = json.map { Data($0.utf8) }
-        let (data, _) = try await URLSession.shared.data(for: request)
-        return try JSONSerialization.jsonObject(with: data)
+        let response = try await ContractClient(port: port).request(method, path, body: json.map { Data($0.utf8) })
+        return try JSONSerialization.jsonObject(with: response.body)
     }
 
     static func alerts(_ port: String, _ query: String) async throws -> [[String: Any]] {

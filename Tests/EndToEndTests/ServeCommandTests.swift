@@ -2,6 +2,7 @@ import CronicleTestSupport
 import Foundation
 import MonitorDomain
 import MonitorStorage
+import MonitorTestSupport
 import SyncClient
 import Testing
 
@@ -12,11 +13,7 @@ import Testing
 /// `cronicle serve` as a process: durability across `kill -9`, clean shutdown, and refusals.
 @Suite(.serialized) struct ServeCommandTests {
     static func post(_ port: String, _ path: String, _ json: String? = nil) async throws -> Int {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.httpMethod = "POST"
-        request.httpBody = json.map { Data($0.utf8) }
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        try await ContractClient(port: port).request("POST", path, body: json.map { Data($0.utf8) }).status
     }
 
     @Test func everyAnsweredRequestSurvivesKillNine() async throws {

@@ -2,6 +2,7 @@ import CronicleTestSupport
 import Foundation
 import MonitorDomain
 import MonitorStorage
+import MonitorTestSupport
 import SyncClient
 import Testing
 
@@ -23,7 +24,13 @@ import Testing
         let connection = try RawConnection(port: port)
         try connection.send(
             "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        return try connection.readResponse()
+        let response = try connection.readResponse()
+        let contentType = response.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-type:") }
+            .map { String($0.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces) }
+        try OpenAPIContract.server.check(
+            method: method, path: path, status: response.status, contentType: contentType,
+            body: Data(response.body.utf8))
+        return response
     }
 
     @Test func sigtermEndsWithinTheGracePeriodWhileAClientHoldsAHalfSentBody() async throws {

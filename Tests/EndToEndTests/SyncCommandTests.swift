@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import MonitorDomain
 import MonitorStorage
+import MonitorTestSupport
 import SyncClient
 import Testing
 
@@ -284,9 +285,8 @@ import Testing
                     + "that leave the folder are not followed: copy the file into the folder, or point the link "
                     + "inside it [link-outside-folder]\n")
         }
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "\(url)/jobs/b")!)
-        let job = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        #expect(job?["job_id"] as? String == "b", "not pruned")
+        let job = try await ContractClient(port: port).request("GET", "/jobs/b").object()
+        #expect(job["job_id"] as? String == "b", "not pruned")
         #expect(try await server.stop() == 0)
     }
 
@@ -344,10 +344,9 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Applied: 1 created"))
 
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "\(url)/jobs/a")!)
-        let job = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        #expect(job?["managed_by"] as? String == "sync")
-        #expect((job?["source"] as? [String: Any])?["commit"] as? String == commit)
+        let job = try await ContractClient(port: port).request("GET", "/jobs/a").object()
+        #expect(job["managed_by"] as? String == "sync")
+        #expect((job["source"] as? [String: Any])?["commit"] as? String == commit)
         result = try Self.sync("status", "--server", url)
         #expect(result.standardOutput.contains("In force: jobs.d at \(commit.prefix(12)) (main)"))
 
@@ -356,9 +355,8 @@ import Testing
         result = try Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("[cron-syntax]"))
-        let (history, _) = try await URLSession.shared.data(from: URL(string: "\(url)/sync/history")!)
         let records =
-            (try JSONSerialization.jsonObject(with: history) as? [String: Any])?["history"] as? [[String: Any]]
+            try await ContractClient(port: port).request("GET", "/sync/history").object()["history"] as? [[String: Any]]
         #expect(records?.map { $0["result"] as? String } == ["failed", "applied"])
         #expect(try await server.stop() == 0)
     }

@@ -5,9 +5,14 @@ import MonitorEngine
 import MonitorStorage
 
 /// The OpenAPI 3.1 description of the REST API, served at `GET /openapi.json`.
-/// A test compares its paths and methods with the router's, so the two cannot drift.
-enum OpenAPIDocument {
-    static let json: Data = {
+///
+/// It cannot drift from the server: a test compares its paths and methods with the
+/// router's, every answer the test suite receives is checked against it
+/// (`OpenAPIContract` in the monitor's test kit), and `scripts/conformance` runs
+/// schemathesis against a live server with it. Response objects list every field
+/// (`additionalProperties: false`), so a field added to an answer must be added here.
+public enum OpenAPIDocument {
+    public static let json: Data = {
         // The document is a literal of plain JSON values; serialising it cannot fail.
         try! JSONSerialization.data(
             withJSONObject: refusingCrossSiteChanges(document), options: [.sortedKeys, .withoutEscapingSlashes])
@@ -129,11 +134,11 @@ enum OpenAPIDocument {
     private static var schemas: [String: Any] {
         [
             "Error": [
-                "type": "object", "required": ["error"],
+                "type": "object", "additionalProperties": false, "required": ["error"],
                 "properties": ["error": reference("ErrorBody")],
             ],
             "ErrorBody": [
-                "type": "object", "required": ["code", "message"],
+                "type": "object", "additionalProperties": false, "required": ["code", "message"],
                 "properties": [
                     "code": ["type": "string", "enum": MonitorError.Code.allCases.map(\.description)],
                     "message": ["type": "string"],
@@ -156,7 +161,7 @@ enum OpenAPIDocument {
                 ],
             ],
             "Job": [
-                "type": "object",
+                "type": "object", "additionalProperties": false,
                 "required": [
                     "job_id", "schedule", "timezone", "tolerance", "max_runtime", "is_health_check", "tags", "paused",
                     "managed_by", "source", "created_at", "updated_at",
@@ -169,7 +174,7 @@ enum OpenAPIDocument {
                     "is_health_check": ["type": "boolean"], "tags": ["type": "array", "items": ["type": "string"]],
                     "paused": ["type": "boolean"], "managed_by": ["type": "string", "enum": ["api", "sync"]],
                     "source": [
-                        "type": ["object", "null"],
+                        "type": ["object", "null"], "additionalProperties": false,
                         "properties": [
                             "repository": ["type": "string"], "file": ["type": "string"], "line": ["type": "integer"],
                             "commit": ["type": "string"],
@@ -216,7 +221,7 @@ enum OpenAPIDocument {
                 ],
             ],
             "SyncRecord": [
-                "type": "object",
+                "type": "object", "additionalProperties": false,
                 "properties": [
                     "id": ["type": "integer"], "applied_at": time, "source": reference("SyncSource"),
                     "result": ["type": "string", "enum": ["applied", "failed"]], "created": ["type": "integer"],
@@ -225,7 +230,7 @@ enum OpenAPIDocument {
                 ],
             ],
             "SyncReport": [
-                "type": "object",
+                "type": "object", "additionalProperties": false,
                 "properties": [
                     "diagnostics": [
                         "type": "array",
@@ -253,7 +258,7 @@ enum OpenAPIDocument {
                 ],
             ],
             "Run": [
-                "type": "object",
+                "type": "object", "additionalProperties": false,
                 "required": [
                     "run_id", "job_id", "status", "start_time", "end_time", "duration", "exit_code", "message",
                 ],
@@ -268,7 +273,7 @@ enum OpenAPIDocument {
                 ],
             ],
             "Alert": [
-                "type": "object",
+                "type": "object", "additionalProperties": false,
                 "required": ["id", "job_id", "type", "created_at", "missed_count", "acknowledged", "resolved_at"],
                 "properties": [
                     "id": ["type": "integer"], "job_id": ["type": "string"],
@@ -280,7 +285,7 @@ enum OpenAPIDocument {
                 ],
             ],
             "Status": [
-                "type": "object",
+                "type": "object", "additionalProperties": false,
                 "required": ["job_id", "status", "last_run", "next_fire_time", "deadline", "open_alerts"],
                 "properties": [
                     "job_id": ["type": "string"],
@@ -313,7 +318,7 @@ enum OpenAPIDocument {
 
     private static func page(_ key: String, _ item: String) -> [String: Any] {
         [
-            "type": "object", "required": [key, "page", "per_page", "total"],
+            "type": "object", "required": [key, "page", "per_page", "total"], "additionalProperties": false,
             "properties": [
                 key: ["type": "array", "items": reference(item)], "page": ["type": "integer"],
                 "per_page": ["type": "integer"], "total": ["type": "integer"],
@@ -455,7 +460,8 @@ enum OpenAPIDocument {
                             "422": response(
                                 "Errors in the definitions, or conflicts; the report with an error envelope",
                                 reference("SyncReport")),
-                        ].merging(errors("400", "413")) { first, _ in first })
+                        ].merging(errors("400", "401", "413")) { first, _ in first },
+                        secured: true)
                 ],
                 "/sync/apply": [
                     "post": operation(
