@@ -11,11 +11,7 @@ extension MonitorStore {
             let checked = try String.fetchOne(
                 db, sql: "SELECT value FROM monitor_state WHERE key = ?", arguments: [Self.checkedThroughKey])
             let jobs = try Self.fetchAllJobs(db)
-            let openRuns = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT run_id, job_id, start_time FROM job_runs WHERE status = 'running' AND start_time IS NOT NULL"
-            ).map { row in (runID: row[0] as String, jobID: row[1] as String, start: row[2] as Date) }
+            let openRuns = try Self.fetchOpenRuns(db, jobID: nil)
             return AlertEngineSnapshot(
                 changeSequence: sequence, checkedThrough: checked.flatMap { Date.fromDatabaseValue($0.databaseValue) },
                 jobs: jobs, openRuns: openRuns)
@@ -36,19 +32,6 @@ extension MonitorStore {
                 if let job = try Self.fetchJob(db, jobID) { jobs.append(job) }
             }
             return (last[0], changed, jobs)
-        }
-    }
-
-    /// Open runs of one job, to recompute their long-running deadlines after its `max_runtime` changed.
-    public func openRuns(jobID: String) async throws -> [(runID: String, start: Date)] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT run_id, start_time FROM job_runs
-                    WHERE job_id = ? AND status = 'running' AND start_time IS NOT NULL
-                    """, arguments: [jobID]
-            ).map { row in (runID: row[0] as String, start: row[1] as Date) }
         }
     }
 
@@ -83,7 +66,7 @@ extension MonitorStore {
                     db,
                     sql: """
                         INSERT INTO job_alerts (job_id, type, created_at, run_id)
-                        SELECT job_id, 'long_running', ?, run_id FROM job_runs WHERE run_id = ? AND status = 'running'
+                        SELECT job_id, 'long_running', ?, run_id FROM job_runs WHERE run_id = ? AND \(Self.openRunPredicate)
                         ON CONFLICT (run_id) WHERE type = 'long_running' DO NOTHING
                         RETURNING id
                         """, arguments: [nowText, run.runID])

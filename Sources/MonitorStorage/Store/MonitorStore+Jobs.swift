@@ -42,44 +42,11 @@ extension MonitorStore {
         let saved = try await write { db in
             let existing = try Self.fetchJob(db, definition.jobID)
             if let existing, existing.managedBy == .sync { throw Self.managedBySync(existing) }
-            let arguments: StatementArguments = [
-                definition.jobID, definition.description, definition.schedule, definition.timezone,
-                definition.tolerance.seconds, definition.maxRuntime?.seconds, definition.isHealthCheck,
-                try Self.encodeJSON(definition.tags), definition.paused, now,
-            ]
-            if let existing {
-                let watchedSince = Self.watchedSince(existing, becoming: definition, at: now)
-                try db.execute(
-                    sql: """
-                        UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
-                            max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
-                            watched_since = ?11
-                        WHERE job_id = ?1
-                        """, arguments: arguments + [watchedSince])
-            } else {
-                try db.execute(
-                    sql: """
-                        INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
-                            max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, watched_since,
-                            managed_by)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, 'api')
-                        """, arguments: arguments)
-            }
+            try Self.writeJob(db, definition, replacing: existing, owner: .api, at: now)
             return (try Self.requireJob(db, definition.jobID), existing == nil)
         }
         events.publish(.jobsChanged)
         return saved
-    }
-
-    /// From when a changed job's fire times are expected. Resuming counts as a resume,
-    /// and a new schedule or time zone is a new promise: either way, from `now` on. A new
-    /// tolerance only moves the deadline of the fire time awaited.
-    static func watchedSince(_ existing: Job, becoming definition: JobDefinition, at now: Date) -> Date {
-        let old = existing.definition
-        let restart =
-            (old.paused && !definition.paused) || old.schedule != definition.schedule
-            || old.timezone != definition.timezone
-        return restart ? now : existing.watchedSince
     }
 
     /// Deletes a job made through the API; its runs and alerts stay in history, and its

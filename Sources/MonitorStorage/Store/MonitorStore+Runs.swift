@@ -148,14 +148,14 @@ extension MonitorStore {
         guard
             let newestToKeep = try Int64.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT id FROM job_runs INDEXED BY job_runs_open WHERE job_id = ? AND status = 'running' "
-                        + "ORDER BY id DESC LIMIT 1 OFFSET ?"), arguments: [jobID, openRunLimit - 1])
+                    sql: openRunsSQL("id", newestFirst: true, limit: "1 OFFSET ?")),
+                arguments: [jobID, openRunLimit - 1])
         else { return }
         let abandoned = try String.fetchAll(
             db.cachedStatement(
                 sql: """
                     UPDATE job_runs SET status = 'failed', end_time = ?, message = ?
-                    WHERE job_id = ? AND status = 'running' AND id < ?
+                    WHERE job_id = ? AND \(openRunPredicate) AND id < ?
                     RETURNING run_id
                     """),
             arguments: [
@@ -192,10 +192,7 @@ extension MonitorStore {
     private static func oldestOpenRun(_ db: Database, _ jobID: String) throws -> (JobRun, String?)? {
         let select = SQLiteStep(
             try db.cachedStatement(
-                sql: """
-                    SELECT run_id, start_time, client_info, remote_addr, user_agent FROM job_runs
-                    WHERE job_id = ? AND status = 'running' ORDER BY id LIMIT 1
-                    """))
+                sql: openRunsSQL("run_id, start_time, client_info, remote_addr, user_agent", limit: "1")))
         select.bind(1, jobID)
         guard try select.next(), let runID = select.text(0) else { return nil }
         let run = JobRun(

@@ -65,10 +65,7 @@ extension MonitorStore {
 
     /// The start of job `c.job_id`'s oldest open run: the first entry of the index of open
     /// runs, so a job with 800,000 open runs costs what one with a single open run costs.
-    private static let oldestOpenStartSQL = """
-        SELECT start_time FROM job_runs INDEXED BY job_runs_open
-        WHERE job_id = c.job_id AND status = 'running' ORDER BY id LIMIT 1
-        """
+    private static let oldestOpenStartSQL = openRunsSQL("start_time", of: "c.job_id", limit: "1")
 
     static func statusFacts(_ db: Database, jobID: String) throws -> JobStatus.Facts {
         let lastRun = try Row.fetchOne(

@@ -104,36 +104,12 @@ extension MonitorStore {
         for definition in desired { definitions[definition.jobID] = definition }
         var existing: [String: Job] = [:]
         for job in actual { existing[job.jobID] = job }
-        func arguments(_ definition: JobDefinition) throws -> StatementArguments {
-            [
-                definition.jobID, definition.description, definition.schedule, definition.timezone,
-                definition.tolerance.seconds, definition.maxRuntime?.seconds, definition.isHealthCheck,
-                try encodeJSON(definition.tags), definition.paused, now, source.repository,
-                definition.location?.file, definition.location?.line, source.commit,
-            ]
-        }
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
-                    max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, watched_since,
-                    managed_by, source_repository, source_file, source_line, source_commit)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10, 'sync', ?11, ?12, ?13, ?14)
-                """)
         for create in plan.creates {
-            try insert.execute(arguments: try arguments(definitions[create.jobID]!))
+            try writeJob(db, definitions[create.jobID]!, replacing: nil, owner: .sync(source), at: now)
         }
-        let update = try db.cachedStatement(
-            sql: """
-                UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
-                    max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
-                    managed_by = 'sync', source_repository = ?11, source_file = ?12, source_line = ?13,
-                    source_commit = ?14, watched_since = ?15
-                WHERE job_id = ?1
-                """)
         for change in plan.updates {
-            let definition = definitions[change.jobID]!
-            let watchedSince = watchedSince(existing[change.jobID]!, becoming: definition, at: now)
-            try update.execute(arguments: try arguments(definition) + [watchedSince])
+            try writeJob(
+                db, definitions[change.jobID]!, replacing: existing[change.jobID]!, owner: .sync(source), at: now)
         }
         return try plan.deletes.flatMap { try removeJob(db, $0.jobID, at: now) }
     }

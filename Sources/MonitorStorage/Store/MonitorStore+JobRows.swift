@@ -1,0 +1,63 @@
+import Config
+import Foundation
+import GRDB
+import MonitorDomain
+
+extension MonitorStore {
+    /// Who a job row belongs to: the API, or `cronicle-sync` applying `source`.
+    enum JobOwner {
+        case api
+        case sync(SyncSource)
+    }
+
+    /// The one writer of a job's row, for the API's save and sync's apply: inserts
+    /// `definition`, or updates the row of `existing` to it. A changed schedule, time zone
+    /// or a resume moves `watched_since` to `now` (``watchedSince(_:becoming:at:)``).
+    static func writeJob(
+        _ db: Database, _ definition: JobDefinition, replacing existing: Job?, owner: JobOwner, at now: Date
+    ) throws {
+        let source: SyncSource?
+        let managedBy: Job.ManagedBy
+        switch owner {
+        case .api: (source, managedBy) = (nil, .api)
+        case .sync(let syncSource): (source, managedBy) = (syncSource, .sync)
+        }
+        let arguments: StatementArguments = [
+            definition.jobID, definition.description, definition.schedule, definition.timezone,
+            definition.tolerance.seconds, definition.maxRuntime?.seconds, definition.isHealthCheck,
+            try encodeJSON(definition.tags), definition.paused, now, managedBy.rawValue, source?.repository,
+            source.flatMap { _ in definition.location?.file }, source.flatMap { _ in definition.location?.line },
+            source?.commit,
+            existing.map { watchedSince($0, becoming: definition, at: now) } ?? now,
+        ]
+        let statement =
+            existing == nil
+            ? try db.cachedStatement(
+                sql: """
+                    INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
+                        max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
+                        source_repository, source_file, source_line, source_commit, watched_since)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                    """)
+            : try db.cachedStatement(
+                sql: """
+                    UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
+                        max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
+                        managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
+                        source_commit = ?15, watched_since = ?16
+                    WHERE job_id = ?1
+                    """)
+        try statement.execute(arguments: arguments)
+    }
+
+    /// From when a changed job's fire times are expected. Resuming counts as a resume,
+    /// and a new schedule or time zone is a new promise: either way, from `now` on. A new
+    /// tolerance only moves the deadline of the fire time awaited.
+    static func watchedSince(_ existing: Job, becoming definition: JobDefinition, at now: Date) -> Date {
+        let old = existing.definition
+        let restart =
+            (old.paused && !definition.paused) || old.schedule != definition.schedule
+            || old.timezone != definition.timezone
+        return restart ? now : existing.watchedSince
+    }
+}
