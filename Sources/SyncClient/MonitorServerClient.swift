@@ -25,14 +25,14 @@ public struct MonitorServerClient: SyncTarget {
         public var description: String { status == 0 ? message : "\(message) (HTTP \(status), \(code))" }
     }
 
-    public func plan(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
+    public func plan(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
         try await send("/sync/plan", files: files, source: source, options: options)
     }
 
     /// Applies with a request id of its own, and sends the same request again when the
     /// connection fails: if the monitor had applied it before the answer was lost, it
     /// answers with that apply's record instead of applying twice.
-    public func apply(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
+    public func apply(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
         var options = options
         options.requestID = options.requestID ?? UUID().uuidString.lowercased()
         var attempt = 1
@@ -60,7 +60,7 @@ public struct MonitorServerClient: SyncTarget {
         return try SyncCoding.decoder.decode(History.self, from: data).history
     }
 
-    private func send(_ path: String, files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws
+    private func send(_ path: String, files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws
         -> SyncReport
     {
         let body = SyncRequest(

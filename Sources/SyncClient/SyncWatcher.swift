@@ -4,13 +4,13 @@ import Logging
 import MonitorDomain
 import ServiceLifecycle
 
-/// `cronicle-sync watch`: reads the source every `interval` and applies each new commit
+/// `cronicle-sync watch`: reads the definitions folder every `interval` and applies each new commit
 /// (for a folder, each change of its files). A commit that fails (errors in its
 /// definitions, conflicts) is recorded in the sync history with the reason and not
 /// tried again; the monitor keeps the last good state until a later commit is valid.
-/// A source that cannot be read (the network is down) is logged and read again next time.
+/// A folder or repository that cannot be read (the network is down) is logged and read again next time.
 public struct SyncWatcher: Service {
-    let source: DefinitionSource
+    let definitions: DefinitionsFolder
     let target: any SyncTarget
     let options: SyncOptions
     let interval: Duration
@@ -19,11 +19,11 @@ public struct SyncWatcher: Service {
     let onApply: @Sendable (SyncReport) async -> Void
 
     public init(
-        source: DefinitionSource, target: any SyncTarget, options: SyncOptions = SyncOptions(),
+        definitions: DefinitionsFolder, target: any SyncTarget, options: SyncOptions = SyncOptions(),
         interval: Duration = .seconds(60), logger: Logger,
         onApply: @escaping @Sendable (SyncReport) async -> Void = { _ in }
     ) {
-        self.source = source
+        self.definitions = definitions
         self.target = target
         self.options = options
         self.interval = interval
@@ -36,7 +36,7 @@ public struct SyncWatcher: Service {
             var attempted: String?
             while !Task.isCancelled {
                 do {
-                    let (files, syncSource) = try source.read()
+                    let (files, syncSource) = try definitions.read()
                     let fingerprint = syncSource.commit ?? Self.fingerprint(files)
                     if fingerprint != attempted {
                         attempted = fingerprint
@@ -64,7 +64,7 @@ public struct SyncWatcher: Service {
     }
 
     /// What a folder's files hold, to notice when they change.
-    static func fingerprint(_ files: [JobSourceFile]) -> String {
+    static func fingerprint(_ files: [DefinitionFile]) -> String {
         var hasher = Hasher()
         for file in files {
             hasher.combine(file.path)

@@ -14,9 +14,9 @@ struct RepositoryOptions: ParsableArguments {
     var path = JobFileFinder.defaultFolder
 
     @Option(help: "Where fetched repositories are kept between runs.")
-    var cacheDir = GitRepositorySource.defaultCacheDirectory
+    var cacheDir = GitDefinitions.defaultCacheDirectory
 
-    var source: GitRepositorySource? {
-        repository.map { GitRepositorySource(repository: $0, ref: ref, path: path, cacheDirectory: cacheDir) }
+    var source: GitDefinitions? {
+        repository.map { GitDefinitions(repository: $0, ref: ref, path: path, cacheDirectory: cacheDir) }
     }
 }

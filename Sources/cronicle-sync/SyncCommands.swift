@@ -19,7 +19,7 @@ struct PlanCommand: AsyncParsableCommand {
             something would), 1 on errors in the definitions, conflicts, or a target that fails.
             """)
 
-    @OptionGroup var definitions: DefinitionSourceOptions
+    @OptionGroup var definitions: DefinitionsFolderOptions
     @OptionGroup var target: SyncTargetOptions
     @OptionGroup var reconcile: ReconcileOptions
 
@@ -47,7 +47,7 @@ struct ApplyCommand: AsyncParsableCommand {
         abstract: "Validate the job definitions, then make the monitor's jobs match them: all or nothing.",
         discussion: "Exit status: 0 when applied, 1 when nothing was changed because of errors or conflicts.")
 
-    @OptionGroup var definitions: DefinitionSourceOptions
+    @OptionGroup var definitions: DefinitionsFolderOptions
     @OptionGroup var target: SyncTargetOptions
     @OptionGroup var reconcile: ReconcileOptions
 
@@ -71,7 +71,7 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Read the definitions every --interval and apply each new commit; stop on SIGTERM.")
 
-    @OptionGroup var definitions: DefinitionSourceOptions
+    @OptionGroup var definitions: DefinitionsFolderOptions
     @OptionGroup var target: SyncTargetOptions
     @OptionGroup var reconcile: ReconcileOptions
 
@@ -92,7 +92,7 @@ struct WatchCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: logLevel) }
         let logger = Logger(label: "cronicle-sync")
         let watcher = SyncWatcher(
-            source: definitions.source, target: try target.target(.create), options: reconcile.options,
+            definitions: definitions.folder, target: try target.target(.create), options: reconcile.options,
             interval: .seconds(duration.seconds), logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

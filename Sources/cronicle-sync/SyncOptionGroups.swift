@@ -6,24 +6,24 @@ import MonitorStorage
 import SyncClient
 
 /// Where plan, apply and watch read definitions: `--dir`, or `--repo --ref --path`.
-struct DefinitionSourceOptions: ParsableArguments {
+struct DefinitionsFolderOptions: ParsableArguments {
     @Option(help: "Folder of job definitions (when not reading from git).")
     var dir = JobFileFinder.defaultFolder
 
     @OptionGroup var repository: RepositoryOptions
 
-    var source: DefinitionSource {
-        repository.source.map(DefinitionSource.git) ?? .folder(dir)
+    var folder: DefinitionsFolder {
+        repository.source.map(DefinitionsFolder.git) ?? .folder(dir)
     }
 
     /// The definition files for plan and apply, and where they came from. A file the
     /// finder refused to read (a symbolic link out of the folder, or a loop) stops them
     /// here: a server is sent paths and contents only, and would take it for an empty
     /// file, so an apply with pruning would delete the jobs it used to define.
-    func read() throws(JobSourceError) -> (files: [JobSourceFile], source: SyncSource) {
-        let (files, source) = try source.read()
+    func read() throws(DefinitionReadError) -> (files: [DefinitionFile], source: SyncSource) {
+        let (files, source) = try folder.read()
         if let refusal = files.lazy.compactMap(\.refusal).first {
-            throw JobSourceError(
+            throw DefinitionReadError(
                 "\(UntrustedText.escaped(refusal.file)): \(refusal.message) [\(refusal.rule.rawValue)]")
         }
         return (files, source)

@@ -43,7 +43,7 @@ struct ValidateCommand: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    private func load() throws(JobSourceError) -> ValidationReport {
+    private func load() throws(DefinitionReadError) -> ValidationReport {
         if let source = repository.source {
             let (commit, files) = try source.read()
             return JobValidator().validate(files, commit: commit)

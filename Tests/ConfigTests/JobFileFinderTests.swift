@@ -33,9 +33,9 @@ import Testing
             try Self.found(in: folder).keys.sorted() == [
                 "jobs.d/a.YAML", "jobs.d/b.YML", "jobs.d/c.Yaml", "jobs.d/d.yMl",
             ])
-        #expect(JobSourceFile.isDefinitionFile(name: "BACKUP.YML"))
-        #expect(!JobSourceFile.isDefinitionFile(name: "YAML"))
-        #expect(!JobSourceFile.isDefinitionFile(name: "notes.txt"))
+        #expect(DefinitionFile.isDefinitionFile(name: "BACKUP.YML"))
+        #expect(!DefinitionFile.isDefinitionFile(name: "YAML"))
+        #expect(!DefinitionFile.isDefinitionFile(name: "notes.txt"))
     }
 
     @Test func keepsThePathsAsGiven() throws {
@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func aMissingPathIsOneClearError() {
-        #expect(throws: JobSourceError("/nonexistent/jobs.d: no such file or folder")) {
+        #expect(throws: DefinitionReadError("/nonexistent/jobs.d: no such file or folder")) {
             try JobFileFinder.files(in: ["/nonexistent/jobs.d"])
         }
     }

@@ -9,7 +9,7 @@ import Testing
     static let now = ISO8601DateFormatter().date(from: "2026-11-28T00:00:00Z")!
 
     static func validate(_ files: [(String, String)]) -> ValidationReport {
-        JobValidator(now: now).validate(files.map { JobSourceFile(path: $0.0, contents: Data($0.1.utf8)) })
+        JobValidator(now: now).validate(files.map { DefinitionFile(path: $0.0, contents: Data($0.1.utf8)) })
     }
 
     static func lines(_ yaml: String, file: String = "jobs.d/a.yaml") -> [String] {
@@ -32,7 +32,7 @@ import Testing
 
     @Test func invalidUTF8IsASyntaxError() {
         let report = JobValidator(now: Self.now).validate([
-            JobSourceFile(path: "jobs.d/a.yaml", contents: Data([0x6A, 0xFF, 0xFE]))
+            DefinitionFile(path: "jobs.d/a.yaml", contents: Data([0x6A, 0xFF, 0xFE]))
         ])
         #expect(
             report.diagnostics.map(\.description) == [

@@ -12,7 +12,7 @@ import Testing
 
     static func report() throws -> ValidationReport {
         let files = try JobFileFinder.files(in: [root.appendingPathComponent("jobs.d").path]).map {
-            JobSourceFile(path: String($0.path.dropFirst(root.path.count + 1)), contents: $0.contents)
+            DefinitionFile(path: String($0.path.dropFirst(root.path.count + 1)), contents: $0.contents)
         }
         return JobValidator(now: ISO8601DateFormatter().date(from: "2026-11-28T00:00:00Z")!).validate(files)
     }

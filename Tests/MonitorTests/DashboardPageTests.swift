@@ -300,14 +300,14 @@ import Testing
 
             let commit = "0123456789abcdef0123456789abcdef01234567"
             let source = SyncSource(repository: "/srv/jobs.git", ref: "main", commit: commit, path: "jobs.d")
-            let good = JobSourceFile(
+            let good = DefinitionFile(
                 path: "jobs.d/backup.yaml",
                 contents: Data("# nightly\njob_id: backup\nschedule: \"0 2 * * *\"\ndescription: \"<i>x</i>\"\n".utf8))
             let applied = try await monitor.store.applySync(files: [good], source: source)
             #expect(applied.record?.result == .applied)
             #expect(try await browser.waitUntil("document.querySelectorAll('table.sync tr[data-result]').length === 1"))
 
-            let bad = JobSourceFile(
+            let bad = DefinitionFile(
                 path: "jobs.d/backup.yaml", contents: Data("job_id: backup\nschedule: \"61 * * * *\"\n".utf8))
             let failed = try await monitor.store.applySync(
                 files: [bad],

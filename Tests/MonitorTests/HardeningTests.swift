@@ -556,7 +556,9 @@ import Testing
             let relay = try TCPRelay(to: monitor.port)
             relay.cut()
             let client = MonitorServerClient(baseURL: URL(string: "http://127.0.0.1:\(relay.port)")!)
-            let files = [JobSourceFile(path: "jobs.d/a.yaml", contents: Data("job_id: a\nschedule: \"@daily\"\n".utf8))]
+            let files = [
+                DefinitionFile(path: "jobs.d/a.yaml", contents: Data("job_id: a\nschedule: \"@daily\"\n".utf8))
+            ]
             async let report = client.apply(
                 files: files, source: SyncSource(repository: "local"), options: SyncOptions())
             try await Task.sleep(for: .milliseconds(300))

@@ -15,7 +15,7 @@ import Testing
         definition.location = SourceLocation(file: file, line: line, column: 1)
         return Job(
             definition: definition, managedBy: .sync,
-            source: Job.Source(repository: repository, file: file, line: line, commit: "abc"), createdAt: now,
+            origin: Job.Origin(repository: repository, file: file, line: line, commit: "abc"), createdAt: now,
             updatedAt: now, watchedSince: now)
     }
 

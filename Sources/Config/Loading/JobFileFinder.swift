@@ -18,20 +18,20 @@ public enum JobFileFinder {
     /// Inside a folder, a link to a file in it is read like the file; a link to a
     /// folder in it is not followed, since that folder is read anyway. A link that
     /// resolves outside the folder, or leads back to a folder that holds it, comes
-    /// back as a file refused with an error (``JobSourceFile/refusal``), never read.
-    public static func files(in paths: [String]) throws(JobSourceError) -> [JobSourceFile] {
-        var files: [JobSourceFile] = []
+    /// back as a file refused with an error (``DefinitionFile/refusal``), never read.
+    public static func files(in paths: [String]) throws(DefinitionReadError) -> [DefinitionFile] {
+        var files: [DefinitionFile] = []
         let manager = FileManager.default
         for path in paths {
             var isFolder: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw JobSourceError("\(path): no such file or folder")
+                throw DefinitionReadError("\(path): no such file or folder")
             }
             guard isFolder.boolValue else {
-                files.append(JobSourceFile(path: path, contents: try read(path)))
+                files.append(DefinitionFile(path: path, contents: try read(path)))
                 continue
             }
-            guard let realRoot = realPath(path) else { throw JobSourceError("\(path): cannot be read") }
+            guard let realRoot = realPath(path) else { throw DefinitionReadError("\(path): cannot be read") }
             let prefix = path.hasSuffix("/") ? path : path + "/"
             var walk = FolderWalk(root: path, realRoot: realRoot)
             walk.collect(relative: "", realFolder: realRoot, ancestors: [realRoot])
@@ -40,7 +40,8 @@ public enum JobFileFinder {
             for entry in found {
                 if let refusal = entry.refusal {
                     files.append(
-                        JobSourceFile(path: prefix + entry.relative, refusedBy: refusal.rule, message: refusal.message))
+                        DefinitionFile(path: prefix + entry.relative, refusedBy: refusal.rule, message: refusal.message)
+                    )
                 } else if let file = read.next() {
                     files.append(file)
                 }
@@ -82,7 +83,7 @@ public enum JobFileFinder {
                     kind = resolvedKind
                     realChild = resolved
                     if !isInside(resolved) {
-                        if kind == .folder || JobSourceFile.isDefinitionFile(name: name) {
+                        if kind == .folder || DefinitionFile.isDefinitionFile(name: name) {
                             refuse(
                                 child, .linkOutsideFolder,
                                 "a symbolic link to '\(target(of: path))', which is outside "
@@ -105,7 +106,7 @@ public enum JobFileFinder {
                 switch kind {
                 case .folder:
                     collect(relative: child, realFolder: realChild, ancestors: ancestors.union([realChild]))
-                case .file where JobSourceFile.isDefinitionFile(name: name):
+                case .file where DefinitionFile.isDefinitionFile(name: name):
                     found.append(Found(relative: child))
                 default:
                     // Sockets, pipes and devices: reading one could block or never end.
@@ -157,23 +158,23 @@ public enum JobFileFinder {
     }
 
     /// Reads files on every core: 20,000 small files take a tenth of a second one by one.
-    private static func readAll(_ paths: [String]) throws(JobSourceError) -> [JobSourceFile] {
+    private static func readAll(_ paths: [String]) throws(DefinitionReadError) -> [DefinitionFile] {
         let contents = ResultSlots<Data?>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             contents.store(FileManager.default.contents(atPath: paths[index]), at: index)
         }
-        var files: [JobSourceFile] = []
+        var files: [DefinitionFile] = []
         files.reserveCapacity(paths.count)
         for (path, data) in zip(paths, contents.values) {
-            guard let data else { throw JobSourceError("\(path): cannot be read") }
-            files.append(JobSourceFile(path: path, contents: data))
+            guard let data else { throw DefinitionReadError("\(path): cannot be read") }
+            files.append(DefinitionFile(path: path, contents: data))
         }
         return files
     }
 
-    private static func read(_ path: String) throws(JobSourceError) -> Data {
+    private static func read(_ path: String) throws(DefinitionReadError) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw JobSourceError("\(path): cannot be read")
+            throw DefinitionReadError("\(path): cannot be read")
         }
         return data
     }

@@ -22,7 +22,7 @@ public struct JobValidator: Sendable {
         self.horizon = horizon
     }
 
-    public func validate(_ files: [JobSourceFile], commit: String? = nil) -> ValidationReport {
+    public func validate(_ files: [DefinitionFile], commit: String? = nil) -> ValidationReport {
         let parsed = parseAll(files)
         var diagnostics = parsed.flatMap(\.diagnostics)
         var jobs: [JobDefinition] = []
@@ -77,7 +77,7 @@ public struct JobValidator: Sendable {
 
     /// Parses files, and finds each job's warnings, on every core: each file is
     /// independent of the others, and each job's warnings of the other jobs.
-    func parseAll(_ files: [JobSourceFile]) -> [ParsedFile] {
+    func parseAll(_ files: [DefinitionFile]) -> [ParsedFile] {
         let results = ResultSlots<ParsedFile>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             var parsed = Self.parse(files[index])
@@ -87,7 +87,7 @@ public struct JobValidator: Sendable {
         return results.values
     }
 
-    static func parse(_ file: JobSourceFile) -> ParsedFile {
+    static func parse(_ file: DefinitionFile) -> ParsedFile {
         var result = ParsedFile(path: file.path)
         if let refusal = file.refusal {
             result.diagnostics.append(refusal)

@@ -9,8 +9,9 @@ public struct Job: Sendable, Hashable {
         case sync
     }
 
-    /// Where a synced job is defined.
-    public struct Source: Sendable, Hashable, Codable {
+    /// Where a synced job is defined: its sync source's repository and commit, and the
+    /// file and line of its definition. The API and pages call it `source`.
+    public struct Origin: Sendable, Hashable, Codable {
         public var repository: String?
         public var file: String
         public var line: Int
@@ -26,7 +27,7 @@ public struct Job: Sendable, Hashable {
 
     public var definition: JobDefinition
     public var managedBy: ManagedBy
-    public var source: Source?
+    public var origin: Origin?
     public var createdAt: Date
     public var updatedAt: Date
     /// Fire times before this instant are not expected: the job's creation, or its last resume.
@@ -35,12 +36,12 @@ public struct Job: Sendable, Hashable {
     public var jobID: String { definition.jobID }
 
     public init(
-        definition: JobDefinition, managedBy: ManagedBy = .api, source: Source? = nil, createdAt: Date, updatedAt: Date,
+        definition: JobDefinition, managedBy: ManagedBy = .api, origin: Origin? = nil, createdAt: Date, updatedAt: Date,
         watchedSince: Date
     ) {
         self.definition = definition
         self.managedBy = managedBy
-        self.source = source
+        self.origin = origin
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.watchedSince = watchedSince

@@ -52,8 +52,8 @@ public protocol MonitorStoring: SyncTarget {
 
     // MARK: Sync
 
-    func planSync(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
-    func applySync(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
+    func planSync(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
+    func applySync(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
     func syncHistory(page: PageRequest) async throws -> Page<SyncRecord>
 
     // MARK: The alert engine
@@ -80,11 +80,11 @@ extension MonitorStoring {
         try await syncHistory(page: PageRequest(page: 1, perPage: limit)).items
     }
 
-    public func plan(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
+    public func plan(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
         try await planSync(files: files, source: source, options: options)
     }
 
-    public func apply(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
+    public func apply(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport {
         try await applySync(files: files, source: source, options: options)
     }
 

@@ -28,12 +28,12 @@ public enum Reconciler {
                         fields: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
                 continue
             }
-            let foreign = existing.managedBy == .api || existing.source?.repository != source.repository
+            let foreign = existing.managedBy == .api || existing.origin?.repository != source.repository
             if foreign && !options.adopt {
                 let owner =
                     existing.managedBy == .api
                     ? "was made through the API"
-                    : "is synced from \(existing.source?.repository ?? "a folder")"
+                    : "is synced from \(existing.origin?.repository ?? "a folder")"
                 plan.conflicts.append(
                     SyncPlan.Conflict(
                         jobID: definition.jobID, file: file, line: line,
@@ -45,15 +45,15 @@ public enum Reconciler {
             var changes = zip(fields(of: existing.definition), fields(of: definition)).compactMap { old, new in
                 old.1 == new.1 ? nil : SyncPlan.Change(field: old.0, old: old.1, new: new.1)
             }
-            let oldPlace = existing.source.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
+            let oldPlace = existing.origin.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
             let newPlace = JSONValue.string("\(file):\(line)")
             if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
             if existing.managedBy != .sync {
                 changes.append(SyncPlan.Change(field: "managed_by", old: .string("api"), new: .string("sync")))
-            } else if existing.source?.repository != source.repository {
+            } else if existing.origin?.repository != source.repository {
                 changes.append(
                     SyncPlan.Change(
-                        field: "repository", old: existing.source?.repository.map(JSONValue.string) ?? .null,
+                        field: "repository", old: existing.origin?.repository.map(JSONValue.string) ?? .null,
                         new: source.repository.map(JSONValue.string) ?? .null))
             }
             if changes.isEmpty {
@@ -64,12 +64,12 @@ public enum Reconciler {
         }
         if options.prune {
             for job in actual.sorted(by: { $0.jobID < $1.jobID })
-            where job.managedBy == .sync && job.source?.repository == source.repository
+            where job.managedBy == .sync && job.origin?.repository == source.repository
                 && !desiredIDs.contains(job.jobID)
             {
                 plan.deletes.append(
                     SyncPlan.Delete(
-                        jobID: job.jobID, file: job.source?.file, line: job.source?.line, commit: job.source?.commit))
+                        jobID: job.jobID, file: job.origin?.file, line: job.origin?.line, commit: job.origin?.commit))
             }
         }
         return plan

@@ -32,8 +32,8 @@ package struct SyncRequest: Codable {
         case source, files, prune, adopt, requestID = "request_id"
     }
 
-    package var jobSourceFiles: [JobSourceFile] {
-        files.map { JobSourceFile(path: $0.path, contents: Data($0.contents.utf8)) }
+    package var jobSourceFiles: [DefinitionFile] {
+        files.map { DefinitionFile(path: $0.path, contents: Data($0.contents.utf8)) }
     }
     package var options: SyncOptions { SyncOptions(prune: prune ?? true, adopt: adopt ?? false, requestID: requestID) }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// file (``MonitorStore``) or a running monitor (``MonitorServerClient``). Both validate
 /// and reconcile with the same code, in the store.
 public protocol SyncTarget: Sendable {
-    func plan(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
-    func apply(files: [JobSourceFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
+    func plan(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
+    func apply(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport
     func history(limit: Int) async throws -> [SyncRecord]
 }

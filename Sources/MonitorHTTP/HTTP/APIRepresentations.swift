@@ -37,7 +37,7 @@ struct JobRepresentation: JSONRepresentable {
             json.field("paused", definition.paused)
             json.field("managed_by", job.managedBy.rawValue)
             json.key("source")
-            if let source = job.source {
+            if let source = job.origin {
                 json.object { json in
                     if let repository = source.repository { json.field("repository", repository) }
                     json.field("file", source.file)

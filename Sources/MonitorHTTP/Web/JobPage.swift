@@ -64,7 +64,7 @@ struct JobPage {
         if let description = definition.description { context["description"] = description }
         if let maxRuntime = definition.maxRuntime { context["maxRuntime"] = maxRuntime.description }
         if let deadline = status.deadline { context["deadline"] = Timestamp.string(from: deadline) }
-        if let source = job.source {
+        if let source = job.origin {
             var fields: [String: Any] = ["file": source.file, "line": source.line]
             if let repository = source.repository { fields["repository"] = repository }
             if let commit = source.commit {

@@ -29,8 +29,8 @@ extension MonitorStore {
 
     /// The 409 for changing a job that `cronicle-sync` manages, naming where to change it instead.
     static func managedBySync(_ job: Job) -> MonitorError {
-        var place = job.source.map { "\($0.file):\($0.line)" } ?? "its definition file"
-        if let commit = job.source?.commit { place += " (commit \(SyncSource.shortCommit(commit)))" }
+        var place = job.origin.map { "\($0.file):\($0.line)" } ?? "its definition file"
+        if let commit = job.origin?.commit { place += " (commit \(SyncSource.shortCommit(commit)))" }
         return MonitorError(
             .managedBySync, "job '\(job.jobID)' is managed by cronicle-sync from \(place); change it there")
     }

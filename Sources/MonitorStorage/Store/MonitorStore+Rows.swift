@@ -27,12 +27,12 @@ extension MonitorStore {
             tolerance: JobDuration(seconds: row[4]), maxRuntime: (row[5] as Int?).map { JobDuration(seconds: $0) },
             isHealthCheck: row[6], tags: tagsText == "[]" ? [] : try decodeTags(tagsText),
             paused: row[8])
-        let source: Job.Source? = (row[11] as String?).map { file in
-            Job.Source(repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
+        let source: Job.Origin? = (row[11] as String?).map { file in
+            Job.Origin(repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
         }
         definition.location = source.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return Job(
-            definition: definition, managedBy: Job.ManagedBy(rawValue: row[9]) ?? .api, source: source,
+            definition: definition, managedBy: Job.ManagedBy(rawValue: row[9]) ?? .api, origin: source,
             createdAt: date(row, 14), updatedAt: date(row, 15), watchedSince: date(row, 16))
     }
 

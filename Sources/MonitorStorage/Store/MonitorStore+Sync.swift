@@ -5,7 +5,7 @@ import MonitorDomain
 
 extension MonitorStore {
     /// Validates `files` and compares their jobs with the monitor's; changes nothing.
-    public func planSync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
+    public func planSync(files: [DefinitionFile], source: SyncSource, options: SyncOptions = SyncOptions())
         async throws -> SyncReport
     {
         async let snapshot = jobSnapshot()
@@ -25,7 +25,7 @@ extension MonitorStore {
     /// The monitor's jobs are read and the plan made beside the validation, off the
     /// single writer; the write transaction checks that no job changed since (the change
     /// log's counter), and plans again inside it if one did.
-    public func applySync(files: [JobSourceFile], source: SyncSource, options: SyncOptions = SyncOptions())
+    public func applySync(files: [DefinitionFile], source: SyncSource, options: SyncOptions = SyncOptions())
         async throws -> SyncReport
     {
         if let requestID = options.requestID, let record = try await syncRecord(requestID: requestID) {

@@ -10,10 +10,10 @@ import Foundation
 /// from the SSH agent) go through libgit2's own transports.
 ///
 /// ```swift
-/// let source = GitRepositorySource(repository: "https://github.com/acme/jobs.git", ref: "main", path: "jobs.d")
+/// let source = GitDefinitions(repository: "https://github.com/acme/jobs.git", ref: "main", path: "jobs.d")
 /// let (commit, files) = try source.read()
 /// ```
-public struct GitRepositorySource: Sendable {
+public struct GitDefinitions: Sendable {
     /// A URL (`https://...`, `ssh://...`, `file://...`, `git@host:path`) or a local path.
     public var repository: String
     /// A branch, a tag, or a commit id (full or abbreviated).
@@ -43,7 +43,7 @@ public struct GitRepositorySource: Sendable {
 
     /// Fetches, resolves ``ref`` and reads every `*.yaml`/`*.yml` file under ``path`` of
     /// that commit. Paths in the result are repository paths (`jobs.d/backup.yaml`).
-    public func read() throws(JobSourceError) -> (commit: String, files: [JobSourceFile]) {
+    public func read() throws(DefinitionReadError) -> (commit: String, files: [DefinitionFile]) {
         let git = GitLibrary()
         let repository = try fetchIntoCache(git)
         defer { git_repository_free(repository) }
@@ -57,17 +57,17 @@ public struct GitRepositorySource: Sendable {
         defer { git_tree_free(tree) }
 
         let folder = path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        var files: [JobSourceFile] = []
+        var files: [DefinitionFile] = []
         if folder.isEmpty || folder == "." {
             try collect(tree: tree, prefix: "", repository: repository, into: &files)
         } else {
             var entry: OpaquePointer?
             guard git_tree_entry_bypath(&entry, tree, folder) == 0, let entry else {
-                throw JobSourceError("path '\(folder)' does not exist in \(ref) (commit \(commitID.prefix(12)))")
+                throw DefinitionReadError("path '\(folder)' does not exist in \(ref) (commit \(commitID.prefix(12)))")
             }
             defer { git_tree_entry_free(entry) }
             if git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
-                files.append(JobSourceFile(path: folder, contents: try blob(git_tree_entry_id(entry), in: repository)))
+                files.append(DefinitionFile(path: folder, contents: try blob(git_tree_entry_id(entry), in: repository)))
             } else {
                 var subtree: OpaquePointer?
                 guard git_tree_lookup(&subtree, repository, git_tree_entry_id(entry)) == 0, let subtree else {
@@ -101,15 +101,15 @@ public struct GitRepositorySource: Sendable {
         return (absolute as NSString).standardizingPath
     }
 
-    private func fetchIntoCache(_ git: GitLibrary) throws(JobSourceError) -> OpaquePointer {
+    private func fetchIntoCache(_ git: GitLibrary) throws(DefinitionReadError) -> OpaquePointer {
         let url = normalizedURL
         if !url.contains("://") && !url.contains("@") && !FileManager.default.fileExists(atPath: url) {
-            throw JobSourceError("repository '\(repository)' does not exist")
+            throw DefinitionReadError("repository '\(repository)' does not exist")
         }
         do {
             try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
         } catch {
-            throw JobSourceError("cannot create the cache folder \(cacheDirectory): \(error.localizedDescription)")
+            throw DefinitionReadError("cannot create the cache folder \(cacheDirectory): \(error.localizedDescription)")
         }
         var repository: OpaquePointer?
         if git_repository_open_bare(&repository, cachePath) != 0 {
@@ -153,7 +153,7 @@ public struct GitRepositorySource: Sendable {
 
     // MARK: - Refs and trees
 
-    private func resolve(in repository: OpaquePointer) throws(JobSourceError) -> OpaquePointer {
+    private func resolve(in repository: OpaquePointer) throws(DefinitionReadError) -> OpaquePointer {
         var candidates = ["refs/remotes/origin/\(ref)", "refs/tags/\(ref)"]
         if ref.hasPrefix("refs/heads/") { candidates.insert("refs/remotes/origin/" + ref.dropFirst(11), at: 0) }
         candidates.append(ref)
@@ -164,12 +164,12 @@ public struct GitRepositorySource: Sendable {
             var commit: OpaquePointer?
             if git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0, let commit { return commit }
         }
-        throw JobSourceError("ref '\(ref)' is not a branch, tag or commit of '\(self.repository)'")
+        throw DefinitionReadError("ref '\(ref)' is not a branch, tag or commit of '\(self.repository)'")
     }
 
     private func collect(
-        tree: OpaquePointer, prefix: String, repository: OpaquePointer, into files: inout [JobSourceFile]
-    ) throws(JobSourceError) {
+        tree: OpaquePointer, prefix: String, repository: OpaquePointer, into files: inout [DefinitionFile]
+    ) throws(DefinitionReadError) {
         var entries: [(name: String, type: git_object_t, id: UnsafePointer<git_oid>)] = []
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
@@ -185,21 +185,21 @@ public struct GitRepositorySource: Sendable {
                 guard git_tree_lookup(&subtree, repository, entry.id) == 0, let subtree else { continue }
                 defer { git_tree_free(subtree) }
                 try collect(tree: subtree, prefix: prefix + entry.name + "/", repository: repository, into: &files)
-            } else if entry.type == GIT_OBJECT_BLOB, JobSourceFile.isDefinitionFile(name: entry.name) {
-                files.append(JobSourceFile(path: prefix + entry.name, contents: try blob(entry.id, in: repository)))
+            } else if entry.type == GIT_OBJECT_BLOB, DefinitionFile.isDefinitionFile(name: entry.name) {
+                files.append(DefinitionFile(path: prefix + entry.name, contents: try blob(entry.id, in: repository)))
             }
         }
     }
 
-    private func blob(_ id: UnsafePointer<git_oid>, in repository: OpaquePointer) throws(JobSourceError) -> Data {
+    private func blob(_ id: UnsafePointer<git_oid>, in repository: OpaquePointer) throws(DefinitionReadError) -> Data {
         var blob: OpaquePointer?
         guard git_blob_lookup(&blob, repository, id) == 0, let blob else { throw Self.failure("cannot read a file") }
         defer { git_blob_free(blob) }
         return Data(bytes: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob)))
     }
 
-    private static func failure(_ what: String) -> JobSourceError {
+    private static func failure(_ what: String) -> DefinitionReadError {
         let detail = git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown libgit2 error"
-        return JobSourceError("\(what): \(detail)")
+        return DefinitionReadError("\(what): \(detail)")
     }
 }

@@ -3,12 +3,12 @@ import Foundation
 
 /// Where `cronicle-sync` reads job definitions: a folder (`--dir`), or a git repository
 /// at a ref, read straight from the commit (`--repo --ref --path`).
-public enum DefinitionSource: Sendable {
+public enum DefinitionsFolder: Sendable {
     case folder(String)
-    case git(GitRepositorySource)
+    case git(GitDefinitions)
 
     /// The definition files, and what the sync records about where they came from.
-    public func read() throws(JobSourceError) -> (files: [JobSourceFile], source: SyncSource) {
+    public func read() throws(DefinitionReadError) -> (files: [DefinitionFile], source: SyncSource) {
         switch self {
         case .folder(let path):
             return (try JobFileFinder.files(in: [path]), SyncSource(path: path))

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Reading definitions straight from commits of real repositories made in a temp folder.
-@Suite struct GitRepositorySourceTests {
+@Suite struct GitDefinitionsTests {
     let repository: FixtureRepository
     let cache: TemporaryFolder
     let first: String
@@ -23,11 +23,11 @@ import Testing
         second = try repository.commit("second")
     }
 
-    func source(_ ref: String, path: String = "jobs.d", repository location: String? = nil) -> GitRepositorySource {
-        GitRepositorySource(repository: location ?? repository.path, ref: ref, path: path, cacheDirectory: cache.path)
+    func source(_ ref: String, path: String = "jobs.d", repository location: String? = nil) -> GitDefinitions {
+        GitDefinitions(repository: location ?? repository.path, ref: ref, path: path, cacheDirectory: cache.path)
     }
 
-    func validate(_ source: GitRepositorySource) throws -> ValidationReport {
+    func validate(_ source: GitDefinitions) throws -> ValidationReport {
         let (commit, files) = try source.read()
         return JobValidator().validate(files, commit: commit)
     }
@@ -86,13 +86,13 @@ import Testing
     }
 
     @Test func failuresAreOneClearLine() throws {
-        #expect(throws: JobSourceError("ref 'nope' is not a branch, tag or commit of '\(repository.path)'")) {
+        #expect(throws: DefinitionReadError("ref 'nope' is not a branch, tag or commit of '\(repository.path)'")) {
             try source("nope").read()
         }
-        #expect(throws: JobSourceError("path 'elsewhere' does not exist in main (commit \(second.prefix(12)))")) {
+        #expect(throws: DefinitionReadError("path 'elsewhere' does not exist in main (commit \(second.prefix(12)))")) {
             try source("main", path: "elsewhere").read()
         }
-        #expect(throws: JobSourceError("repository '/nonexistent/repository' does not exist")) {
+        #expect(throws: DefinitionReadError("repository '/nonexistent/repository' does not exist")) {
             try source("main", repository: "/nonexistent/repository").read()
         }
         do {

@@ -2,7 +2,7 @@ import Foundation
 
 /// The bytes of one job-definition file and the path diagnostics call it by: as the
 /// user typed it for folders (`jobs.d/backup.yaml`), or the path inside a repository.
-public struct JobSourceFile: Sendable, Hashable {
+public struct DefinitionFile: Sendable, Hashable {
     public let path: String
     public let contents: Data
     /// Why the file was not read, when the finder refused to (a symbolic link that

@@ -1,6 +1,6 @@
 /// Why job-definition files could not be read at all (as opposed to read and found
 /// wrong, which is a ``Diagnostic``). Each message is one line a person can act on.
-public struct JobSourceError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct DefinitionReadError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String
 
     public init(_ message: String) {
