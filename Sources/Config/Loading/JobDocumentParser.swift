@@ -43,6 +43,22 @@ struct JobDocumentParser {
             return nil
         }
         let errorsBefore = diagnostics.count
+        let (values, locations) = fields(of: mapping)
+        for required in [JobField.jobID, .schedule] where values[required] == nil {
+            report(.missingField, "missing required key '\(required.rawValue)'", at: mapping.mark)
+        }
+        var definition = JobDefinition(jobID: jobID(values[.jobID]) ?? "", schedule: schedule(values[.schedule]) ?? "")
+        definition.location = location(mapping.mark)
+        definition.fieldLocations = locations
+        readOptionalFields(values, into: &definition)
+        return diagnostics.count == errorsBefore ? definition : nil
+    }
+
+    /// The mapping's known keys and their values, each with where it was written; keys
+    /// that are not plain words, appear twice or are unknown are reported and left out.
+    private mutating func fields(of mapping: Node.Mapping) -> (
+        values: [JobField: Node], locations: [JobField: JobDefinition.FieldLocation]
+    ) {
         var seen: [String: Mark?] = [:]
         var values: [JobField: Node] = [:]
         var locations: [JobField: JobDefinition.FieldLocation] = [:]
@@ -73,24 +89,28 @@ struct JobDocumentParser {
             values[field] = value
             locations[field] = JobDefinition.FieldLocation(key: location(keyNode.mark), value: location(value.mark))
         }
+        return (values, locations)
+    }
 
-        for required in [JobField.jobID, .schedule] where values[required] == nil {
-            report(.missingField, "missing required key '\(required.rawValue)'", at: mapping.mark)
-        }
-
-        let jobID = values[.jobID].flatMap { text($0, field: .jobID) }
-        if let jobID, let problem = JobFieldRules.checkJobID(jobID), let node = values[.jobID] {
+    private mutating func jobID(_ node: Node?) -> String? {
+        guard let node, let jobID = text(node, field: .jobID) else { return nil }
+        if let problem = JobFieldRules.checkJobID(jobID) {
             report(problem.rule, problem.message, at: node.mark, offset: Self.quoteWidth(node) + problem.offset)
         }
-        let schedule = values[.schedule].flatMap { text($0, field: .schedule) }
-        if let schedule, let node = values[.schedule],
-            case .failure(let problem) = JobFieldRules.checkSchedule(schedule)
-        {
+        return jobID
+    }
+
+    private mutating func schedule(_ node: Node?) -> String? {
+        guard let node, let schedule = text(node, field: .schedule) else { return nil }
+        if case .failure(let problem) = JobFieldRules.checkSchedule(schedule) {
             report(problem.rule, problem.message, at: node.mark, offset: Self.quoteWidth(node) + problem.offset)
         }
-        var definition = JobDefinition(jobID: jobID ?? "", schedule: schedule ?? "")
-        definition.location = location(mapping.mark)
-        definition.fieldLocations = locations
+        return schedule
+    }
+
+    /// Every field but `job_id` and `schedule`: typed, checked against its rule, and set
+    /// on `definition` when it has the right type.
+    private mutating func readOptionalFields(_ values: [JobField: Node], into definition: inout JobDefinition) {
         if let node = values[.description], !isNullValue(node) {
             definition.description = text(node, field: .description)
         }
@@ -121,7 +141,6 @@ struct JobDocumentParser {
         if let node = values[.tags] {
             definition.tags = tags(node)
         }
-        return diagnostics.count == errorsBefore ? definition : nil
     }
 
     // MARK: - Typed values

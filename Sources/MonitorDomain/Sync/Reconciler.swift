@@ -16,9 +16,7 @@ public enum Reconciler {
         var plan = SyncPlan(source: source)
         var actualByID: [String: Job] = [:]
         for job in actual { actualByID[job.jobID] = job }
-        var desiredIDs = Set<String>()
         for definition in desired.sorted(by: { $0.jobID < $1.jobID }) {
-            desiredIDs.insert(definition.jobID)
             let file = definition.location?.file ?? ""
             let line = definition.location?.line ?? 1
             guard let existing = actualByID[definition.jobID] else {
@@ -28,51 +26,68 @@ public enum Reconciler {
                         fields: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
                 continue
             }
-            let foreign = existing.managedBy == .api || existing.origin?.repository != source.repository
-            if foreign && !options.adopt {
-                let owner =
-                    existing.managedBy == .api
-                    ? "was made through the API"
-                    : "is synced from \(existing.origin?.repository ?? "a folder")"
-                plan.conflicts.append(
-                    SyncPlan.Conflict(
-                        jobID: definition.jobID, file: file, line: line,
-                        message:
-                            "job '\(definition.jobID)' \(owner); apply with --adopt to manage it from \(file):\(line)"
-                    ))
+            if let conflict = conflict(definition, existing, source: source, options: options) {
+                plan.conflicts.append(conflict)
                 continue
             }
-            var changes = zip(fields(of: existing.definition), fields(of: definition)).compactMap { old, new in
-                old.1 == new.1 ? nil : SyncPlan.Change(field: old.0, old: old.1, new: new.1)
-            }
-            let oldPlace = existing.origin.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
-            let newPlace = JSONValue.string("\(file):\(line)")
-            if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
-            if existing.managedBy != .sync {
-                changes.append(SyncPlan.Change(field: "managed_by", old: .string("api"), new: .string("sync")))
-            } else if existing.origin?.repository != source.repository {
-                changes.append(
-                    SyncPlan.Change(
-                        field: "repository", old: existing.origin?.repository.map(JSONValue.string) ?? .null,
-                        new: source.repository.map(JSONValue.string) ?? .null))
-            }
+            let changes = changes(from: existing, to: definition, source: source)
             if changes.isEmpty {
                 plan.unchanged += 1
             } else {
                 plan.updates.append(SyncPlan.Update(jobID: definition.jobID, file: file, line: line, changes: changes))
             }
         }
-        if options.prune {
-            for job in actual.sorted(by: { $0.jobID < $1.jobID })
-            where job.managedBy == .sync && job.origin?.repository == source.repository
-                && !desiredIDs.contains(job.jobID)
-            {
-                plan.deletes.append(
-                    SyncPlan.Delete(
-                        jobID: job.jobID, file: job.origin?.file, line: job.origin?.line, commit: job.origin?.commit))
-            }
-        }
+        if options.prune { plan.deletes = deletes(desired: desired, actual: actual, source: source) }
         return plan
+    }
+
+    /// Why `existing` may not be changed by this sync: it was made through the API, or is
+    /// synced from another repository, and `adopt` was not asked for.
+    static func conflict(_ definition: JobDefinition, _ existing: Job, source: SyncSource, options: SyncOptions)
+        -> SyncPlan.Conflict?
+    {
+        let foreign = existing.managedBy == .api || existing.origin?.repository != source.repository
+        guard foreign && !options.adopt else { return nil }
+        let file = definition.location?.file ?? ""
+        let line = definition.location?.line ?? 1
+        let owner =
+            existing.managedBy == .api
+            ? "was made through the API"
+            : "is synced from \(existing.origin?.repository ?? "a folder")"
+        return SyncPlan.Conflict(
+            jobID: definition.jobID, file: file, line: line,
+            message: "job '\(definition.jobID)' \(owner); apply with --adopt to manage it from \(file):\(line)")
+    }
+
+    /// Field by field, what an update changes: the fields a sync owns, the definition's
+    /// place, and who manages the job (an adopted one) or which repository it comes from.
+    static func changes(from existing: Job, to definition: JobDefinition, source: SyncSource) -> [SyncPlan.Change] {
+        var changes = zip(fields(of: existing.definition), fields(of: definition)).compactMap { old, new in
+            old.1 == new.1 ? nil : SyncPlan.Change(field: old.0, old: old.1, new: new.1)
+        }
+        let oldPlace = existing.origin.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
+        let newPlace = JSONValue.string("\(definition.location?.file ?? ""):\(definition.location?.line ?? 1)")
+        if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
+        if existing.managedBy != .sync {
+            changes.append(SyncPlan.Change(field: "managed_by", old: .string("api"), new: .string("sync")))
+        } else if existing.origin?.repository != source.repository {
+            changes.append(
+                SyncPlan.Change(
+                    field: "repository", old: existing.origin?.repository.map(JSONValue.string) ?? .null,
+                    new: source.repository.map(JSONValue.string) ?? .null))
+        }
+        return changes
+    }
+
+    /// The jobs this sync manages from the same repository that the files no longer define.
+    static func deletes(desired: [JobDefinition], actual: [Job], source: SyncSource) -> [SyncPlan.Delete] {
+        let desiredIDs = Set(desired.map(\.jobID))
+        return actual.sorted(by: { $0.jobID < $1.jobID }).filter { job in
+            job.managedBy == .sync && job.origin?.repository == source.repository && !desiredIDs.contains(job.jobID)
+        }.map { job in
+            SyncPlan.Delete(
+                jobID: job.jobID, file: job.origin?.file, line: job.origin?.line, commit: job.origin?.commit)
+        }
     }
 
     /// The fields a sync owns, named and valued as the API writes them (durations in minutes).

@@ -150,82 +150,21 @@ public actor AlertEngine: Service {
     public func evaluate() async throws -> DeadlineOutcome {
         let now = store.clock.now
         evaluations += 1
-        if let last = lastEvaluation, now < last.addingTimeInterval(-1) {
-            // The clock stepped back: what was checked "through" the later instant was
-            // checked early. Start again from the database, from now.
-            logger.warning(
-                "alert engine: the clock stepped back by \(Int(last.timeIntervalSince(now))) s; checking again from now"
-            )
-            forget()
-        }
+        forgetIfTheClockSteppedBack(now: now)
         lastEvaluation = now
         if !loaded { try await load(now: now) }
         try await applyInbox()
-        var dueJobs: [DueFireTimes] = []
-        var dueRuns: [DueRun] = []
-        while let entry = queue.min, entry.deadline <= now {
-            queue.removeMin()
-            switch entry.target {
-            case .fireTime(let jobID, let generation, let fireTime):
-                guard var watched = jobs[jobID], watched.generation == generation, let schedule = watched.schedule
-                else { continue }
-                var fireTimes = [fireTime]
-                var next = schedule.nextFireTime(after: fireTime)
-                while let candidate = next, candidate.addingTimeInterval(watched.tolerance) <= now,
-                    fireTimes.count < catchUpLimit
-                {
-                    fireTimes.append(candidate)
-                    next = schedule.nextFireTime(after: candidate)
-                }
-                watched.checkedThrough = fireTimes.last!
-                jobs[jobID] = watched
-                if let next {
-                    queue.insert(
-                        Entry(
-                            deadline: next.addingTimeInterval(watched.tolerance),
-                            target: .fireTime(jobID: jobID, generation: generation, fireTime: next)))
-                }
-                dueJobs.append(
-                    DueFireTimes(
-                        jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance,
-                        earlyAllowance: watched.earlyAllowance))
-            case .run(let runID, let jobID, let start):
-                guard let watched = jobs[jobID], !watched.paused, let maxRuntime = watched.maxRuntime
-                else { continue }
-                let deadline = start.addingTimeInterval(maxRuntime)
-                if deadline <= now {
-                    dueRuns.append(DueRun(runID: runID, jobID: jobID))
-                } else {
-                    queue.insert(Entry(deadline: deadline, target: entry.target))
-                }
-            }
-        }
-        var outcome = DeadlineOutcome()
+        let (dueJobs, dueRuns) = takeDueEntries(now: now)
         // With nothing due, the checked-through mark is written once a minute at most: a
         // restart checks again what came after it, which changes nothing.
         if dueJobs.isEmpty && dueRuns.isEmpty, let written = checkedThroughWritten,
             now.timeIntervalSince(written) < 60
         {
-            return outcome
+            return DeadlineOutcome()
         }
+        let outcome: DeadlineOutcome
         do {
-            var remaining = dueJobs[...]
-            repeat {
-                var size = 0
-                var fireTimes = 0
-                for due in remaining.prefix(transactionLimit.jobs) {
-                    if size > 0 && fireTimes + due.fireTimes.count > transactionLimit.fireTimes { break }
-                    size += 1
-                    fireTimes += due.fireTimes.count
-                }
-                let chunk = remaining.prefix(size)
-                remaining = remaining.dropFirst(size)
-                let last = remaining.isEmpty
-                let recorded = try await store.recordDeadlines(
-                    Array(chunk), runs: last ? dueRuns : [], checkedThrough: last ? now : nil)
-                outcome.missedFireTimes += recorded.missedFireTimes
-                outcome.longRunningAlerts += recorded.longRunningAlerts
-            } while !remaining.isEmpty
+            outcome = try await record(dueJobs, dueRuns, now: now)
             checkedThroughWritten = now
         } catch {
             // What was taken off the queue was not recorded: start again from the database.
@@ -239,6 +178,90 @@ public actor AlertEngine: Service {
                     "missed_fire_times": "\(outcome.missedFireTimes)", "long_running": "\(outcome.longRunningAlerts)",
                 ])
         }
+        return outcome
+    }
+
+    /// When the clock stepped back, what was checked "through" the later instant was
+    /// checked early: start again from the database, from now.
+    private func forgetIfTheClockSteppedBack(now: Date) {
+        guard let last = lastEvaluation, now < last.addingTimeInterval(-1) else { return }
+        logger.warning(
+            "alert engine: the clock stepped back by \(Int(last.timeIntervalSince(now))) s; checking again from now")
+        forget()
+    }
+
+    /// Takes every entry whose deadline has passed off the queue, queueing each job's
+    /// next fire time and each run not yet due again.
+    private func takeDueEntries(now: Date) -> (jobs: [DueFireTimes], runs: [DueRun]) {
+        var dueJobs: [DueFireTimes] = []
+        var dueRuns: [DueRun] = []
+        while let entry = queue.min, entry.deadline <= now {
+            queue.removeMin()
+            switch entry.target {
+            case .fireTime(let jobID, let generation, let fireTime):
+                if let due = takeFireTimes(jobID: jobID, generation: generation, from: fireTime, now: now) {
+                    dueJobs.append(due)
+                }
+            case .run(let runID, let jobID, let start):
+                guard let watched = jobs[jobID], !watched.paused, let maxRuntime = watched.maxRuntime
+                else { continue }
+                let deadline = start.addingTimeInterval(maxRuntime)
+                if deadline <= now {
+                    dueRuns.append(DueRun(runID: runID, jobID: jobID))
+                } else {
+                    queue.insert(Entry(deadline: deadline, target: entry.target))
+                }
+            }
+        }
+        return (dueJobs, dueRuns)
+    }
+
+    /// The fire times of a job whose deadlines have passed, from `fireTime` on (at most
+    /// ``catchUpLimit``), and the next one queued; nil when a later change replaced the entry.
+    private func takeFireTimes(jobID: String, generation: Int, from fireTime: Date, now: Date) -> DueFireTimes? {
+        guard var watched = jobs[jobID], watched.generation == generation, let schedule = watched.schedule
+        else { return nil }
+        var fireTimes = [fireTime]
+        var next = schedule.nextFireTime(after: fireTime)
+        while let candidate = next, candidate.addingTimeInterval(watched.tolerance) <= now,
+            fireTimes.count < catchUpLimit
+        {
+            fireTimes.append(candidate)
+            next = schedule.nextFireTime(after: candidate)
+        }
+        watched.checkedThrough = fireTimes.last!
+        jobs[jobID] = watched
+        if let next {
+            queue.insert(
+                Entry(
+                    deadline: next.addingTimeInterval(watched.tolerance),
+                    target: .fireTime(jobID: jobID, generation: generation, fireTime: next)))
+        }
+        return DueFireTimes(
+            jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance, earlyAllowance: watched.earlyAllowance)
+    }
+
+    /// Records what is due in transactions of at most ``transactionLimit``; the last one
+    /// also opens the long-running alerts and moves the checked-through mark to `now`.
+    private func record(_ dueJobs: [DueFireTimes], _ dueRuns: [DueRun], now: Date) async throws -> DeadlineOutcome {
+        var outcome = DeadlineOutcome()
+        var remaining = dueJobs[...]
+        repeat {
+            var size = 0
+            var fireTimes = 0
+            for due in remaining.prefix(transactionLimit.jobs) {
+                if size > 0 && fireTimes + due.fireTimes.count > transactionLimit.fireTimes { break }
+                size += 1
+                fireTimes += due.fireTimes.count
+            }
+            let chunk = remaining.prefix(size)
+            remaining = remaining.dropFirst(size)
+            let last = remaining.isEmpty
+            let recorded = try await store.recordDeadlines(
+                Array(chunk), runs: last ? dueRuns : [], checkedThrough: last ? now : nil)
+            outcome.missedFireTimes += recorded.missedFireTimes
+            outcome.longRunningAlerts += recorded.longRunningAlerts
+        } while !remaining.isEmpty
         return outcome
     }
 

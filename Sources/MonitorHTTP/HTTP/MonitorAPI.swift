@@ -28,7 +28,28 @@ public struct MonitorAPI: Sendable {
         // or alerts on `changes`, which checks the token.
         let changes = router.group().add(
             middleware: AccessGuard<CronicleRequestContext>(.changes, token: configuration.apiToken))
-        router.get("/jobs") { _, _ in
+        addJobRoutes(reads: router, changes: changes)
+        addPingRoutes(to: router)
+        addHistoryRoutes(to: router)
+        changes.post("/alerts/:alert_id/acknowledge") { _, context in
+            guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
+                throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")
+            }
+            return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
+        }
+        addSyncRoutes(to: router)
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+        }
+    }
+
+    /// Job configurations: read by anyone, changed with the token.
+    private func addJobRoutes(
+        reads: Router<CronicleRequestContext>, changes: RouterGroup<CronicleRequestContext>
+    ) {
+        reads.get("/jobs") { _, _ in
             json(
                 ListRepresentation(
                     key: "jobs", items: try await store.statuses().map { JobRepresentation($0.job, status: $0.status) })
@@ -40,37 +61,33 @@ public struct MonitorAPI: Sendable {
             let (job, created) = try await store.saveJob(definition)
             return json(JobRepresentation(job), status: created ? .created : .ok)
         }
-        router.get("/jobs/:job_id") { _, context in
+        reads.get("/jobs/:job_id") { _, context in
             json(JobRepresentation(try await requireJob(context)))
         }
         changes.delete("/jobs/:job_id") { _, context in
             try await store.deleteJob(try jobID(context))
             return Response(status: .noContent)
         }
-        router.get("/jobs/:job_id/status") { _, context in
+        reads.get("/jobs/:job_id/status") { _, context in
             json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
         }
-        router.post("/jobs/:job_id/start") { request, context in
-            let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
-            try RequestParsing.rejectUnknownKeys(body, allowed: ["client_info", "run_id"])
-            var start = RunStart(runID: try RequestParsing.runID(body))
-            switch body["client_info"] {
-            case nil, .null?: break
-            case .object(let info)?: start.clientInfo = .object(info)
-            case let other?: throw RequestParsing.invalid("client_info", "must be an object, found \(other.kind)")
-            }
-            (start.remoteAddress, start.userAgent) = client(request, context)
-            let (run, created) = try await store.startRun(jobID: try jobID(context), start)
-            return json(RunRepresentation(run: run), status: created ? .created : .ok)
-        }
-        router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
-        router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
         changes.post("/jobs/:job_id/pause") { _, context in
             json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
         }
         changes.post("/jobs/:job_id/resume") { _, context in
             json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
         }
+    }
+
+    /// The run events a job reports; open to every client, as pings are.
+    private func addPingRoutes(to router: Router<CronicleRequestContext>) {
+        router.post("/jobs/:job_id/start") { request, context in try await start(request, context) }
+        router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
+        router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
+    }
+
+    /// Pages of runs and alerts, newest first, with their filters.
+    private func addHistoryRoutes(to router: Router<CronicleRequestContext>) {
         router.get("/job_runs") { request, _ in
             let query = try RequestParsing.Query(
                 request, allowed: ["page", "per_page", "job_id", "status", "since", "until"])
@@ -94,21 +111,23 @@ public struct MonitorAPI: Sendable {
                 PageRepresentation(
                     key: "alerts", items: page.items.map(AlertRepresentation.init), page: page.page, total: page.total))
         }
-        changes.post("/alerts/:alert_id/acknowledge") { _, context in
-            guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
-                throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")
-            }
-            return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
-        }
-        addSyncRoutes(to: router)
-        router.get("/openapi.json") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
-        }
     }
 
     // MARK: - Helpers
+
+    private func start(_ request: Request, _ context: CronicleRequestContext) async throws -> Response {
+        let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
+        try RequestParsing.rejectUnknownKeys(body, allowed: ["client_info", "run_id"])
+        var start = RunStart(runID: try RequestParsing.runID(body))
+        switch body["client_info"] {
+        case nil, .null?: break
+        case .object(let info)?: start.clientInfo = .object(info)
+        case let other?: throw RequestParsing.invalid("client_info", "must be an object, found \(other.kind)")
+        }
+        (start.remoteAddress, start.userAgent) = client(request, context)
+        let (run, created) = try await store.startRun(jobID: try jobID(context), start)
+        return json(RunRepresentation(run: run), status: created ? .created : .ok)
+    }
 
     private func end(_ request: Request, _ context: CronicleRequestContext, failed: Bool) async throws -> Response {
         let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)

@@ -72,53 +72,8 @@ public struct Dashboard: Sendable {
                 pageSize: Self.pageSize)
             return try await page("jobs", list.context, section: .jobs)
         }
-        router.get("/ui/jobs/:job_id") { request, context in
-            let query = try RequestParsing.Query(request, allowed: ["page"])
-            let jobID = try context.parameters.require("job_id")
-            let runPage = PageRequest(
-                page: try query.pageNumber(), perPage: JobPage.runsPerPage)
-            async let current = store.jobAndStatus(jobID)
-            async let alerts = store.alerts(
-                AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
-            let recent = try await store.runs(
-                RunQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.chartRuns)))
-            // The first page of the history is the newest of the chart's runs: one count, not two.
-            let runs =
-                runPage.page == 1
-                ? Page(items: Array(recent.items.prefix(runPage.perPage)), page: runPage, total: recent.total)
-                : try await store.runs(RunQuery(jobID: jobID, page: runPage))
-            // A deleted job keeps its page while it has history; an id that never ran has none.
-            let job = try await current
-            if job == nil, recent.total == 0, try await alerts.total == 0 {
-                return try await page(
-                    "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
-                    status: .notFound)
-            }
-            let view = JobPage(
-                jobID: jobID, job: job, runs: runs, chartRuns: recent.items, alerts: try await alerts,
-                now: store.clock.now)
-            return try await page("job", view.context, section: .jobs)
-        }
-        router.get("/ui/alerts") { request, _ in
-            let query = try RequestParsing.Query(request, allowed: ["state", "type", "job_id", "page"])
-            let state = try query.choice("state", AlertListPage.State.self) ?? .open
-            let kind = try query.choice("type", JobAlert.Kind.self)
-            let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
-            let filters = state.filters
-            let pageNumber = try query.pageNumber()
-            async let alerts = store.alerts(
-                AlertQuery(
-                    jobID: jobID, kind: kind, acknowledged: filters.acknowledged, resolved: filters.resolved,
-                    page: PageRequest(page: pageNumber, perPage: AlertListPage.perPage)))
-            let counts = try await store.alertCounts(jobID: jobID, kind: kind)
-            let view = AlertListPage(
-                state: state, kind: kind, jobID: jobID, alerts: try await alerts,
-                counts: [
-                    .open: counts.open, .acknowledged: counts.acknowledged, .resolved: counts.resolved,
-                    .all: counts.total,
-                ])
-            return try await page("alerts", view.context, section: .alerts)
-        }
+        router.get("/ui/jobs/:job_id") { request, context in try await jobPage(request, context) }
+        router.get("/ui/alerts") { request, _ in try await alertsPage(request) }
         router.get("/ui/sync") { request, _ in
             let query = try RequestParsing.Query(request, allowed: ["page"])
             let pageNumber = try query.pageNumber()
@@ -126,6 +81,11 @@ public struct Dashboard: Sendable {
                 page: PageRequest(page: pageNumber, perPage: SyncHistoryPage.perPage))
             return try await page("sync", SyncHistoryPage(history: history).context, section: .sync)
         }
+        addAssetRoutes(to: router)
+    }
+
+    /// The stylesheet, the scripts and the live event stream the pages load.
+    private func addAssetRoutes(to router: Router<CronicleRequestContext>) {
         router.get("/static/:file") { _, context in
             guard let name = context.parameters.get("file"), let asset = assets[name] else {
                 throw MonitorError(.notFound, "no such file")
@@ -147,6 +107,57 @@ public struct Dashboard: Sendable {
                 ],
                 body: ResponseBody(asyncSequence: stream))
         }
+    }
+
+    /// One job's page: its definition, next fire times, duration chart, alerts and runs.
+    private func jobPage(_ request: Request, _ context: CronicleRequestContext) async throws -> Response {
+        let query = try RequestParsing.Query(request, allowed: ["page"])
+        let jobID = try context.parameters.require("job_id")
+        let runPage = PageRequest(
+            page: try query.pageNumber(), perPage: JobPage.runsPerPage)
+        async let current = store.jobAndStatus(jobID)
+        async let alerts = store.alerts(
+            AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
+        let recent = try await store.runs(
+            RunQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.chartRuns)))
+        // The first page of the history is the newest of the chart's runs: one count, not two.
+        let runs =
+            runPage.page == 1
+            ? Page(items: Array(recent.items.prefix(runPage.perPage)), page: runPage, total: recent.total)
+            : try await store.runs(RunQuery(jobID: jobID, page: runPage))
+        // A deleted job keeps its page while it has history; an id that never ran has none.
+        let job = try await current
+        if job == nil, recent.total == 0, try await alerts.total == 0 {
+            return try await page(
+                "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
+                status: .notFound)
+        }
+        let view = JobPage(
+            jobID: jobID, job: job, runs: runs, chartRuns: recent.items, alerts: try await alerts,
+            now: store.clock.now)
+        return try await page("job", view.context, section: .jobs)
+    }
+
+    /// The alerts by state (open, acknowledged, resolved, all), with the count of each.
+    private func alertsPage(_ request: Request) async throws -> Response {
+        let query = try RequestParsing.Query(request, allowed: ["state", "type", "job_id", "page"])
+        let state = try query.choice("state", AlertListPage.State.self) ?? .open
+        let kind = try query.choice("type", JobAlert.Kind.self)
+        let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
+        let filters = state.filters
+        let pageNumber = try query.pageNumber()
+        async let alerts = store.alerts(
+            AlertQuery(
+                jobID: jobID, kind: kind, acknowledged: filters.acknowledged, resolved: filters.resolved,
+                page: PageRequest(page: pageNumber, perPage: AlertListPage.perPage)))
+        let counts = try await store.alertCounts(jobID: jobID, kind: kind)
+        let view = AlertListPage(
+            state: state, kind: kind, jobID: jobID, alerts: try await alerts,
+            counts: [
+                .open: counts.open, .acknowledged: counts.acknowledged, .resolved: counts.resolved,
+                .all: counts.total,
+            ])
+        return try await page("alerts", view.context, section: .alerts)
     }
 
     /// Renders `template` with the navigation bar's facts (the section, the number of

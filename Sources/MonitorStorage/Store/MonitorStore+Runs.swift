@@ -81,24 +81,11 @@ extension MonitorStore {
         // off the single writer.
         var (run, clientInfoText, alerts) = try await write { db -> (JobRun, String?, [AlertChange]) in
             let (_, _, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
-            var run: JobRun
-            var clientInfoText: String?
-            if let named = end.runID, let existing = try Self.fetchRun(db, named) {
-                guard existing.jobID == jobID else {
-                    throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
-                }
-                if existing.status != .running { return (existing, nil, []) }
-                run = existing
-            } else if end.runID == nil, let open = try Self.oldestOpenRun(db, jobID) {
-                (run, clientInfoText) = open
-            } else {
-                run = JobRun(
-                    runID: end.runID ?? generatedID, jobID: jobID, status: .running,
-                    remoteAddress: end.remoteAddress, userAgent: end.userAgent)
-                try db.cachedStatement(
-                    sql:
-                        "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)"
-                ).execute(arguments: [run.runID, jobID, end.remoteAddress, end.userAgent])
+            var (run, clientInfoText): (JobRun, String?)
+            switch try Self.runToEnd(db, jobID: jobID, end, generatedID: generatedID) {
+            case .open(let open, let text): (run, clientInfoText) = (open, text)
+            // A retry: answered with the run as it ended.
+            case .ended(let ended): return (ended, nil, [])
             }
             run.status = status
             run.endTime = now
@@ -113,28 +100,67 @@ extension MonitorStore {
             update.bind(4, message)
             update.bind(5, run.runID)
             try update.run()
-            var alerts: [AlertChange] = []
-            if hasOpenAlerts {
-                alerts += try Int64.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            UPDATE job_alerts SET resolved_at = ?
-                            WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL RETURNING id
-                            """), arguments: [nowText, run.runID]
-                ).map { AlertChange(alertID: $0, jobID: jobID, kind: .longRunning, change: .resolved) }
-                if status == .succeeded {
-                    alerts += try Self.resolveAlerts(db, jobID: jobID, kinds: [.failed], at: nowText)
-                }
-            }
-            if status == .failed {
-                alerts.append(try Self.raiseFailure(db, jobID: jobID, runID: run.runID, at: nowText))
-            }
+            let alerts = try Self.alertChanges(db, endOf: run, hasOpenAlerts: hasOpenAlerts, at: nowText)
             return (run, clientInfoText, alerts)
         }
         if let clientInfoText { run.clientInfo = try Self.decodeClientInfo(clientInfoText) }
         events.publish(.runEnded(run))
         events.publish(alerts: alerts)
         return run
+    }
+
+    /// The run an end is for: still open (with its `client_info` as text when it was
+    /// read here), or already ended (the end is a retry).
+    private enum RunToEnd {
+        case open(JobRun, clientInfoText: String?)
+        case ended(JobRun)
+    }
+
+    /// The named run, else the job's oldest open run, else a new run without a start.
+    private static func runToEnd(_ db: Database, jobID: String, _ end: RunEnd, generatedID: String) throws
+        -> RunToEnd
+    {
+        if let named = end.runID, let existing = try fetchRun(db, named) {
+            guard existing.jobID == jobID else {
+                throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
+            }
+            return existing.status == .running ? .open(existing, clientInfoText: nil) : .ended(existing)
+        }
+        if end.runID == nil, let (open, text) = try oldestOpenRun(db, jobID) {
+            return .open(open, clientInfoText: text)
+        }
+        let run = JobRun(
+            runID: end.runID ?? generatedID, jobID: jobID, status: .running, remoteAddress: end.remoteAddress,
+            userAgent: end.userAgent)
+        try db.cachedStatement(
+            sql: "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)"
+        ).execute(arguments: [run.runID, jobID, end.remoteAddress, end.userAgent])
+        return .open(run, clientInfoText: nil)
+    }
+
+    /// What an ended run does to alerts: its long_running alert resolves, a success
+    /// resolves the job's failed alert, a failure raises or grows one. `hasOpenAlerts`
+    /// false skips the statements that would find nothing to resolve.
+    private static func alertChanges(_ db: Database, endOf run: JobRun, hasOpenAlerts: Bool, at now: String) throws
+        -> [AlertChange]
+    {
+        var alerts: [AlertChange] = []
+        if hasOpenAlerts {
+            alerts += try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE job_alerts SET resolved_at = ?
+                        WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL RETURNING id
+                        """), arguments: [now, run.runID]
+            ).map { AlertChange(alertID: $0, jobID: run.jobID, kind: .longRunning, change: .resolved) }
+            if run.status == .succeeded {
+                alerts += try resolveAlerts(db, jobID: run.jobID, kinds: [.failed], at: now)
+            }
+        }
+        if run.status == .failed {
+            alerts.append(try raiseFailure(db, jobID: run.jobID, runID: run.runID, at: now))
+        }
+        return alerts
     }
 
     /// Most runs of one job open at once. Starts without ends (a client that never ends
