@@ -229,14 +229,32 @@ let package = Package(
         .testTarget(
             name: "ConfigTests", dependencies: ["Config", "CronicleTestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings),
-        .testTarget(name: "MonitorDomainTests", dependencies: ["MonitorDomain"], swiftSettings: strictSettings),
         .testTarget(
-            name: "MonitorTests",
+            name: "MonitorDomainTests",
+            dependencies: ["MonitorDomain", "Config", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MonitorStorageTests",
+            dependencies: [
+                "MonitorDomain", "MonitorStorage", "Config", "CronicleTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MonitorEngineTests",
+            dependencies: [
+                "MonitorDomain", "MonitorStorage", "MonitorEngine", "Config", "CronicleTestSupport",
+                "MonitorTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MonitorHTTPTests",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "SyncClient", "Config",
                 "CronicleTestSupport", "MonitorTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

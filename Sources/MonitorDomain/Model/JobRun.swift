@@ -43,7 +43,6 @@ public struct JobRun: Sendable, Hashable {
     /// were read.
     public var duration: Double? {
         guard let startTime, let endTime else { return nil }
-        func milliseconds(_ date: Date) -> Double { (date.timeIntervalSince1970 * 1000).rounded() }
-        return (milliseconds(endTime) - milliseconds(startTime)) / 60_000
+        return Double(Timestamp.milliseconds(endTime) - Timestamp.milliseconds(startTime)) / 60_000
     }
 }

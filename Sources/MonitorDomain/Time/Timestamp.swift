@@ -8,11 +8,16 @@ public enum Timestamp {
         format(date, separator: UInt8(ascii: "T"), zulu: true)
     }
 
+    /// `date` in whole milliseconds since 1970, the precision every instant is kept and
+    /// shown at: to the nearest, not down, since a stored `…58.305` reads back as
+    /// 58.30499…, which must print, compare and subtract as it was written.
+    public static func milliseconds(_ date: Date) -> Int {
+        Int((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
     /// The API form and the database form differ only in the separator and the `Z`.
     package static func format(_ date: Date, separator: UInt8, zulu: Bool) -> String {
-        // To the nearest millisecond, not down: a stored `…58.305` reads back as
-        // 58.30499…, which must print as it was written.
-        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = milliseconds(date)
         let seconds = CivilCalendar.floorDivide(milliseconds, 1000)
         let days = CivilCalendar.floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400

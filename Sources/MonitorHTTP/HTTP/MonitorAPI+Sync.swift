@@ -72,13 +72,19 @@ extension MonitorAPI {
     /// ran them: without this, each plan of 100,000 jobs left the server hundreds of
     /// megabytes larger.
     private static func returnFreedMemory() {
-        #if canImport(Glibc)
-            // `malloc_trim` is declared in <malloc.h>, which Swift's Glibc module leaves out.
-            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-            typealias MallocTrim = @convention(c) (Int) -> Int32
-            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
-        #endif
+        _ = mallocTrim?(0)
     }
+
+    /// glibc's `malloc_trim`, looked up once: it is declared in <malloc.h>, which Swift's
+    /// Glibc module leaves out. Nil where there is no glibc.
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        #if canImport(Glibc)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+            return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        #else
+            return nil
+        #endif
+    }()
 
     private static func describe(_ error: DecodingError) -> String {
         switch error {

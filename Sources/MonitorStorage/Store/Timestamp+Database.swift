@@ -14,7 +14,7 @@ extension Timestamp {
     /// `date` as the database keeps it, to the millisecond: what a write returns must
     /// equal what a later read gives (a run's `duration` above all).
     package static func stored(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+        Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
     }
 
     /// An instant as the store writes it, `2026-11-28 06:00:00.123` in UTC (see

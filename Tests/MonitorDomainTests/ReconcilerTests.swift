@@ -1,10 +1,6 @@
 import Config
 import Foundation
 import MonitorDomain
-import MonitorEngine
-import MonitorHTTP
-import MonitorStorage
-import SyncClient
 import Testing
 
 @Suite struct ReconcilerTests {

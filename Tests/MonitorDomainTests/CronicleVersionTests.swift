@@ -1,8 +1,4 @@
 import MonitorDomain
-import MonitorEngine
-import MonitorHTTP
-import MonitorStorage
-import SyncClient
 import Testing
 
 @Suite struct CronicleVersionTests {

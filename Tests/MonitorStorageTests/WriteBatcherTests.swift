@@ -5,10 +5,7 @@ import GRDB
 import Testing
 
 @testable import MonitorDomain
-@testable import MonitorEngine
-@testable import MonitorHTTP
 @testable import MonitorStorage
-@testable import SyncClient
 
 /// Group commit must keep each write all-or-nothing, whatever shares its batch.
 @Suite struct WriteBatcherTests {
@@ -57,22 +54,5 @@ import Testing
         }
         #expect(results.filter { $0 }.count == 20)
         #expect(try await store.runs(RunQuery(jobID: "a")).total == 20)
-    }
-}
-
-@Suite struct WALCheckpointerTests {
-    /// The server's writer checkpoints only past 10,000 pages; the background connection
-    /// must copy everything committed so far into the database file.
-    @Test func copiesTheLogIntoTheDatabaseFile() async throws {
-        let folder = try TemporaryFolder()
-        let path = folder.url("cronicle.db")
-        let store = try MonitorStore(path: path)
-        _ = try await store.saveJob(.init(jobID: "a", schedule: "@daily"))
-        for _ in 0..<200 { _ = try await store.startRun(jobID: "a", RunStart()) }
-        let connection = try WALCheckpointer.connection(path)
-        let result = try await WALCheckpointer.checkpoint(connection)
-        #expect(result.walFrames > 0, "the writes went to the log first")
-        #expect(result.checkpointed == result.walFrames, "a passive checkpoint with no reader copies every frame")
-        try connection.close()
     }
 }

@@ -1,0 +1,41 @@
+import CronicleTestSupport
+import Foundation
+import Hummingbird
+import MonitorDomain
+import MonitorEngine
+import MonitorHTTP
+import MonitorStorage
+import MonitorTestSupport
+import SyncClient
+import Testing
+
+@Suite struct OpenAPIDocumentTests {
+    /// Every route the router serves is in the document, with the same methods, and nothing else.
+    @Test func describesExactlyTheRouter() async throws {
+        let folder = try TemporaryFolder()
+        let router = Router(context: CronicleRequestContext.self)
+        let store = try MonitorStore(path: folder.url("db.sqlite"))
+        MonitorAPI(store: store, configuration: ServerConfiguration()).addRoutes(to: router)
+        try await Dashboard(store: store, events: LiveEvents(store: store)).addRoutes(to: router)
+        let routed: Set<String> = Set(
+            router.routes.map { route in
+                let path = route.path.description.split(separator: "/").map { part in
+                    part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
+                }.joined(separator: "/")
+                return "\(route.method.rawValue.lowercased()) /\(path)"
+            })
+        try await LiveMonitor.with { monitor in
+            let response = try await monitor.request("GET", "/openapi.json")
+            #expect(response.status == 200)
+            let document = try response.object()
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                for method in operations.keys { documented.insert("\(method) \(path)") }
+            }
+            #expect(documented == routed)
+            #expect(routed.count == 23)
+        }
+    }
+}
