@@ -245,7 +245,7 @@ let package = Package(
             name: "MonitorEngineTests",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "Config", "CronicleTestSupport",
-                "MonitorTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

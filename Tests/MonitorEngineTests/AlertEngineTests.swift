@@ -5,7 +5,6 @@ import GRDB
 import MonitorDomain
 import MonitorEngine
 import MonitorStorage
-import MonitorTestSupport
 import Testing
 
 /// Every transition of DESIGN.md §4 driven by a manual clock: the engine is told to

@@ -1,11 +1,10 @@
 import Foundation
-import MonitorDomain
-import MonitorEngine
-import MonitorHTTP
-import MonitorStorage
 import Synchronization
 
-/// A clock that only moves when a test moves it.
+/// A clock that only moves when a test moves it: the alert engine's deadlines, the
+/// store's timestamps and the reconciler's times are tested on it without sleeping.
+/// Beside ``SystemClock`` so that every test target (and a benchmark) can use it
+/// without linking the HTTP test kit.
 ///
 /// ```swift
 /// let clock = ManualClock("2026-11-28T06:00:00Z")
