@@ -53,6 +53,10 @@ import Testing
     @Test func summaryCountsInTheSingular() {
         let report = ValidationReport(jobs: [], diagnostics: [], fileCount: 1, jobCount: 1)
         #expect(report.summary == "0 errors, 0 warnings in 1 file, 1 job")
-        #expect(report.formatted(.json) == "{\"diagnostics\":[],\"errors\":0,\"files\":1,\"jobs\":1,\"warnings\":0}\n")
+        #expect(
+            report.formatted(.json)
+                == "{\"channels\":0,\"diagnostics\":[],\"errors\":0,\"files\":1,\"jobs\":1,\"warnings\":0}\n")
+        let withChannels = ValidationReport(jobs: [], diagnostics: [], fileCount: 2, jobCount: 3, channelCount: 1)
+        #expect(withChannels.summary == "0 errors, 0 warnings in 2 files, 3 jobs, 1 channel")
     }
 }

@@ -18,16 +18,29 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case durationTooLong = "duration-too-long"
     case linkOutsideFolder = "link-outside-folder"
     case linkLoop = "link-loop"
+    case outOfRange = "out-of-range"
+    case invalidValue = "invalid-value"
+    case invalidChannelName = "invalid-channel-name"
+    case duplicateChannel = "duplicate-channel"
+    case unknownChannelType = "unknown-channel-type"
+    case fieldNotForType = "field-not-for-type"
+    case invalidURL = "invalid-url"
+    case invalidEmailAddress = "invalid-email-address"
+    case invalidSecretReference = "invalid-secret-reference"
+    case literalSecret = "literal-secret"
+    case unknownChannel = "unknown-channel"
     // Warnings
     case runsOverlap = "runs-overlap"
     case ambiguousTolerance = "ambiguous-tolerance"
     case ignoredMaxRuntime = "ignored-max-runtime"
     case daylightSaving = "dst-affected"
     case fileNameMismatch = "file-name-mismatch"
+    case unusedChannel = "unused-channel"
 
     public var severity: Diagnostic.Severity {
         switch self {
-        case .runsOverlap, .ambiguousTolerance, .ignoredMaxRuntime, .daylightSaving, .fileNameMismatch: .warning
+        case .runsOverlap, .ambiguousTolerance, .ignoredMaxRuntime, .daylightSaving, .fileNameMismatch, .unusedChannel:
+            .warning
         default: .error
         }
     }

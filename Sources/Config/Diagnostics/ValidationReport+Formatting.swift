@@ -16,11 +16,11 @@ extension ValidationReport {
         }
     }
 
-    /// `2 errors, 1 warning in 14 files, 31 jobs`
+    /// `2 errors, 1 warning in 14 files, 31 jobs` (`, 2 channels` when there are any)
     public var summary: String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
         return "\(count(errorCount, "error")), \(count(warningCount, "warning")) in \(count(fileCount, "file")), "
-            + count(jobCount, "job")
+            + count(jobCount, "job") + (channelCount > 0 ? ", \(count(channelCount, "channel"))" : "")
     }
 
     /// Compiler-style lines, then the summary. Colour is for terminals only.
@@ -48,6 +48,7 @@ extension ValidationReport {
         let warnings: Int
         let files: Int
         let jobs: Int
+        let channels: Int
         let commit: String?
     }
 
@@ -56,7 +57,7 @@ extension ValidationReport {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let report = JSONReport(
             diagnostics: diagnostics, errors: errorCount, warnings: warningCount, files: fileCount, jobs: jobCount,
-            commit: commit)
+            channels: channelCount, commit: commit)
         // Encoding plain strings and numbers cannot fail.
         return String(decoding: try! encoder.encode(report), as: UTF8.self) + "\n"
     }

@@ -41,7 +41,7 @@ public struct JobValidator: Sendable {
                 jobs.append(job)
                 diagnostics += file.warnings[index]
             }
-            if file.documentCount == 1, let job = file.jobs.first {
+            if file.documentCount == 1, file.channelDocumentCount == 0, let job = file.jobs.first {
                 let fileName = (file.path as NSString).lastPathComponent as NSString
                 if fileName.deletingPathExtension != job.jobID {
                     diagnostics.append(
@@ -53,6 +53,9 @@ public struct JobValidator: Sendable {
                 }
             }
         }
+        let channels = uniqueChannels(parsed, &diagnostics)
+        jobs = checkNotifications(
+            jobs, channels: channels, declared: Set(parsed.flatMap(\.channelNames)), &diagnostics)
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         diagnostics.sort {
             (order[$0.file] ?? 0, $0.line, $0.column, $0.severity) < (
@@ -60,8 +63,64 @@ public struct JobValidator: Sendable {
             )
         }
         return ValidationReport(
-            jobs: jobs, diagnostics: diagnostics, fileCount: files.count,
-            jobCount: parsed.reduce(0) { $0 + $1.documentCount }, commit: commit)
+            jobs: jobs, channels: channels, diagnostics: diagnostics, fileCount: files.count,
+            jobCount: parsed.reduce(0) { $0 + $1.documentCount },
+            channelCount: parsed.reduce(0) { $0 + $1.channelDocumentCount }, commit: commit)
+    }
+
+    /// The channels in file order, each name once: a second definition is an error.
+    private func uniqueChannels(_ parsed: [ParsedFile], _ diagnostics: inout [Diagnostic]) -> [ChannelDefinition] {
+        var channels: [ChannelDefinition] = []
+        var first: [String: SourceLocation] = [:]
+        for channel in parsed.flatMap(\.channels) {
+            let location = channel.location ?? SourceLocation(file: "", line: 1, column: 1)
+            if let earlier = first[channel.name] {
+                diagnostics.append(
+                    Diagnostic(
+                        at: location, rule: .duplicateChannel,
+                        message: "channel '\(channel.name)' is already defined at \(earlier)"))
+                continue
+            }
+            first[channel.name] = location
+            channels.append(channel)
+        }
+        return channels
+    }
+
+    /// Every channel a job names must exist (an error, with the likeliest name), and
+    /// every channel should reach some job (a warning). Jobs that name a missing
+    /// channel are left out, as jobs with any error are.
+    private func checkNotifications(
+        _ jobs: [JobDefinition], channels: [ChannelDefinition], declared: Set<String>,
+        _ diagnostics: inout [Diagnostic]
+    ) -> [JobDefinition] {
+        let names = declared
+        let valid = jobs.filter { job in
+            let unknown = job.notify.filter { !names.contains($0) }
+            for name in unknown {
+                var message = "notify names channel '\(UntrustedText.excerpt(name))', which no file defines"
+                if let best = names.min(by: { EditDistance.between(name, $0) < EditDistance.between(name, $1) }),
+                    EditDistance.between(name, best) <= max(2, best.count / 3)
+                {
+                    message += "; did you mean '\(best)'?"
+                } else {
+                    message += "; define it in a document with channel: \(UntrustedText.excerpt(name))"
+                }
+                diagnostics.append(
+                    Diagnostic(
+                        at: job.fieldLocations[.notify]?.value ?? job.location!, rule: .unknownChannel,
+                        message: message))
+            }
+            return unknown.isEmpty
+        }
+        for channel in channels where !jobs.contains(where: channel.receives) {
+            diagnostics.append(
+                Diagnostic(
+                    at: channel.location ?? SourceLocation(file: "", line: 1, column: 1), rule: .unusedChannel,
+                    message: "channel '\(channel.name)' reaches no job: no job names it in notify, and its match "
+                        + "selects none"))
+        }
+        return valid
     }
 
     // MARK: - One file
@@ -73,6 +132,10 @@ public struct JobValidator: Sendable {
         var warnings: [[Diagnostic]] = []
         var diagnostics: [Diagnostic] = []
         var documentCount = 0
+        var channels: [ChannelDefinition] = []
+        /// The names of every channel document, valid or not.
+        var channelNames: [String] = []
+        var channelDocumentCount = 0
     }
 
     /// Parses files, and finds each job's warnings, on every core: each file is
@@ -106,6 +169,14 @@ public struct JobValidator: Sendable {
             let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
             while let node = try parser.nextRoot() {
                 if JobDocumentParser.isEmpty(node) { continue }
+                if ChannelDocumentParser.isChannel(node) {
+                    result.channelDocumentCount += 1
+                    var channelParser = ChannelDocumentParser(file: file.path)
+                    if let channel = channelParser.parse(node) { result.channels.append(channel) }
+                    if let name = channelParser.declaredName { result.channelNames.append(name) }
+                    result.diagnostics += channelParser.diagnostics
+                    continue
+                }
                 result.documentCount += 1
                 var documentParser = JobDocumentParser(file: file.path)
                 if let job = documentParser.parse(node) { result.jobs.append(job) }

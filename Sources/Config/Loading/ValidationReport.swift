@@ -3,17 +3,25 @@
 public struct ValidationReport: Sendable {
     /// The valid jobs, in file order. A job with any error is left out.
     public var jobs: [JobDefinition]
+    /// The valid notification channels, in file order.
+    public var channels: [ChannelDefinition]
     public var diagnostics: [Diagnostic]
     /// How many files were read.
     public var fileCount: Int
     /// How many job documents were found, valid or not.
     public var jobCount: Int
+    /// How many channel documents were found, valid or not.
+    public var channelCount: Int
     /// The commit the files were read from, when they came from git.
     public var commit: String?
 
-    public init(jobs: [JobDefinition], diagnostics: [Diagnostic], fileCount: Int, jobCount: Int, commit: String? = nil)
-    {
+    public init(
+        jobs: [JobDefinition], channels: [ChannelDefinition] = [], diagnostics: [Diagnostic], fileCount: Int,
+        jobCount: Int, channelCount: Int = 0, commit: String? = nil
+    ) {
         self.jobs = jobs
+        self.channels = channels
+        self.channelCount = channelCount
         self.diagnostics = diagnostics
         self.fileCount = fileCount
         self.jobCount = jobCount

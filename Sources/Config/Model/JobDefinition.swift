@@ -22,6 +22,9 @@ public struct JobDefinition: Sendable, Hashable {
     public var isHealthCheck: Bool
     public var tags: [String]
     public var paused: Bool
+    /// The notification channels named in the job (`notify: [ops-slack]`), beside those
+    /// whose `match` selects it.
+    public var notify: [String]
     /// Where the definition starts (the `---` or first key of its document), if it came from a file.
     public var location: SourceLocation?
     /// Where each key that was written, and its value, start.
@@ -39,7 +42,7 @@ public struct JobDefinition: Sendable, Hashable {
     public init(
         jobID: String, description: String? = nil, schedule: String, timezone: String = Self.defaultTimezone,
         tolerance: JobDuration = Self.defaultTolerance, maxRuntime: JobDuration? = nil, isHealthCheck: Bool = false,
-        tags: [String] = [], paused: Bool = false, location: SourceLocation? = nil,
+        tags: [String] = [], paused: Bool = false, notify: [String] = [], location: SourceLocation? = nil,
         fieldLocations: [JobField: FieldLocation] = [:]
     ) {
         self.jobID = jobID
@@ -51,6 +54,7 @@ public struct JobDefinition: Sendable, Hashable {
         self.isHealthCheck = isHealthCheck
         self.tags = tags
         self.paused = paused
+        self.notify = notify
         self.location = location
         self.fieldLocations = fieldLocations
     }

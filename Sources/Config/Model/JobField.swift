@@ -11,6 +11,7 @@ public enum JobField: String, CaseIterable, Sendable, Hashable, Codable {
     case isHealthCheck = "is_health_check"
     case tags
     case paused
+    case notify
 
     /// The key that `text` most likely meant, for "did you mean" suggestions:
     /// `schedul` suggests `schedule`, `timeZone` suggests `timezone`.

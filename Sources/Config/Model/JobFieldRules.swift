@@ -18,6 +18,16 @@ public enum JobFieldRules {
 
     /// `^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`
     public static func checkJobID(_ text: String) -> Problem? {
+        checkIdentifier(text, key: "job_id", rule: .invalidJobID)
+    }
+
+    /// A channel's name follows the job id's pattern.
+    public static func checkChannelName(_ text: String) -> Problem? {
+        checkIdentifier(text, key: "channel", rule: .invalidChannelName)
+    }
+
+    /// `^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`, for the key `key`.
+    static func checkIdentifier(_ text: String, key: String, rule problemRule: LintRule) -> Problem? {
         let scalars = Array(text.unicodeScalars)
         func allowed(_ scalar: Unicode.Scalar, first: Bool) -> Bool {
             guard scalar.isASCII else { return false }
@@ -26,13 +36,13 @@ public enum JobFieldRules {
             return alphanumeric || (!first && (scalar == "_" || scalar == "." || scalar == "-"))
         }
         if scalars.isEmpty {
-            return Problem(rule: .invalidJobID, message: "job_id is empty", offset: 0)
+            return Problem(rule: problemRule, message: "\(key) is empty", offset: 0)
         }
         if scalars.count > maximumJobIDLength {
             return Problem(
-                rule: .invalidJobID,
+                rule: problemRule,
                 message:
-                    "job_id '\(UntrustedText.excerpt(text, limit: 20))' is \(scalars.count) characters long; "
+                    "\(key) '\(UntrustedText.excerpt(text, limit: 20))' is \(scalars.count) characters long; "
                     + "the limit is \(maximumJobIDLength)",
                 offset: maximumJobIDLength)
         }
@@ -42,9 +52,9 @@ public enum JobFieldRules {
                 ? "must start with a letter or digit"
                 : "may contain only letters, digits, '_', '.' and '-'"
             return Problem(
-                rule: .invalidJobID,
+                rule: problemRule,
                 message:
-                    "job_id '\(UntrustedText.excerpt(text))' \(rule); '\(UntrustedText.escaped(String(scalar)))' is not allowed",
+                    "\(key) '\(UntrustedText.excerpt(text))' \(rule); '\(UntrustedText.escaped(String(scalar)))' is not allowed",
                 offset: index)
         }
         return nil
