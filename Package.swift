@@ -217,7 +217,7 @@ let package = Package(
         .target(
             name: "MonitorTestSupport",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleTestSupport",
+                "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleTestSupport", "Config",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

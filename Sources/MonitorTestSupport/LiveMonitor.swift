@@ -1,3 +1,4 @@
+import Config
 import CronicleTestSupport
 import Foundation
 import Hummingbird
@@ -53,12 +54,14 @@ public final class LiveMonitor: Sendable {
     public static func with<T: Sendable>(
         configuration: ServerConfiguration = ServerConfiguration(),
         clock: ManualClock = ManualClock("2026-11-28T06:00:00Z"),
-        databasePath: String? = nil, _ body: @Sendable (LiveMonitor) async throws -> T
+        databasePath: String? = nil, secrets: (any SecretResolving)? = nil,
+        _ body: @Sendable (LiveMonitor) async throws -> T
     ) async throws -> T {
         let folder = try TemporaryFolder()
         var configuration = configuration
         configuration.port = 0
-        let store = try MonitorStore(path: databasePath ?? folder.url("cronicle.db"), clock: clock)
+        let store = try MonitorStore(
+            path: databasePath ?? folder.url("cronicle.db"), clock: clock, secrets: secrets)
         let engine = AlertEngine(store: store)
         let portBox = Mutex<Int?>(nil)
         var logger = Logger(label: "cronicle-test")

@@ -10,7 +10,7 @@ import Testing
     let job = #"""
         {"job_id": "a", "description": null, "schedule": "@daily", "schedule_description": "every day",
          "timezone": "UTC", "tolerance": 1, "max_runtime": null, "is_health_check": false, "tags": [],
-         "paused": false, "managed_by": "api", "source": null,
+         "paused": false, "notify": [], "managed_by": "api", "source": null,
          "created_at": "2026-11-28T06:00:00.000Z", "updated_at": "2026-11-28T06:00:00.000Z"}
         """#
 

@@ -29,6 +29,7 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case invalidSecretReference = "invalid-secret-reference"
     case literalSecret = "literal-secret"
     case unknownChannel = "unknown-channel"
+    case unresolvableSecret = "unresolvable-secret"
     // Warnings
     case runsOverlap = "runs-overlap"
     case ambiguousTolerance = "ambiguous-tolerance"

@@ -16,10 +16,14 @@ public struct JobValidator: Sendable {
     public var now: Date
     /// How far ahead daylight-saving effects are looked for.
     public var horizon: TimeInterval
+    /// When set, every secret reference of every channel must resolve with it: the
+    /// monitor checks this way, on a sync it is sent, that it can reach each channel.
+    public var secrets: (any SecretResolving)?
 
-    public init(now: Date = Date(), horizon: TimeInterval = 366 * 86_400) {
+    public init(now: Date = Date(), horizon: TimeInterval = 366 * 86_400, secrets: (any SecretResolving)? = nil) {
         self.now = now
         self.horizon = horizon
+        self.secrets = secrets
     }
 
     public func validate(_ files: [DefinitionFile], commit: String? = nil) -> ValidationReport {
@@ -53,7 +57,8 @@ public struct JobValidator: Sendable {
                 }
             }
         }
-        let channels = uniqueChannels(parsed, &diagnostics)
+        var channels = uniqueChannels(parsed, &diagnostics)
+        if let secrets { channels = resolvable(channels, secrets, &diagnostics) }
         jobs = checkNotifications(
             jobs, channels: channels, declared: Set(parsed.flatMap(\.channelNames)), &diagnostics)
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
@@ -85,6 +90,30 @@ public struct JobValidator: Sendable {
             channels.append(channel)
         }
         return channels
+    }
+
+    /// The channels whose every reference resolves; each one that does not is an error
+    /// naming the reference, at the channel.
+    private func resolvable(
+        _ channels: [ChannelDefinition], _ secrets: any SecretResolving, _ diagnostics: inout [Diagnostic]
+    ) -> [ChannelDefinition] {
+        channels.filter { channel in
+            var resolved = true
+            for reference in channel.references {
+                do {
+                    _ = try secrets.value(of: reference)
+                } catch {
+                    resolved = false
+                    diagnostics.append(
+                        Diagnostic(
+                            at: channel.location ?? SourceLocation(file: "", line: 1, column: 1),
+                            rule: .unresolvableSecret,
+                            message: "channel '\(channel.name)': \(error); set it where `cronicle serve` runs, or "
+                                + "change the reference"))
+                }
+            }
+            return resolved
+        }
     }
 
     /// Every channel a job names must exist (an error, with the likeliest name), and

@@ -50,6 +50,11 @@ public protocol MonitorStoring: SyncTarget {
     func acknowledgeAlert(_ id: Int64) async throws -> JobAlert
     func alertCounts(jobID: String?, kind: JobAlert.Kind?) async throws -> AlertCounts
 
+    // MARK: Notification channels
+
+    /// Every notification channel, by name (channels come from sync only).
+    func channels() async throws -> [Channel]
+
     // MARK: Sync
 
     func planSync(files: [DefinitionFile], source: SyncSource, options: SyncOptions) async throws -> SyncReport

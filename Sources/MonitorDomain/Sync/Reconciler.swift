@@ -11,9 +11,12 @@ import Foundation
 /// in the database behind sync's back (drift) shows as an update, which restores it.
 public enum Reconciler {
     public static func plan(
-        desired: [JobDefinition], actual: [Job], source: SyncSource, options: SyncOptions = SyncOptions()
+        desired: [JobDefinition], actual: [Job], source: SyncSource, options: SyncOptions = SyncOptions(),
+        desiredChannels: [ChannelDefinition] = [], actualChannels: [Channel] = []
     ) -> SyncPlan {
         var plan = SyncPlan(source: source)
+        plan.channels = planChannels(
+            desired: desiredChannels, actual: actualChannels, source: source, options: options)
         var actualByID: [String: Job] = [:]
         for job in actual { actualByID[job.jobID] = job }
         for definition in desired.sorted(by: { $0.jobID < $1.jobID }) {
@@ -90,6 +93,76 @@ public enum Reconciler {
         }
     }
 
+    /// The channels part of a plan, by the rules of jobs: a channel of another
+    /// repository is a conflict unless adopted, one no longer defined is pruned.
+    public static func planChannels(
+        desired: [ChannelDefinition], actual: [Channel], source: SyncSource, options: SyncOptions
+    ) -> SyncPlan.ChannelPlan {
+        var plan = SyncPlan.ChannelPlan()
+        var actualByName: [String: Channel] = [:]
+        for channel in actual { actualByName[channel.name] = channel }
+        for definition in desired.sorted(by: { $0.name < $1.name }) {
+            let file = definition.location?.file ?? ""
+            let line = definition.location?.line ?? 1
+            guard let existing = actualByName[definition.name] else {
+                plan.creates.append(
+                    SyncPlan.ChannelChange(
+                        channel: definition.name, file: file, line: line,
+                        changes: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
+                continue
+            }
+            if existing.origin?.repository != source.repository && !options.adopt {
+                plan.conflicts.append(
+                    SyncPlan.ChannelChange(
+                        channel: definition.name, file: file, line: line,
+                        message: "channel '\(definition.name)' is synced from "
+                            + "\(existing.origin?.repository ?? "a folder"); apply with --adopt to manage it from "
+                            + "\(file):\(line)"))
+                continue
+            }
+            var changes = zip(fields(of: existing.definition), fields(of: definition)).compactMap { old, new in
+                old.1 == new.1 ? nil : SyncPlan.Change(field: old.0, old: old.1, new: new.1)
+            }
+            let oldPlace = existing.origin.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
+            let newPlace = JSONValue.string("\(file):\(line)")
+            if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
+            if changes.isEmpty {
+                plan.unchanged += 1
+            } else {
+                plan.updates.append(
+                    SyncPlan.ChannelChange(channel: definition.name, file: file, line: line, changes: changes))
+            }
+        }
+        if options.prune {
+            let names = Set(desired.map(\.name))
+            plan.deletes = actual.sorted(by: { $0.name < $1.name }).filter {
+                $0.origin?.repository == source.repository && !names.contains($0.name)
+            }.map { SyncPlan.ChannelChange(channel: $0.name, file: $0.origin?.file, line: $0.origin?.line) }
+        }
+        return plan
+    }
+
+    /// A channel's fields as a plan shows them: secrets as written (by reference, never
+    /// resolved), durations with units.
+    static func fields(of channel: ChannelDefinition) -> [(String, JSONValue)] {
+        func text(_ value: SecretText?) -> JSONValue { value.map { .string($0.written) } ?? .null }
+        func duration(_ value: JobDuration?) -> JSONValue { value.map { .string($0.description) } ?? .null }
+        func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+        return [
+            ("type", .string(channel.kind.rawValue)),
+            ("url", text(channel.url)),
+            ("secret", text(channel.secret)),
+            ("headers", .object(channel.headers.mapValues { .string($0.written) })),
+            ("token", text(channel.token)),
+            ("routing_key", text(channel.routingKey)),
+            ("match", channel.match.map { .object(["tags": strings($0.tags), "jobs": strings($0.jobs)]) } ?? .null),
+            ("types", channel.types.map { strings($0.map(\.rawValue)) } ?? .null),
+            ("send_resolved", .bool(channel.sendResolved)),
+            ("repeat_every", duration(channel.repeatEvery)),
+            ("group_interval", duration(channel.groupInterval)),
+        ]
+    }
+
     /// The fields a sync owns, named and valued as the API writes them (durations in minutes).
     static func fields(of definition: JobDefinition) -> [(String, JSONValue)] {
         [
@@ -101,6 +174,7 @@ public enum Reconciler {
             ("is_health_check", .bool(definition.isHealthCheck)),
             ("tags", .array(definition.tags.map(JSONValue.string))),
             ("paused", .bool(definition.paused)),
+            ("notify", .array(definition.notify.map(JSONValue.string))),
         ]
     }
 }

@@ -65,16 +65,70 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         }
     }
 
+    /// One channel's part in a plan: created (with every field), updated (the fields
+    /// that change), deleted, or in conflict (with why).
+    public struct ChannelChange: Sendable, Hashable, Codable {
+        public var channel: String
+        /// Where it is defined now; for a delete, where it was.
+        public var file: String?
+        public var line: Int?
+        public var changes: [Change]
+        public var message: String?
+
+        public init(channel: String, file: String?, line: Int?, changes: [Change] = [], message: String? = nil) {
+            self.channel = channel
+            self.file = file
+            self.line = line
+            self.changes = changes
+            self.message = message
+        }
+    }
+
+    /// What an apply does to notification channels, beside the jobs.
+    public struct ChannelPlan: Sendable, Hashable, Codable {
+        public var creates: [ChannelChange] = []
+        public var updates: [ChannelChange] = []
+        public var deletes: [ChannelChange] = []
+        public var unchanged = 0
+        public var conflicts: [ChannelChange] = []
+
+        public init() {}
+
+        public var hasChanges: Bool { !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty }
+    }
+
     public var source: SyncSource
     public var creates: [Create] = []
     public var updates: [Update] = []
     public var deletes: [Delete] = []
     public var unchanged = 0
     public var conflicts: [Conflict] = []
+    public var channels = ChannelPlan()
 
     public init(source: SyncSource) {
         self.source = source
     }
 
-    public var hasChanges: Bool { !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty }
+    enum CodingKeys: String, CodingKey {
+        case source, creates, updates, deletes, unchanged, conflicts, channels
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(SyncSource.self, forKey: .source)
+        creates = try container.decode([Create].self, forKey: .creates)
+        updates = try container.decode([Update].self, forKey: .updates)
+        deletes = try container.decode([Delete].self, forKey: .deletes)
+        unchanged = try container.decode(Int.self, forKey: .unchanged)
+        conflicts = try container.decode([Conflict].self, forKey: .conflicts)
+        // A server from before channels answers without them.
+        channels = try container.decodeIfPresent(ChannelPlan.self, forKey: .channels) ?? ChannelPlan()
+    }
+
+    public var hasChanges: Bool {
+        !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty || channels.hasChanges
+    }
+
+    /// Whether anything stops the apply: a job or a channel in conflict.
+    public var hasConflicts: Bool { !conflicts.isEmpty || !channels.conflicts.isEmpty }
 }

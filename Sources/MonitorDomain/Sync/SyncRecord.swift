@@ -68,8 +68,9 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var failure: String? {
         let errors = diagnostics.filter { $0.severity == .error }
         if let first = errors.first { return "\(errors.count) error(s) in the job definitions; the first: \(first)" }
-        if let plan, let first = plan.conflicts.first {
-            return "\(plan.conflicts.count) conflict(s); the first: \(first.message)"
+        if let plan, plan.hasConflicts {
+            let messages = plan.conflicts.map(\.message) + plan.channels.conflicts.compactMap(\.message)
+            return "\(messages.count) conflict(s); the first: \(messages[0])"
         }
         if repeated == true, let record, record.result == .failed { return record.error ?? "the apply failed" }
         return nil

@@ -28,7 +28,7 @@ extension SyncReport {
         }
         if !diagnostics.isEmpty { out += "\n" }
         out += "Cronicle sync \(applied ? "apply" : "plan"): \(escaped(plan.source.summary))\n"
-        if !plan.conflicts.isEmpty {
+        if plan.hasConflicts {
             out += "\n"
             for conflict in plan.conflicts {
                 out +=
@@ -36,13 +36,19 @@ extension SyncReport {
                     + "  (\(escaped(conflict.file)):\(conflict.line))\n"
                 out += "    \(escaped(conflict.message))\n"
             }
-            out += "\n\(plan.conflicts.count) conflict(s): nothing was changed.\n"
+            for conflict in plan.channels.conflicts {
+                out +=
+                    paint("! conflict channel \(escaped(conflict.channel))", "31")
+                    + "  (\(escaped(conflict.file ?? "")):\(conflict.line ?? 1))\n"
+                out += "    \(escaped(conflict.message ?? ""))\n"
+            }
+            out += "\n\(plan.conflicts.count + plan.channels.conflicts.count) conflict(s): nothing was changed.\n"
             return out
         }
         if plan.hasChanges { out += "\n" }
         for create in plan.creates {
             out += paint("+ create \(escaped(create.jobID))", "32") + "  (\(escaped(create.file)):\(create.line))\n"
-            for field in create.fields where field.new != .null {
+            for field in create.fields where field.new != .null && field.new != .array([]) {
                 out += "    \(field.field): \(field.new.compactText)\n"
             }
         }
@@ -59,15 +65,55 @@ extension SyncReport {
             if !place.isEmpty { place += ")" }
             out += paint("- delete \(escaped(delete.jobID))", "31") + place + "\n"
         }
+        out += channelLines(plan.channels, paint: paint)
+        let channels = plan.channels
+        let hasChannels = channels.hasChanges || channels.unchanged > 0
         let counts =
             "\(plan.creates.count) to create, \(plan.updates.count) to update, \(plan.deletes.count) to delete, \(plan.unchanged) unchanged"
         if applied {
             out +=
-                "\nApplied: \(plan.creates.count) created, \(plan.updates.count) updated, \(plan.deletes.count) deleted, \(plan.unchanged) unchanged.\n"
+                "\nApplied: \(plan.creates.count) created, \(plan.updates.count) updated, \(plan.deletes.count) deleted, \(plan.unchanged) unchanged"
+                + (hasChannels
+                    ? "; channels: \(channels.creates.count) created, \(channels.updates.count) updated, "
+                        + "\(channels.deletes.count) deleted, \(channels.unchanged) unchanged" : "") + ".\n"
         } else if plan.hasChanges {
-            out += "\nPlan: \(counts).\n"
+            out +=
+                "\nPlan: \(counts)"
+                + (hasChannels
+                    ? "; channels: \(channels.creates.count) to create, \(channels.updates.count) to update, "
+                        + "\(channels.deletes.count) to delete, \(channels.unchanged) unchanged" : "") + ".\n"
         } else {
-            out += "\nNo changes: the monitor matches the definitions (\(plan.unchanged) jobs).\n"
+            out +=
+                "\nNo changes: the monitor matches the definitions (\(plan.unchanged) jobs"
+                + (hasChannels ? ", \(channels.unchanged) channels" : "") + ").\n"
+        }
+        return out
+    }
+
+    /// `+ channel`, `~ channel` and `- channel` lines, with their fields as for jobs.
+    private func channelLines(_ channels: SyncPlan.ChannelPlan, paint: (String, String) -> String) -> String {
+        func escaped(_ text: String) -> String { UntrustedText.escaped(text) }
+        var out = ""
+        for create in channels.creates {
+            out +=
+                paint("+ channel \(escaped(create.channel))", "32")
+                + "  (\(escaped(create.file ?? "")):\(create.line ?? 1))\n"
+            for field in create.changes where field.new != .null && field.new != .array([]) && field.new != .object([:])
+            {
+                out += "    \(field.field): \(field.new.compactText)\n"
+            }
+        }
+        for update in channels.updates {
+            out +=
+                paint("~ channel \(escaped(update.channel))", "33")
+                + "  (\(escaped(update.file ?? "")):\(update.line ?? 1))\n"
+            for change in update.changes {
+                out += "    \(change.field): \(change.old.compactText) → \(change.new.compactText)\n"
+            }
+        }
+        for delete in channels.deletes {
+            let place = delete.file.map { "  (was \(escaped($0)):\(delete.line ?? 1))" } ?? ""
+            out += paint("- channel \(escaped(delete.channel))", "31") + place + "\n"
         }
         return out
     }

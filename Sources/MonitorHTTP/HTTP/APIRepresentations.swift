@@ -35,6 +35,7 @@ struct JobRepresentation: JSONRepresentable {
             json.field("is_health_check", definition.isHealthCheck)
             json.field("tags") { json in json.array(definition.tags) { json, tag in json.string(tag) } }
             json.field("paused", definition.paused)
+            json.field("notify") { json in json.array(definition.notify) { json, name in json.string(name) } }
             json.field("managed_by", job.managedBy.rawValue)
             json.key("source")
             if let source = job.origin {

@@ -164,7 +164,7 @@ public enum OpenAPIDocument {
                 "type": "object", "additionalProperties": false,
                 "required": [
                     "job_id", "schedule", "timezone", "tolerance", "max_runtime", "is_health_check", "tags", "paused",
-                    "managed_by", "source", "created_at", "updated_at",
+                    "notify", "managed_by", "source", "created_at", "updated_at",
                 ],
                 "properties": [
                     "job_id": ["type": "string"], "description": nullableString, "schedule": ["type": "string"],
@@ -172,7 +172,12 @@ public enum OpenAPIDocument {
                     "tolerance": ["type": "number", "description": "minutes"],
                     "max_runtime": ["type": ["number", "null"], "description": "minutes"],
                     "is_health_check": ["type": "boolean"], "tags": ["type": "array", "items": ["type": "string"]],
-                    "paused": ["type": "boolean"], "managed_by": ["type": "string", "enum": ["api", "sync"]],
+                    "paused": ["type": "boolean"],
+                    "notify": [
+                        "type": "array", "items": ["type": "string"],
+                        "description": "the channels the job names; channels whose match selects it come on top",
+                    ],
+                    "managed_by": ["type": "string", "enum": ["api", "sync"]],
                     "source": [
                         "type": ["object", "null"], "additionalProperties": false,
                         "properties": [
@@ -246,7 +251,7 @@ public enum OpenAPIDocument {
                     "plan": [
                         "type": ["object", "null"],
                         "description":
-                            "creates (job_id, file, line, fields), updates (job_id, file, line, changes of field, old, new), deletes (job_id, file, line, commit), unchanged, conflicts (job_id, file, line, message), source",
+                            "creates (job_id, file, line, fields), updates (job_id, file, line, changes of field, old, new), deletes (job_id, file, line, commit), unchanged, conflicts (job_id, file, line, message), source, and channels (creates, updates, deletes, conflicts: channel, file, line, changes, message; unchanged)",
                     ],
                     "record": ["oneOf": [reference("SyncRecord"), ["type": "null"]]],
                     "repeated": [

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -59,7 +60,8 @@ public enum MonitorServer {
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         try configuration.validate()
         FileDescriptorLimit.raiseToHardLimit(logger: logger)
-        let store = try MonitorStore.openWritable(path: configuration.databasePath, logger: logger)
+        let store = try MonitorStore.openWritable(
+            path: configuration.databasePath, logger: logger, secrets: ProcessSecrets())
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
         let engine = AlertEngine(store: store, logger: logger)
         let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)

@@ -29,6 +29,7 @@ extension MonitorStore {
             source.flatMap { _ in definition.location?.file }, source.flatMap { _ in definition.location?.line },
             source?.commit,
             existing.map { watchedSince($0, becoming: definition, at: now) } ?? now,
+            try encodeJSON(definition.notify),
         ]
         let statement =
             existing == nil
@@ -36,15 +37,15 @@ extension MonitorStore {
                 sql: """
                     INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
                         max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
-                        source_repository, source_file, source_line, source_commit, watched_since)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                        source_repository, source_file, source_line, source_commit, watched_since, notify)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                     """)
             : try db.cachedStatement(
                 sql: """
                     UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
                         max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
                         managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
-                        source_commit = ?15, watched_since = ?16
+                        source_commit = ?15, watched_since = ?16, notify = ?17
                     WHERE job_id = ?1
                     """)
         try statement.execute(arguments: arguments)

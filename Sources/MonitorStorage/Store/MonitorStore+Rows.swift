@@ -11,7 +11,7 @@ extension MonitorStore {
     static let jobColumns = """
         job_id, description, schedule, timezone, tolerance_seconds, max_runtime_seconds, is_health_check, tags, \
         paused, managed_by, source_repository, source_file, source_line, source_commit, created_at, updated_at, \
-        watched_since
+        watched_since, notify
         """
 
     /// `SELECT` of every job column, then `clause` (`WHERE ...`, `ORDER BY ...`).
@@ -27,6 +27,8 @@ extension MonitorStore {
             tolerance: JobDuration(seconds: row[4]), maxRuntime: (row[5] as Int?).map { JobDuration(seconds: $0) },
             isHealthCheck: row[6], tags: tagsText == "[]" ? [] : try decodeTags(tagsText),
             paused: row[8])
+        let notifyText: String = row[17]
+        if notifyText != "[]" { definition.notify = try decodeTags(notifyText) }
         let source: Job.Origin? = (row[11] as String?).map { file in
             Job.Origin(repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
         }
@@ -66,11 +68,12 @@ extension MonitorStore {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// A job's `tags` column, a JSON array of strings. `JSONSerialization` reads it in
-    /// half the time a new `JSONDecoder` takes, which counts when a page reads 10,000 jobs.
+    /// A job's `tags` or `notify` column, a JSON array of strings. `JSONSerialization`
+    /// reads it in half the time a new `JSONDecoder` takes, which counts when a page
+    /// reads 10,000 jobs.
     static func decodeTags(_ text: String) throws -> [String] {
         guard let tags = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String] else {
-            throw MonitorError(.internalError, "a job's tags are not a list of strings: \(text)")
+            throw MonitorError(.internalError, "a job's list column is not a list of strings: \(text)")
         }
         return tags
     }

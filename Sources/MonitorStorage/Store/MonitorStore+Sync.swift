@@ -9,12 +9,14 @@ extension MonitorStore {
         async throws -> SyncReport
     {
         async let snapshot = jobSnapshot()
-        let validation = JobValidator(now: clock.now).validate(files, commit: source.commit)
-        let actual = try await snapshot.jobs
+        let validation = JobValidator(now: clock.now, secrets: secrets).validate(files, commit: source.commit)
+        let (_, actual, actualChannels) = try await snapshot
         guard validation.errorCount == 0 else { return SyncReport(diagnostics: validation.diagnostics) }
         return SyncReport(
             diagnostics: validation.diagnostics,
-            plan: Reconciler.plan(desired: validation.jobs, actual: actual, source: source, options: options))
+            plan: Reconciler.plan(
+                desired: validation.jobs, actual: actual, source: source, options: options,
+                desiredChannels: validation.channels, actualChannels: actualChannels))
     }
 
     /// Validates `files`, then makes the monitor's jobs match them in one transaction:
@@ -33,8 +35,8 @@ extension MonitorStore {
         }
         let now = clock.now
         async let snapshot = jobSnapshot()
-        let validation = JobValidator(now: now).validate(files, commit: source.commit)
-        let (counter, actual) = try await snapshot
+        let validation = JobValidator(now: now, secrets: secrets).validate(files, commit: source.commit)
+        let (counter, actual, actualChannels) = try await snapshot
         if let error = SyncReport(diagnostics: validation.diagnostics).failure {
             let record = try await write { db in
                 try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
@@ -43,7 +45,10 @@ extension MonitorStore {
             return SyncReport(diagnostics: validation.diagnostics, record: record)
         }
         let desired = validation.jobs
-        let earlyPlan = Reconciler.plan(desired: desired, actual: actual, source: source, options: options)
+        let desiredChannels = validation.channels
+        let earlyPlan = Reconciler.plan(
+            desired: desired, actual: actual, source: source, options: options, desiredChannels: desiredChannels,
+            actualChannels: actualChannels)
         let (plan, record, resolved) = try await write { db -> (SyncPlan, SyncRecord, [AlertChange]) in
             var plan = earlyPlan
             var current = actual
@@ -51,12 +56,16 @@ extension MonitorStore {
                 current = try Self.fetchAllJobs(db)
                 plan = Reconciler.plan(desired: desired, actual: current, source: source, options: options)
             }
+            // Channels are few and logged nowhere: planned again inside the transaction, always.
+            plan.channels = Reconciler.planChannels(
+                desired: desiredChannels, actual: try Self.fetchAllChannels(db), source: source, options: options)
             if let error = SyncReport(plan: plan).failure {
                 return (
                     plan, try Self.recordSync(db, source, options, result: .failed, plan: plan, error: error, at: now),
                     []
                 )
             }
+            try Self.write(plan.channels, desired: desiredChannels, source: source, db: db, at: now)
             let resolved = try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
             return (
                 plan, try Self.recordSync(db, source, options, result: .applied, plan: plan, error: nil, at: now),
@@ -69,10 +78,10 @@ extension MonitorStore {
         return SyncReport(diagnostics: validation.diagnostics, plan: plan, record: record)
     }
 
-    /// Every job, with the change log's counter at the time they were read.
-    private func jobSnapshot() async throws -> (counter: Int64, jobs: [Job]) {
+    /// Every job, with the change log's counter at the time they were read, and every channel.
+    private func jobSnapshot() async throws -> (counter: Int64, jobs: [Job], channels: [Channel]) {
         try await read { db in
-            (try Self.jobChangeCounter(db), try Self.fetchAllJobs(db))
+            (try Self.jobChangeCounter(db), try Self.fetchAllJobs(db), try Self.fetchAllChannels(db))
         }
     }
 

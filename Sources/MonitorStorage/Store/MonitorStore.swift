@@ -1,3 +1,4 @@
+import Config
 import CronicleLogging
 import Foundation
 import GRDB
@@ -26,6 +27,10 @@ public final class MonitorStore: Sendable {
     public let events = StoreEvents()
     /// Writes that fail for the storage's sake (full, read-only), logged once a minute.
     let storageFaults: ThrottledLog
+    /// The monitor's own secrets (environment, files), when this store serves it: a
+    /// sync is then refused if a channel's reference does not resolve. `cronicle-sync
+    /// apply --db` runs elsewhere and leaves it nil.
+    public let secrets: (any SecretResolving)?
 
     /// Longest run message kept, in characters; longer ones are cut there.
     public static let messageLimit = 10_000
@@ -43,9 +48,10 @@ public final class MonitorStore: Sendable {
     /// Opens the database at `path`: by default creating it if needed and migrating it.
     public init(
         path: String, mode: OpenMode = .create, clock: any MonitorClock = SystemClock(),
-        logger: Logger = Logger(label: "cronicle")
+        logger: Logger = Logger(label: "cronicle"), secrets: (any SecretResolving)? = nil
     ) throws {
         self.path = path
+        self.secrets = secrets
         self.clock = clock
         storageFaults = ThrottledLog(logger: logger)
         var configuration = Configuration()
@@ -141,10 +147,12 @@ public final class MonitorStore: Sendable {
     /// Opens the database for `serve`, refusing one this process cannot write before the
     /// server says it listens: a monitor that cannot record pings must not look healthy.
     /// Writes one row (`opened_at`) and commits it, which is the only sure test.
-    public static func openWritable(path: String, logger: Logger) throws -> MonitorStore {
+    public static func openWritable(path: String, logger: Logger, secrets: (any SecretResolving)? = nil) throws
+        -> MonitorStore
+    {
         let store: MonitorStore
         do {
-            store = try MonitorStore(path: path, logger: logger)
+            store = try MonitorStore(path: path, logger: logger, secrets: secrets)
         } catch {
             throw unwritable(path, error)
         }
@@ -307,6 +315,26 @@ public final class MonitorStore: Sendable {
                     -- it again after a lost answer returns what was done instead of doing it twice.
                     ALTER TABLE sync_history ADD COLUMN request_id TEXT;
                     CREATE UNIQUE INDEX sync_history_request ON sync_history(request_id) WHERE request_id IS NOT NULL;
+                    """)
+        }
+        migrator.registerMigration("v6: notification channels") { db in
+            try db.execute(
+                sql: """
+                    -- The channels a job names (JSON list); channels whose match selects it come on top.
+                    ALTER TABLE job_configs ADD COLUMN notify TEXT NOT NULL DEFAULT '[]';
+                    -- Channels come from git only. `definition` is the channel as JSON, its secrets
+                    -- still by reference (${env:...}, ${file:...}): never stored resolved.
+                    CREATE TABLE channels (
+                        name TEXT PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        definition TEXT NOT NULL,
+                        source_repository TEXT,
+                        source_file TEXT,
+                        source_line INTEGER,
+                        source_commit TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
                     """)
         }
         return migrator
