@@ -1,28 +1,36 @@
 import Config
 import Cron
 import Foundation
-import MonitorDomain
-import MonitorEngine
-import MonitorStorage
+import NIOCore
 
 /// A value the API answers with, written as JSON by ``JSONWriter``.
-protocol JSONRepresentable {
+package protocol JSONRepresentable {
     func write(to json: inout JSONWriter)
 }
 
-/// The JSON shapes of DESIGN.md §5, built from domain values. Durations are minutes;
-/// timestamps are ``Timestamp`` strings.
-struct JobRepresentation: JSONRepresentable {
-    let job: Job
-    /// In lists, each job's derived status (`status`, `next_fire_time`, `deadline`).
-    let status: JobStatus?
+extension JSONRepresentable {
+    /// The value as JSON text.
+    package var jsonText: String {
+        var writer = JSONWriter()
+        write(to: &writer)
+        return String(buffer: writer.buffer)
+    }
+}
 
-    init(_ job: Job, status: JobStatus? = nil) {
+/// The JSON shapes of DESIGN.md §5, built from domain values: the API answers with them,
+/// and notification payloads carry the same objects. Durations are minutes;
+/// timestamps are ``Timestamp`` strings.
+package struct JobRepresentation: JSONRepresentable {
+    package let job: Job
+    /// In lists, each job's derived status (`status`, `next_fire_time`, `deadline`).
+    package let status: JobStatus?
+
+    package init(_ job: Job, status: JobStatus? = nil) {
         self.job = job
         self.status = status
     }
 
-    func write(to json: inout JSONWriter) {
+    package func write(to json: inout JSONWriter) {
         let definition = job.definition
         json.object { json in
             json.field("job_id", definition.jobID)
@@ -59,10 +67,12 @@ struct JobRepresentation: JSONRepresentable {
     }
 }
 
-struct RunRepresentation: JSONRepresentable {
-    let run: JobRun
+package struct RunRepresentation: JSONRepresentable {
+    package let run: JobRun
 
-    func write(to json: inout JSONWriter) {
+    package init(run: JobRun) { self.run = run }
+
+    package func write(to json: inout JSONWriter) {
         json.object { json in
             json.field("run_id", run.runID)
             json.field("job_id", run.jobID)
@@ -80,10 +90,12 @@ struct RunRepresentation: JSONRepresentable {
     }
 }
 
-struct AlertRepresentation: JSONRepresentable {
-    let alert: JobAlert
+package struct AlertRepresentation: JSONRepresentable {
+    package let alert: JobAlert
 
-    func write(to json: inout JSONWriter) {
+    package init(alert: JobAlert) { self.alert = alert }
+
+    package func write(to json: inout JSONWriter) {
         json.object { json in
             json.field("id", Int(alert.id))
             json.field("job_id", alert.jobID)
@@ -102,10 +114,12 @@ struct AlertRepresentation: JSONRepresentable {
     }
 }
 
-struct StatusRepresentation: JSONRepresentable {
-    let status: JobStatus
+package struct StatusRepresentation: JSONRepresentable {
+    package let status: JobStatus
 
-    func write(to json: inout JSONWriter) {
+    package init(status: JobStatus) { self.status = status }
+
+    package func write(to json: inout JSONWriter) {
         json.object { json in
             json.field("job_id", status.jobID)
             json.field("status", status.state.rawValue)
@@ -121,11 +135,16 @@ struct StatusRepresentation: JSONRepresentable {
 }
 
 /// `{"jobs": [...]}`: a list under one key.
-struct ListRepresentation<Item: JSONRepresentable>: JSONRepresentable {
-    let key: StaticString
-    let items: [Item]
+package struct ListRepresentation<Item: JSONRepresentable>: JSONRepresentable {
+    package let key: StaticString
+    package let items: [Item]
 
-    func write(to json: inout JSONWriter) {
+    package init(key: StaticString, items: [Item]) {
+        self.key = key
+        self.items = items
+    }
+
+    package func write(to json: inout JSONWriter) {
         json.object { json in
             json.field(key) { json in json.array(items) { json, item in item.write(to: &json) } }
         }
@@ -133,13 +152,20 @@ struct ListRepresentation<Item: JSONRepresentable>: JSONRepresentable {
 }
 
 /// `{"job_runs": [...], "page": 1, "per_page": 10, "total": 42}` and the like.
-struct PageRepresentation<Item: JSONRepresentable>: JSONRepresentable {
-    let key: StaticString
-    let items: [Item]
-    let page: PageRequest
-    let total: Int
+package struct PageRepresentation<Item: JSONRepresentable>: JSONRepresentable {
+    package let key: StaticString
+    package let items: [Item]
+    package let page: PageRequest
+    package let total: Int
 
-    func write(to json: inout JSONWriter) {
+    package init(key: StaticString, items: [Item], page: PageRequest, total: Int) {
+        self.key = key
+        self.items = items
+        self.page = page
+        self.total = total
+    }
+
+    package func write(to json: inout JSONWriter) {
         json.object { json in
             json.field(key) { json in json.array(items) { json, item in item.write(to: &json) } }
             json.field("page", page.page)
