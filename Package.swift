@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Cron expressions, fire times and descriptions. Foundation only.
@@ -75,7 +77,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The alert engine (and, later, notification delivery), on any store (MonitorStoring).
+        // The alert engine and notification delivery, on any store (MonitorStoring).
         .target(
             name: "MonitorEngine",
             dependencies: [
@@ -83,6 +85,8 @@ let package = Package(
                 "CronicleLogging",
                 "Config",
                 "Cron",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -254,7 +258,7 @@ let package = Package(
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "SyncClient", "Config",
                 "CronicleTestSupport", "MonitorTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

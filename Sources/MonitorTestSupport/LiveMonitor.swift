@@ -30,12 +30,17 @@ public final class LiveMonitor: Sendable {
     public let engine: AlertEngine
     /// The live event streams the dashboard serves.
     public let events: LiveEvents
+    /// The notification sender over the same store, not running on its own: a test
+    /// calls ``NotificationSender/sendDue()`` after an alert, and again after moving the
+    /// clock past a retry.
+    public let sender: NotificationSender
 
     init(
         store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder, engine: AlertEngine,
-        events: LiveEvents
+        events: LiveEvents, sender: NotificationSender
     ) {
         self.events = events
+        self.sender = sender
         self.store = store
         self.clock = clock
         self.port = port
@@ -81,14 +86,19 @@ public final class LiveMonitor: Sendable {
                 if port == nil { try await Task.sleep(for: .milliseconds(10)) }
             }
             guard let port else { throw LiveMonitorError("the server did not start") }
+            let sender = NotificationSender(
+                store: store, secrets: secrets ?? ProcessSecrets(environment: [:]),
+                publicURL: "http://127.0.0.1:\(port)", logger: logger)
             let monitor = LiveMonitor(
-                store: store, clock: clock, port: port, folder: folder, engine: engine, events: events)
+                store: store, clock: clock, port: port, folder: folder, engine: engine, events: events, sender: sender)
             do {
                 let result = try await body(monitor)
+                await sender.shutdown()
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result
             } catch {
+                await sender.shutdown()
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
                 throw error

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every option can also be set in the environment: CRONICLE_HOST, CRONICLE_PORT, CRONICLE_DB,
             CRONICLE_API_TOKEN, CRONICLE_INSECURE, CRONICLE_TRUST_PROXY, CRONICLE_MAX_BODY, CRONICLE_LOG_LEVEL,
-            CRONICLE_ALLOWED_HOSTS (names separated by commas), CRONICLE_MAX_CONNECTIONS.
+            CRONICLE_ALLOWED_HOSTS (names separated by commas), CRONICLE_MAX_CONNECTIONS, CRONICLE_PUBLIC_URL.
+            Notification channels resolve their ${env:NAME} and ${file:/path} references in this process.
             """)
 
     @Option(help: "Address to listen on. Default: 127.0.0.1")
@@ -56,6 +57,12 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "duration"))
     var shutdownGrace: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The dashboard's address as people reach it, for links in notifications. Default: the listen address",
+            valueName: "url"))
+    var publicURL: String?
+
     @Option(help: "Log level. Default: info (or CRONICLE_LOG_LEVEL)")
     var logLevel: Logger.Level?
 
@@ -74,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             if !allowedHosts.isEmpty { settings.allowedHosts = allowedHosts }
             if let maxConnections { settings.maxConnections = maxConnections }
             if let shutdownGrace { try settings.setShutdownGrace(shutdownGrace) }
+            if let publicURL { settings.publicURL = publicURL }
             try settings.validate()
         } catch {
             throw ValidationError(error.description)

@@ -174,3 +174,85 @@ package struct PageRepresentation<Item: JSONRepresentable>: JSONRepresentable {
         }
     }
 }
+
+/// A channel as `GET /channels` lists it: its settings with secrets as written (by
+/// reference), its state and its latest delivery.
+package struct ChannelRepresentation: JSONRepresentable {
+    package let channel: Channel
+    package let state: ChannelDeliveryState
+    package let now: Date
+
+    package init(channel: Channel, state: ChannelDeliveryState, now: Date) {
+        self.channel = channel
+        self.state = state
+        self.now = now
+    }
+
+    package func write(to json: inout JSONWriter) {
+        let definition = channel.definition
+        json.object { json in
+            json.field("channel", definition.name)
+            json.field("type", definition.kind.rawValue)
+            json.key("match")
+            if let match = definition.match {
+                json.object { json in
+                    json.field("tags") { json in json.array(match.tags) { json, tag in json.string(tag) } }
+                    json.field("jobs") { json in json.array(match.jobs) { json, glob in json.string(glob) } }
+                }
+            } else {
+                json.null()
+            }
+            json.key("types")
+            if let types = definition.types {
+                json.array(types) { json, type in json.string(type.rawValue) }
+            } else {
+                json.null()
+            }
+            json.field("send_resolved", definition.sendResolved)
+            json.field("repeat_every", definition.repeatEvery?.description)
+            json.field("group_interval", definition.groupInterval?.description)
+            json.field("state", state.isFailing(now: now) ? "failing" : "ok")
+            json.key("last_delivery")
+            if let last = state.lastDelivery {
+                DeliveryRepresentation(delivery: last).write(to: &json)
+            } else {
+                json.null()
+            }
+            json.key("source")
+            if let origin = channel.origin {
+                json.object { json in
+                    if let repository = origin.repository { json.field("repository", repository) }
+                    json.field("file", origin.file)
+                    json.field("line", origin.line)
+                    if let commit = origin.commit { json.field("commit", commit) }
+                }
+            } else {
+                json.null()
+            }
+        }
+    }
+}
+
+/// One entry of the delivery log (`GET /notifications`).
+package struct DeliveryRepresentation: JSONRepresentable {
+    package let delivery: Delivery
+
+    package init(delivery: Delivery) { self.delivery = delivery }
+
+    package func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("delivery_id", delivery.deliveryID)
+            json.field("channel", delivery.channel)
+            json.field("event", delivery.event.rawValue)
+            json.field("alert_id", delivery.alertID.map(Int.init))
+            json.field("job_id", delivery.jobID)
+            json.field("status", delivery.status.rawValue)
+            json.field("attempts", delivery.attempts)
+            json.field("last_status_code", delivery.lastStatusCode)
+            json.field("last_error", delivery.lastError)
+            json.field("created_at", Timestamp.string(from: delivery.createdAt))
+            json.field("delivered_at", delivery.deliveredAt.map(Timestamp.string))
+            json.field("next_attempt_at", delivery.nextAttemptAt.map(Timestamp.string))
+        }
+    }
+}

@@ -54,6 +54,19 @@ public protocol MonitorStoring: SyncTarget {
 
     /// Every notification channel, by name (channels come from sync only).
     func channels() async throws -> [Channel]
+    /// Queues a `test` event to a channel; 404 when there is no such channel.
+    func enqueueTest(channel: String) async throws -> Delivery
+    /// Pending deliveries due by `now`, the first of each channel and alert only.
+    func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery]
+    /// When the next pending delivery is due, if any is pending.
+    func nextDeliveryAttempt() async throws -> Date?
+    func recordAttempts(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws
+    /// A page of the delivery log, newest first.
+    func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery>
+    /// Each channel's latest attempted delivery and oldest pending one, by channel name.
+    func channelDeliveryStates() async throws -> [String: ChannelDeliveryState]
+    func alert(_ id: Int64) async throws -> JobAlert?
+    func run(_ runID: String) async throws -> JobRun?
 
     // MARK: Sync
 

@@ -15,4 +15,6 @@ public enum StoreEvent: Sendable {
     case alertsChanged([AlertChange])
     /// An apply, applied or failed, was added to the sync history.
     case syncRecorded(SyncRecord)
+    /// Deliveries were added to the outbox outside an alert change (a channel test).
+    case deliveriesQueued
 }

@@ -101,7 +101,7 @@ public actor AlertEngine: Service {
                 if hasMaxRuntime, let start = run.startTime {
                     mailbox.inbox.withLock { $0.startedRuns.append((run.runID, run.jobID, start)) }
                 }
-            case .runEnded, .alertsChanged, .syncRecorded:
+            case .runEnded, .alertsChanged, .syncRecorded, .deliveriesQueued:
                 break
             }
         }

@@ -31,6 +31,7 @@ public struct MonitorAPI: Sendable {
         addJobRoutes(reads: router, changes: changes)
         addPingRoutes(to: router)
         addHistoryRoutes(to: router)
+        addNotificationRoutes(reads: router, changes: changes)
         changes.post("/alerts/:alert_id/acknowledge") { _, context in
             guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
                 throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")

@@ -289,6 +289,79 @@ public enum OpenAPIDocument {
                     "acknowledged_at": nullableTime, "resolved_at": nullableTime,
                 ],
             ],
+            "Delivery": [
+                "type": "object", "additionalProperties": false,
+                "required": [
+                    "delivery_id", "channel", "event", "alert_id", "job_id", "status", "attempts", "last_status_code",
+                    "last_error", "created_at", "delivered_at", "next_attempt_at",
+                ],
+                "properties": [
+                    "delivery_id": [
+                        "type": "string", "description": "stable across retries; the webhook-id header",
+                    ],
+                    "channel": ["type": "string"],
+                    "event": ["type": "string", "enum": Delivery.Event.allCases.map(\.rawValue)],
+                    "alert_id": ["type": ["integer", "null"]], "job_id": nullableString,
+                    "status": ["type": "string", "enum": Delivery.Status.allCases.map(\.rawValue)],
+                    "attempts": ["type": "integer"], "last_status_code": ["type": ["integer", "null"]],
+                    "last_error": nullableString, "created_at": time, "delivered_at": nullableTime,
+                    "next_attempt_at": nullableTime,
+                ],
+            ],
+            "Channel": [
+                "type": "object", "additionalProperties": false,
+                "required": [
+                    "channel", "type", "match", "types", "send_resolved", "repeat_every", "group_interval", "state",
+                    "last_delivery", "source",
+                ],
+                "properties": [
+                    "channel": ["type": "string"],
+                    "type": ["type": "string", "enum": ChannelDefinition.Kind.allCases.map(\.rawValue)],
+                    "match": [
+                        "type": ["object", "null"], "additionalProperties": false,
+                        "properties": [
+                            "tags": ["type": "array", "items": ["type": "string"]],
+                            "jobs": ["type": "array", "items": ["type": "string"]],
+                        ],
+                    ],
+                    "types": ["type": ["array", "null"], "items": ["type": "string"]],
+                    "send_resolved": ["type": "boolean"], "repeat_every": nullableString,
+                    "group_interval": nullableString,
+                    "state": [
+                        "type": "string", "enum": ["ok", "failing"],
+                        "description":
+                            "failing when its latest delivery failed for good, or one has waited over 10 minutes",
+                    ],
+                    "last_delivery": ["oneOf": [reference("Delivery"), ["type": "null"]]],
+                    "source": [
+                        "type": ["object", "null"], "additionalProperties": false,
+                        "properties": [
+                            "repository": ["type": "string"], "file": ["type": "string"], "line": ["type": "integer"],
+                            "commit": ["type": "string"],
+                        ],
+                    ],
+                ],
+            ],
+            "WebhookPayload": [
+                "type": "object", "additionalProperties": false,
+                "description":
+                    "The body a webhook channel receives, with Standard Webhooks headers webhook-id, webhook-timestamp "
+                    + "and, with a secret, webhook-signature (v1, HMAC-SHA256 over id.timestamp.body)",
+                "required": [
+                    "version", "event", "delivery_id", "created_at", "channel", "alert", "job", "run", "text",
+                    "dashboard_url",
+                ],
+                "properties": [
+                    "version": ["type": "integer", "enum": [1]],
+                    "event": ["type": "string", "enum": Delivery.Event.allCases.map(\.rawValue)],
+                    "delivery_id": ["type": "string"], "created_at": time, "channel": ["type": "string"],
+                    "alert": ["oneOf": [reference("Alert"), ["type": "null"]]],
+                    "job": ["oneOf": [reference("Job"), ["type": "null"]]],
+                    "run": ["oneOf": [reference("Run"), ["type": "null"]]],
+                    "text": ["type": "string", "description": "the one line chat channels show"],
+                    "dashboard_url": ["type": "string"],
+                ],
+            ],
             "Status": [
                 "type": "object", "additionalProperties": false,
                 "required": ["job_id", "status", "last_run", "next_fire_time", "deadline", "open_alerts"],
@@ -560,6 +633,44 @@ public enum OpenAPIDocument {
                         "Server-sent events, one JSON object per message: run_started, run_ended, alert_opened, "
                             + "alert_updated, alert_acknowledged, alert_resolved, jobs_changed, sync_recorded",
                         responses: ["200": ["description": "The stream", "content": ["text/event-stream": [:]]]])
+                ],
+                "/channels": [
+                    "get": operation(
+                        "Notification channels (defined in git, applied by sync), each with its state and latest delivery",
+                        responses: [
+                            "200": response(
+                                "The channels",
+                                [
+                                    "type": "object", "additionalProperties": false,
+                                    "properties": ["channels": ["type": "array", "items": reference("Channel")]],
+                                ])
+                        ])
+                ],
+                "/channels/{channel}/test": [
+                    "post": operation(
+                        "Queue a test event to a channel; answers its delivery, which GET /notifications follows",
+                        parameters: [
+                            ["name": "channel", "in": "path", "required": true, "schema": ["type": "string"]]
+                        ],
+                        responses: ["202": response("Queued", reference("Delivery"))].merging(errors("401", "404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/notifications": [
+                    "get": operation(
+                        "The delivery log, newest first",
+                        parameters: pageParameters + [
+                            ["name": "channel", "in": "query", "schema": ["type": "string"]],
+                            ["name": "alert_id", "in": "query", "schema": ["type": "integer", "minimum": 1]],
+                            [
+                                "name": "status", "in": "query",
+                                "schema": ["type": "string", "enum": Delivery.Status.allCases.map(\.rawValue)],
+                            ],
+                        ],
+                        responses: [
+                            "200": response("A page of deliveries", page("notifications", "Delivery"))
+                        ].merging(errors("400")) { first, _ in first })
                 ],
                 "/openapi.json": [
                     "get": operation(

@@ -64,10 +64,12 @@ public enum MonitorServer {
             path: configuration.databasePath, logger: logger, secrets: ProcessSecrets())
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
         let engine = AlertEngine(store: store, logger: logger)
+        let sender = NotificationSender(
+            store: store, secrets: ProcessSecrets(), publicURL: configuration.dashboardURL(), logger: logger)
         let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)
         let dashboard = try await Dashboard(store: store, events: events)
         let application = makeApplication(
-            store: store, configuration: configuration, dashboard: dashboard, services: [checkpointer, engine],
+            store: store, configuration: configuration, dashboard: dashboard, services: [checkpointer, engine, sender],
             logger: logger)
         // Services stop in reverse order: the live event streams end first, so open pages
         // do not hold the server's wait for in-flight requests.

@@ -38,6 +38,16 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var bodyTimeout: Duration = .seconds(60)
     /// How long SIGTERM waits for requests in flight before closing what is left.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Where people reach the dashboard, for the links in notifications; by default the
+    /// address the server listens on.
+    public var publicURL: String?
+
+    /// ``publicURL``, or the listen address (with the port the server got when it asked for 0).
+    public func dashboardURL(port: Int? = nil) -> String {
+        if let publicURL { return publicURL }
+        let name = host.contains(":") ? "[\(host)]" : host == "0.0.0.0" ? "127.0.0.1" : host
+        return "http://\(name):\(port ?? self.port)"
+    }
 
     public init() {}
 
@@ -51,7 +61,8 @@ public struct ServerConfiguration: Sendable, Hashable {
 
     /// Reads `CRONICLE_HOST`, `CRONICLE_PORT`, `CRONICLE_DB`, `CRONICLE_API_TOKEN`,
     /// `CRONICLE_INSECURE`, `CRONICLE_TRUST_PROXY`, `CRONICLE_MAX_BODY`, `CRONICLE_LOG_LEVEL`,
-    /// `CRONICLE_ALLOWED_HOSTS` (names separated by commas), `CRONICLE_MAX_CONNECTIONS`.
+    /// `CRONICLE_ALLOWED_HOSTS` (names separated by commas), `CRONICLE_MAX_CONNECTIONS`,
+    /// `CRONICLE_PUBLIC_URL`.
     public mutating func apply(environment: [String: String]) throws(Problem) {
         func flag(_ name: String) throws(Problem) -> Bool? {
             guard let value = environment[name] else { return nil }
@@ -91,6 +102,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                 !$0.isEmpty
             }
         }
+        if let url = environment["CRONICLE_PUBLIC_URL"] { publicURL = url }
         if let limit = environment["CRONICLE_MAX_CONNECTIONS"] {
             guard let value = Int(limit) else {
                 throw Problem(description: "CRONICLE_MAX_CONNECTIONS must be a number, found '\(limit)'")
@@ -125,6 +137,14 @@ public struct ServerConfiguration: Sendable, Hashable {
             throw Problem(
                 description: "--allowed-host takes a host name such as monitor.example.com (no scheme, port or "
                     + "path), found '\(name)'")
+        }
+        if let publicURL {
+            guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil
+            else {
+                throw Problem(
+                    description: "--public-url takes the dashboard's address such as https://cronicle.example.com, "
+                        + "found '\(publicURL)'")
+            }
         }
         if apiToken == nil && !listensOnLoopbackOnly && !insecure {
             throw Problem(

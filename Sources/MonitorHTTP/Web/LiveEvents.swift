@@ -136,6 +136,8 @@ public final class LiveEvents: Service, Sendable {
                 json.field("sync_id", Int(record.id))
                 json.field("result", record.result.rawValue)
             }
+        case .deliveriesQueued:
+            break
         }
     }
 

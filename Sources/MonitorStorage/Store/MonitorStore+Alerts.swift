@@ -30,7 +30,13 @@ extension MonitorStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM job_alerts WHERE id = ?", arguments: [id]) else {
                 throw MonitorError(.notFound, "alert \(id) does not exist")
             }
-            return (Self.alert(from: row), changed)
+            let alert = Self.alert(from: row)
+            if changed {
+                try Self.enqueueDeliveries(
+                    db, [AlertChange(alertID: id, jobID: alert.jobID, kind: alert.kind, change: .acknowledged)], at: now
+                )
+            }
+            return (alert, changed)
         }
         if changed {
             events.publish(alerts: [

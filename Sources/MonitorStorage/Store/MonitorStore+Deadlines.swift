@@ -75,6 +75,7 @@ extension MonitorStore {
                     AlertChange(alertID: $0, jobID: run.jobID, kind: .longRunning, change: .opened)
                 }
             }
+            try Self.enqueueDeliveries(db, changes, at: now)
             if let checkedThrough {
                 try db.execute(
                     sql: """

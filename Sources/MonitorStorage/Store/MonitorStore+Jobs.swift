@@ -65,8 +65,7 @@ extension MonitorStore {
     /// Deletes a job's configuration and resolves its open alerts; its runs and alerts
     /// stay in history. Both the API's delete and sync's prune go through here.
     static func removeJob(_ db: Database, _ jobID: String, at now: Date) throws -> [AlertChange] {
-        try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [jobID])
-        return try Row.fetchAll(
+        let resolved = try Row.fetchAll(
             db,
             sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL RETURNING id, type",
             arguments: [now, jobID]
@@ -74,6 +73,10 @@ extension MonitorStore {
             AlertChange(
                 alertID: row[0], jobID: jobID, kind: JobAlert.Kind(rawValue: row[1]) ?? .failed, change: .resolved)
         }
+        // Told while the job still says which channels it reaches.
+        try enqueueDeliveries(db, resolved, at: now)
+        try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [jobID])
+        return resolved
     }
 
     /// Pauses or resumes alerting. Resuming starts watching from now: fire times that

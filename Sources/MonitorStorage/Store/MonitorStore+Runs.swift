@@ -52,6 +52,7 @@ extension MonitorStore {
                 alerts = try Self.resolveAlerts(
                     db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
             }
+            try Self.enqueueDeliveries(db, alerts, at: now)
             return StartedRun(run: run, created: true, limited: limited && !healthCheck, alerts: alerts)
         }
         if started.created { events.publish(.runStarted(started.run, hasMaxRuntime: started.limited)) }
@@ -101,6 +102,7 @@ extension MonitorStore {
             update.bind(5, run.runID)
             try update.run()
             let alerts = try Self.alertChanges(db, endOf: run, hasOpenAlerts: hasOpenAlerts, at: nowText)
+            try Self.enqueueDeliveries(db, alerts, at: now)
             return (run, clientInfoText, alerts)
         }
         if let clientInfoText { run.clientInfo = try Self.decodeClientInfo(clientInfoText) }

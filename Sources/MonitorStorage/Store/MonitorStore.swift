@@ -317,7 +317,7 @@ public final class MonitorStore: Sendable {
                     CREATE UNIQUE INDEX sync_history_request ON sync_history(request_id) WHERE request_id IS NOT NULL;
                     """)
         }
-        migrator.registerMigration("v6: notification channels") { db in
+        migrator.registerMigration("v6: notification channels and their outbox") { db in
             try db.execute(
                 sql: """
                     -- The channels a job names (JSON list); channels whose match selects it come on top.
@@ -335,6 +335,28 @@ public final class MonitorStore: Sendable {
                         created_at DATETIME NOT NULL,
                         updated_at DATETIME NOT NULL
                     );
+                    -- The outbox: one row per notification to one channel, written in the
+                    -- transaction of the alert change it tells of, sent and retried by the sender.
+                    CREATE TABLE deliveries (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        delivery_id TEXT NOT NULL UNIQUE,
+                        channel TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        alert_id INTEGER,
+                        job_id TEXT,
+                        created_at DATETIME NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at DATETIME,
+                        last_status_code INTEGER,
+                        last_error TEXT,
+                        delivered_at DATETIME
+                    );
+                    CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status = 'pending';
+                    -- Per channel and alert, deliveries go out in order: the first pending one holds the line.
+                    CREATE INDEX deliveries_line ON deliveries(channel, alert_id, id) WHERE status = 'pending';
+                    CREATE INDEX deliveries_by_channel ON deliveries(channel, id);
+                    CREATE INDEX deliveries_by_alert ON deliveries(alert_id, id);
                     """)
         }
         return migrator

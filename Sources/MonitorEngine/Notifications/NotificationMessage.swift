@@ -1,0 +1,114 @@
+import Config
+import Foundation
+import MonitorDomain
+import NIOCore
+
+/// What one delivery tells, with the facts it needs: the alert, its job and the run that
+/// caused it, read when it is sent.
+public struct NotificationFacts: Sendable {
+    public var delivery: Delivery
+    public var channel: ChannelDefinition
+    public var alert: JobAlert?
+    public var job: Job?
+    public var run: JobRun?
+    /// The job's dashboard page, or the dashboard for a test.
+    public var link: String
+
+    public init(
+        delivery: Delivery, channel: ChannelDefinition, alert: JobAlert?, job: Job?, run: JobRun?, link: String
+    ) {
+        self.delivery = delivery
+        self.channel = channel
+        self.alert = alert
+        self.job = job
+        self.run = run
+        self.link = link
+    }
+
+    var jobID: String { delivery.jobID ?? alert?.jobID ?? "" }
+
+    /// One line a person reads at a glance: which job, what happened, since when, and for
+    /// a failed run its exit code and message.
+    public var line: String {
+        switch delivery.event {
+        case .test:
+            return "Test notification from Cronicle for channel \(channel.name)"
+        case .alertResolved:
+            return "\(jobID): \(kindText) resolved"
+        case .alertAcknowledged:
+            return "\(jobID): \(kindText) acknowledged"
+        case .alertOpened, .alertReminder:
+            let reminder = delivery.event == .alertReminder ? "still open: " : ""
+            guard let alert else { return "\(reminder)\(jobID): \(kindText)" }
+            switch alert.kind {
+            case .missedJob:
+                let due = alert.fireTime.map { " due \(Timestamp.string(from: $0))" } ?? ""
+                let count = alert.missedCount > 1 ? " (\(alert.missedCount) runs missed)" : ""
+                return "\(reminder)\(jobID) did not start: the run\(due) was missed\(count)"
+            case .longRunning:
+                let limit = job?.definition.maxRuntime.map { " of \($0)" } ?? ""
+                let since = run?.startTime.map { ", running since \(Timestamp.string(from: $0))" } ?? ""
+                return "\(reminder)\(jobID) is running longer than its max_runtime\(limit)\(since)"
+            case .failed:
+                var text = "\(reminder)\(jobID) failed"
+                if let code = run?.exitCode { text += " with exit code \(code)" }
+                if let message = run?.message, !message.isEmpty {
+                    text += ": \"\(message.prefix(300))\""
+                }
+                return text
+            }
+        }
+    }
+
+    var kindText: String {
+        switch alert?.kind {
+        case .missedJob?: "missed run"
+        case .longRunning?: "long run"
+        case .failed?: "failed run"
+        case nil: "alert"
+        }
+    }
+
+    /// Whether the event is bad news (red), rather than good news or a test.
+    var isProblem: Bool { delivery.event == .alertOpened || delivery.event == .alertReminder }
+
+    /// The webhook body of DESIGN 9.2: versioned, with the alert, job and run as the API
+    /// writes them.
+    public func webhookBody() -> String {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("version", 1)
+            json.field("event", delivery.event.rawValue)
+            json.field("delivery_id", delivery.deliveryID)
+            json.field("created_at", Timestamp.string(from: delivery.createdAt))
+            json.field("channel", channel.name)
+            json.key("alert")
+            if let alert { AlertRepresentation(alert: alert).write(to: &json) } else { json.null() }
+            json.key("job")
+            if let job { JobRepresentation(job).write(to: &json) } else { json.null() }
+            json.key("run")
+            if let run { RunRepresentation(run: run).write(to: &json) } else { json.null() }
+            json.field("text", line)
+            json.field("dashboard_url", link)
+        }
+        return String(buffer: json.buffer)
+    }
+}
+
+/// A request ready to send: method POST, a URL, headers and a body.
+public struct OutgoingRequest: Sendable, Hashable {
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: String
+
+    public static func == (lhs: OutgoingRequest, rhs: OutgoingRequest) -> Bool {
+        lhs.url == rhs.url && lhs.body == rhs.body
+            && lhs.headers.map { "\($0.0):\($0.1)" }
+                == rhs.headers.map { "\($0.0):\($0.1)" }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(url)
+        hasher.combine(body)
+    }
+}

@@ -1,0 +1,186 @@
+import Config
+import Foundation
+import GRDB
+import MonitorDomain
+
+/// The outbox of notifications: written with the alert changes, read and updated by the
+/// sender. Nothing commits an alert change without its deliveries.
+extension MonitorStore {
+    /// Writes the deliveries that `changes` call for, in the caller's transaction: one
+    /// per channel that receives the job (named in its `notify`, or selected by a
+    /// channel's `match`) and takes the alert's type. Openings are told; resolutions
+    /// when the channel sends them (`send_resolved`); acknowledgements to PagerDuty,
+    /// which acknowledges the incident there too. Growth of an open incident is not an event.
+    static func enqueueDeliveries(_ db: Database, _ changes: [AlertChange], at now: Date) throws {
+        let told = changes.filter { $0.change != .updated }
+        guard !told.isEmpty else { return }
+        let channels = try fetchAllChannels(db).map(\.definition)
+        guard !channels.isEmpty else { return }
+        var jobs: [String: JobDefinition?] = [:]
+        for change in told {
+            if jobs[change.jobID] == nil { jobs[change.jobID] = try fetchJob(db, change.jobID)?.definition }
+            guard let job = jobs[change.jobID] ?? nil else { continue }
+            for channel in channels where channel.receives(job) {
+                guard let event = event(for: change, on: channel) else { continue }
+                try insertDelivery(db, channel: channel.name, event: event, change: change, at: now)
+            }
+        }
+    }
+
+    /// The event a change is for `channel`, or nil when the channel does not take it.
+    static func event(for change: AlertChange, on channel: ChannelDefinition) -> Delivery.Event? {
+        if let types = channel.types, !types.contains(where: { $0.rawValue == change.kind.rawValue }) { return nil }
+        switch change.change {
+        case .opened: return .alertOpened
+        case .resolved: return channel.sendResolved ? .alertResolved : nil
+        case .acknowledged: return channel.kind == .pagerduty ? .alertAcknowledged : nil
+        case .updated: return nil
+        }
+    }
+
+    private static func insertDelivery(
+        _ db: Database, channel: String, event: Delivery.Event, change: AlertChange?, at now: Date
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO deliveries (delivery_id, channel, event, alert_id, job_id, created_at, status,
+                    next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
+                """
+        ).execute(arguments: [
+            RunIdentifier.generate(), channel, event.rawValue, change?.alertID, change?.jobID, now, now,
+        ])
+    }
+
+    /// Queues a `test` event to `channel` and answers its delivery.
+    public func enqueueTest(channel: String) async throws -> Delivery {
+        let now = clock.now
+        let delivery = try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM channels WHERE name = ?", arguments: [channel]) != nil
+            else { throw MonitorError(.notFound, "channel '\(channel)' does not exist") }
+            try Self.insertDelivery(db, channel: channel, event: .test, change: nil, at: now)
+            return try Self.delivery(
+                from: try Row.fetchOne(
+                    db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+        }
+        events.publish(.deliveriesQueued)
+        return delivery
+    }
+
+    /// Pending deliveries whose time has come, oldest first, at most `limit`: only the
+    /// first pending delivery of each channel and alert, so that a resolve never goes
+    /// out before the open it follows, however many retries the open needs.
+    public func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM deliveries d INDEXED BY deliveries_due
+                    WHERE status = 'pending' AND next_attempt_at <= ?
+                        AND NOT EXISTS (
+                            SELECT 1 FROM deliveries e INDEXED BY deliveries_line
+                            WHERE e.status = 'pending' AND e.channel = d.channel AND e.alert_id IS d.alert_id
+                                AND e.id < d.id)
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """, arguments: [Timestamp.databaseText(from: now), limit]
+            ).map(Self.delivery)
+        }
+    }
+
+    /// When the next pending delivery is due; nil when none is pending.
+    public func nextDeliveryAttempt() async throws -> Date? {
+        try await read { db in
+            try Date.fetchOne(
+                db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'")
+        }
+    }
+
+    /// Records what attempts came to, in one transaction.
+    public func recordAttempts(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
+        guard !outcomes.isEmpty else { return }
+        let now = clock.now
+        try await write { db in
+            for (id, outcome) in outcomes {
+                switch outcome {
+                case .delivered(let code):
+                    try db.execute(
+                        sql: """
+                            UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
+                                last_status_code = ?, last_error = NULL, next_attempt_at = NULL
+                            WHERE id = ?
+                            """, arguments: [now, code, id])
+                case .retry(let at, let code, let error):
+                    try db.execute(
+                        sql: """
+                            UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status_code = ?,
+                                last_error = ?
+                            WHERE id = ?
+                            """, arguments: [at, code, error, id])
+                case .failed(let code, let error):
+                    try db.execute(
+                        sql: """
+                            UPDATE deliveries SET status = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
+                                last_status_code = ?, last_error = ?
+                            WHERE id = ?
+                            """, arguments: [code, error, id])
+                }
+            }
+        }
+    }
+
+    /// A page of the delivery log, newest first.
+    public func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery> {
+        try await read { db in
+            var filter = SQLFilter()
+            if let channel = query.channel { filter.add("channel = ?", channel) }
+            if let alertID = query.alertID { filter.add("alert_id = ?", alertID) }
+            if let status = query.status { filter.add("status = ?", status.rawValue) }
+            return try Self.fetchPage(db, table: "deliveries", filter: filter, page: query.page, decode: Self.delivery)
+        }
+    }
+
+    /// Each channel's latest attempted delivery and oldest pending one.
+    public func channelDeliveryStates() async throws -> [String: ChannelDeliveryState] {
+        try await read { db in
+            var states: [String: ChannelDeliveryState] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM deliveries WHERE id IN (
+                        SELECT MAX(id) FROM deliveries WHERE status != 'pending' OR attempts > 0 GROUP BY channel)
+                    """)
+            {
+                let delivery = try Self.delivery(from: row)
+                states[delivery.channel, default: ChannelDeliveryState()].lastDelivery = delivery
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT channel, MIN(created_at) FROM deliveries WHERE status = 'pending' GROUP BY channel")
+            {
+                states[row[0], default: ChannelDeliveryState()].oldestPending = row[1]
+            }
+            return states
+        }
+    }
+
+    /// One alert, for a notification's payload.
+    public func alert(_ id: Int64) async throws -> JobAlert? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM job_alerts WHERE id = ?", arguments: [id]).map(Self.alert)
+        }
+    }
+
+    /// One run, for a notification's payload.
+    public func run(_ runID: String) async throws -> JobRun? {
+        try await read { db in try Self.fetchRun(db, runID) }
+    }
+
+    static func delivery(from row: Row) throws -> Delivery {
+        Delivery(
+            id: row["id"], deliveryID: row["delivery_id"], channel: row["channel"],
+            event: Delivery.Event(rawValue: row["event"]) ?? .test, alertID: row["alert_id"], jobID: row["job_id"],
+            createdAt: row["created_at"], status: Delivery.Status(rawValue: row["status"]) ?? .failed,
+            attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"], lastStatusCode: row["last_status_code"],
+            lastError: row["last_error"], deliveredAt: row["delivered_at"])
+    }
+}

@@ -1,0 +1,205 @@
+import Config
+import CronicleTestSupport
+import Crypto
+import Foundation
+import MonitorDomain
+import MonitorEngine
+import MonitorStorage
+import MonitorTestSupport
+import Testing
+
+/// The outbox and its sender against a real HTTP receiver on loopback: what each
+/// delivery carries, retries and their order, and what is given up.
+@Suite struct NotificationDeliveryTests {
+    static let secret = "whsec_" + Data("a signing key of 24 bytes".utf8).base64EncodedString()
+
+    /// A job that names a webhook channel, applied through sync like any repository's.
+    static func apply(_ monitor: LiveMonitor, channel: String, job: String = "billing") async throws {
+        let files = [
+            DefinitionFile(
+                path: "jobs.d/\(job).yaml",
+                contents: Data("job_id: \(job)\nschedule: \"@daily\"\nnotify: [hook]\n".utf8)),
+            DefinitionFile(path: "jobs.d/channels.yaml", contents: Data(channel.utf8)),
+        ]
+        let report = try await monitor.store.applySync(
+            files: files, source: SyncSource(repository: "git@example.com:ops/jobs.git", ref: "main", commit: "abc"))
+        #expect(report.failure == nil, "\(report.formatted())")
+    }
+
+    static func secrets(_ receiver: WebhookReceiver) -> ProcessSecrets {
+        ProcessSecrets(environment: ["HOOK_URL": receiver.url, "HOOK_SECRET": secret])
+    }
+
+    static let webhook = "channel: hook\ntype: webhook\nurl: ${env:HOOK_URL}\nsecret: ${env:HOOK_SECRET}\n"
+
+    @Test func aFailedRunReachesTheWebhookSignedWithTheAlertJobAndRun() async throws {
+        try await WebhookReceiver.with { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                try await Self.apply(monitor, channel: Self.webhook)
+                _ = try await monitor.request(
+                    "POST", "/jobs/billing/fail", json: ["exit_code": 3, "message": "disk full"])
+                #expect(try await monitor.sender.sendDue() == 1)
+                let request = try #require(receiver.requests.first)
+                #expect(request.path == "/hook")
+                let body = try request.object()
+                #expect(body["version"] as? Int == 1 && body["event"] as? String == "alert_opened")
+                #expect((body["alert"] as? [String: Any])?["type"] as? String == "failed")
+                #expect((body["job"] as? [String: Any])?["job_id"] as? String == "billing")
+                #expect((body["run"] as? [String: Any])?["exit_code"] as? Int == 3)
+                #expect(body["text"] as? String == "billing failed with exit code 3: \"disk full\"")
+                #expect(body["dashboard_url"] as? String == "http://127.0.0.1:\(monitor.port)/ui/jobs/billing")
+                // Standard Webhooks, checked here with the receiver's own HMAC.
+                let id = try #require(request.headers["webhook-id"])
+                let timestamp = try #require(request.headers["webhook-timestamp"])
+                #expect(id == body["delivery_id"] as? String)
+                let key = SymmetricKey(data: Data(base64Encoded: String(Self.secret.dropFirst(6)))!)
+                let mac = HMAC<SHA256>.authenticationCode(
+                    for: Data("\(id).\(timestamp).\(request.body)".utf8), using: key)
+                #expect(request.headers["webhook-signature"] == "v1," + Data(mac).base64EncodedString())
+
+                let log = try await monitor.request("GET", "/notifications?channel=hook").object()
+                let entry = try #require((log["notifications"] as? [[String: Any]])?.first)
+                #expect(entry["status"] as? String == "delivered" && entry["attempts"] as? Int == 1)
+                #expect(entry["last_status_code"] as? Int == 200 && entry["delivery_id"] as? String == id)
+                let channels = try await monitor.request("GET", "/channels").object()["channels"] as? [[String: Any]]
+                #expect(channels?.first?["state"] as? String == "ok")
+            }
+        }
+    }
+
+    @Test func a500IsRetriedWithTheSameIdAndA400IsNot() async throws {
+        try await WebhookReceiver.with(answers: [500, 503]) { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                try await Self.apply(monitor, channel: Self.webhook)
+                _ = try await monitor.request("POST", "/jobs/billing/fail")
+                try await monitor.sender.sendDue()
+                var pending = try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items
+                #expect(pending.first?.status == .pending && pending.first?.lastStatusCode == 500)
+                #expect(try await monitor.sender.sendDue() == 0, "not before its backoff")
+                monitor.clock.advance(by: 1.01)
+                try await monitor.sender.sendDue()
+                pending = try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items
+                #expect(pending.first?.status == .pending && pending.first?.attempts == 2)
+                monitor.clock.advance(by: 2.01)
+                try await monitor.sender.sendDue()
+                let done = try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items
+                #expect(done.first?.status == .delivered && done.first?.attempts == 3)
+                #expect(
+                    Set(receiver.requests.compactMap { $0.headers["webhook-id"] }).count == 1, "one id, three tries")
+
+                // The resolve and the next failure's open are both refused.
+                receiver.answer([400, 400])
+                _ = try await monitor.request("POST", "/jobs/billing/end", json: ["exit_code": 0])
+                _ = try await monitor.request("POST", "/jobs/billing/fail")
+                try await monitor.sender.sendDue()
+                monitor.clock.advance(by: 600)
+                try await monitor.sender.sendDue()
+                let refused = try await monitor.store.deliveries(DeliveryQuery(status: .failed, page: PageRequest()))
+                #expect(refused.items.map(\.lastError) == Array(repeating: "the receiver answered HTTP 400", count: 2))
+                #expect(refused.items.allSatisfy { $0.attempts == 1 }, "never retried")
+                let channels = try await monitor.request("GET", "/channels").object()["channels"] as? [[String: Any]]
+                #expect(channels?.first?["state"] as? String == "failing")
+            }
+        }
+    }
+
+    @Test func aResolveWaitsForItsOpenAndRetryAfterIsHonoured() async throws {
+        try await WebhookReceiver.with(answers: [.init(429, retryAfter: "120")]) { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                try await Self.apply(monitor, channel: Self.webhook)
+                _ = try await monitor.request("POST", "/jobs/billing/fail")
+                try await monitor.sender.sendDue()
+                let open = try #require(
+                    try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items.first)
+                let wait = try #require(open.nextAttemptAt).timeIntervalSince(monitor.clock.now)
+                #expect(wait >= 119.9 && wait <= 120.1, "\(wait)")
+                _ = try await monitor.request("POST", "/jobs/billing/end", json: ["exit_code": 0])
+                monitor.clock.advance(by: 60)
+                #expect(try await monitor.sender.sendDue() == 0, "the resolve waits behind its open")
+                monitor.clock.advance(by: 61)
+                try await monitor.sender.sendDue()
+                try await monitor.sender.sendDue()
+                let events = try receiver.requests.map { try $0.object()["event"] as? String }
+                #expect(events == ["alert_opened", "alert_opened", "alert_resolved"])
+            }
+        }
+    }
+
+    @Test func aReceiverThatIsDownIsRetriedUntilItAnswers() async throws {
+        // A port nothing listens on: taken, then released.
+        let closed = try await WebhookReceiver.with { $0.port }
+        let secrets = ProcessSecrets(environment: [
+            "HOOK_URL": "http://127.0.0.1:\(closed)/hook", "HOOK_SECRET": Self.secret,
+        ])
+        try await LiveMonitor.with(secrets: secrets) { monitor in
+            try await Self.apply(monitor, channel: Self.webhook)
+            _ = try await monitor.request("POST", "/jobs/billing/fail")
+            try await monitor.sender.sendDue()
+            let pending = try #require(
+                try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items.first)
+            #expect(pending.status == .pending && pending.lastStatusCode == nil)
+            #expect(pending.lastError?.contains("could not be reached") == true, "\(pending.lastError ?? "")")
+            monitor.clock.advance(by: 86_401)
+            try await monitor.sender.sendDue()
+            let given = try #require(try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items.first)
+            #expect(given.status == .failed && given.lastError?.hasSuffix("given up after 24 hours") == true)
+        }
+    }
+
+    @Test func chatChannelsGroupWhatArrivesTogether() async throws {
+        try await WebhookReceiver.with { receiver in
+            let secrets = ProcessSecrets(environment: ["CHAT_URL": receiver.url])
+            try await LiveMonitor.with(secrets: secrets) { monitor in
+                var files = [
+                    DefinitionFile(
+                        path: "jobs.d/channels.yaml",
+                        contents: Data(
+                            "channel: chat\ntype: slack\nurl: ${env:CHAT_URL}\nmatch: {tags: [prod]}\ngroup_interval: 1m\n"
+                                .utf8))
+                ]
+                for index in 0..<30 {
+                    files.append(
+                        DefinitionFile(
+                            path: "jobs.d/j\(index).yaml",
+                            contents: Data("job_id: j\(index)\nschedule: \"@daily\"\ntags: [prod]\n".utf8)))
+                }
+                _ = try await monitor.store.applySync(
+                    files: files, source: SyncSource(repository: "r", ref: "main", commit: "c"))
+                _ = try await monitor.request("POST", "/jobs/j0/fail")
+                try await monitor.sender.sendDue()
+                #expect(receiver.requests.count == 1, "the first event goes at once")
+                for index in 1..<30 { _ = try await monitor.request("POST", "/jobs/j\(index)/fail") }
+                try await monitor.sender.sendDue()
+                #expect(receiver.requests.count == 1, "held for group_interval")
+                monitor.clock.advance(by: 61)
+                try await monitor.sender.sendDue()
+                #expect(receiver.requests.count == 2)
+                let message = try receiver.requests[1].object()
+                #expect(message["text"] as? String == "Cronicle: 29 alerts")
+                let blocks = message["blocks"] as? [[String: Any]] ?? []
+                #expect(blocks.count == 10)
+                #expect(((message["attachments"] as? [[String: Any]])?.first?["text"] as? String) == "… and 19 more")
+                let delivered = try await monitor.store.deliveries(
+                    DeliveryQuery(status: .delivered, page: PageRequest(perPage: 100)))
+                #expect(delivered.total == 30, "every event is delivered, in two messages")
+            }
+        }
+    }
+
+    @Test func aTestEventNeedsAKnownChannel() async throws {
+        try await WebhookReceiver.with { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                try await Self.apply(monitor, channel: Self.webhook)
+                var response = try await monitor.request("POST", "/channels/hook/test")
+                #expect(response.status == 202)
+                #expect(try response.object()["event"] as? String == "test")
+                try await monitor.sender.sendDue()
+                #expect(
+                    try receiver.requests.first?.object()["text"] as? String
+                        == "Test notification from Cronicle for channel hook")
+                response = try await monitor.request("POST", "/channels/nope/test")
+                #expect(response.status == 404 && response.errorMessage == "channel 'nope' does not exist")
+            }
+        }
+    }
+}
