@@ -1,0 +1,64 @@
+import CronicleTestSupport
+import Foundation
+import MonitorDomain
+import MonitorTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `cronicle serve` delivering to a real receiver across a `kill -9`: a delivery that was
+/// pending when the process died is sent after the restart, once, with its id.
+@Suite(.serialized) struct NotificationServeTests {
+    @Test func aPendingDeliverySurvivesKillNineAndIsSentAfterTheRestart() async throws {
+        let folder = try TemporaryFolder()
+        let database = folder.url("cronicle.db")
+        try folder.write("jobs.d/billing.yaml", "job_id: billing\nschedule: \"@daily\"\nnotify: [hook]\n")
+        try folder.write("jobs.d/channels.yaml", "channel: hook\ntype: webhook\nurl: ${env:HOOK_URL}\n")
+        let applied = try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        #expect(applied.status == 0, "\(applied.standardError)")
+        // A port nothing listens on yet: the receiver is down while the alert happens.
+        let receiverPort = try await WebhookReceiver.with { $0.port }
+        let environment = ["HOOK_URL": "http://127.0.0.1:\(receiverPort)/hook"]
+
+        let server = try RunningProduct(
+            "cronicle", ["serve", "--db", database, "--port", "0"], environment: environment)
+        let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+        let client = try ContractClient(port: port)
+        #expect(try await client.request("POST", "/jobs/billing/fail", json: ["exit_code": 1]).status == 200)
+        var pending: [String: Any]?
+        for _ in 0..<100 {
+            let log = try await client.request("GET", "/notifications").object()["notifications"] as? [[String: Any]]
+            if let entry = log?.first, entry["attempts"] as? Int ?? 0 >= 1 {
+                pending = entry
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let entry = try #require(pending, "the sender tried while the receiver was down")
+        #expect(entry["status"] as? String == "pending")
+        let deliveryID = try #require(entry["delivery_id"] as? String)
+        #expect(try await server.stop(signal: SIGKILL) == SIGKILL)
+
+        try await WebhookReceiver.with(port: receiverPort) { receiver in
+            let server = try RunningProduct(
+                "cronicle", ["serve", "--db", database, "--port", "0"], environment: environment)
+            let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+            let client = try ContractClient(port: port)
+            for _ in 0..<150 where receiver.requests.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(receiver.requests.map { $0.headers["webhook-id"] } == [deliveryID], "sent once, with its id")
+            #expect(try receiver.requests.first?.object()["event"] as? String == "alert_opened")
+            var status: String?
+            for _ in 0..<50 {
+                let log =
+                    try await client.request("GET", "/notifications").object()["notifications"] as? [[String: Any]]
+                status = log?.first?["status"] as? String
+                if status == "delivered" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(status == "delivered")
+            #expect(try await server.stop() == 0)
+        }
+    }
+}
