@@ -56,7 +56,7 @@ public final class WebhookReceiver: Sendable {
     ) async throws -> T {
         let box = ReceiverBox(answers: answers)
         let router = Router()
-        router.post("**") { request, context -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             let buffer = try await request.body.collect(upTo: 16 * 1024 * 1024)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
@@ -66,6 +66,8 @@ public final class WebhookReceiver: Sendable {
             if let retryAfter = answer.retryAfter { response.headers[.retryAfter] = retryAfter }
             return response
         }
+        router.post("**", use: handler)
+        router.get("**", use: handler)
         let portBox = Mutex<Int?>(nil)
         var logger = Logger(label: "webhook-receiver")
         logger.logLevel = .critical

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every option can also be set in the environment: CRONICLE_HOST, CRONICLE_PORT, CRONICLE_DB,
             CRONICLE_API_TOKEN, CRONICLE_INSECURE, CRONICLE_TRUST_PROXY, CRONICLE_MAX_BODY, CRONICLE_LOG_LEVEL,
-            CRONICLE_ALLOWED_HOSTS (names separated by commas), CRONICLE_MAX_CONNECTIONS, CRONICLE_PUBLIC_URL.
+            CRONICLE_ALLOWED_HOSTS (names separated by commas), CRONICLE_MAX_CONNECTIONS, CRONICLE_PUBLIC_URL,
+            CRONICLE_HEARTBEAT_URL.
             Notification channels resolve their ${env:NAME} and ${file:/path} references in this process.
             """)
 
@@ -63,6 +64,15 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "url"))
     var publicURL: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A URL to request while the alert engine is healthy, so an outside monitor notices when this one stops",
+            valueName: "url"))
+    var heartbeatURL: String?
+
+    @Option(help: ArgumentHelp("How often to request --heartbeat-url. Default: 60s", valueName: "duration"))
+    var heartbeatInterval: String?
+
     @Option(help: "Log level. Default: info (or CRONICLE_LOG_LEVEL)")
     var logLevel: Logger.Level?
 
@@ -82,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let maxConnections { settings.maxConnections = maxConnections }
             if let shutdownGrace { try settings.setShutdownGrace(shutdownGrace) }
             if let publicURL { settings.publicURL = publicURL }
+            if let heartbeatURL { settings.heartbeatURL = heartbeatURL }
+            if let heartbeatInterval { try settings.setHeartbeatInterval(heartbeatInterval) }
             try settings.validate()
         } catch {
             throw ValidationError(error.description)

@@ -27,6 +27,8 @@ import Testing
         let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
         let client = try ContractClient(port: port)
         #expect(try await client.request("POST", "/jobs/billing/fail", json: ["exit_code": 1]).status == 200)
+        let logged = try await server.waitForError(matching: "(alert_opened job=billing type=failed id=[0-9]+)")
+        #expect(logged == "alert_opened job=billing type=failed id=1", "one log line per alert change")
         var pending: [String: Any]?
         for _ in 0..<100 {
             let log = try await client.request("GET", "/notifications").object()["notifications"] as? [[String: Any]]
@@ -60,5 +62,28 @@ import Testing
             #expect(status == "delivered")
             #expect(try await server.stop() == 0)
         }
+    }
+
+    @Test func theHeartbeatIsSentWhileTheEngineRuns() async throws {
+        let folder = try TemporaryFolder()
+        try await WebhookReceiver.with { receiver in
+            let server = try RunningProduct(
+                "cronicle",
+                [
+                    "serve", "--db", folder.url("c.db"), "--port", "0", "--heartbeat-url",
+                    "http://127.0.0.1:\(receiver.port)/ping/watcher", "--heartbeat-interval", "1s",
+                ])
+            _ = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+            for _ in 0..<60 where receiver.requests.count < 2 { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(receiver.requests.count >= 2, "one a second")
+            #expect(receiver.requests.allSatisfy { $0.path == "/ping/watcher" })
+            #expect(try await server.stop() == 0)
+        }
+        let refused = try ProductRunner.run(
+            "cronicle", ["serve", "--db", folder.url("c.db"), "--heartbeat-url", "hc-ping.com/x"], in: folder.path)
+        #expect(refused.status != 0)
+        #expect(
+            refused.standardError.contains(
+                "--heartbeat-url takes an http or https URL such as https://hc-ping.com/UUID, found 'hc-ping.com/x'"))
     }
 }

@@ -186,6 +186,32 @@ import Testing
         }
     }
 
+    @Test func remindersRepeatWhileOpenAndStopAtTheAcknowledgement() async throws {
+        try await WebhookReceiver.with { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                try await Self.apply(monitor, channel: Self.webhook + "repeat_every: 1h\n")
+                _ = try await monitor.request("POST", "/jobs/billing/fail", json: ["exit_code": 2])
+                try await monitor.sender.sendDue()
+                monitor.clock.advance(by: 1800)
+                try await monitor.sender.sendDue()
+                #expect(receiver.requests.count == 1, "not before an hour")
+                monitor.clock.advance(by: 1801)
+                try await monitor.sender.sendDue()
+                try await monitor.sender.sendDue()
+                let events = try receiver.requests.map { try $0.object()["event"] as? String }
+                #expect(events == ["alert_opened", "alert_reminder"])
+                #expect(
+                    try receiver.requests[1].object()["text"] as? String
+                        == "still open: billing failed with exit code 2")
+                let alert = try #require(try await monitor.store.alerts(AlertQuery(page: PageRequest())).items.first)
+                _ = try await monitor.request("POST", "/alerts/\(alert.id)/acknowledge")
+                monitor.clock.advance(by: 7200)
+                try await monitor.sender.sendDue()
+                #expect(receiver.requests.count == 2, "an acknowledged alert is not reminded of")
+            }
+        }
+    }
+
     @Test func aTestEventNeedsAKnownChannel() async throws {
         try await WebhookReceiver.with { receiver in
             try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in

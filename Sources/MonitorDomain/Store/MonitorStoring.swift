@@ -56,6 +56,8 @@ public protocol MonitorStoring: SyncTarget {
     func channels() async throws -> [Channel]
     /// Queues a `test` event to a channel; 404 when there is no such channel.
     func enqueueTest(channel: String) async throws -> Delivery
+    /// Queues reminders of open, unacknowledged alerts on channels with `repeat_every`.
+    func enqueueReminders(at now: Date) async throws -> Int
     /// Pending deliveries due by `now`, the first of each channel and alert only.
     func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery]
     /// When the next pending delivery is due, if any is pending.

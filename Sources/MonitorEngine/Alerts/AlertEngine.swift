@@ -77,6 +77,9 @@ public actor AlertEngine: Service {
     static let recheckAfterClockStep: TimeInterval = 86_400
     /// The clock's reading at the previous evaluation, to notice it stepping back.
     private var lastEvaluation: Date?
+    /// When the engine last checked its deadlines without an error: the heartbeat is
+    /// sent only while this is recent.
+    public private(set) var lastSuccessfulEvaluation: Date?
     /// Most fire times of one job checked in one evaluation, so a job that fires every
     /// minute and was unwatched for years cannot stall the engine; the rest follow.
     private let catchUpLimit = 10_000
@@ -113,6 +116,7 @@ public actor AlertEngine: Service {
             while !Task.isCancelled {
                 do {
                     _ = try await self.evaluate()
+                    await self.markHealthy()
                     failures.clear("alert engine: deadlines are checked again")
                 } catch {
                     // Stopping cancels the wait for the store: not a failure.
@@ -124,6 +128,8 @@ public actor AlertEngine: Service {
             }
         }
     }
+
+    private func markHealthy() { lastSuccessfulEvaluation = store.clock.now }
 
     /// How many times the engine has checked its deadlines (each wake-up is one).
     public private(set) var evaluations = 0

@@ -27,6 +27,9 @@ public actor NotificationSender: Service {
     private let pollInterval: Duration
     /// When each grouping channel last sent, to hold what follows for `group_interval`.
     private var lastGroupSend: [String: Date] = [:]
+    /// When reminders were last looked for; they are looked for every few seconds.
+    private var lastReminderCheck: Date?
+    static let reminderCheckInterval: TimeInterval = 5
     /// Most deliveries read per pass.
     private let batchSize = 1_000
 
@@ -97,6 +100,10 @@ public actor NotificationSender: Service {
     @discardableResult
     public func sendDue() async throws -> Int {
         let now = store.clock.now
+        if lastReminderCheck.map({ now.timeIntervalSince($0) >= Self.reminderCheckInterval }) ?? true {
+            lastReminderCheck = now
+            _ = try await store.enqueueReminders(at: now)
+        }
         let due = try await store.dueDeliveries(at: now, limit: batchSize)
         guard !due.isEmpty else { return 0 }
         var channels: [String: ChannelDefinition] = [:]

@@ -69,7 +69,15 @@ public enum MonitorServer {
         let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)
         let dashboard = try await Dashboard(store: store, events: events)
         let application = makeApplication(
-            store: store, configuration: configuration, dashboard: dashboard, services: [checkpointer, engine, sender],
+            store: store, configuration: configuration, dashboard: dashboard,
+            services: [checkpointer, engine, sender, AlertChangeLog(store: store, logger: logger)]
+                + (configuration.heartbeatURL.map { url -> [any Service] in
+                    [
+                        Heartbeat(
+                            url: url, interval: configuration.heartbeatInterval, engine: engine, clock: store.clock,
+                            logger: logger)
+                    ]
+                } ?? []),
             logger: logger)
         // Services stop in reverse order: the live event streams end first, so open pages
         // do not hold the server's wait for in-flight requests.

@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Where people reach the dashboard, for the links in notifications; by default the
     /// address the server listens on.
     public var publicURL: String?
+    /// Requested at ``heartbeatInterval`` while the alert engine is healthy.
+    public var heartbeatURL: String?
+    public var heartbeatInterval: Duration = .seconds(60)
 
     /// ``publicURL``, or the listen address (with the port the server got when it asked for 0).
     public func dashboardURL(port: Int? = nil) -> String {
@@ -62,7 +65,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Reads `CRONICLE_HOST`, `CRONICLE_PORT`, `CRONICLE_DB`, `CRONICLE_API_TOKEN`,
     /// `CRONICLE_INSECURE`, `CRONICLE_TRUST_PROXY`, `CRONICLE_MAX_BODY`, `CRONICLE_LOG_LEVEL`,
     /// `CRONICLE_ALLOWED_HOSTS` (names separated by commas), `CRONICLE_MAX_CONNECTIONS`,
-    /// `CRONICLE_PUBLIC_URL`.
+    /// `CRONICLE_PUBLIC_URL`, `CRONICLE_HEARTBEAT_URL`.
     public mutating func apply(environment: [String: String]) throws(Problem) {
         func flag(_ name: String) throws(Problem) -> Bool? {
             guard let value = environment[name] else { return nil }
@@ -103,6 +106,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             }
         }
         if let url = environment["CRONICLE_PUBLIC_URL"] { publicURL = url }
+        if let url = environment["CRONICLE_HEARTBEAT_URL"] { heartbeatURL = url }
         if let limit = environment["CRONICLE_MAX_CONNECTIONS"] {
             guard let value = Int(limit) else {
                 throw Problem(description: "CRONICLE_MAX_CONNECTIONS must be a number, found '\(limit)'")
@@ -117,6 +121,15 @@ public struct ServerConfiguration: Sendable, Hashable {
             throw Problem(description: "--shutdown-grace takes a duration up to 1h such as 10s or 2m, found '\(text)'")
         }
         shutdownGracePeriod = .seconds(grace.seconds)
+    }
+
+    /// `--heartbeat-interval`: a duration with a unit, from 1s to 1h.
+    public mutating func setHeartbeatInterval(_ text: String) throws(Problem) {
+        guard let every = try? JobDuration(parsing: text), every.seconds >= 1, every.seconds <= 3600 else {
+            throw Problem(
+                description: "--heartbeat-interval takes a duration from 1s to 1h such as 60s, found '\(text)'")
+        }
+        heartbeatInterval = .seconds(every.seconds)
     }
 
     public var listensOnLoopbackOnly: Bool {
@@ -144,6 +157,14 @@ public struct ServerConfiguration: Sendable, Hashable {
                 throw Problem(
                     description: "--public-url takes the dashboard's address such as https://cronicle.example.com, "
                         + "found '\(publicURL)'")
+            }
+        }
+        if let heartbeatURL {
+            guard let url = URL(string: heartbeatURL), url.scheme == "http" || url.scheme == "https", url.host != nil
+            else {
+                throw Problem(
+                    description: "--heartbeat-url takes an http or https URL such as https://hc-ping.com/UUID, "
+                        + "found '\(heartbeatURL)'")
             }
         }
         if apiToken == nil && !listensOnLoopbackOnly && !insecure {

@@ -52,6 +52,45 @@ extension MonitorStore {
         ])
     }
 
+    /// Queues an `alert_reminder` for every open, unacknowledged alert whose last message
+    /// to a channel with `repeat_every` is at least that old; answers how many. Only
+    /// alerts the channel was told of are reminded of.
+    public func enqueueReminders(at now: Date) async throws -> Int {
+        let count = try await write { db -> Int in
+            let channels = try Self.fetchAllChannels(db).map(\.definition).filter { $0.repeatEvery != nil }
+            guard !channels.isEmpty else { return 0 }
+            var queued = 0
+            var jobs: [String: JobDefinition?] = [:]
+            for channel in channels {
+                let every = TimeInterval(channel.repeatEvery!.seconds)
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.id, a.job_id, a.type, MAX(d.created_at) FROM job_alerts a
+                        JOIN deliveries d ON d.alert_id = a.id AND d.channel = ?
+                            AND d.event IN ('alert_opened', 'alert_reminder')
+                        WHERE a.resolved_at IS NULL AND a.acknowledged_at IS NULL
+                        GROUP BY a.id
+                        """, arguments: [channel.name])
+                for row in rows {
+                    let last: Date = row[3]
+                    guard now.timeIntervalSince(last) >= every else { continue }
+                    let jobID: String = row[1]
+                    if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(db, jobID)?.definition }
+                    guard let job = jobs[jobID] ?? nil, channel.receives(job) else { continue }
+                    let change = AlertChange(
+                        alertID: row[0], jobID: jobID, kind: JobAlert.Kind(rawValue: row[2]) ?? .failed,
+                        change: .opened)
+                    try Self.insertDelivery(db, channel: channel.name, event: .alertReminder, change: change, at: now)
+                    queued += 1
+                }
+            }
+            return queued
+        }
+        if count > 0 { events.publish(.deliveriesQueued) }
+        return count
+    }
+
     /// Queues a `test` event to `channel` and answers its delivery.
     public func enqueueTest(channel: String) async throws -> Delivery {
         let now = clock.now
