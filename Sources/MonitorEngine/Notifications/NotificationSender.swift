@@ -161,13 +161,31 @@ public actor NotificationSender: Service {
             let outcome = await attempt(facts, channel: channel, now: now)
             return deliveries.map { ($0.id, outcome) }
         }
-        var outcomes: [(id: Int64, outcome: DeliveryOutcome)] = []
-        for delivery in deliveries {
-            let outcome = await attempt([await facts(delivery, channel)], channel: channel, now: now)
-            outcomes.append((delivery.id, outcome))
+        // The due list holds at most one delivery per alert (the first of its line), so
+        // they may go side by side; a few at a time, not to flood the receiver.
+        return await withTaskGroup(of: (id: Int64, outcome: DeliveryOutcome).self) { group in
+            var outcomes: [(id: Int64, outcome: DeliveryOutcome)] = []
+            var next = deliveries.makeIterator()
+            func start(_ delivery: Delivery) {
+                group.addTask {
+                    let facts = await self.facts(delivery, channel)
+                    return (delivery.id, await self.attempt([facts], channel: channel, now: now))
+                }
+            }
+            for _ in 0..<Self.requestsInFlight {
+                guard let delivery = next.next() else { break }
+                start(delivery)
+            }
+            while let result = await group.next() {
+                outcomes.append(result)
+                if let delivery = next.next() { start(delivery) }
+            }
+            return outcomes
         }
-        return outcomes
     }
+
+    /// Requests one channel has in flight at once.
+    static let requestsInFlight = 16
 
     private func facts(_ delivery: Delivery, _ channel: ChannelDefinition) async -> NotificationFacts {
         // Read as they are now; a fact that cannot be read leaves its part of the message out.
