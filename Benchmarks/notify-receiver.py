@@ -9,8 +9,8 @@ from datetime import datetime
 port, ready, summary_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 lock = threading.Lock()
 arrivals = {}       # path -> [arrival times]
-latencies = []      # seconds from the alert's created_at to arrival (webhooks)
-first_created = []  # created_at of each webhook's alert
+latencies = {}      # path -> seconds from the alert's created_at to arrival (webhooks)
+first_created = []  # created_at of each /hook webhook's alert
 
 class Receiver(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -22,13 +22,14 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         with lock:
             arrivals.setdefault(self.path, []).append(now)
-            if self.path == "/hook":
+            if self.path != "/chat":
                 alert = json.loads(body).get("alert") or {}
                 created = alert.get("created_at")
                 if created:
                     at = datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp()
-                    latencies.append(now - at)
-                    first_created.append(at)
+                    latencies.setdefault(self.path, []).append(now - at)
+                    if self.path == "/hook":
+                        first_created.append(at)
     def log_message(self, *args):
         pass
 
@@ -37,15 +38,18 @@ server.daemon_threads = True
 
 def finish(*_):
     with lock:
-        ordered = sorted(latencies)
-        def pct(p):
-            return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000, 1) if ordered else None
+        def latency(path):
+            ordered = sorted(latencies.get(path, []))
+            def pct(p):
+                return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000, 1) if ordered else None
+            return {"count": len(ordered), "p50": pct(0.5), "p99": pct(0.99), "max": pct(1.0)}
         hooks = sorted(arrivals.get("/hook", []))
         out = {
-            "webhooks": len(hooks),
-            "chat_messages": len(arrivals.get("/chat", [])),
-            "latency_ms": {"p50": pct(0.5), "p99": pct(0.99), "max": pct(1.0)},
+            "single_alerts_latency_ms": latency("/solo"),
+            "burst_webhooks": len(hooks),
+            "burst_latency_ms": latency("/hook"),
             "first_alert_to_last_webhook_s": round(hooks[-1] - min(first_created), 2) if hooks else None,
+            "chat_messages": len(arrivals.get("/chat", [])),
         }
     with open(summary_path, "w") as f:
         json.dump(out, f)

@@ -212,6 +212,27 @@ import Testing
         }
     }
 
+    @Test func aFailingReceiverIsProbedOnceAPassNotOncePerDelivery() async throws {
+        try await WebhookReceiver.with(answers: [503]) { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                try await Self.apply(monitor, channel: Self.webhook + "match: {jobs: [\"extra_*\"]}\n")
+                for job in ["extra_a", "extra_b"] {
+                    _ = try await monitor.store.saveJob(JobDefinition(jobID: job, schedule: "@daily"))
+                }
+                for job in ["billing", "extra_a", "extra_b"] {
+                    _ = try await monitor.request("POST", "/jobs/\(job)/fail")
+                }
+                try await monitor.sender.sendDue()
+                #expect(receiver.requests.count == 1, "the first answered 503; the others were not sent")
+                let pending = try await monitor.store.deliveries(DeliveryQuery(status: .pending, page: PageRequest()))
+                #expect(pending.total == 3 && pending.items.allSatisfy { $0.attempts == 1 })
+                monitor.clock.advance(by: 2.01)
+                try await monitor.sender.sendDue()
+                #expect(receiver.requests.count == 4, "the receiver is back: all three are sent")
+            }
+        }
+    }
+
     @Test func aTestEventNeedsAKnownChannel() async throws {
         try await WebhookReceiver.with { receiver in
             try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in

@@ -59,7 +59,8 @@ public protocol MonitorStoring: SyncTarget {
     /// Queues reminders of open, unacknowledged alerts on channels with `repeat_every`.
     func enqueueReminders(at now: Date) async throws -> Int
     /// Pending deliveries due by `now`, the first of each channel and alert only.
-    func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery]
+    /// `excluding` names channels whose deliveries are left out (held chat channels).
+    func dueDeliveries(at now: Date, limit: Int, excluding held: Set<String>) async throws -> [Delivery]
     /// When the next pending delivery is due, if any is pending.
     func nextDeliveryAttempt() async throws -> Date?
     func recordAttempts(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws

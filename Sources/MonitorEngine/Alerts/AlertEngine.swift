@@ -85,7 +85,7 @@ public actor AlertEngine: Service {
     private let catchUpLimit = 10_000
     /// Most jobs, and most fire times, checked in one database transaction, so pings wait
     /// little behind it: a catch-up after downtime is many short transactions.
-    private let transactionLimit = (jobs: 500, fireTimes: 10_000)
+    private let transactionLimit = (jobs: 100, fireTimes: 10_000)
 
     public init(
         store: any MonitorStoring, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")

@@ -27,11 +27,13 @@ public actor NotificationSender: Service {
     private let pollInterval: Duration
     /// When each grouping channel last sent, to hold what follows for `group_interval`.
     private var lastGroupSend: [String: Date] = [:]
+    /// Each channel's `group_interval` as last read.
+    private var groupIntervals: [String: TimeInterval] = [:]
     /// When reminders were last looked for; they are looked for every few seconds.
     private var lastReminderCheck: Date?
     static let reminderCheckInterval: TimeInterval = 5
     /// Most deliveries read per pass.
-    private let batchSize = 1_000
+    private let batchSize = 5_000
 
     public static let retryWindow: TimeInterval = 86_400
     public static let longestBackoff: TimeInterval = 300
@@ -52,6 +54,11 @@ public actor NotificationSender: Service {
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
         // A receiver's redirect is not followed: the URL under review is the one called.
         configuration.redirectConfiguration = .disallow
+        // As many connections to one receiver as requests a channel has in flight.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.requestsInFlight
+        // A refused connection is an answer: retried by the outbox's backoff, not by
+        // reconnecting for the whole connect timeout while other deliveries wait.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let wake = wake
         store.events.subscribe { event in
@@ -104,7 +111,13 @@ public actor NotificationSender: Service {
             lastReminderCheck = now
             _ = try await store.enqueueReminders(at: now)
         }
-        let due = try await store.dueDeliveries(at: now, limit: batchSize)
+        // Chat channels holding their next message for group_interval are left out, so
+        // their waiting deliveries do not fill every pass.
+        let held = Set(
+            lastGroupSend.filter { name, last in
+                now.timeIntervalSince(last) < (groupIntervals[name] ?? Self.defaultGroupInterval)
+            }.keys)
+        let due = try await store.dueDeliveries(at: now, limit: batchSize, excluding: held)
         guard !due.isEmpty else { return 0 }
         var channels: [String: ChannelDefinition] = [:]
         for channel in try await store.channels() { channels[channel.name] = channel.definition }
@@ -121,6 +134,7 @@ public actor NotificationSender: Service {
                 }
                 continue
             }
+            groupIntervals[name] = groupInterval(channel)
             if channel.groups, let last = lastGroupSend[name],
                 now.timeIntervalSince(last) < groupInterval(channel)
             {
@@ -161,11 +175,27 @@ public actor NotificationSender: Service {
             let outcome = await attempt(facts, channel: channel, now: now)
             return deliveries.map { ($0.id, outcome) }
         }
+        // The first goes alone: when the receiver is down, the rest wait for their next
+        // try without being sent, so a channel that is down costs one request a pass.
+        let first = deliveries[0]
+        let probe = await attempt([await facts(first, channel)], channel: channel, now: now)
+        if case .retry(_, let code, let error) = probe {
+            return [(first.id, probe)]
+                + deliveries.dropFirst().map { delivery in
+                    (
+                        delivery.id,
+                        retryOrFail(
+                            delivery, now: now, statusCode: code,
+                            error: "\(error) (not tried: the receiver had just failed)", retryAfter: nil)
+                    )
+                }
+        }
+        let rest = Array(deliveries.dropFirst())
         // The due list holds at most one delivery per alert (the first of its line), so
         // they may go side by side; a few at a time, not to flood the receiver.
-        return await withTaskGroup(of: (id: Int64, outcome: DeliveryOutcome).self) { group in
+        let others = await withTaskGroup(of: (id: Int64, outcome: DeliveryOutcome).self) { group in
             var outcomes: [(id: Int64, outcome: DeliveryOutcome)] = []
-            var next = deliveries.makeIterator()
+            var next = rest.makeIterator()
             func start(_ delivery: Delivery) {
                 group.addTask {
                     let facts = await self.facts(delivery, channel)
@@ -182,10 +212,11 @@ public actor NotificationSender: Service {
             }
             return outcomes
         }
+        return [(first.id, probe)] + others
     }
 
     /// Requests one channel has in flight at once.
-    static let requestsInFlight = 16
+    static let requestsInFlight = 32
 
     private func facts(_ delivery: Delivery, _ channel: ChannelDefinition) async -> NotificationFacts {
         // Read as they are now; a fact that cannot be read leaves its part of the message out.

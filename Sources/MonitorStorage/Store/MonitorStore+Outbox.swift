@@ -109,19 +109,24 @@ extension MonitorStore {
     /// Pending deliveries whose time has come, oldest first, at most `limit`: only the
     /// first pending delivery of each channel and alert, so that a resolve never goes
     /// out before the open it follows, however many retries the open needs.
-    public func dueDeliveries(at now: Date, limit: Int) async throws -> [Delivery] {
+    public func dueDeliveries(at now: Date, limit: Int, excluding held: Set<String> = []) async throws -> [Delivery] {
         try await read { db in
-            try Row.fetchAll(
+            let exclusion =
+                held.isEmpty
+                ? "" : " AND channel NOT IN (\(Array(repeating: "?", count: held.count).joined(separator: ", ")))"
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM deliveries d INDEXED BY deliveries_due
-                    WHERE status = 'pending' AND next_attempt_at <= ?
+                    WHERE status = 'pending' AND next_attempt_at <= ?\(exclusion)
                         AND NOT EXISTS (
                             SELECT 1 FROM deliveries e INDEXED BY deliveries_line
                             WHERE e.status = 'pending' AND e.channel = d.channel AND e.alert_id IS d.alert_id
                                 AND e.id < d.id)
                     ORDER BY next_attempt_at, id LIMIT ?
-                    """, arguments: [Timestamp.databaseText(from: now), limit]
+                    """,
+                arguments: StatementArguments(
+                    [Timestamp.databaseText(from: now)] as [any DatabaseValueConvertible] + held.sorted() + [limit])
             ).map(Self.delivery)
         }
     }
@@ -134,20 +139,31 @@ extension MonitorStore {
         }
     }
 
-    /// Records what attempts came to, in one transaction.
+    /// Records what attempts came to, in transactions of at most
+    /// ``attemptsPerTransaction``, so that pings wait little behind a burst's outcomes.
     public func recordAttempts(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
-        guard !outcomes.isEmpty else { return }
+        var rest = outcomes[...]
+        while !rest.isEmpty {
+            try await recordAttemptChunk(Array(rest.prefix(Self.attemptsPerTransaction)))
+            rest = rest.dropFirst(Self.attemptsPerTransaction)
+        }
+    }
+
+    static let attemptsPerTransaction = 200
+
+    private func recordAttemptChunk(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
         let now = clock.now
         try await write { db in
             for (id, outcome) in outcomes {
                 switch outcome {
                 case .delivered(let code):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
                                 last_status_code = ?, last_error = NULL, next_attempt_at = NULL
                             WHERE id = ?
-                            """, arguments: [now, code, id])
+                            """
+                    ).execute(arguments: [now, code, id])
                 case .retry(let at, let code, let error):
                     try db.execute(
                         sql: """
