@@ -179,14 +179,18 @@ public actor NotificationSender: Service {
         // try without being sent, so a channel that is down costs one request a pass.
         let first = deliveries[0]
         let probe = await attempt([await facts(first, channel)], channel: channel, now: now)
-        if case .retry(_, let code, let error) = probe {
+        if case .retry(let retryAt, let code, let error) = probe {
+            // They wait with the probe, so the channel's queue moves as one: a pass per
+            // backoff step, not one per delivery.
             return [(first.id, probe)]
                 + deliveries.dropFirst().map { delivery in
-                    (
+                    let waited = retryAt.timeIntervalSince(delivery.createdAt) > Self.retryWindow
+                    let reason = "\(error) (not tried: the receiver had just failed)"
+                    return (
                         delivery.id,
-                        retryOrFail(
-                            delivery, now: now, statusCode: code,
-                            error: "\(error) (not tried: the receiver had just failed)", retryAfter: nil)
+                        waited
+                            ? .failed(statusCode: code, error: "\(reason); given up after 24 hours")
+                            : .retry(retryAt: retryAt, statusCode: code, error: reason)
                     )
                 }
         }
