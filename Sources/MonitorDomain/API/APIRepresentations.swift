@@ -46,16 +46,7 @@ package struct JobRepresentation: JSONRepresentable {
             json.field("notify") { json in json.array(definition.notify) { json, name in json.string(name) } }
             json.field("managed_by", job.managedBy.rawValue)
             json.key("source")
-            if let source = job.origin {
-                json.object { json in
-                    if let repository = source.repository { json.field("repository", repository) }
-                    json.field("file", source.file)
-                    json.field("line", source.line)
-                    if let commit = source.commit { json.field("commit", commit) }
-                }
-            } else {
-                json.null()
-            }
+            OriginRepresentation(origin: job.origin).write(to: &json)
             json.field("created_at", Timestamp.string(from: job.createdAt))
             json.field("updated_at", Timestamp.string(from: job.updatedAt))
             if let status {
@@ -219,16 +210,7 @@ package struct ChannelRepresentation: JSONRepresentable {
                 json.null()
             }
             json.key("source")
-            if let origin = channel.origin {
-                json.object { json in
-                    if let repository = origin.repository { json.field("repository", repository) }
-                    json.field("file", origin.file)
-                    json.field("line", origin.line)
-                    if let commit = origin.commit { json.field("commit", commit) }
-                }
-            } else {
-                json.null()
-            }
+            OriginRepresentation(origin: channel.origin).write(to: &json)
         }
     }
 }
@@ -253,6 +235,22 @@ package struct DeliveryRepresentation: JSONRepresentable {
             json.field("created_at", Timestamp.string(from: delivery.createdAt))
             json.field("delivered_at", delivery.deliveredAt.map(Timestamp.string))
             json.field("next_attempt_at", delivery.nextAttemptAt.map(Timestamp.string))
+        }
+    }
+}
+
+/// Where a synced job or channel is defined (`source` in the API): repository, file,
+/// line, commit; null for what the API made.
+package struct OriginRepresentation: JSONRepresentable {
+    package let origin: Job.Origin?
+
+    package func write(to json: inout JSONWriter) {
+        guard let origin else { return json.null() }
+        json.object { json in
+            if let repository = origin.repository { json.field("repository", repository) }
+            json.field("file", origin.file)
+            json.field("line", origin.line)
+            if let commit = origin.commit { json.field("commit", commit) }
         }
     }
 }

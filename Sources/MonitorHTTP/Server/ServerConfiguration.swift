@@ -132,6 +132,12 @@ public struct ServerConfiguration: Sendable, Hashable {
         heartbeatInterval = .seconds(every.seconds)
     }
 
+    /// An http or https URL with a host.
+    static func isWebURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return (scheme == "http" || scheme == "https") && url.host?.isEmpty == false
+    }
+
     public var listensOnLoopbackOnly: Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
@@ -151,21 +157,15 @@ public struct ServerConfiguration: Sendable, Hashable {
                 description: "--allowed-host takes a host name such as monitor.example.com (no scheme, port or "
                     + "path), found '\(name)'")
         }
-        if let publicURL {
-            guard let url = URL(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil
-            else {
-                throw Problem(
-                    description: "--public-url takes the dashboard's address such as https://cronicle.example.com, "
-                        + "found '\(publicURL)'")
-            }
+        if let publicURL, !Self.isWebURL(publicURL) {
+            throw Problem(
+                description: "--public-url takes the dashboard's address such as https://cronicle.example.com, "
+                    + "found '\(publicURL)'")
         }
-        if let heartbeatURL {
-            guard let url = URL(string: heartbeatURL), url.scheme == "http" || url.scheme == "https", url.host != nil
-            else {
-                throw Problem(
-                    description: "--heartbeat-url takes an http or https URL such as https://hc-ping.com/UUID, "
-                        + "found '\(heartbeatURL)'")
-            }
+        if let heartbeatURL, !Self.isWebURL(heartbeatURL) {
+            throw Problem(
+                description: "--heartbeat-url takes an http or https URL such as https://hc-ping.com/UUID, "
+                    + "found '\(heartbeatURL)'")
         }
         if apiToken == nil && !listensOnLoopbackOnly && !insecure {
             throw Problem(
