@@ -66,6 +66,18 @@ import Testing
             #expect(
                 response.errorMessage?.contains("channel 'ops-hook' is synced from git@example.com:ops/jobs.git")
                     == true)
+            // With --adopt it may, and the channel becomes that repository's though nothing else changed.
+            let channelFile = [DefinitionFile(path: "jobs.d/channels.yaml", contents: Data(Self.channel.utf8))]
+            let adopted = try await monitor.store.applySync(
+                files: channelFile,
+                source: SyncSource(repository: "git@example.com:other/jobs.git", ref: "main", commit: "c2"),
+                options: SyncOptions(prune: false, adopt: true))
+            #expect(adopted.plan?.channels.updates.first?.changes.map(\.field) == ["repository"])
+            #expect(try await monitor.store.channels().first?.origin?.repository == "git@example.com:other/jobs.git")
+            _ = try await monitor.store.applySync(
+                files: channelFile,
+                source: SyncSource(repository: "git@example.com:ops/jobs.git", ref: "main", commit: "c3"),
+                options: SyncOptions(prune: false, adopt: true))
 
             // Pruned with the job that used it.
             response = try await monitor.request("POST", "/sync/apply", json: Self.body([:]))

@@ -65,18 +65,30 @@ public enum Reconciler {
     /// Field by field, what an update changes: the fields a sync owns, the definition's
     /// place, and who manages the job (an adopted one) or which repository it comes from.
     static func changes(from existing: Job, to definition: JobDefinition, source: SyncSource) -> [SyncPlan.Change] {
-        var changes = zip(fields(of: existing.definition), fields(of: definition)).compactMap { old, new in
+        changes(
+            from: fields(of: existing.definition), to: fields(of: definition), origin: existing.origin,
+            location: definition.location, source: source, managedBySync: existing.managedBy == .sync)
+    }
+
+    /// What an update of a job or a channel changes: its fields, its definition's place,
+    /// and its owner: `managed_by` for a job the API made, else the repository when
+    /// another one adopts it.
+    static func changes(
+        from old: [(String, JSONValue)], to new: [(String, JSONValue)], origin: Job.Origin?,
+        location: SourceLocation?, source: SyncSource, managedBySync: Bool = true
+    ) -> [SyncPlan.Change] {
+        var changes = zip(old, new).compactMap { old, new in
             old.1 == new.1 ? nil : SyncPlan.Change(field: old.0, old: old.1, new: new.1)
         }
-        let oldPlace = existing.origin.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
-        let newPlace = JSONValue.string("\(definition.location?.file ?? ""):\(definition.location?.line ?? 1)")
+        let oldPlace = origin.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
+        let newPlace = JSONValue.string("\(location?.file ?? ""):\(location?.line ?? 1)")
         if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
-        if existing.managedBy != .sync {
+        if !managedBySync {
             changes.append(SyncPlan.Change(field: "managed_by", old: .string("api"), new: .string("sync")))
-        } else if existing.origin?.repository != source.repository {
+        } else if origin?.repository != source.repository {
             changes.append(
                 SyncPlan.Change(
-                    field: "repository", old: existing.origin?.repository.map(JSONValue.string) ?? .null,
+                    field: "repository", old: origin?.repository.map(JSONValue.string) ?? .null,
                     new: source.repository.map(JSONValue.string) ?? .null))
         }
         return changes
@@ -120,12 +132,10 @@ public enum Reconciler {
                             + "\(file):\(line)"))
                 continue
             }
-            var changes = zip(fields(of: existing.definition), fields(of: definition)).compactMap { old, new in
-                old.1 == new.1 ? nil : SyncPlan.Change(field: old.0, old: old.1, new: new.1)
-            }
-            let oldPlace = existing.origin.map { JSONValue.string("\($0.file):\($0.line)") } ?? .null
-            let newPlace = JSONValue.string("\(file):\(line)")
-            if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
+            // With --adopt, the repository change makes it an update, which moves the owner.
+            let changes = changes(
+                from: fields(of: existing.definition), to: fields(of: definition), origin: existing.origin,
+                location: definition.location, source: source)
             if changes.isEmpty {
                 plan.unchanged += 1
             } else {
