@@ -25,10 +25,8 @@ public actor NotificationSender: Service {
     private let client: HTTPClient
     private let wake = WakeSignal()
     private let pollInterval: Duration
-    /// When each grouping channel last sent, to hold what follows for `group_interval`.
-    private var lastGroupSend: [String: Date] = [:]
-    /// Each channel's `group_interval` as last read.
-    private var groupIntervals: [String: TimeInterval] = [:]
+    /// Until when each chat channel holds what follows its last message (`group_interval`).
+    private var heldUntil: [String: Date] = [:]
     /// When reminders were last looked for; they are looked for every few seconds.
     private var lastReminderCheck: Date?
     static let reminderCheckInterval: TimeInterval = 5
@@ -113,10 +111,7 @@ public actor NotificationSender: Service {
         }
         // Chat channels holding their next message for group_interval are left out, so
         // their waiting deliveries do not fill every pass.
-        let held = Set(
-            lastGroupSend.filter { name, last in
-                now.timeIntervalSince(last) < (groupIntervals[name] ?? Self.defaultGroupInterval)
-            }.keys)
+        let held = Set(heldUntil.filter { now < $0.value }.keys)
         let due = try await store.dueDeliveries(at: now, limit: batchSize, excluding: held)
         guard !due.isEmpty else { return 0 }
         var channels: [String: ChannelDefinition] = [:]
@@ -124,9 +119,7 @@ public actor NotificationSender: Service {
         var byChannel: [String: [Delivery]] = [:]
         for delivery in due { byChannel[delivery.channel, default: []].append(delivery) }
         var outcomes: [(id: Int64, outcome: DeliveryOutcome)] = []
-        var attempted = 0
-        // Grouping channels whose last message is too recent wait; the rest go now.
-        var sendable: [(ChannelDefinition?, [Delivery])] = []
+        var sendable: [(ChannelDefinition, [Delivery])] = []
         for (name, deliveries) in byChannel.sorted(by: { $0.key < $1.key }) {
             guard let channel = channels[name] else {
                 outcomes += deliveries.map {
@@ -134,38 +127,26 @@ public actor NotificationSender: Service {
                 }
                 continue
             }
-            groupIntervals[name] = groupInterval(channel)
-            if channel.groups, let last = lastGroupSend[name],
-                now.timeIntervalSince(last) < groupInterval(channel)
-            {
-                continue
+            if channel.groups {
+                let interval = channel.groupInterval.map { TimeInterval($0.seconds) } ?? Self.defaultGroupInterval
+                heldUntil[name] = now.addingTimeInterval(interval)
             }
             sendable.append((channel, deliveries))
         }
-        let results = await withTaskGroup(of: [(id: Int64, outcome: DeliveryOutcome)].self) { group in
-            for case (let channel?, let deliveries) in sendable {
+        outcomes += await withTaskGroup(of: [(id: Int64, outcome: DeliveryOutcome)].self) { group in
+            for (channel, deliveries) in sendable {
                 group.addTask { await self.send(deliveries, to: channel, now: now) }
             }
             var all: [(id: Int64, outcome: DeliveryOutcome)] = []
             for await results in group { all += results }
             return all
         }
-        for (channel, deliveries) in sendable where channel?.groups == true {
-            lastGroupSend[channel!.name] = now
-            attempted += deliveries.count
-        }
-        attempted += sendable.filter { $0.0?.groups == false }.reduce(0) { $0 + $1.1.count }
-        outcomes += results
         try await store.recordAttempts(outcomes)
-        return attempted
-    }
-
-    private func groupInterval(_ channel: ChannelDefinition) -> TimeInterval {
-        channel.groupInterval.map { TimeInterval($0.seconds) } ?? Self.defaultGroupInterval
+        return sendable.reduce(0) { $0 + $1.1.count }
     }
 
     /// One channel's due deliveries: one message for a grouping channel, else one
-    /// request each, in order, stopping at the first that must wait (order per alert).
+    /// request each, different alerts side by side (the due list holds one per alert).
     private func send(_ deliveries: [Delivery], to channel: ChannelDefinition, now: Date) async -> [(
         id: Int64, outcome: DeliveryOutcome
     )] {
@@ -182,16 +163,10 @@ public actor NotificationSender: Service {
         if case .retry(let retryAt, let code, let error) = probe {
             // They wait with the probe, so the channel's queue moves as one: a pass per
             // backoff step, not one per delivery.
+            let reason = "\(error) (not tried: the receiver had just failed)"
             return [(first.id, probe)]
-                + deliveries.dropFirst().map { delivery in
-                    let waited = retryAt.timeIntervalSince(delivery.createdAt) > Self.retryWindow
-                    let reason = "\(error) (not tried: the receiver had just failed)"
-                    return (
-                        delivery.id,
-                        waited
-                            ? .failed(statusCode: code, error: "\(reason); given up after 24 hours")
-                            : .retry(retryAt: retryAt, statusCode: code, error: reason)
-                    )
+                + deliveries.dropFirst().map {
+                    ($0.id, Self.retry($0, at: retryAt, statusCode: code, error: reason))
                 }
         }
         let rest = Array(deliveries.dropFirst())
@@ -289,8 +264,12 @@ public actor NotificationSender: Service {
         // Full jitter over the upper half, so retries of many deliveries spread out.
         var delay = backoff * Double.random(in: 0.5...1)
         if let retryAfter { delay = max(delay, min(retryAfter, Self.retryWindow)) }
-        let next = now.addingTimeInterval(delay)
-        guard next.timeIntervalSince(delivery.createdAt) <= Self.retryWindow else {
+        return Self.retry(delivery, at: now.addingTimeInterval(delay), statusCode: statusCode, error: error)
+    }
+
+    /// A retry at `next`, or failure when that would be more than 24 hours after the event.
+    static func retry(_ delivery: Delivery, at next: Date, statusCode: Int?, error: String) -> DeliveryOutcome {
+        guard next.timeIntervalSince(delivery.createdAt) <= retryWindow else {
             return .failed(statusCode: statusCode, error: "\(error); given up after 24 hours")
         }
         return .retry(retryAt: next, statusCode: statusCode, error: error)
