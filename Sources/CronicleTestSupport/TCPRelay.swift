@@ -30,6 +30,12 @@ public final class TCPRelay: Sendable {
     /// Listens on a free loopback port and relays each connection to `targetPort`.
     public init(to targetPort: Int) throws {
         target = targetPort
+        (listener, port) = try Self.listenOnLoopback()
+        Thread.detachNewThread { [self] in acceptConnections(listener) }
+    }
+
+    /// A socket listening on a free loopback port, and the port.
+    static func listenOnLoopback() throws -> (socket: Int32, port: Int) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var address = Self.loopback(port: 0)
@@ -46,9 +52,7 @@ public final class TCPRelay: Sendable {
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        self.listener = listener
-        Thread.detachNewThread { [self] in acceptConnections(listener) }
+        return (listener, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     deinit {

@@ -174,8 +174,50 @@ import Testing
         ),
         (
             "channel: ops-hook\ntype: email\n",
-            "jobs.d/channels.yaml:2:7: error: type email is not delivered by this version yet (its SMTP sender is "
-                + "still to be built); use webhook, slack, discord, msteams, ntfy or pagerduty [unknown-channel-type]"
+            "jobs.d/channels.yaml:1:1: error: an email channel needs to: [address, ...] [missing-field]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com, \"ops team@example.com\"]\n"
+                + "from: cronicle@example.com\nsmtp: {host: smtp.example.com}\n",
+            "jobs.d/channels.yaml:3:26: error: to: 'ops team@example.com' holds ' ', which an address may not; "
+                + "write a plain address such as oncall@example.com [invalid-email-address]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com]\nfrom: cronicle@\nsmtp: {host: smtp.example.com}\n",
+            "jobs.d/channels.yaml:4:7: error: from: 'cronicle@' is not an address such as oncall@example.com "
+                + "[invalid-email-address]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com]\nfrom: cronicle@example.com\n",
+            "jobs.d/channels.yaml:1:1: error: an email channel needs smtp: {host: smtp.example.com, port: 587} "
+                + "[missing-field]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com]\nfrom: cronicle@example.com\n"
+                + "smtp: {host: smtp.example.com, username: cronicle, password: hunter2}\n",
+            "jobs.d/channels.yaml:5:62: error: smtp.password is a secret and is written in the file; keep it out of "
+                + "git and write smtp.password: ${env:NAME} or smtp.password: ${file:/path} instead [literal-secret]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com]\nfrom: cronicle@example.com\n"
+                + "smtp: {host: smtp.example.com, port: 70000}\n",
+            "jobs.d/channels.yaml:5:38: error: smtp.port must be from 1 to 65535, found 70000 [out-of-range]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com]\nfrom: cronicle@example.com\n"
+                + "smtp: {host: smtp.example.com, security: ssl}\n",
+            "jobs.d/channels.yaml:5:42: error: smtp.security 'ssl' is not one of starttls, tls, none [invalid-value]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com]\nfrom: cronicle@example.com\n"
+                + "smtp: {host: smtp.example.com, security: none, username: bot, password: \"${env:P}\"}\n",
+            "jobs.d/channels.yaml:5:58: error: smtp.username with security: none would send the password "
+                + "unencrypted; write security: starttls or tls [invalid-value]"
+        ),
+        (
+            "channel: ops-hook\ntype: email\nto: [oncall@example.com]\nfrom: cronicle@example.com\n"
+                + "smtp: {hots: smtp.example.com}\n",
+            "jobs.d/channels.yaml:5:8: error: unknown key 'hots'; did you mean 'host'? [unknown-key]"
         ),
         (
             "channel: ops-hook\ntype: webhook\nurl: ${env:HOOK}\nsend_resolve: true\n",
@@ -184,6 +226,37 @@ import Testing
     ])
     func eachBadValueIsNamedWhereItIs(channel: String, expected: String) {
         #expect(Self.lines(channel).contains(expected), "\(Self.lines(channel))")
+    }
+
+    @Test func anEmailChannelWithItsServer() throws {
+        let report = Self.validate([
+            ("jobs.d/billing_export.yaml", Self.job),
+            (
+                "jobs.d/channels.yaml",
+                """
+                channel: ops-hook
+                type: email
+                to: [oncall@example.com, ops@example.com]
+                from: Cronicle <cronicle@example.com>
+                smtp:
+                  host: smtp.example.com
+                  username: cronicle
+                  password: ${env:SMTP_PASSWORD}
+                  ca_file: /etc/ssl/relay-ca.pem
+                group_interval: 2m
+
+                """
+            ),
+        ])
+        #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+        let email = try #require(report.channels.first)
+        #expect(
+            email.to == ["oncall@example.com", "ops@example.com"] && email.from == "Cronicle <cronicle@example.com>")
+        let smtp = try #require(email.smtp)
+        #expect(smtp.host == "smtp.example.com" && smtp.port == 587 && smtp.security == .starttls)
+        #expect(smtp.password?.references == [.environment("SMTP_PASSWORD")] && smtp.caFile == "/etc/ssl/relay-ca.pem")
+        #expect(email.references == [.environment("SMTP_PASSWORD")])
+        #expect(ChannelDefinition.SMTP(host: "h", security: .tls).port == 465)
     }
 
     @Test func aSecondChannelOfTheSameNameIsAnError() {

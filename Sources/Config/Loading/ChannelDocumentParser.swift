@@ -27,6 +27,8 @@ struct ChannelDocumentParser {
             case .token: [.ntfy]
             case .routingKey: [.pagerduty]
             case .to, .from, .smtp: [.email]
+            // E-mail goes to smtp.host, not to a URL.
+            case .url: [.webhook, .slack, .discord, .msteams, .ntfy, .pagerduty]
             case .groupInterval: [.slack, .discord, .msteams, .ntfy, .email]
             default: nil
             }
@@ -98,15 +100,6 @@ struct ChannelDocumentParser {
                 at: node.mark)
             return nil
         }
-        if kind == .email {
-            // Visibly unfinished rather than accepted and never sent.
-            reader.report(
-                .unknownChannelType,
-                "type email is not delivered by this version yet (its SMTP sender is still to be built); use "
-                    + "webhook, slack, discord, msteams, ntfy or pagerduty",
-                at: node.mark)
-            return nil
-        }
         return kind
     }
 
@@ -129,6 +122,130 @@ struct ChannelDocumentParser {
             reader.report(.missingField, "a pagerduty channel needs a routing_key", at: mapping.mark)
         }
         if let node = values[.headers] { channel.headers = headers(node) }
+        if kind == .email { readEmail(values, mapping: mapping, into: &channel) }
+    }
+
+    /// An e-mail channel's recipients, sender and SMTP server, each required.
+    private mutating func readEmail(
+        _ values: [Field: Node], mapping: Node.Mapping, into channel: inout ChannelDefinition
+    ) {
+        if let node = values[.to] {
+            let written = reader.strings(node, name: "to", item: "address", example: "[oncall@example.com]")
+            guard case .sequence(let sequence) = node else { return }
+            if sequence.isEmpty {
+                reader.report(
+                    .missingField, "to is empty; name at least one address, such as [oncall@example.com]",
+                    at: node.mark)
+            }
+            // Each address is checked where it is written.
+            let marks = sequence.map(\.mark)
+            channel.to = zip(written, marks).filter { address($0.0, name: "to", allowingName: false, at: $0.1) }
+                .map(\.0)
+        } else {
+            reader.report(.missingField, "an email channel needs to: [address, ...]", at: mapping.mark)
+        }
+        if let node = values[.from] {
+            if let text = reader.text(node, name: "from"),
+                address(text, name: "from", allowingName: true, at: node.mark)
+            {
+                channel.from = text
+            }
+        } else {
+            reader.report(
+                .missingField, "an email channel needs from: an address such as cronicle@example.com", at: mapping.mark)
+        }
+        if let node = values[.smtp] {
+            channel.smtp = smtp(node)
+        } else {
+            reader.report(
+                .missingField, "an email channel needs smtp: {host: smtp.example.com, port: 587}", at: mapping.mark)
+        }
+    }
+
+    private mutating func address(_ text: String, name: String, allowingName: Bool, at mark: Mark?) -> Bool {
+        if case .failure(let problem) = EmailAddress.parse(text, allowingName: allowingName) {
+            reader.report(.invalidEmailAddress, "\(name): \(problem.message)", at: mark)
+            return false
+        }
+        return true
+    }
+
+    /// `smtp: {host, port, security, username, password, ca_file}`.
+    private mutating func smtp(_ node: Node) -> ChannelDefinition.SMTP? {
+        guard case .mapping(let mapping) = node else {
+            reader.report(
+                .wrongType,
+                "smtp must be a mapping such as {host: smtp.example.com, port: 587}, found "
+                    + YAMLValueReader.kind(of: node),
+                at: node.mark)
+            return nil
+        }
+        enum SMTPField: String, CaseIterable { case host, port, security, username, password, caFile = "ca_file" }
+        let (values, _) = reader.fields(
+            of: mapping, example: "host", known: { SMTPField(rawValue: $0) },
+            suggestion: { text in
+                SMTPField.allCases.map(\.rawValue).min {
+                    EditDistance.between(text, $0) < EditDistance.between(text, $1)
+                }
+                .flatMap { EditDistance.between(text, $0) <= 2 ? $0 : nil }
+            })
+        let errorsBefore = diagnostics.count
+        var security = ChannelDefinition.SMTP.Security.starttls
+        if let node = values[.security], let text = reader.text(node, name: "smtp.security") {
+            if let value = ChannelDefinition.SMTP.Security(rawValue: text) {
+                security = value
+            } else {
+                reader.report(
+                    .invalidValue,
+                    "smtp.security '\(UntrustedText.excerpt(text))' is not one of starttls, tls, none", at: node.mark)
+            }
+        }
+        var host: String?
+        if let node = values[.host], let text = reader.text(node, name: "smtp.host") {
+            if text.isEmpty
+                || text.unicodeScalars.contains(where: {
+                    !$0.isASCII || $0.value <= 32 || "/:@".unicodeScalars.contains($0)
+                })
+            {
+                reader.report(
+                    .invalidValue, "smtp.host '\(UntrustedText.excerpt(text))' is not a host name or address",
+                    at: node.mark)
+            } else {
+                host = text
+            }
+        } else if values[.host] == nil {
+            reader.report(.missingField, "smtp needs a host, such as host: smtp.example.com", at: mapping.mark)
+        }
+        let port = values[.port].flatMap { reader.integer($0, name: "smtp.port", in: 1...65_535) }
+        let username = values[.username].flatMap { secretText($0, name: "smtp.username") }
+        let password = values[.password].flatMap { secret($0, name: "smtp.password", mustBeReference: true) }
+        if let node = values[.password], values[.username] == nil {
+            reader.report(
+                .missingField, "smtp.password is set without smtp.username; set both or neither", at: node.mark)
+        }
+        if let node = values[.username], security == .none {
+            reader.report(
+                .invalidValue,
+                "smtp.username with security: none would send the password unencrypted; write security: starttls or tls",
+                at: node.mark)
+        }
+        var caFile: String?
+        if let node = values[.caFile], let text = reader.text(node, name: "smtp.ca_file") {
+            if text.hasPrefix("/") {
+                caFile = text
+            } else {
+                reader.report(
+                    .invalidValue, "smtp.ca_file must be an absolute path, such as /etc/ssl/relay-ca.pem", at: node.mark
+                )
+            }
+            if security == .none {
+                reader.report(
+                    .invalidValue, "smtp.ca_file is for TLS; with security: none it is never used", at: node.mark)
+            }
+        }
+        guard let host, diagnostics.count == errorsBefore else { return nil }
+        return ChannelDefinition.SMTP(
+            host: host, port: port, security: security, username: username, password: password, caFile: caFile)
     }
 
     /// Which alerts the channel takes, and how often it speaks.

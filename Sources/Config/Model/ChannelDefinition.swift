@@ -50,16 +50,33 @@ public struct ChannelDefinition: Sendable, Hashable, Codable {
         public var security: Security
         public var username: SecretText?
         public var password: SecretText?
+        /// A PEM file of certificates to trust instead of the system's, for a relay with a
+        /// private certificate authority.
+        public var caFile: String?
 
         public init(
             host: String, port: Int? = nil, security: Security = .starttls, username: SecretText? = nil,
-            password: SecretText? = nil
+            password: SecretText? = nil, caFile: String? = nil
         ) {
             self.host = host
-            self.port = port ?? (security == .tls ? 465 : security == .none ? 25 : 587)
+            self.port = port ?? Self.defaultPort(security)
             self.security = security
             self.username = username
             self.password = password
+            self.caFile = caFile
+        }
+
+        /// 465 for implicit TLS, 25 without, else the submission port 587.
+        public static func defaultPort(_ security: Security) -> Int {
+            switch security {
+            case .tls: 465
+            case .none: 25
+            case .starttls: 587
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case host, port, security, username, password, caFile = "ca_file"
         }
     }
 

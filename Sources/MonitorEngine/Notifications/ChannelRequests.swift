@@ -41,8 +41,60 @@ public enum ChannelRequests {
                 url: url ?? "https://events.pagerduty.com/v2/enqueue", headers: json,
                 body: try pagerDuty(first, routingKey: channel.routingKey.map(secret) ?? ""))
         case .email:
-            throw DeliveryError("e-mail delivery is not built yet")
+            throw DeliveryError("an email channel is sent by SMTP; ask ChannelRequests.email for its message")
         }
+    }
+
+    /// An e-mail channel's message for `facts` and the SMTP settings to submit it with,
+    /// its secrets resolved.
+    public static func email(
+        for facts: [NotificationFacts], channel: ChannelDefinition, now: Date, secret: (SecretText) throws -> String
+    ) throws -> (message: EmailMessage, settings: SMTPClient.Settings) {
+        guard let smtp = channel.smtp, let fromText = channel.from else {
+            throw DeliveryError("the email channel has no smtp server or from address")
+        }
+        guard case .success(let from) = EmailAddress.parse(fromText, allowingName: true) else {
+            throw DeliveryError("the email channel's from address is not valid")
+        }
+        let to = channel.to.compactMap { try? EmailAddress.parse($0, allowingName: false).get() }
+        guard !to.isEmpty else { throw DeliveryError("the email channel has no valid recipient") }
+        let settings = SMTPClient.Settings(
+            host: smtp.host, port: smtp.port, security: smtp.security, username: try smtp.username.map(secret),
+            password: try smtp.password.map(secret), caFile: smtp.caFile)
+        let message = EmailMessage(
+            from: from, to: to, subject: title(facts), text: emailText(facts), html: emailHTML(facts),
+            messageID: "\(facts[0].delivery.deliveryID)@cronicle", date: now)
+        return (message, settings)
+    }
+
+    /// Every event on its line with its link; a group lists at most ``listedInGroup``.
+    static func emailText(_ facts: [NotificationFacts]) -> String {
+        var lines = facts.prefix(listedInGroup).flatMap {
+            [($0.isProblem ? "[alert] " : "[ok] ") + $0.line, $0.link, ""]
+        }
+        if facts.count > listedInGroup { lines.append("… and \(facts.count - listedInGroup) more") }
+        lines.append("-- \nSent by Cronicle to the channel \(facts[0].channel.name).")
+        return lines.joined(separator: "\n")
+    }
+
+    static func emailHTML(_ facts: [NotificationFacts]) -> String {
+        let items = facts.prefix(listedInGroup).map { fact in
+            let colour = fact.isProblem ? "#d03b3b" : "#2ea043"
+            return "<li><span style=\"color:\(colour)\">\(fact.isProblem ? "●" : "✔")</span> "
+                + "\(htmlEscaped(fact.line)) <a href=\"\(htmlEscaped(fact.link))\">Open in Cronicle</a></li>"
+        }
+        var html = "<!doctype html><html><body><p><strong>\(htmlEscaped(title(facts)))</strong></p><ul>"
+        html += items.joined()
+        html += "</ul>"
+        if facts.count > listedInGroup { html += "<p>… and \(facts.count - listedInGroup) more</p>" }
+        html += "<p style=\"color:#666\">Sent by Cronicle to the channel \(htmlEscaped(facts[0].channel.name)).</p>"
+        return html + "</body></html>"
+    }
+
+    static func htmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
     }
 
     static let json = [("Content-Type", "application/json")]

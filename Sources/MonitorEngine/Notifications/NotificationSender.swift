@@ -23,6 +23,7 @@ public actor NotificationSender: Service {
     private let publicURL: String
     private let logger: Logger
     private let client: HTTPClient
+    private let smtp = SMTPClient()
     private let wake = WakeSignal()
     private let pollInterval: Duration
     /// Until when each chat channel holds what follows its last message (`group_interval`).
@@ -217,6 +218,7 @@ public actor NotificationSender: Service {
     /// One request, and what it came to.
     private func attempt(_ facts: [NotificationFacts], channel: ChannelDefinition, now: Date) async -> DeliveryOutcome {
         let first = facts[0].delivery
+        if channel.kind == .email { return await attemptEmail(facts, channel: channel, now: now) }
         let request: OutgoingRequest
         do {
             request = try ChannelRequests.request(for: facts, channel: channel, now: now) { text in
@@ -252,6 +254,32 @@ public actor NotificationSender: Service {
                 retryAfter: response.headers.first(name: "Retry-After").flatMap { Self.retryAfter($0, now: now) })
         } catch {
             return retryOrFail(first, now: now, statusCode: nil, error: Self.describe(error), retryAfter: nil)
+        }
+    }
+
+    /// One message through the channel's SMTP server. A 5xx reply fails at once; a 4xx
+    /// reply, a connection or TLS error is tried again like an HTTP 5xx.
+    private func attemptEmail(_ facts: [NotificationFacts], channel: ChannelDefinition, now: Date) async
+        -> DeliveryOutcome
+    {
+        let first = facts[0].delivery
+        do {
+            let (message, settings) = try ChannelRequests.email(for: facts, channel: channel, now: now) { text in
+                try text.resolved { try self.secrets.value(of: $0) }
+            }
+            let code = try await smtp.send(message, with: settings)
+            let events = facts.map { "\($0.delivery.event.rawValue) job=\($0.jobID)" }.joined(separator: ", ")
+            logger.info("notification delivered", metadata: ["channel": "\(channel.name)", "events": "\(events)"])
+            return .delivered(statusCode: code)
+        } catch let error as SMTPError where error.isPermanent {
+            logger.warning(
+                "notification refused for good",
+                metadata: ["channel": "\(channel.name)", "status": "\(error.replyCode ?? 0)"])
+            return .failed(statusCode: error.replyCode, error: error.message)
+        } catch let error as SMTPError {
+            return retryOrFail(first, now: now, statusCode: error.replyCode, error: error.message, retryAfter: nil)
+        } catch {
+            return retryOrFail(first, now: now, statusCode: nil, error: "\(error)", retryAfter: nil)
         }
     }
 
