@@ -249,4 +249,71 @@ import Testing
             }
         }
     }
+
+    /// The failing `hook` and a second channel, `pager`, that no job reaches.
+    static func failingPair(hook: WebhookReceiver, pager: WebhookReceiver) -> (ProcessSecrets, String) {
+        let secrets = ProcessSecrets(environment: [
+            "HOOK_URL": hook.url, "HOOK_SECRET": secret, "PAGER_URL": pager.url,
+        ])
+        return (secrets, webhook + "---\nchannel: pager\ntype: webhook\nurl: ${env:PAGER_URL}\n")
+    }
+
+    @Test func aChannelThatFailsForGoodOpensChannelFailingOnTheOthersUntilItDeliversAgain() async throws {
+        try await WebhookReceiver.with(answers: [400]) { hook in
+            try await WebhookReceiver.with { pager in
+                let (secrets, channels) = Self.failingPair(hook: hook, pager: pager)
+                try await LiveMonitor.with(secrets: secrets) { monitor in
+                    try await Self.apply(monitor, channel: channels)
+                    _ = try await monitor.request("POST", "/jobs/billing/fail")
+                    try await monitor.sender.sendDue()
+                    let alerts = try await monitor.request("GET", "/alerts?type=channel_failing").object()
+                    let alert = try #require((alerts["alerts"] as? [[String: Any]])?.first)
+                    #expect(alert["channel"] as? String == "hook" && alert["job_id"] is NSNull)
+                    try await monitor.sender.sendDue()
+                    let told = try #require(pager.requests.first).object()
+                    #expect(told["event"] as? String == "alert_opened")
+                    #expect((told["alert"] as? [String: Any])?["type"] as? String == "channel_failing")
+                    #expect(
+                        told["text"] as? String
+                            == "channel hook is failing: its notifications are not being delivered: the receiver "
+                            + "answered HTTP 400")
+                    #expect(
+                        told["dashboard_url"] as? String
+                            == "http://127.0.0.1:\(monitor.port)/ui/notifications?channel=hook")
+                    #expect(hook.requests.count == 1, "a channel is not told of its own failure")
+
+                    // The next delivery goes through: the channel's alert resolves, and the other channel hears it.
+                    _ = try await monitor.request("POST", "/jobs/billing/end", json: ["exit_code": 0])
+                    try await monitor.sender.sendDue()
+                    try await monitor.sender.sendDue()
+                    let open = try await monitor.request("GET", "/alerts?type=channel_failing&resolved=false").object()
+                    #expect((open["alerts"] as? [[String: Any]])?.isEmpty == true)
+                    #expect(try pager.requests.last?.object()["event"] as? String == "alert_resolved")
+                }
+            }
+        }
+    }
+
+    @Test func aChannelWhoseOldestDeliveryWaitsTenMinutesIsFailing() async throws {
+        try await WebhookReceiver.with(answers: Array(repeating: 503, count: 40)) { hook in
+            try await WebhookReceiver.with { pager in
+                let (secrets, channels) = Self.failingPair(hook: hook, pager: pager)
+                try await LiveMonitor.with(secrets: secrets) { monitor in
+                    try await Self.apply(monitor, channel: channels)
+                    _ = try await monitor.request("POST", "/jobs/billing/fail")
+                    var waited: TimeInterval = 0
+                    while waited < 540 {
+                        try await monitor.sender.sendDue()
+                        monitor.clock.advance(by: 60)
+                        waited += 60
+                    }
+                    try await monitor.sender.sendDue()
+                    #expect(try await monitor.store.alertCounts(kind: .channelFailing).open == 0, "9 minutes: not yet")
+                    monitor.clock.advance(by: 301)
+                    try await monitor.sender.sendDue()
+                    #expect(try await monitor.store.alertCounts(kind: .channelFailing).open == 1)
+                }
+            }
+        }
+    }
 }

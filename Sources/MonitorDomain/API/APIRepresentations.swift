@@ -90,6 +90,7 @@ package struct AlertRepresentation: JSONRepresentable {
         json.object { json in
             json.field("id", Int(alert.id))
             json.field("job_id", alert.jobID)
+            json.field("channel", alert.channel)
             json.field("type", alert.kind.rawValue)
             json.field("created_at", Timestamp.string(from: alert.createdAt))
             json.field("fire_time", alert.fireTime.map(Timestamp.string))

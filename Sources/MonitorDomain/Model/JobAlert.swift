@@ -1,15 +1,20 @@
 import Foundation
 
-/// An incident about a job: it did not start, ran too long, or failed.
+/// An incident: a job did not start, ran too long or failed, or a notification channel
+/// is failing (`channel_failing`, the one kind with no job).
 public struct JobAlert: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case missedJob = "missed_job"
         case longRunning = "long_running"
         case failed
+        case channelFailing = "channel_failing"
     }
 
     public var id: Int64
-    public var jobID: String
+    /// Nil only for `channel_failing`.
+    public var jobID: String?
+    /// channel_failing: the channel whose deliveries fail.
+    public var channel: String?
     public var kind: Kind
     public var createdAt: Date
     /// missed_job: the first fire time that was missed.
@@ -30,12 +35,14 @@ public struct JobAlert: Sendable, Hashable {
     public var acknowledged: Bool { acknowledgedAt != nil }
 
     public init(
-        id: Int64, jobID: String, kind: Kind, createdAt: Date, fireTime: Date? = nil, lastFireTime: Date? = nil,
+        id: Int64, jobID: String?, channel: String? = nil, kind: Kind, createdAt: Date, fireTime: Date? = nil,
+        lastFireTime: Date? = nil,
         runID: String? = nil, lastRunID: String? = nil, missedCount: Int = 0, failureCount: Int = 0,
         acknowledgedAt: Date? = nil, resolvedAt: Date? = nil
     ) {
         self.id = id
         self.jobID = jobID
+        self.channel = channel
         self.kind = kind
         self.createdAt = createdAt
         self.fireTime = fireTime

@@ -26,9 +26,9 @@ public final class AlertChangeLog: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             for await change in self.stream {
+                let subject = change.jobID.map { "job=\($0)" } ?? "channel=\(change.channel ?? "")"
                 self.logger.notice(
-                    "alert_\(change.change.rawValue) job=\(change.jobID) type=\(change.kind.rawValue) id=\(change.alertID)"
-                )
+                    "alert_\(change.change.rawValue) \(subject) type=\(change.kind.rawValue) id=\(change.alertID)")
             }
         }
         store.events.unsubscribe(token)

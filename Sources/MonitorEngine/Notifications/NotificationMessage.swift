@@ -11,8 +11,10 @@ public struct NotificationFacts: Sendable {
     public var alert: JobAlert?
     public var job: Job?
     public var run: JobRun?
-    /// The job's dashboard page, or the dashboard for a test.
+    /// The job's dashboard page, a failing channel's deliveries, or the dashboard for a test.
     public var link: String
+    /// channel_failing: why the channel's latest delivery did not go through.
+    public var channelError: String?
 
     public init(
         delivery: Delivery, channel: ChannelDefinition, alert: JobAlert?, job: Job?, run: JobRun?, link: String
@@ -27,6 +29,9 @@ public struct NotificationFacts: Sendable {
 
     var jobID: String { delivery.jobID ?? alert?.jobID ?? "" }
 
+    /// What the event is about: the job, or for a channel's alert the channel.
+    var subject: String { alert?.channel.map { "channel \($0)" } ?? jobID }
+
     /// One line a person reads at a glance: which job, what happened, since when, and for
     /// a failed run its exit code and message.
     public var line: String {
@@ -34,13 +39,16 @@ public struct NotificationFacts: Sendable {
         case .test:
             return "Test notification from Cronicle for channel \(channel.name)"
         case .alertResolved:
-            return "\(jobID): \(kindText) resolved"
+            return "\(subject): \(kindText) resolved"
         case .alertAcknowledged:
-            return "\(jobID): \(kindText) acknowledged"
+            return "\(subject): \(kindText) acknowledged"
         case .alertOpened, .alertReminder:
             let reminder = delivery.event == .alertReminder ? "still open: " : ""
-            guard let alert else { return "\(reminder)\(jobID): \(kindText)" }
+            guard let alert else { return "\(reminder)\(subject): \(kindText)" }
             switch alert.kind {
+            case .channelFailing:
+                let why = channelError.map { ": \($0.prefix(300))" } ?? ""
+                return "\(reminder)\(subject) is failing: its notifications are not being delivered\(why)"
             case .missedJob:
                 let due = alert.fireTime.map { " due \(Timestamp.string(from: $0))" } ?? ""
                 let count = alert.missedCount > 1 ? " (\(alert.missedCount) runs missed)" : ""
@@ -65,6 +73,7 @@ public struct NotificationFacts: Sendable {
         case .missedJob?: "missed run"
         case .longRunning?: "long run"
         case .failed?: "failed run"
+        case .channelFailing?: "delivery failure"
         case nil: "alert"
         }
     }

@@ -207,12 +207,21 @@ public actor NotificationSender: Service {
         if let jobID { job = (try? await store.job(jobID)) ?? nil }
         var run: JobRun?
         if let runID = alert?.lastRunID ?? alert?.runID { run = (try? await store.run(runID)) ?? nil }
-        let link =
+        var link =
             jobID.map {
                 "\(publicURL)/ui/jobs/\($0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0)"
             }
             ?? "\(publicURL)/"
-        return NotificationFacts(delivery: delivery, channel: channel, alert: alert, job: job, run: run, link: link)
+        var facts = NotificationFacts(
+            delivery: delivery, channel: channel, alert: alert, job: job, run: run, link: link)
+        if let failing = alert?.channel {
+            link =
+                "\(publicURL)/ui/notifications?channel=\(failing.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? failing)"
+            facts.link = link
+            let latest = try? await store.deliveries(DeliveryQuery(channel: failing, page: PageRequest(perPage: 1)))
+            facts.channelError = latest?.items.first?.lastError
+        }
+        return facts
     }
 
     /// One request, and what it came to.

@@ -51,6 +51,9 @@ public enum OpenAPIDocument {
         return document
     }
 
+    /// Every alert type, from the model.
+    private static var alertTypes: [String] { JobAlert.Kind.allCases.map(\.rawValue) }
+
     private static func reference(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
 
     private static func jsonContent(_ schema: [String: Any]) -> [String: Any] {
@@ -279,10 +282,16 @@ public enum OpenAPIDocument {
             ],
             "Alert": [
                 "type": "object", "additionalProperties": false,
-                "required": ["id", "job_id", "type", "created_at", "missed_count", "acknowledged", "resolved_at"],
+                "required": [
+                    "id", "job_id", "channel", "type", "created_at", "missed_count", "acknowledged", "resolved_at",
+                ],
                 "properties": [
-                    "id": ["type": "integer"], "job_id": ["type": "string"],
-                    "type": ["type": "string", "enum": ["missed_job", "long_running", "failed"]],
+                    "id": ["type": "integer"],
+                    "job_id": ["type": ["string", "null"], "description": "null for a channel_failing alert"],
+                    "channel": [
+                        "type": ["string", "null"], "description": "channel_failing: the channel whose deliveries fail",
+                    ],
+                    "type": ["type": "string", "enum": alertTypes],
                     "created_at": time, "fire_time": nullableTime, "last_fire_time": nullableTime,
                     "run_id": nullableString, "last_run_id": nullableString, "missed_count": ["type": "integer"],
                     "failure_count": ["type": "integer"], "acknowledged": ["type": "boolean"],
@@ -510,7 +519,7 @@ public enum OpenAPIDocument {
                             ["name": "job_id", "in": "query", "schema": ["type": "string"]],
                             [
                                 "name": "type", "in": "query",
-                                "schema": ["type": "string", "enum": ["missed_job", "long_running", "failed"]],
+                                "schema": ["type": "string", "enum": alertTypes],
                             ],
                             ["name": "acknowledged", "in": "query", "schema": ["type": "boolean"]],
                             ["name": "resolved", "in": "query", "schema": ["type": "boolean"]],

@@ -12,11 +12,21 @@ struct AlertRow {
         let state: AlertListPage.State =
             alert.resolvedAt != nil ? .resolved : alert.acknowledged ? .acknowledged : .open
         var context: [String: Any] = [
-            "id": Int(alert.id), "jobID": alert.jobID, "jobHref": DashboardFormat.jobHref(alert.jobID),
-            "type": alert.kind.rawValue, "label": label.text, "icon": label.icon, "state": state.rawValue,
+            "id": Int(alert.id), "type": alert.kind.rawValue, "label": label.text, "icon": label.icon,
+            "state": state.rawValue,
             "open": state == .open, "createdAt": Timestamp.string(from: alert.createdAt),
         ]
+        if let jobID = alert.jobID {
+            context["jobID"] = jobID
+            context["jobHref"] = DashboardFormat.jobHref(jobID)
+        } else if let channel = alert.channel {
+            // A channel's alert links to its deliveries instead of a job.
+            context["jobID"] = "channel \(channel)"
+            context["jobHref"] = DashboardFormat.href("/ui/notifications", [("channel", channel)])
+        }
         switch alert.kind {
+        case .channelFailing:
+            context["detail"] = "notifications to \(alert.channel ?? "?") are not being delivered"
         case .missedJob:
             var detail = "\(alert.missedCount) fire time\(alert.missedCount == 1 ? "" : "s") missed"
             if let fireTime = alert.fireTime { detail += ", first " + Timestamp.string(from: fireTime) }

@@ -35,6 +35,7 @@ enum DashboardFormat {
         case .missedJob: ("⚠", "missed")
         case .longRunning: ("◑", "long running")
         case .failed: ("✖", "failed")
+        case .channelFailing: ("✉", "channel failing")
         }
     }
 

@@ -32,17 +32,11 @@ extension MonitorStore {
             }
             let alert = Self.alert(from: row)
             if changed {
-                try Self.enqueueDeliveries(
-                    db, [AlertChange(alertID: id, jobID: alert.jobID, kind: alert.kind, change: .acknowledged)], at: now
-                )
+                try Self.enqueueDeliveries(db, [AlertChange(alert, .acknowledged)], at: now)
             }
             return (alert, changed)
         }
-        if changed {
-            events.publish(alerts: [
-                AlertChange(alertID: id, jobID: alert.jobID, kind: alert.kind, change: .acknowledged)
-            ])
-        }
+        if changed { events.publish(alerts: [AlertChange(alert, .acknowledged)]) }
         return alert
     }
 }

@@ -11,6 +11,9 @@ extension MonitorStore {
     /// channel's `match`) and takes the alert's type. Openings are told; resolutions
     /// when the channel sends them (`send_resolved`); acknowledgements to PagerDuty,
     /// which acknowledges the incident there too. Growth of an open incident is not an event.
+    ///
+    /// A channel's own alert (`channel_failing`) goes to every other channel that takes
+    /// the type: it has no job for `notify` or `match` to select.
     static func enqueueDeliveries(_ db: Database, _ changes: [AlertChange], at now: Date) throws {
         let told = changes.filter { $0.change != .updated }
         guard !told.isEmpty else { return }
@@ -18,8 +21,15 @@ extension MonitorStore {
         guard !channels.isEmpty else { return }
         var jobs: [String: JobDefinition?] = [:]
         for change in told {
-            if jobs[change.jobID] == nil { jobs[change.jobID] = try fetchJob(db, change.jobID)?.definition }
-            guard let job = jobs[change.jobID] ?? nil else { continue }
+            guard let jobID = change.jobID else {
+                for channel in channels where channel.name != change.channel {
+                    guard let event = event(for: change, on: channel) else { continue }
+                    try insertDelivery(db, channel: channel.name, event: event, change: change, at: now)
+                }
+                continue
+            }
+            if jobs[jobID] == nil { jobs[jobID] = try fetchJob(db, jobID)?.definition }
+            guard let job = jobs[jobID] ?? nil else { continue }
             for channel in channels where channel.receives(job) {
                 guard let event = event(for: change, on: channel) else { continue }
                 try insertDelivery(db, channel: channel.name, event: event, change: change, at: now)
@@ -66,7 +76,7 @@ extension MonitorStore {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT a.id, a.job_id, a.type, MAX(d.created_at) FROM job_alerts a
+                        SELECT a.id, a.job_id, a.type, MAX(d.created_at), a.channel FROM job_alerts a
                         JOIN deliveries d ON d.alert_id = a.id AND d.channel = ?
                             AND d.event IN ('alert_opened', 'alert_reminder')
                         WHERE a.resolved_at IS NULL AND a.acknowledged_at IS NULL
@@ -75,11 +85,14 @@ extension MonitorStore {
                 for row in rows {
                     let last: Date = row[3]
                     guard now.timeIntervalSince(last) >= every else { continue }
-                    let jobID: String = row[1]
-                    if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(db, jobID)?.definition }
-                    guard let job = jobs[jobID] ?? nil, channel.receives(job) else { continue }
+                    let jobID: String? = row[1]
+                    if let jobID {
+                        if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(db, jobID)?.definition }
+                        guard let job = jobs[jobID] ?? nil, channel.receives(job) else { continue }
+                    }
                     let change = AlertChange(
-                        alertID: row[0], jobID: jobID, kind: JobAlert.Kind(rawValue: row[2]) ?? .failed,
+                        alertID: row[0], jobID: jobID, channel: row[4],
+                        kind: JobAlert.Kind(rawValue: row[2]) ?? .failed,
                         change: .opened)
                     try Self.insertDelivery(db, channel: channel.name, event: .alertReminder, change: change, at: now)
                     queued += 1
@@ -153,7 +166,7 @@ extension MonitorStore {
 
     private func recordAttemptChunk(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
         let now = clock.now
-        try await write { db in
+        let changes = try await write { db in
             for (id, outcome) in outcomes {
                 switch outcome {
                 case .delivered(let code):
@@ -180,7 +193,74 @@ extension MonitorStore {
                             """, arguments: [code, error, id])
                 }
             }
+            let changes = try Self.updateChannelAlerts(db, outcomes, at: now)
+            try Self.enqueueDeliveries(db, changes, at: now)
+            return changes
         }
+        events.publish(alerts: changes)
+    }
+
+    /// How long a channel's oldest delivery may wait before the channel is failing.
+    public static let longestPendingWait: TimeInterval = 600
+
+    /// Opens a `channel_failing` alert for each channel whose delivery failed for good in
+    /// `outcomes` (and none succeeded), or whose oldest pending delivery has waited over
+    /// ten minutes; resolves it when one of its deliveries succeeds.
+    private static func updateChannelAlerts(
+        _ db: Database, _ outcomes: [(id: Int64, outcome: DeliveryOutcome)], at now: Date
+    ) throws -> [AlertChange] {
+        var channelOf: [Int64: String] = [:]
+        let ids = outcomes.map(\.id)
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, channel FROM deliveries WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+        {
+            channelOf[row[0]] = row[1]
+        }
+        var working: Set<String> = []
+        var failing: Set<String> = []
+        var waiting: Set<String> = []
+        for (id, outcome) in outcomes {
+            guard let channel = channelOf[id] else { continue }
+            switch outcome {
+            case .delivered: working.insert(channel)
+            case .failed: failing.insert(channel)
+            case .retry: waiting.insert(channel)
+            }
+        }
+        let waitedTooLong = now.addingTimeInterval(-longestPendingWait)
+        for channel in waiting.subtracting(working).subtracting(failing) {
+            let oldest = try Date.fetchOne(
+                db, sql: "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?",
+                arguments: [channel])
+            if let oldest, oldest < waitedTooLong { failing.insert(channel) }
+        }
+        var changes: [AlertChange] = []
+        for channel in failing.subtracting(working).sorted() {
+            try db.execute(
+                sql: """
+                    INSERT INTO job_alerts (channel, type, created_at) VALUES (?, 'channel_failing', ?)
+                    ON CONFLICT DO NOTHING
+                    """, arguments: [channel, now])
+            if db.changesCount > 0 {
+                changes.append(
+                    AlertChange(
+                        alertID: db.lastInsertedRowID, jobID: nil, channel: channel, kind: .channelFailing,
+                        change: .opened))
+            }
+        }
+        for channel in working.sorted() {
+            for id in try Int64.fetchAll(
+                db,
+                sql: """
+                    UPDATE job_alerts SET resolved_at = ?
+                    WHERE channel = ? AND type = 'channel_failing' AND resolved_at IS NULL RETURNING id
+                    """, arguments: [now, channel])
+            {
+                changes.append(
+                    AlertChange(alertID: id, jobID: nil, channel: channel, kind: .channelFailing, change: .resolved))
+            }
+        }
+        return changes
     }
 
     /// A page of the delivery log, newest first.

@@ -55,7 +55,8 @@ extension MonitorStore {
 
     static func alert(from row: Row) -> JobAlert {
         JobAlert(
-            id: row["id"], jobID: row["job_id"], kind: JobAlert.Kind(rawValue: row["type"]) ?? .failed,
+            id: row["id"], jobID: row["job_id"], channel: row["channel"],
+            kind: JobAlert.Kind(rawValue: row["type"]) ?? .failed,
             createdAt: row["created_at"], fireTime: row["fire_time"], lastFireTime: row["last_fire_time"],
             runID: row["run_id"], lastRunID: row["last_run_id"], missedCount: row["missed_count"],
             failureCount: row["failure_count"], acknowledgedAt: row["acknowledged_at"], resolvedAt: row["resolved_at"])

@@ -46,7 +46,7 @@ extension MonitorStore {
             var openAlerts: [String: [JobAlert]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM job_alerts WHERE resolved_at IS NULL ORDER BY id") {
                 let alert = Self.alert(from: row)
-                openAlerts[alert.jobID, default: []].append(alert)
+                if let jobID = alert.jobID { openAlerts[jobID, default: []].append(alert) }
             }
             return jobs.map { job in
                 let facts = JobStatus.Facts(

@@ -186,7 +186,7 @@ public final class MonitorStore: Sendable {
     }
 
     /// The schema versions this build knows, applied in order on open.
-    static var migrator: DatabaseMigrator {
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: jobs, runs, alerts") { db in
             try db.execute(
@@ -357,6 +357,49 @@ public final class MonitorStore: Sendable {
                     CREATE INDEX deliveries_line ON deliveries(channel, alert_id, id) WHERE status = 'pending';
                     CREATE INDEX deliveries_by_channel ON deliveries(channel, id);
                     CREATE INDEX deliveries_by_alert ON deliveries(alert_id, id);
+                    """)
+        }
+        migrator.registerMigration("v7: alerts about channels") { db in
+            // SQLite cannot relax NOT NULL or a CHECK in place: the table is rebuilt, as its
+            // documentation prescribes (new table, copy, drop, rename), keeping every id.
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_alerts_v7 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job_id TEXT,
+                        channel TEXT,
+                        type TEXT NOT NULL
+                            CHECK (type IN ('missed_job', 'long_running', 'failed', 'channel_failing')),
+                        created_at DATETIME NOT NULL,
+                        fire_time DATETIME,
+                        last_fire_time DATETIME,
+                        run_id TEXT REFERENCES job_runs(run_id),
+                        last_run_id TEXT REFERENCES job_runs(run_id),
+                        missed_count INTEGER NOT NULL DEFAULT 0,
+                        failure_count INTEGER NOT NULL DEFAULT 0,
+                        acknowledged_at DATETIME,
+                        resolved_at DATETIME,
+                        -- A job's alert names its job; a channel's names its channel.
+                        CHECK (CASE WHEN type = 'channel_failing' THEN job_id IS NULL AND channel IS NOT NULL
+                            ELSE job_id IS NOT NULL AND channel IS NULL END)
+                    );
+                    INSERT INTO job_alerts_v7 (id, job_id, type, created_at, fire_time, last_fire_time, run_id,
+                        last_run_id, missed_count, failure_count, acknowledged_at, resolved_at)
+                    SELECT id, job_id, type, created_at, fire_time, last_fire_time, run_id, last_run_id, missed_count,
+                        failure_count, acknowledged_at, resolved_at
+                    FROM job_alerts;
+                    DROP TABLE job_alerts;
+                    ALTER TABLE job_alerts_v7 RENAME TO job_alerts;
+                    CREATE UNIQUE INDEX job_alerts_one_open_incident ON job_alerts(job_id, type)
+                        WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed');
+                    CREATE UNIQUE INDEX job_alerts_by_fire_time ON job_alerts(job_id, fire_time)
+                        WHERE type = 'missed_job';
+                    CREATE UNIQUE INDEX job_alerts_by_long_run ON job_alerts(run_id) WHERE type = 'long_running';
+                    CREATE INDEX job_alerts_by_job ON job_alerts(job_id, id);
+                    CREATE INDEX job_alerts_open ON job_alerts(job_id) WHERE resolved_at IS NULL;
+                    -- One open channel_failing alert per channel.
+                    CREATE UNIQUE INDEX job_alerts_one_failing_channel ON job_alerts(channel)
+                        WHERE resolved_at IS NULL AND type = 'channel_failing';
                     """)
         }
         return migrator
