@@ -222,7 +222,10 @@ import Testing
         ("/job_runs?status=done", "query parameter status must be one of running, succeeded, failed, found 'done'"),
         ("/job_runs?since=yesterday", "query parameter since must be an ISO 8601 instant such as 2026-11-28T06:00:00Z"),
         ("/job_runs?jobid=x", "unknown query parameter 'jobid'; expected page, per_page, job_id, status, since, until"),
-        ("/alerts?type=late", "query parameter type must be one of missed_job, long_running, failed, channel_failing, found 'late'"),
+        (
+            "/alerts?type=late",
+            "query parameter type must be one of missed_job, long_running, failed, channel_failing, found 'late'"
+        ),
         ("/alerts?resolved=yes", "query parameter resolved must be true or false, found 'yes'"),
     ])
     func badQueriesAre400(path: String, message: String) async throws {
