@@ -37,6 +37,12 @@ public struct OpenAPIContract: Sendable {
     }
 
     /// Checks one exchange. `path` may carry a query, which is ignored.
+    /// Checks a JSON document the server sends elsewhere (a webhook's body) against the
+    /// schema `name` of the document's components.
+    public func check(_ body: Data, isA name: String) throws(Violation) {
+        try checkJSON(body, against: .object(["$ref": .string("#/components/schemas/\(name)")]), name)
+    }
+
     public func check(method: String, path: String, status: Int, contentType: String?, body: Data) throws(Violation) {
         let method = method.lowercased()
         let route = String(path.prefix { $0 != "?" })

@@ -42,6 +42,7 @@ import Testing
                 let request = try #require(receiver.requests.first)
                 #expect(request.path == "/hook")
                 let body = try request.object()
+                try OpenAPIContract.server.check(Data(request.body.utf8), isA: "WebhookPayload")
                 #expect(body["version"] as? Int == 1 && body["event"] as? String == "alert_opened")
                 #expect((body["alert"] as? [String: Any])?["type"] as? String == "failed")
                 #expect((body["job"] as? [String: Any])?["job_id"] as? String == "billing")
@@ -271,6 +272,7 @@ import Testing
                     #expect(alert["channel"] as? String == "hook" && alert["job_id"] is NSNull)
                     try await monitor.sender.sendDue()
                     let told = try #require(pager.requests.first).object()
+                    try OpenAPIContract.server.check(Data(pager.requests[0].body.utf8), isA: "WebhookPayload")
                     #expect(told["event"] as? String == "alert_opened")
                     #expect((told["alert"] as? [String: Any])?["type"] as? String == "channel_failing")
                     #expect(
@@ -313,6 +315,38 @@ import Testing
                     try await monitor.sender.sendDue()
                     #expect(try await monitor.store.alertCounts(kind: .channelFailing).open == 1)
                 }
+            }
+        }
+    }
+
+    @Test func aRefusedApplyIsToldAsSyncFailedButNotPagedByDefault() async throws {
+        try await WebhookReceiver.with { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                let pager =
+                    "---\nchannel: oncall\ntype: pagerduty\nrouting_key: ${env:HOOK_SECRET}\nurl: ${env:HOOK_URL}\n"
+                try await Self.apply(monitor, channel: Self.webhook + pager)
+                let broken = [
+                    DefinitionFile(
+                        path: "jobs.d/billing.yaml", contents: Data("job_id: billing\nschedule: \"61 * * * *\"\n".utf8))
+                ]
+                let report = try await monitor.store.applySync(
+                    files: broken,
+                    source: SyncSource(
+                        repository: "git@example.com:ops/jobs.git", ref: "main", commit: "0123456789abcdef"))
+                let error = try #require(report.failure)
+                #expect(try await monitor.sender.sendDue() == 1, "the webhook only")
+                let request = try #require(receiver.requests.first)
+                try OpenAPIContract.server.check(Data(request.body.utf8), isA: "WebhookPayload")
+                let body = try request.object()
+                #expect(body["event"] as? String == "sync_failed" && body["alert"] is NSNull)
+                let sync = try #require(body["sync"] as? [String: Any])
+                #expect(sync["result"] as? String == "failed" && sync["error"] as? String == error)
+                #expect(
+                    body["text"] as? String
+                        == "Apply of git@example.com:ops/jobs.git at 0123456789ab was refused: \(error)")
+                #expect(body["dashboard_url"] as? String == "http://127.0.0.1:\(monitor.port)/ui/sync")
+                let log = try await monitor.request("GET", "/notifications?channel=hook").object()
+                #expect((log["notifications"] as? [[String: Any]])?.first?["sync_id"] as? Int == sync["id"] as? Int)
             }
         }
     }

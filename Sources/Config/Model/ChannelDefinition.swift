@@ -19,12 +19,14 @@ public struct ChannelDefinition: Sendable, Hashable, Codable {
         case webhook, slack, discord, msteams, ntfy, pagerduty, email
     }
 
-    /// The alert types a channel can be limited to (`types:`).
+    /// The alert types a channel can be limited to (`types:`), and `sync_failed`, the
+    /// event of a refused apply.
     public enum AlertType: String, Sendable, Hashable, Codable, CaseIterable {
         case missedJob = "missed_job"
         case longRunning = "long_running"
         case failed
         case channelFailing = "channel_failing"
+        case syncFailed = "sync_failed"
     }
 
     /// Which jobs' alerts a channel receives besides those of the jobs that name it.

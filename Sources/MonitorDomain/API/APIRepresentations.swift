@@ -229,6 +229,7 @@ package struct DeliveryRepresentation: JSONRepresentable {
             json.field("event", delivery.event.rawValue)
             json.field("alert_id", delivery.alertID.map(Int.init))
             json.field("job_id", delivery.jobID)
+            json.field("sync_id", delivery.syncID.map(Int.init))
             json.field("status", delivery.status.rawValue)
             json.field("attempts", delivery.attempts)
             json.field("last_status_code", delivery.lastStatusCode)

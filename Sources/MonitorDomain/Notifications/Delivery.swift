@@ -10,6 +10,8 @@ public struct Delivery: Sendable, Hashable {
         case alertResolved = "alert_resolved"
         case alertReminder = "alert_reminder"
         case alertAcknowledged = "alert_acknowledged"
+        /// An apply, or a watched commit, was refused (no alert: `syncID` names the record).
+        case syncFailed = "sync_failed"
         case test
     }
 
@@ -28,6 +30,8 @@ public struct Delivery: Sendable, Hashable {
     public var event: Event
     public var alertID: Int64?
     public var jobID: String?
+    /// sync_failed: the refused apply in the sync history.
+    public var syncID: Int64?
     public var createdAt: Date
     public var status: Status
     public var attempts: Int
@@ -38,7 +42,7 @@ public struct Delivery: Sendable, Hashable {
 
     public init(
         id: Int64, deliveryID: String, channel: String, event: Event, alertID: Int64?, jobID: String?,
-        createdAt: Date, status: Status = .pending, attempts: Int = 0, nextAttemptAt: Date? = nil,
+        syncID: Int64? = nil, createdAt: Date, status: Status = .pending, attempts: Int = 0, nextAttemptAt: Date? = nil,
         lastStatusCode: Int? = nil, lastError: String? = nil, deliveredAt: Date? = nil
     ) {
         self.id = id
@@ -47,6 +51,7 @@ public struct Delivery: Sendable, Hashable {
         self.event = event
         self.alertID = alertID
         self.jobID = jobID
+        self.syncID = syncID
         self.createdAt = createdAt
         self.status = status
         self.attempts = attempts

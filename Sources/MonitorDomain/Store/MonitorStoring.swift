@@ -70,6 +70,8 @@ public protocol MonitorStoring: SyncTarget {
     func channelDeliveryStates() async throws -> [String: ChannelDeliveryState]
     func alert(_ id: Int64) async throws -> JobAlert?
     func run(_ runID: String) async throws -> JobRun?
+    /// One apply of the sync history, for a `sync_failed` notification.
+    func syncRecord(id: Int64) async throws -> SyncRecord?
 
     // MARK: Sync
 

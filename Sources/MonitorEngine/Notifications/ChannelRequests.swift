@@ -253,12 +253,13 @@ public enum ChannelRequests {
     static func pagerDuty(_ facts: NotificationFacts, routingKey: String) throws -> String {
         let action: String =
             switch facts.delivery.event {
-            case .alertOpened, .alertReminder, .test: "trigger"
+            case .alertOpened, .alertReminder, .test, .syncFailed: "trigger"
             case .alertResolved: "resolve"
             case .alertAcknowledged: "acknowledge"
             }
         let key =
-            facts.delivery.alertID.map { "cronicle-alert-\($0)" } ?? "cronicle-test-\(facts.delivery.deliveryID)"
+            facts.delivery.alertID.map { "cronicle-alert-\($0)" }
+            ?? facts.delivery.syncID.map { "cronicle-sync-\($0)" } ?? "cronicle-test-\(facts.delivery.deliveryID)"
         var json = JSONWriter()
         json.object { json in
             json.field("routing_key", routingKey)

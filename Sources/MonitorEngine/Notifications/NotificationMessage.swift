@@ -15,6 +15,8 @@ public struct NotificationFacts: Sendable {
     public var link: String
     /// channel_failing: why the channel's latest delivery did not go through.
     public var channelError: String?
+    /// sync_failed: the refused apply.
+    public var sync: SyncRecord?
 
     public init(
         delivery: Delivery, channel: ChannelDefinition, alert: JobAlert?, job: Job?, run: JobRun?, link: String
@@ -38,6 +40,11 @@ public struct NotificationFacts: Sendable {
         switch delivery.event {
         case .test:
             return "Test notification from Cronicle for channel \(channel.name)"
+        case .syncFailed:
+            guard let sync else { return "An apply of the job definitions was refused" }
+            let repository = sync.source.repository.flatMap { $0.isEmpty ? nil : $0 } ?? "a folder"
+            let commit = sync.source.commit.flatMap { $0.isEmpty ? nil : " at \($0.prefix(12))" } ?? ""
+            return "Apply of \(repository)\(commit) was refused: \((sync.error ?? "no reason given").prefix(300))"
         case .alertResolved:
             return "\(subject): \(kindText) resolved"
         case .alertAcknowledged:
@@ -79,7 +86,7 @@ public struct NotificationFacts: Sendable {
     }
 
     /// Whether the event is bad news (red), rather than good news or a test.
-    var isProblem: Bool { delivery.event == .alertOpened || delivery.event == .alertReminder }
+    var isProblem: Bool { [.alertOpened, .alertReminder, .syncFailed].contains(delivery.event) }
 
     /// The webhook body of DESIGN 9.2: versioned, with the alert, job and run as the API
     /// writes them.
@@ -97,10 +104,36 @@ public struct NotificationFacts: Sendable {
             if let job { JobRepresentation(job).write(to: &json) } else { json.null() }
             json.key("run")
             if let run { RunRepresentation(run: run).write(to: &json) } else { json.null() }
+            json.key("sync")
+            if let sync { Self.write(sync, to: &json) } else { json.null() }
             json.field("text", line)
             json.field("dashboard_url", link)
         }
         return String(buffer: json.buffer)
+    }
+}
+
+extension NotificationFacts {
+    /// A refused apply as `GET /sync/history` lists it.
+    static func write(_ sync: SyncRecord, to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", Int(sync.id))
+            json.field("applied_at", Timestamp.string(from: sync.appliedAt))
+            json.field("result", sync.result.rawValue)
+            json.field("created", sync.created)
+            json.field("updated", sync.updated)
+            json.field("deleted", sync.deleted)
+            json.field("unchanged", sync.unchanged)
+            json.field("error", sync.error)
+            json.field("source") { json in
+                json.object { json in
+                    json.field("repository", sync.source.repository)
+                    json.field("ref", sync.source.ref)
+                    json.field("commit", sync.source.commit)
+                    json.field("path", sync.source.path)
+                }
+            }
+        }
     }
 }
 

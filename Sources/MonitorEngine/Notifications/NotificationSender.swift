@@ -214,6 +214,10 @@ public actor NotificationSender: Service {
             ?? "\(publicURL)/"
         var facts = NotificationFacts(
             delivery: delivery, channel: channel, alert: alert, job: job, run: run, link: link)
+        if let syncID = delivery.syncID {
+            facts.sync = (try? await store.syncRecord(id: syncID)) ?? nil
+            facts.link = "\(publicURL)/ui/sync"
+        }
         if let failing = alert?.channel {
             link =
                 "\(publicURL)/ui/notifications?channel=\(failing.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? failing)"

@@ -301,8 +301,8 @@ public enum OpenAPIDocument {
             "Delivery": [
                 "type": "object", "additionalProperties": false,
                 "required": [
-                    "delivery_id", "channel", "event", "alert_id", "job_id", "status", "attempts", "last_status_code",
-                    "last_error", "created_at", "delivered_at", "next_attempt_at",
+                    "delivery_id", "channel", "event", "alert_id", "job_id", "sync_id", "status", "attempts",
+                    "last_status_code", "last_error", "created_at", "delivered_at", "next_attempt_at",
                 ],
                 "properties": [
                     "delivery_id": [
@@ -311,6 +311,7 @@ public enum OpenAPIDocument {
                     "channel": ["type": "string"],
                     "event": ["type": "string", "enum": Delivery.Event.allCases.map(\.rawValue)],
                     "alert_id": ["type": ["integer", "null"]], "job_id": nullableString,
+                    "sync_id": ["type": ["integer", "null"], "description": "sync_failed: the refused apply's id"],
                     "status": ["type": "string", "enum": Delivery.Status.allCases.map(\.rawValue)],
                     "attempts": ["type": "integer"], "last_status_code": ["type": ["integer", "null"]],
                     "last_error": nullableString, "created_at": time, "delivered_at": nullableTime,
@@ -357,7 +358,7 @@ public enum OpenAPIDocument {
                     "The body a webhook channel receives, with Standard Webhooks headers webhook-id, webhook-timestamp "
                     + "and, with a secret, webhook-signature (v1, HMAC-SHA256 over id.timestamp.body)",
                 "required": [
-                    "version", "event", "delivery_id", "created_at", "channel", "alert", "job", "run", "text",
+                    "version", "event", "delivery_id", "created_at", "channel", "alert", "job", "run", "sync", "text",
                     "dashboard_url",
                 ],
                 "properties": [
@@ -367,6 +368,10 @@ public enum OpenAPIDocument {
                     "alert": ["oneOf": [reference("Alert"), ["type": "null"]]],
                     "job": ["oneOf": [reference("Job"), ["type": "null"]]],
                     "run": ["oneOf": [reference("Run"), ["type": "null"]]],
+                    "sync": [
+                        "oneOf": [reference("SyncRecord"), ["type": "null"]],
+                        "description": "sync_failed: the refused apply",
+                    ],
                     "text": ["type": "string", "description": "the one line chat channels show"],
                     "dashboard_url": ["type": "string"],
                 ],

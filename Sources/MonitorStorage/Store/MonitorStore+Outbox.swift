@@ -48,17 +48,29 @@ extension MonitorStore {
         }
     }
 
+    /// Writes a `sync_failed` delivery for a refused apply to every channel that takes
+    /// it: those without `types`, or whose `types` list it. PagerDuty only when listed, as
+    /// nothing would ever resolve the incident it opens there.
+    static func enqueueSyncFailed(_ db: Database, _ record: SyncRecord, at now: Date) throws {
+        for channel in try fetchAllChannels(db).map(\.definition) {
+            let listed = channel.types?.contains(.syncFailed) == true
+            guard listed || (channel.types == nil && channel.kind != .pagerduty) else { continue }
+            try insertDelivery(db, channel: channel.name, event: .syncFailed, change: nil, syncID: record.id, at: now)
+        }
+    }
+
     private static func insertDelivery(
-        _ db: Database, channel: String, event: Delivery.Event, change: AlertChange?, at now: Date
+        _ db: Database, channel: String, event: Delivery.Event, change: AlertChange?, syncID: Int64? = nil,
+        at now: Date
     ) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO deliveries (delivery_id, channel, event, alert_id, job_id, created_at, status,
+                INSERT INTO deliveries (delivery_id, channel, event, alert_id, job_id, sync_id, created_at, status,
                     next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
                 """
         ).execute(arguments: [
-            RunIdentifier.generate(), channel, event.rawValue, change?.alertID, change?.jobID, now, now,
+            RunIdentifier.generate(), channel, event.rawValue, change?.alertID, change?.jobID, syncID, now, now,
         ])
     }
 
@@ -314,7 +326,8 @@ extension MonitorStore {
         Delivery(
             id: row["id"], deliveryID: row["delivery_id"], channel: row["channel"],
             event: Delivery.Event(rawValue: row["event"]) ?? .test, alertID: row["alert_id"], jobID: row["job_id"],
-            createdAt: row["created_at"], status: Delivery.Status(rawValue: row["status"]) ?? .failed,
+            syncID: row["sync_id"], createdAt: row["created_at"],
+            status: Delivery.Status(rawValue: row["status"]) ?? .failed,
             attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"], lastStatusCode: row["last_status_code"],
             lastError: row["last_error"], deliveredAt: row["delivered_at"])
     }

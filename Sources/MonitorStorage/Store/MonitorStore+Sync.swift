@@ -42,6 +42,7 @@ extension MonitorStore {
                 try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
             }
             events.publish(.syncRecorded(record))
+            events.publish(.deliveriesQueued)
             return SyncReport(diagnostics: validation.diagnostics, record: record)
         }
         let desired = validation.jobs
@@ -75,6 +76,7 @@ extension MonitorStore {
         if plan.hasChanges { events.publish(.jobsChanged) }
         events.publish(alerts: resolved)
         events.publish(.syncRecorded(record))
+        if record.result == .failed { events.publish(.deliveriesQueued) }
         return SyncReport(diagnostics: validation.diagnostics, plan: plan, record: record)
     }
 
@@ -95,6 +97,13 @@ extension MonitorStore {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM sync_history WHERE request_id = ?", arguments: [requestID])
                 .map(Self.syncRecord)
+        }
+    }
+
+    /// One apply of the sync history.
+    public func syncRecord(id: Int64) async throws -> SyncRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sync_history WHERE id = ?", arguments: [id]).map(Self.syncRecord)
         }
     }
 
@@ -139,9 +148,11 @@ extension MonitorStore {
                 applied ? plan?.creates.count ?? 0 : 0, applied ? plan?.updates.count ?? 0 : 0,
                 applied ? plan?.deletes.count ?? 0 : 0, plan?.unchanged ?? 0, error, options.requestID,
             ])
-        return try syncRecord(
+        let record = try syncRecord(
             from: try Row.fetchOne(
                 db, sql: "SELECT * FROM sync_history WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+        if result == .failed { try enqueueSyncFailed(db, record, at: now) }
+        return record
     }
 
     static func syncRecord(from row: Row) throws -> SyncRecord {

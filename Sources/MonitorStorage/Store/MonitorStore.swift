@@ -359,7 +359,7 @@ public final class MonitorStore: Sendable {
                     CREATE INDEX deliveries_by_alert ON deliveries(alert_id, id);
                     """)
         }
-        migrator.registerMigration("v7: alerts about channels") { db in
+        migrator.registerMigration("v7: alerts about channels, refused applies in the outbox") { db in
             // SQLite cannot relax NOT NULL or a CHECK in place: the table is rebuilt, as its
             // documentation prescribes (new table, copy, drop, rename), keeping every id.
             try db.execute(
@@ -397,6 +397,8 @@ public final class MonitorStore: Sendable {
                     CREATE UNIQUE INDEX job_alerts_by_long_run ON job_alerts(run_id) WHERE type = 'long_running';
                     CREATE INDEX job_alerts_by_job ON job_alerts(job_id, id);
                     CREATE INDEX job_alerts_open ON job_alerts(job_id) WHERE resolved_at IS NULL;
+                    -- A sync_failed delivery tells of a refused apply, not of an alert.
+                    ALTER TABLE deliveries ADD COLUMN sync_id INTEGER REFERENCES sync_history(id);
                     -- One open channel_failing alert per channel.
                     CREATE UNIQUE INDEX job_alerts_one_failing_channel ON job_alerts(channel)
                         WHERE resolved_at IS NULL AND type = 'channel_failing';
