@@ -335,6 +335,51 @@ import Testing
         }
     }
 
+    @Test func theNotificationsPageTheJobPageAndTheTopBarShowDeliveriesAndFailingChannels() async throws {
+        try await WebhookReceiver.with(answers: [400]) { receiver in
+            let secrets = ProcessSecrets(environment: ["HOOK_URL": receiver.url])
+            try await LiveMonitor.with(secrets: secrets) { monitor in
+                let files = [
+                    DefinitionFile(
+                        path: "jobs.d/backup.yaml",
+                        contents: Data("job_id: backup\nschedule: \"@daily\"\nnotify: [hook]\n".utf8)),
+                    DefinitionFile(
+                        path: "jobs.d/channels.yaml",
+                        contents: Data("channel: hook\ntype: webhook\nurl: ${env:HOOK_URL}\n".utf8)),
+                ]
+                _ = try await monitor.store.applySync(
+                    files: files, source: SyncSource(repository: "r", ref: "main", commit: "c"))
+                _ = try await monitor.request(
+                    "POST", "/jobs/backup/fail", json: ["exit_code": 2, "message": .string(Self.hostile)])
+                try await monitor.sender.sendDue()
+
+                let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)/ui/notifications")
+                #expect(try await browser.waitUntil("document.getElementById('channel-hook') !== null"))
+                #expect(
+                    try await browser.evaluate("document.getElementById('channel-hook').dataset.state") as? String
+                        == "failing")
+                let bar = try await browser.evaluate("document.getElementById('failing-channels')?.textContent")
+                #expect(bar as? String == "1 failing")
+                let log = try #require(
+                    try await browser.evaluate(
+                        "Array.from(document.querySelectorAll('table.deliveries tr[data-status]')).map(r => r.dataset.status + ': ' + r.textContent.replace(/\\s+/g, ' ').trim())"
+                    ) as? [String])
+                #expect(log.count == 1 && log[0].hasPrefix("failed: "), "\(log)")
+                #expect(log[0].contains("hook alert_opened") && log[0].contains("backup") && log[0].contains("400"))
+
+                // The job's page lists the notifications of its alerts.
+                let page = try await monitor.request("GET", "/ui/jobs/backup").text
+                #expect(page.contains("<h2 id=\"notifications-title\">Notifications</h2>"))
+                #expect(page.components(separatedBy: "<tr id=\"delivery-").count == 2)
+                #expect(page.contains("the receiver answered HTTP 400"))
+                let filtered = try await monitor.request("GET", "/ui/notifications?status=delivered").text
+                #expect(filtered.contains("No notifications."))
+                let bad = try await monitor.request("GET", "/ui/notifications?status=sent")
+                #expect(bad.status == 400)
+            }
+        }
+    }
+
     /// A page from another origin (here the same server through a relay, so another
     /// port) makes the browser post to the monitor; the monitor refuses it.
     @Test func anotherSitesPageCannotChangeTheMonitor() async throws {

@@ -35,7 +35,7 @@ import Testing
                 for method in operations.keys { documented.insert("\(method) \(path)") }
             }
             #expect(documented == routed)
-            #expect(routed.count == 26)
+            #expect(routed.count == 27)
         }
     }
 }

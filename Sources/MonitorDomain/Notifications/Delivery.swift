@@ -74,12 +74,18 @@ public enum DeliveryOutcome: Sendable, Hashable {
 public struct DeliveryQuery: Sendable, Hashable {
     public var channel: String?
     public var alertID: Int64?
+    /// Deliveries of this job's alerts.
+    public var jobID: String?
     public var status: Delivery.Status?
     public var page: PageRequest
 
-    public init(channel: String? = nil, alertID: Int64? = nil, status: Delivery.Status? = nil, page: PageRequest) {
+    public init(
+        channel: String? = nil, alertID: Int64? = nil, jobID: String? = nil, status: Delivery.Status? = nil,
+        page: PageRequest
+    ) {
         self.channel = channel
         self.alertID = alertID
+        self.jobID = jobID
         self.status = status
         self.page = page
     }

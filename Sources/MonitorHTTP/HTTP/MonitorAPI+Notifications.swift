@@ -26,11 +26,11 @@ extension MonitorAPI {
         }
         reads.get("/notifications") { request, _ in
             let query = try RequestParsing.Query(
-                request, allowed: ["page", "per_page", "channel", "alert_id", "status"])
+                request, allowed: ["page", "per_page", "channel", "alert_id", "job_id", "status"])
             let page = try await store.deliveries(
                 DeliveryQuery(
                     channel: query["channel"],
-                    alertID: try query.integer("alert_id", range: 1...Int.max).map(Int64.init),
+                    alertID: try query.integer("alert_id", range: 1...Int.max).map(Int64.init), jobID: query["job_id"],
                     status: try query.choice("status", Delivery.Status.self), page: try query.page()))
             return json(
                 PageRepresentation(

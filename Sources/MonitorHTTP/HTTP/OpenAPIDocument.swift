@@ -634,6 +634,19 @@ public enum OpenAPIDocument {
                         "The dashboard's sync history with commits (HTML)", parameters: [pageParameter],
                         responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
                 ],
+                "/ui/notifications": [
+                    "get": operation(
+                        "The dashboard's channels and delivery log (HTML)",
+                        parameters: [
+                            pageParameter, ["name": "channel", "in": "query", "schema": ["type": "string"]],
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "status", "in": "query",
+                                "schema": ["type": "string", "enum": Delivery.Status.allCases.map(\.rawValue)],
+                            ],
+                        ],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
+                ],
                 "/static/{file}": [
                     "get": operation(
                         "The dashboard's stylesheet and scripts",
@@ -677,6 +690,7 @@ public enum OpenAPIDocument {
                         parameters: pageParameters + [
                             ["name": "channel", "in": "query", "schema": ["type": "string"]],
                             ["name": "alert_id", "in": "query", "schema": ["type": "integer", "minimum": 1]],
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
                             [
                                 "name": "status", "in": "query",
                                 "schema": ["type": "string", "enum": Delivery.Status.allCases.map(\.rawValue)],

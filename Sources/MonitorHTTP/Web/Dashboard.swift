@@ -14,7 +14,7 @@ import NIOCore
 /// package's resources, and live updates from ``LiveEvents``.
 ///
 /// Pages: the job list at `/`, one job at `/ui/jobs/{job_id}`, alerts at `/ui/alerts`,
-/// the sync history at `/ui/sync`. Each page tells the script which events of
+/// channels and the delivery log at `/ui/notifications`, the sync history at `/ui/sync`. Each page tells the script which events of
 /// `/events` concern it (`data-live` on `main`), and the script redraws it when one comes.
 public struct Dashboard: Sendable {
     let store: any MonitorStoring
@@ -60,7 +60,7 @@ public struct Dashboard: Sendable {
 
     /// The sections of the navigation bar.
     enum Section: String {
-        case jobs, alerts, sync
+        case jobs, alerts, notifications, sync
     }
 
     public func addRoutes(to router: Router<CronicleRequestContext>) {
@@ -74,6 +74,7 @@ public struct Dashboard: Sendable {
         }
         router.get("/ui/jobs/:job_id") { request, context in try await jobPage(request, context) }
         router.get("/ui/alerts") { request, _ in try await alertsPage(request) }
+        router.get("/ui/notifications") { request, _ in try await notificationsPage(request) }
         router.get("/ui/sync") { request, _ in
             let query = try RequestParsing.Query(request, allowed: ["page"])
             let pageNumber = try query.pageNumber()
@@ -118,6 +119,8 @@ public struct Dashboard: Sendable {
         async let current = store.jobAndStatus(jobID)
         async let alerts = store.alerts(
             AlertQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.alertsShown)))
+        async let deliveries = store.deliveries(
+            DeliveryQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.deliveriesShown)))
         let recent = try await store.runs(
             RunQuery(jobID: jobID, page: PageRequest(page: 1, perPage: JobPage.chartRuns)))
         // The first page of the history is the newest of the chart's runs: one count, not two.
@@ -134,7 +137,7 @@ public struct Dashboard: Sendable {
         }
         let view = JobPage(
             jobID: jobID, job: job, runs: runs, chartRuns: recent.items, alerts: try await alerts,
-            now: store.clock.now)
+            deliveries: try await deliveries, now: store.clock.now)
         return try await page("job", view.context, section: .jobs)
     }
 
@@ -160,6 +163,23 @@ public struct Dashboard: Sendable {
         return try await page("alerts", view.context, section: .alerts)
     }
 
+    /// The channels with their state, and the delivery log filtered by channel, job and status.
+    private func notificationsPage(_ request: Request) async throws -> Response {
+        let query = try RequestParsing.Query(request, allowed: ["channel", "job_id", "status", "page"])
+        let channel = query["channel"].flatMap { $0.isEmpty ? nil : $0 }
+        let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
+        let status = try query.choice("status", Delivery.Status.self)
+        async let deliveries = store.deliveries(
+            DeliveryQuery(
+                channel: channel, jobID: jobID, status: status,
+                page: PageRequest(page: try query.pageNumber(), perPage: NotificationsPage.perPage)))
+        async let states = store.channelDeliveryStates()
+        let view = NotificationsPage(
+            channels: try await store.channels(), states: try await states, deliveries: try await deliveries,
+            channel: channel, jobID: jobID, status: status, now: store.clock.now)
+        return try await page("notifications", view.context, section: .notifications)
+    }
+
     /// Renders `template` with the navigation bar's facts (the section, the number of
     /// open alerts) added to `context`.
     private func page(
@@ -175,6 +195,12 @@ public struct Dashboard: Sendable {
             AlertQuery(acknowledged: false, resolved: false, page: PageRequest(page: 1, perPage: 1))
         ).total
         if openAlerts > 0 { navigation["openAlerts"] = openAlerts }
+        let failing = try await store.alerts(
+            AlertQuery(kind: .channelFailing, resolved: false, page: PageRequest(page: 1, perPage: 20)))
+        if failing.total > 0 {
+            navigation["failingChannels"] = failing.total
+            navigation["failingNames"] = failing.items.compactMap(\.channel).joined(separator: ", ")
+        }
         context["nav"] = navigation
         return Response(
             status: status,

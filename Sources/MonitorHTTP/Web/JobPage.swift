@@ -14,6 +14,8 @@ struct JobPage {
     static let chartRuns = 60
     /// Alerts listed; the alerts page has the rest.
     static let alertsShown = 20
+    /// Notifications of its alerts listed; the notifications page has the rest.
+    static let deliveriesShown = 20
 
     let context: [String: Any]
 
@@ -21,7 +23,7 @@ struct JobPage {
     /// pruned by sync) and only its history remains.
     init(
         jobID: String, job: (job: Job, status: JobStatus)?, runs: Page<JobRun>, chartRuns: [JobRun],
-        alerts: Page<JobAlert>, now: Date
+        alerts: Page<JobAlert>, deliveries: Page<Delivery>, now: Date
     ) {
         var context: [String: Any] = [
             "title": jobID, "id": jobID,
@@ -40,6 +42,10 @@ struct JobPage {
         context["alerts"] = alerts.items.map(AlertRow.init).map(\.context)
         context["moreAlerts"] = alerts.total > alerts.items.count
         context["alertTotal"] = alerts.total
+        context["deliveries"] = deliveries.items.map { DeliveryRow($0).context }
+        context["moreDeliveries"] = deliveries.total > deliveries.items.count
+        context["deliveryTotal"] = deliveries.total
+        context["deliveriesHref"] = DashboardFormat.href("/ui/notifications", [("job_id", jobID)])
         context["runs"] = runs.items.map { RunRow($0, now: now).context }
         context["pager"] = DashboardFormat.pager(
             page: runs.page.page, perPage: runs.page.perPage, total: runs.total, noun: "runs"

@@ -212,9 +212,6 @@ extension MonitorStore {
         events.publish(alerts: changes)
     }
 
-    /// How long a channel's oldest delivery may wait before the channel is failing.
-    public static let longestPendingWait: TimeInterval = 600
-
     /// Opens a `channel_failing` alert for each channel whose delivery failed for good in
     /// `outcomes` (and none succeeded), or whose oldest pending delivery has waited over
     /// ten minutes; resolves it when one of its deliveries succeeds.
@@ -239,7 +236,7 @@ extension MonitorStore {
             case .retry: waiting.insert(channel)
             }
         }
-        let waitedTooLong = now.addingTimeInterval(-longestPendingWait)
+        let waitedTooLong = now.addingTimeInterval(-ChannelDeliveryState.pendingLimit)
         for channel in waiting.subtracting(working).subtracting(failing) {
             let oldest = try Date.fetchOne(
                 db, sql: "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?",
@@ -281,6 +278,7 @@ extension MonitorStore {
             var filter = SQLFilter()
             if let channel = query.channel { filter.add("channel = ?", channel) }
             if let alertID = query.alertID { filter.add("alert_id = ?", alertID) }
+            if let jobID = query.jobID { filter.add("job_id = ?", jobID) }
             if let status = query.status { filter.add("status = ?", status.rawValue) }
             return try Self.fetchPage(db, table: "deliveries", filter: filter, page: query.page, decode: Self.delivery)
         }

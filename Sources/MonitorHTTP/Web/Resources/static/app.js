@@ -192,6 +192,8 @@
       else if (alertEvent) refreshOpenAlertCount();
     } else if (live === "alerts") {
       if (alertEvent || event.type === "jobs_changed") refreshPage();
+    } else if (live === "notifications") {
+      if (alertEvent || event.type === "sync_recorded") refreshPage();
     } else if (live === "sync") {
       if (event.type === "sync_recorded") refreshPage();
       else if (alertEvent) refreshOpenAlertCount();
