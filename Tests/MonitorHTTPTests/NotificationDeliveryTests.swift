@@ -187,6 +187,53 @@ import Testing
         }
     }
 
+    @Test func aThousandAlertsAtOnceReachAChatChannelInAFewMessages() async throws {
+        try await WebhookReceiver.with { receiver in
+            let secrets = ProcessSecrets(environment: ["CHAT_URL": receiver.url])
+            try await LiveMonitor.with(secrets: secrets) { monitor in
+                var files = [
+                    DefinitionFile(
+                        path: "jobs.d/channels.yaml",
+                        contents: Data(
+                            "channel: chat\ntype: discord\nurl: ${env:CHAT_URL}\nmatch: {tags: [prod]}\n".utf8))
+                ]
+                for index in 0..<1_000 {
+                    files.append(
+                        DefinitionFile(
+                            path: "jobs.d/j\(index).yaml",
+                            contents: Data("job_id: j\(index)\nschedule: \"@daily\"\ntags: [prod]\n".utf8)))
+                }
+                _ = try await monitor.store.applySync(
+                    files: files, source: SyncSource(repository: "r", ref: "main", commit: "c"))
+                // The alerts open while the sender keeps passing, as in a server.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for start in stride(from: 0, to: 1_000, by: 125) {
+                        group.addTask {
+                            for index in start..<(start + 125) {
+                                _ = try await monitor.request("POST", "/jobs/j\(index)/fail")
+                            }
+                        }
+                    }
+                    group.addTask {
+                        for _ in 0..<20 { try await monitor.sender.sendDue() }
+                    }
+                    try await group.waitForAll()
+                }
+                while try await monitor.store.deliveries(DeliveryQuery(status: .pending, page: PageRequest())).total > 0
+                {
+                    monitor.clock.advance(by: 31)
+                    try await monitor.sender.sendDue()
+                }
+                let delivered = try await monitor.store.deliveries(
+                    DeliveryQuery(status: .delivered, page: PageRequest(perPage: 1)))
+                #expect(delivered.total == 1_000)
+                #expect(receiver.requests.count <= 5, "\(receiver.requests.count) messages")
+                let last = try #require(receiver.requests.last).object()
+                #expect((last["embeds"] as? [Any])?.count == 10, "ten listed, the rest counted")
+            }
+        }
+    }
+
     @Test func remindersRepeatWhileOpenAndStopAtTheAcknowledgement() async throws {
         try await WebhookReceiver.with { receiver in
             try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
