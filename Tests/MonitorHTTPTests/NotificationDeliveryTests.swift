@@ -281,6 +281,30 @@ import Testing
         }
     }
 
+    @Test func deliveriesWaitingBehindAProbeAreGivenUpAfter24Hours() async throws {
+        let closed = try await WebhookReceiver.with { $0.port }
+        let secrets = ProcessSecrets(environment: [
+            "HOOK_URL": "http://127.0.0.1:\(closed)/hook", "HOOK_SECRET": Self.secret,
+        ])
+        try await LiveMonitor.with(secrets: secrets) { monitor in
+            try await Self.apply(monitor, channel: Self.webhook + "match: {jobs: [\"extra_*\"]}\n")
+            for job in ["extra_a", "extra_b"] {
+                _ = try await monitor.store.saveJob(JobDefinition(jobID: job, schedule: "@daily"))
+                _ = try await monitor.request("POST", "/jobs/\(job)/fail")
+            }
+            try await monitor.sender.sendDue()
+            var waiting = try await monitor.store.deliveries(DeliveryQuery(status: .pending, page: PageRequest()))
+            #expect(waiting.total == 2 && waiting.items.allSatisfy { $0.attempts == 1 })
+            #expect(
+                waiting.items.contains { $0.lastError?.hasSuffix("(not tried: the receiver had just failed)") == true })
+            monitor.clock.advance(by: 86_401)
+            try await monitor.sender.sendDue()
+            waiting = try await monitor.store.deliveries(DeliveryQuery(status: .failed, page: PageRequest()))
+            #expect(waiting.total == 2, "the probe and the one behind it")
+            #expect(waiting.items.allSatisfy { $0.lastError?.hasSuffix("given up after 24 hours") == true })
+        }
+    }
+
     @Test func aTestEventNeedsAKnownChannel() async throws {
         try await WebhookReceiver.with { receiver in
             try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in

@@ -23,6 +23,9 @@ public struct Delivery: Sendable, Hashable {
         case failed
     }
 
+    /// How long after its event a delivery is retried before it fails for good.
+    public static let retryWindow: TimeInterval = 86_400
+
     /// The row's number: deliveries to one channel go out in this order.
     public var id: Int64
     public var deliveryID: String

@@ -64,6 +64,12 @@ public protocol MonitorStoring: SyncTarget {
     /// When the next pending delivery is due, if any is pending.
     func nextDeliveryAttempt() async throws -> Date?
     func recordAttempts(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws
+    /// Puts off, in one statement, every pending delivery of a channel due by `now` but
+    /// `probe` (whose own outcome is recorded with the others), until `until`; those whose
+    /// event would then be over 24 hours old fail instead.
+    func postponeDeliveries(
+        channel: String, dueBy now: Date, except probe: Int64, until: Date, statusCode: Int?, error: String
+    ) async throws
     /// A page of the delivery log, newest first.
     func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery>
     /// Each channel's latest attempted delivery and oldest pending one, by channel name.

@@ -34,7 +34,6 @@ public actor NotificationSender: Service {
     /// Most deliveries read per pass.
     private let batchSize = 5_000
 
-    public static let retryWindow: TimeInterval = 86_400
     public static let longestBackoff: TimeInterval = 300
     /// A chat channel's `group_interval` when it sets none.
     public static let defaultGroupInterval: TimeInterval = 30
@@ -162,13 +161,16 @@ public actor NotificationSender: Service {
         let first = deliveries[0]
         let probe = await attempt([await facts(first, channel)], channel: channel, now: now)
         if case .retry(let retryAt, let code, let error) = probe {
-            // They wait with the probe, so the channel's queue moves as one: a pass per
-            // backoff step, not one per delivery.
-            let reason = "\(error) (not tried: the receiver had just failed)"
+            // Every other due delivery of the channel waits with the probe, in one
+            // statement: the queue moves as one, a pass per backoff step, however long.
+            do {
+                try await store.postponeDeliveries(
+                    channel: channel.name, dueBy: now, except: first.id, until: retryAt, statusCode: code,
+                    error: "\(error) (not tried: the receiver had just failed)")
+            } catch {
+                logger.warning("notifications: could not put off the deliveries of \(channel.name): \(error)")
+            }
             return [(first.id, probe)]
-                + deliveries.dropFirst().map {
-                    ($0.id, Self.retry($0, at: retryAt, statusCode: code, error: reason))
-                }
         }
         let rest = Array(deliveries.dropFirst())
         // The due list holds at most one delivery per alert (the first of its line), so
@@ -304,13 +306,13 @@ public actor NotificationSender: Service {
         let backoff = min(Self.longestBackoff, pow(2, Double(delivery.attempts)))
         // Full jitter over the upper half, so retries of many deliveries spread out.
         var delay = backoff * Double.random(in: 0.5...1)
-        if let retryAfter { delay = max(delay, min(retryAfter, Self.retryWindow)) }
+        if let retryAfter { delay = max(delay, min(retryAfter, Delivery.retryWindow)) }
         return Self.retry(delivery, at: now.addingTimeInterval(delay), statusCode: statusCode, error: error)
     }
 
     /// A retry at `next`, or failure when that would be more than 24 hours after the event.
     static func retry(_ delivery: Delivery, at next: Date, statusCode: Int?, error: String) -> DeliveryOutcome {
-        guard next.timeIntervalSince(delivery.createdAt) <= retryWindow else {
+        guard next.timeIntervalSince(delivery.createdAt) <= Delivery.retryWindow else {
             return .failed(statusCode: statusCode, error: "\(error); given up after 24 hours")
         }
         return .retry(retryAt: next, statusCode: statusCode, error: error)

@@ -176,6 +176,23 @@ extension MonitorStore {
 
     static let attemptsPerTransaction = 200
 
+    public func postponeDeliveries(
+        channel: String, dueBy now: Date, except probe: Int64, until: Date, statusCode: Int?, error: String
+    ) async throws {
+        let givenUpBefore = until.addingTimeInterval(-Delivery.retryWindow)
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET attempts = attempts + 1, last_status_code = ?,
+                        status = CASE WHEN created_at < ?2 THEN 'failed' ELSE 'pending' END,
+                        next_attempt_at = CASE WHEN created_at < ?2 THEN NULL ELSE ? END,
+                        last_error = CASE WHEN created_at < ?2 THEN ? || '; given up after 24 hours' ELSE ?4 END
+                    WHERE status = 'pending' AND channel = ? AND next_attempt_at <= ? AND id != ?
+                    """,
+                arguments: [statusCode, givenUpBefore, until, error, channel, now, probe])
+        }
+    }
+
     private func recordAttemptChunk(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
         let now = clock.now
         let changes = try await write { db in
