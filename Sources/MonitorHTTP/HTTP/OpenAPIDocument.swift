@@ -334,7 +334,10 @@ public enum OpenAPIDocument {
                             "jobs": ["type": "array", "items": ["type": "string"]],
                         ],
                     ],
-                    "types": ["type": ["array", "null"], "items": ["type": "string"]],
+                    "types": [
+                        "type": ["array", "null"],
+                        "items": ["type": "string", "enum": ChannelDefinition.AlertType.allCases.map(\.rawValue)],
+                    ],
                     "send_resolved": ["type": "boolean"], "repeat_every": nullableString,
                     "group_interval": nullableString,
                     "state": [

@@ -33,6 +33,8 @@ public final class LiveEvents: Service, Sendable {
     }
 
     private let state = Mutex(State())
+    /// Wakes the flushing loop when the first stream opens: with none, it sleeps.
+    private let streamOpened = WakeSignal()
     private let keepAlive: Duration
     /// How often what was published is sent.
     let flushInterval: Duration
@@ -69,6 +71,7 @@ public final class LiveEvents: Service, Sendable {
             return state.next
         }
         if full { return nil }
+        streamOpened.signal()
         guard let id else {
             continuation.finish()
             return stream
@@ -85,6 +88,11 @@ public final class LiveEvents: Service, Sendable {
             let clock = ContinuousClock()
             var lastKeepAlive = clock.now
             while !Task.isCancelled {
+                // No page open: nothing is queued (publish drops it), so no tick either.
+                if self.openStreams == 0 {
+                    await self.streamOpened.wait(timeout: self.keepAlive)
+                    continue
+                }
                 try? await Task.sleep(for: self.flushInterval)
                 if Task.isCancelled { break }
                 self.flush()
@@ -126,6 +134,7 @@ public final class LiveEvents: Service, Sendable {
                 send { json in
                     json.field("type", "alert_\(change.change.rawValue)")
                     json.field("job_id", change.jobID)
+                    if let channel = change.channel { json.field("channel", channel) }
                     json.field("alert_id", Int(change.alertID))
                     json.field("alert_type", change.kind.rawValue)
                 }

@@ -18,6 +18,9 @@ public struct WALCheckpointer: Service {
     let interval: Duration
     let logger: Logger
 
+    /// The longest wait between checkpoints while nothing is written.
+    static let idleInterval: Duration = .seconds(2)
+
     public init(path: String, interval: Duration = .milliseconds(100), logger: Logger) {
         self.path = path
         self.interval = interval
@@ -28,14 +31,20 @@ public struct WALCheckpointer: Service {
         let failures = ThrottledLog(logger: logger, level: .warning)
         let connection = try Self.connection(path)
         defer { try? connection.close() }
+        // While nothing is written the log does not change: the wait doubles, up to
+        // `idleInterval`, and drops back to `interval` at the first new frame.
+        var wait = interval
+        var last: (walFrames: Int, checkpointed: Int)?
         while !Task.isShuttingDownGracefully {
             do {
-                try await Task.sleep(for: interval)
+                try await Task.sleep(for: wait)
             } catch {
                 break
             }
             do {
-                _ = try await Self.checkpoint(connection)
+                let result = try await Self.checkpoint(connection)
+                wait = last.map { $0 == result } == true ? min(wait * 2, Self.idleInterval) : interval
+                last = result
                 failures.clear("WAL checkpoints work again")
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                 // Another checkpoint (the writer's own, or cronicle-sync's) is running:

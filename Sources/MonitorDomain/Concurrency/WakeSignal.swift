@@ -1,9 +1,8 @@
-import MonitorDomain
 import Synchronization
 
 /// Lets one waiter sleep until a timeout or until something signals it, whichever
 /// comes first. Signals that arrive while nobody waits are kept (once), so none is lost.
-final class WakeSignal: Sendable {
+package final class WakeSignal: Sendable {
     private struct State {
         var signalled = false
         var cancelled = false
@@ -12,7 +11,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func signal() {
+    package init() {}
+
+    package func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.signalled = true
@@ -25,7 +26,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns after `timeout`, at a signal, or when the task is cancelled.
-    func wait(timeout: Duration) async {
+    package func wait(timeout: Duration) async {
         state.withLock { $0.cancelled = false }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: timeout) }
