@@ -11,7 +11,11 @@ import Synchronization
 /// let message = try await smtp.waitForMessages(1)[0]
 /// ```
 public final class SMTPReceiver: Sendable {
-    public enum Security: Sendable { case none, starttls, tls }
+    public enum Security: Sendable {
+        case none, starttls, tls
+        /// Not aiosmtpd: a server whose answer to STARTTLS carries a forged reply.
+        case hostileStartTLS
+    }
 
     /// One accepted message.
     public struct Message: Sendable {
@@ -94,6 +98,7 @@ public final class SMTPReceiver: Sendable {
         case .none: break
         case .starttls: arguments += ["--starttls", certificate, key]
         case .tls: arguments += ["--tls", certificate, key]
+        case .hostileStartTLS: arguments += ["--inject-after-starttls"]
         }
         if let login { arguments += ["--auth", "\(login.user):\(login.password)"] }
         if !answers.isEmpty { arguments += ["--answers", answers.map(String.init).joined(separator: ",")] }

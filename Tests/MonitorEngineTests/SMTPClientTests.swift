@@ -77,6 +77,26 @@ import Testing
         #expect(smtp.messages.isEmpty)
     }
 
+    @Test func clearTextAfterTheAnswerToStartTLSEndsTheConnection() async throws {
+        let smtp = try await SMTPReceiver.start(security: .hostileStartTLS)
+        defer { smtp.stop() }
+        let error = await #expect(throws: SMTPError.self) {
+            try await SMTPClient().send(Self.message(), with: Self.settings(smtp, .starttls))
+        }
+        #expect(error?.message == "the server sent more after its answer to STARTTLS; not going on")
+    }
+
+    @Test func aDisplayNameWithACommaIsQuotedAndLongGraphemesStayWithinTheLineLimit() {
+        var message = Self.message(
+            subject: "Cronicle: " + String(repeating: "e\u{301}\u{302}\u{303}\u{304}", count: 40))
+        message.from = try! EmailAddress.parse("Ops, Team <cronicle@example.com>", allowingName: true).get()
+        let rendered = message.rendered()
+        #expect(rendered.contains("From: \"Ops, Team\" <cronicle@example.com>\r\n"))
+        let subject = rendered.components(separatedBy: "\r\nDate:")[0].components(separatedBy: "Subject: ")[1]
+        let lines = subject.components(separatedBy: "\r\n ")
+        #expect(lines.count > 1 && lines.allSatisfy { $0.utf8.count <= 75 && $0 != "=?UTF-8?B??=" }, "\(lines)")
+    }
+
     @Test func implicitTLS() async throws {
         let smtp = try await SMTPReceiver.start(security: .tls)
         defer { smtp.stop() }

@@ -52,7 +52,7 @@ import Testing
             #expect(mail.header("Subject") == "Cronicle: backup0 failed with exit code 3: \"disk full\"")
             let link = "http://127.0.0.1:\(monitor.port)/ui/jobs/backup0"
             #expect(
-                mail.part("text/plain")?.contains("backup0 failed with exit code 3: \"disk full\"\n\(link)") == true)
+                mail.part("text/plain")?.contains("backup0 failed with exit code 3: \"disk full\"\r\n\(link)") == true)
             #expect(mail.part("text/html")?.contains("<a href=\"\(link)\">Open in Cronicle</a>") == true)
             let log = try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items
             #expect(log.first?.status == .delivered && log.first?.lastStatusCode == 250)

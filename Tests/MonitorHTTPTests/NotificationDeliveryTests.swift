@@ -367,6 +367,39 @@ import Testing
         }
     }
 
+    @Test func aFailingChannelThatIsRemovedResolvesItsAlert() async throws {
+        try await WebhookReceiver.with(answers: [400]) { hook in
+            try await WebhookReceiver.with { pager in
+                let (secrets, channels) = Self.failingPair(hook: hook, pager: pager)
+                try await LiveMonitor.with(secrets: secrets) { monitor in
+                    try await Self.apply(monitor, channel: channels)
+                    _ = try await monitor.request("POST", "/jobs/billing/fail")
+                    try await monitor.sender.sendDue()
+                    #expect(try await monitor.store.alertCounts(kind: .channelFailing).open == 1)
+                    // The job now names the pager; the hook is gone from the repository.
+                    let files = [
+                        DefinitionFile(
+                            path: "jobs.d/billing.yaml",
+                            contents: Data("job_id: billing\nschedule: \"@daily\"\nnotify: [pager]\n".utf8)),
+                        DefinitionFile(
+                            path: "jobs.d/channels.yaml",
+                            contents: Data("channel: pager\ntype: webhook\nurl: ${env:PAGER_URL}\n".utf8)),
+                    ]
+                    let report = try await monitor.store.applySync(
+                        files: files,
+                        source: SyncSource(repository: "git@example.com:ops/jobs.git", ref: "main", commit: "def"))
+                    #expect(report.failure == nil, "\(report.formatted())")
+                    #expect(try await monitor.store.alertCounts(kind: .channelFailing).open == 0)
+                    // The open goes first, then its resolve.
+                    try await monitor.sender.sendDue()
+                    try await monitor.sender.sendDue()
+                    let events = try pager.requests.map { try $0.object()["event"] as? String }
+                    #expect(events == ["alert_opened", "alert_resolved"])
+                }
+            }
+        }
+    }
+
     @Test func aChannelWhoseOldestDeliveryWaitsTenMinutesIsFailing() async throws {
         try await WebhookReceiver.with(answers: Array(repeating: 503, count: 40)) { hook in
             try await WebhookReceiver.with { pager in

@@ -131,16 +131,17 @@ struct ChannelDocumentParser {
     ) {
         if let node = values[.to] {
             let written = reader.strings(node, name: "to", item: "address", example: "[oncall@example.com]")
-            guard case .sequence(let sequence) = node else { return }
-            if sequence.isEmpty {
-                reader.report(
-                    .missingField, "to is empty; name at least one address, such as [oncall@example.com]",
-                    at: node.mark)
+            if case .sequence(let sequence) = node {
+                if sequence.isEmpty {
+                    reader.report(
+                        .missingField, "to is empty; name at least one address, such as [oncall@example.com]",
+                        at: node.mark)
+                }
+                // Each address is checked where it is written.
+                let marks = sequence.map(\.mark)
+                channel.to = zip(written, marks).filter { address($0.0, name: "to", allowingName: false, at: $0.1) }
+                    .map(\.0)
             }
-            // Each address is checked where it is written.
-            let marks = sequence.map(\.mark)
-            channel.to = zip(written, marks).filter { address($0.0, name: "to", allowingName: false, at: $0.1) }
-                .map(\.0)
         } else {
             reader.report(.missingField, "an email channel needs to: [address, ...]", at: mapping.mark)
         }

@@ -73,8 +73,10 @@ public enum ChannelRequests {
             [($0.isProblem ? "[alert] " : "[ok] ") + $0.line, $0.link, ""]
         }
         if facts.count > listedInGroup { lines.append("… and \(facts.count - listedInGroup) more") }
-        lines.append("-- \nSent by Cronicle to the channel \(facts[0].channel.name).")
-        return lines.joined(separator: "\n")
+        lines.append("-- ")
+        lines.append("Sent by Cronicle to the channel \(facts[0].channel.name).")
+        // MIME's canonical form of text: lines end in CRLF.
+        return lines.joined(separator: "\r\n")
     }
 
     static func emailHTML(_ facts: [NotificationFacts]) -> String {

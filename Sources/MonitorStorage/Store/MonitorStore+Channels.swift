@@ -59,10 +59,12 @@ extension MonitorStore {
                 """, arguments: arguments)
     }
 
-    /// Carries out the channels part of a plan, in the apply's transaction.
+    /// Carries out the channels part of a plan, in the apply's transaction; answers the
+    /// `channel_failing` alerts of deleted channels, resolved with them (their deliveries
+    /// to the remaining channels are written here too).
     static func write(
         _ plan: SyncPlan.ChannelPlan, desired: [ChannelDefinition], source: SyncSource, db: Database, at now: Date
-    ) throws {
+    ) throws -> [AlertChange] {
         var definitions: [String: ChannelDefinition] = [:]
         for definition in desired { definitions[definition.name] = definition }
         for create in plan.creates {
@@ -71,8 +73,12 @@ extension MonitorStore {
         for update in plan.updates {
             try writeChannel(db, definitions[update.channel]!, exists: true, source: source, at: now)
         }
+        var resolved: [AlertChange] = []
         for delete in plan.deletes {
             try db.execute(sql: "DELETE FROM channels WHERE name = ?", arguments: [delete.channel])
+            resolved += try resolveChannelAlert(db, channel: delete.channel, at: now)
         }
+        try enqueueDeliveries(db, resolved, at: now)
+        return resolved
     }
 }

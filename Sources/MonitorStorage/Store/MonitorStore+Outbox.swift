@@ -245,8 +245,10 @@ extension MonitorStore {
         var working: Set<String> = []
         var failing: Set<String> = []
         var waiting: Set<String> = []
+        // A channel removed since its deliveries were read fails them; that is no alert.
+        let existing = Set(try String.fetchAll(db, sql: "SELECT name FROM channels"))
         for (id, outcome) in outcomes {
-            guard let channel = channelOf[id] else { continue }
+            guard let channel = channelOf[id], existing.contains(channel) else { continue }
             switch outcome {
             case .delivered: working.insert(channel)
             case .failed: failing.insert(channel)
@@ -254,11 +256,14 @@ extension MonitorStore {
             }
         }
         let waitedTooLong = now.addingTimeInterval(-ChannelDeliveryState.pendingLimit)
-        for channel in waiting.subtracting(working).subtracting(failing) {
+        func hasWaitedTooLong(_ channel: String) throws -> Bool {
             let oldest = try Date.fetchOne(
                 db, sql: "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?",
                 arguments: [channel])
-            if let oldest, oldest < waitedTooLong { failing.insert(channel) }
+            return oldest.map { $0 < waitedTooLong } ?? false
+        }
+        for channel in waiting.subtracting(working).subtracting(failing) where try hasWaitedTooLong(channel) {
+            failing.insert(channel)
         }
         var changes: [AlertChange] = []
         for channel in failing.subtracting(working).sorted() {
@@ -274,19 +279,23 @@ extension MonitorStore {
                         change: .opened))
             }
         }
-        for channel in working.sorted() {
-            for id in try Int64.fetchAll(
-                db,
-                sql: """
-                    UPDATE job_alerts SET resolved_at = ?
-                    WHERE channel = ? AND type = 'channel_failing' AND resolved_at IS NULL RETURNING id
-                    """, arguments: [now, channel])
-            {
-                changes.append(
-                    AlertChange(alertID: id, jobID: nil, channel: channel, kind: .channelFailing, change: .resolved))
-            }
+        // Resolved by a success, unless a backlog still waits too long (a slow receiver
+        // working through it would otherwise open and resolve the alert at every step).
+        for channel in working.sorted() where try !hasWaitedTooLong(channel) {
+            changes += try resolveChannelAlert(db, channel: channel, at: now)
         }
         return changes
+    }
+
+    /// Resolves the open `channel_failing` alert of `channel`, if it has one.
+    static func resolveChannelAlert(_ db: Database, channel: String, at now: Date) throws -> [AlertChange] {
+        try Int64.fetchAll(
+            db,
+            sql: """
+                UPDATE job_alerts SET resolved_at = ?
+                WHERE channel = ? AND type = 'channel_failing' AND resolved_at IS NULL RETURNING id
+                """, arguments: [now, channel]
+        ).map { AlertChange(alertID: $0, jobID: nil, channel: channel, kind: .channelFailing, change: .resolved) }
     }
 
     /// A page of the delivery log, newest first.

@@ -66,8 +66,11 @@ extension MonitorStore {
                     []
                 )
             }
-            try Self.write(plan.channels, desired: desiredChannels, source: source, db: db, at: now)
-            let resolved = try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
+            let channelsResolved = try Self.write(
+                plan.channels, desired: desiredChannels, source: source, db: db, at: now)
+            let resolved =
+                try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
+                + channelsResolved
             return (
                 plan, try Self.recordSync(db, source, options, result: .applied, plan: plan, error: nil, at: now),
                 resolved

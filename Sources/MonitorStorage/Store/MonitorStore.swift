@@ -399,6 +399,8 @@ public final class MonitorStore: Sendable {
                     CREATE INDEX job_alerts_open ON job_alerts(job_id) WHERE resolved_at IS NULL;
                     -- A sync_failed delivery tells of a refused apply, not of an alert.
                     ALTER TABLE deliveries ADD COLUMN sync_id INTEGER REFERENCES sync_history(id);
+                    -- A job's page lists the notifications of its alerts.
+                    CREATE INDEX deliveries_by_job ON deliveries(job_id, id);
                     -- One open channel_failing alert per channel.
                     CREATE UNIQUE INDEX job_alerts_one_failing_channel ON job_alerts(channel)
                         WHERE resolved_at IS NULL AND type = 'channel_failing';

@@ -33,7 +33,8 @@ public struct EmailMessage: Sendable, Hashable {
         let boundary = "cronicle-\(messageID.filter { $0.isLetter || $0.isNumber })"
         var lines = [
             "From: \(Self.header(from))",
-            "To: \(to.map(Self.header).joined(separator: ", "))",
+            // One recipient a line: a long list stays within the line limit.
+            "To: \(to.map(Self.header).joined(separator: ",\r\n "))",
             "Subject: \(MIMEWords.encoded(Self.headerText(subject)))",
             "Date: \(Self.dateText(date))",
             "Message-ID: <\(messageID)>",
@@ -60,13 +61,21 @@ public struct EmailMessage: Sendable, Hashable {
     /// so no text from a run can add a header.
     static func headerText(_ text: String) -> String {
         String(
-            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? " " : $0 })
-        ).prefix(200).description
+            String.UnicodeScalarView(
+                text.unicodeScalars.prefix(200).map { $0.value < 32 || $0.value == 127 ? " " : $0 }))
     }
 
+    /// `Name <address>`: a plain name as it is, one with RFC 5322 specials (a comma
+    /// would split it into two mailboxes) quoted, any other encoded.
     static func header(_ address: EmailAddress) -> String {
-        guard let name = address.displayName else { return address.address }
-        return "\(MIMEWords.encoded(headerText(name))) <\(address.address)>"
+        guard let name = address.displayName.map(headerText) else { return address.address }
+        let specials = Set("()<>[]:;@\\,.\"".unicodeScalars)
+        let plain = name.unicodeScalars.allSatisfy { $0.value >= 32 && $0.value < 127 }
+        guard plain, name.unicodeScalars.contains(where: specials.contains) else {
+            return "\(MIMEWords.encoded(name)) <\(address.address)>"
+        }
+        let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(quoted)\" <\(address.address)>"
     }
 
     /// Base64 in lines of 76 characters, as MIME asks.

@@ -3,20 +3,25 @@ import Foundation
 /// RFC 2047 encoded words, for header text that is not plain ASCII.
 enum MIMEWords {
     /// `text` as it is when it is printable ASCII, else as `=?UTF-8?B?...?=` words short
-    /// enough for a header line, characters never split between two words.
+    /// enough for a header line, no character's UTF-8 split between two words (RFC 2047
+    /// 5): cut between Unicode scalars, as a grapheme may be longer than a word holds.
     static func encoded(_ text: String) -> String {
         if text.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value < 127 }) { return text }
         var words: [String] = []
-        var chunk = ""
+        var chunk = String.UnicodeScalarView()
+        var bytes = 0
         // 45 bytes of UTF-8 make 60 characters of base64.
-        for character in text {
-            if chunk.utf8.count + String(character).utf8.count > 45 {
-                words.append(word(chunk))
-                chunk = ""
+        for scalar in text.unicodeScalars {
+            let size = String(scalar).utf8.count
+            if bytes + size > 45 {
+                words.append(word(String(chunk)))
+                chunk = String.UnicodeScalarView()
+                bytes = 0
             }
-            chunk.append(character)
+            chunk.append(scalar)
+            bytes += size
         }
-        if !chunk.isEmpty { words.append(word(chunk)) }
+        if !chunk.isEmpty { words.append(word(String(chunk))) }
         return words.joined(separator: "\r\n ")
     }
 

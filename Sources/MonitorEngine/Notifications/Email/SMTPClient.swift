@@ -66,6 +66,7 @@ public struct SMTPClient: Sendable {
     /// Throws ``SMTPError``, whose ``SMTPError/isPermanent`` says whether to try again.
     public func send(_ message: EmailMessage, with settings: Settings) async throws -> Int {
         let tls = try Self.tlsContext(settings)
+        let upgrade = NIOLockedValueBox(SMTPReplyDecoder.Upgrade.none)
         let channel: NIOAsyncChannel<SMTPReply, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: group)
@@ -76,7 +77,8 @@ public struct SMTPClient: Sendable {
                             try channel.pipeline.syncOperations.addHandler(
                                 NIOSSLClientHandler(context: tls, serverHostname: settings.serverName))
                         }
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(SMTPReplyDecoder(upgrade: upgrade)))
                         return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -96,7 +98,8 @@ public struct SMTPClient: Sendable {
         do {
             return try await channel.executeThenClose { inbound, outbound in
                 var session = SMTPSession(
-                    replies: inbound.makeAsyncIterator(), outbound: outbound, channel: underlying, settings: settings)
+                    replies: inbound.makeAsyncIterator(), outbound: outbound, channel: underlying, settings: settings,
+                    upgrade: upgrade)
                 return try await session.submit(message, tls: tls)
             }
         } catch {

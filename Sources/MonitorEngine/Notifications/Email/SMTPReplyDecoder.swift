@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Reads SMTP replies from the server's bytes: lines `250-...` continue a reply, the line
@@ -10,7 +11,20 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
     static let mostLines = 200
     private var lines: [String] = []
 
+    /// Where a STARTTLS upgrade stands. RFC 3207 4.2: nothing the server sent in the clear
+    /// after its 220 may be taken as said over TLS, so bytes that come between the reply
+    /// and the handshake end the connection instead of waiting in the buffer.
+    enum Upgrade: Sendable { case none, awaitingReply, upgrading }
+    let upgrade: NIOLockedValueBox<Upgrade>
+
+    init(upgrade: NIOLockedValueBox<Upgrade>) {
+        self.upgrade = upgrade
+    }
+
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if buffer.readableBytes > 0, upgrade.withLockedValue({ $0 }) == .upgrading {
+            throw SMTPError(.tls, "the server sent data in the clear after accepting STARTTLS; not going on")
+        }
         let view = buffer.readableBytesView
         guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
             if buffer.readableBytes > Self.longestLine {
@@ -32,8 +46,15 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             }
             return .continue
         }
-        context.fireChannelRead(wrapInboundOut(SMTPReply(code: code, lines: lines)))
+        let reply = SMTPReply(code: code, lines: lines)
         lines = []
+        if upgrade.withLockedValue({ $0 }) == .awaitingReply {
+            if reply.code == 220 { upgrade.withLockedValue { $0 = .upgrading } }
+            if buffer.readableBytes > 0 {
+                throw SMTPError(.tls, "the server sent more after its answer to STARTTLS; not going on")
+            }
+        }
+        context.fireChannelRead(wrapInboundOut(reply))
         return .continue
     }
 

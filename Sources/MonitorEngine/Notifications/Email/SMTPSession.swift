@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 
@@ -11,15 +12,19 @@ struct SMTPSession {
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     let channel: any Channel
     let settings: SMTPClient.Settings
+    /// Shared with the reply decoder, which refuses clear text between STARTTLS and TLS.
+    let upgrade: NIOLockedValueBox<SMTPReplyDecoder.Upgrade>
 
     init(
         replies: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel, settings: SMTPClient.Settings
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel, settings: SMTPClient.Settings,
+        upgrade: NIOLockedValueBox<SMTPReplyDecoder.Upgrade>
     ) {
         self.replies = replies
         self.outbound = outbound
         self.channel = channel
         self.settings = settings
+        self.upgrade = upgrade
     }
 
     /// Everything from the greeting to the server's acceptance of the message.
@@ -33,13 +38,17 @@ struct SMTPSession {
                     "\(settings.host):\(settings.port) does not offer STARTTLS; set smtp.security to tls for a "
                         + "TLS port (465), or to none only for a relay on a trusted network")
             }
+            upgrade.withLockedValue { $0 = .awaitingReply }
             _ = try await command("STARTTLS", expect: [220])
             // TLS goes under the reply decoder, made on the channel's own thread.
             let channel = channel
             let host = settings.serverName
+            let upgrade = upgrade
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandler(
                     NIOSSLClientHandler(context: tls, serverHostname: host), position: .first)
+                // From here on the decoder reads what TLS decrypted.
+                upgrade.withLockedValue { $0 = .none }
             }.get()
             extensions = try await hello()
         }
