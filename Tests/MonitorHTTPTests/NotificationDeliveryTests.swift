@@ -26,6 +26,20 @@ import Testing
         #expect(report.failure == nil, "\(report.formatted())")
     }
 
+    /// `count` jobs `j0`, `j1`, ... tagged `prod`, and `channel` beside them.
+    static func applyTaggedJobs(_ count: Int, channel: String, to monitor: LiveMonitor) async throws {
+        var files = [DefinitionFile(path: "jobs.d/channels.yaml", contents: Data(channel.utf8))]
+        for index in 0..<count {
+            files.append(
+                DefinitionFile(
+                    path: "jobs.d/j\(index).yaml",
+                    contents: Data("job_id: j\(index)\nschedule: \"@daily\"\ntags: [prod]\n".utf8)))
+        }
+        let report = try await monitor.store.applySync(
+            files: files, source: SyncSource(repository: "r", ref: "main", commit: "c"))
+        #expect(report.failure == nil, "\(report.formatted())")
+    }
+
     static func secrets(_ receiver: WebhookReceiver) -> ProcessSecrets {
         ProcessSecrets(environment: ["HOOK_URL": receiver.url, "HOOK_SECRET": secret])
     }
@@ -151,21 +165,11 @@ import Testing
         try await WebhookReceiver.with { receiver in
             let secrets = ProcessSecrets(environment: ["CHAT_URL": receiver.url])
             try await LiveMonitor.with(secrets: secrets) { monitor in
-                var files = [
-                    DefinitionFile(
-                        path: "jobs.d/channels.yaml",
-                        contents: Data(
-                            "channel: chat\ntype: slack\nurl: ${env:CHAT_URL}\nmatch: {tags: [prod]}\ngroup_interval: 1m\n"
-                                .utf8))
-                ]
-                for index in 0..<30 {
-                    files.append(
-                        DefinitionFile(
-                            path: "jobs.d/j\(index).yaml",
-                            contents: Data("job_id: j\(index)\nschedule: \"@daily\"\ntags: [prod]\n".utf8)))
-                }
-                _ = try await monitor.store.applySync(
-                    files: files, source: SyncSource(repository: "r", ref: "main", commit: "c"))
+                try await Self.applyTaggedJobs(
+                    30,
+                    channel:
+                        "channel: chat\ntype: slack\nurl: ${env:CHAT_URL}\nmatch: {tags: [prod]}\ngroup_interval: 1m\n",
+                    to: monitor)
                 _ = try await monitor.request("POST", "/jobs/j0/fail")
                 try await monitor.sender.sendDue()
                 #expect(receiver.requests.count == 1, "the first event goes at once")
@@ -191,20 +195,9 @@ import Testing
         try await WebhookReceiver.with { receiver in
             let secrets = ProcessSecrets(environment: ["CHAT_URL": receiver.url])
             try await LiveMonitor.with(secrets: secrets) { monitor in
-                var files = [
-                    DefinitionFile(
-                        path: "jobs.d/channels.yaml",
-                        contents: Data(
-                            "channel: chat\ntype: discord\nurl: ${env:CHAT_URL}\nmatch: {tags: [prod]}\n".utf8))
-                ]
-                for index in 0..<1_000 {
-                    files.append(
-                        DefinitionFile(
-                            path: "jobs.d/j\(index).yaml",
-                            contents: Data("job_id: j\(index)\nschedule: \"@daily\"\ntags: [prod]\n".utf8)))
-                }
-                _ = try await monitor.store.applySync(
-                    files: files, source: SyncSource(repository: "r", ref: "main", commit: "c"))
+                try await Self.applyTaggedJobs(
+                    1_000, channel: "channel: chat\ntype: discord\nurl: ${env:CHAT_URL}\nmatch: {tags: [prod]}\n",
+                    to: monitor)
                 // The alerts open while the sender keeps passing, as in a server.
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for start in stride(from: 0, to: 1_000, by: 125) {

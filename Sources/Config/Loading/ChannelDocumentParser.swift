@@ -173,14 +173,8 @@ struct ChannelDocumentParser {
 
     /// `smtp: {host, port, security, username, password, ca_file}`.
     private mutating func smtp(_ node: Node) -> ChannelDefinition.SMTP? {
-        guard case .mapping(let mapping) = node else {
-            reader.report(
-                .wrongType,
-                "smtp must be a mapping such as {host: smtp.example.com, port: 587}, found "
-                    + YAMLValueReader.kind(of: node),
-                at: node.mark)
-            return nil
-        }
+        guard let mapping = reader.mapping(node, name: "smtp", form: "such as {host: smtp.example.com, port: 587}")
+        else { return nil }
         enum SMTPField: String, CaseIterable { case host, port, security, username, password, caFile = "ca_file" }
         let (values, _) = reader.fields(
             of: mapping, example: "host", known: { SMTPField(rawValue: $0) },
@@ -365,13 +359,7 @@ struct ChannelDocumentParser {
     }
 
     private mutating func headers(_ node: Node) -> [String: SecretText] {
-        guard case .mapping(let mapping) = node else {
-            reader.report(
-                .wrongType,
-                "headers must be a mapping such as {X-Team: ops}, found \(YAMLValueReader.kind(of: node))",
-                at: node.mark)
-            return [:]
-        }
+        guard let mapping = reader.mapping(node, name: "headers", form: "such as {X-Team: ops}") else { return [:] }
         var headers: [String: SecretText] = [:]
         for (key, value) in mapping {
             guard let name = reader.text(key, name: "a header name"), let text = secretText(value, name: name)
@@ -390,14 +378,8 @@ struct ChannelDocumentParser {
     }
 
     private mutating func match(_ node: Node) -> ChannelDefinition.Match? {
-        guard case .mapping(let mapping) = node else {
-            reader.report(
-                .wrongType,
-                "match must be a mapping with tags and jobs, such as {tags: [prod]}, found "
-                    + YAMLValueReader.kind(of: node),
-                at: node.mark)
-            return nil
-        }
+        guard let mapping = reader.mapping(node, name: "match", form: "with tags and jobs, such as {tags: [prod]}")
+        else { return nil }
         enum MatchField: String { case tags, jobs }
         let (values, _) = reader.fields(
             of: mapping, example: "tags", known: { MatchField(rawValue: $0) },

@@ -53,6 +53,16 @@ struct YAMLValueReader {
         return scalar.string
     }
 
+    /// The mapping `node` is, or nil after saying what was found instead; `form` shows
+    /// what to write ("such as {tags: [prod]}").
+    mutating func mapping(_ node: Node, name: String, form: String) -> Node.Mapping? {
+        guard case .mapping(let mapping) = node else {
+            report(.wrongType, "\(name) must be a mapping \(form), found \(Self.kind(of: node))", at: node.mark)
+            return nil
+        }
+        return mapping
+    }
+
     mutating func bool(_ node: Node, name: String) -> Bool? {
         if case .scalar(let scalar) = node, scalar.style == .plain {
             switch scalar.string {
