@@ -84,8 +84,10 @@ public actor AlertEngine: Service {
     /// minute and was unwatched for years cannot stall the engine; the rest follow.
     private let catchUpLimit = 10_000
     /// Most jobs, and most fire times, checked in one database transaction, so pings wait
-    /// little behind it: a catch-up after downtime is many short transactions.
-    private let transactionLimit = (jobs: 100, fireTimes: 10_000)
+    /// little behind it: a catch-up after downtime is many short transactions. 50: see
+    /// docs/performance.md (notifications), where 100 doubled the pings' tail and 25
+    /// stretched a burst of 10,000 alerts past 10 s.
+    private let transactionLimit = (jobs: 50, fireTimes: 10_000)
 
     public init(
         store: any MonitorStoring, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")

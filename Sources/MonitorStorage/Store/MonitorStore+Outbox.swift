@@ -174,7 +174,7 @@ extension MonitorStore {
         }
     }
 
-    static let attemptsPerTransaction = 200
+    static let attemptsPerTransaction = 100
 
     public func postponeDeliveries(
         channel: String, dueBy now: Date, except probe: Int64, until: Date, statusCode: Int?, error: String
