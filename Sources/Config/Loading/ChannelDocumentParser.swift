@@ -36,9 +36,7 @@ struct ChannelDocumentParser {
 
         static func suggestion(for text: String) -> String? {
             let lowered = text.lowercased().replacingOccurrences(of: "-", with: "_")
-            let scored = allCases.map { ($0.rawValue, EditDistance.between(lowered, $0.rawValue)) }
-            guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, best.0.count / 3) else { return nil }
-            return best.0
+            return EditDistance.closest(to: lowered, among: allCases.map(\.rawValue))
         }
     }
 
@@ -178,12 +176,7 @@ struct ChannelDocumentParser {
         enum SMTPField: String, CaseIterable { case host, port, security, username, password, caFile = "ca_file" }
         let (values, _) = reader.fields(
             of: mapping, example: "host", known: { SMTPField(rawValue: $0) },
-            suggestion: { text in
-                SMTPField.allCases.map(\.rawValue).min {
-                    EditDistance.between(text, $0) < EditDistance.between(text, $1)
-                }
-                .flatMap { EditDistance.between(text, $0) <= 2 ? $0 : nil }
-            })
+            suggestion: { EditDistance.closest(to: $0, among: SMTPField.allCases.map(\.rawValue)) })
         let errorsBefore = diagnostics.count
         var security = ChannelDefinition.SMTP.Security.starttls
         if let node = values[.security], let text = reader.text(node, name: "smtp.security") {
@@ -383,9 +376,7 @@ struct ChannelDocumentParser {
         enum MatchField: String { case tags, jobs }
         let (values, _) = reader.fields(
             of: mapping, example: "tags", known: { MatchField(rawValue: $0) },
-            suggestion: {
-                EditDistance.between($0, "tags") <= 2 ? "tags" : EditDistance.between($0, "jobs") <= 2 ? "jobs" : nil
-            })
+            suggestion: { EditDistance.closest(to: $0, among: ["tags", "jobs"]) })
         var match = ChannelDefinition.Match()
         if let tags = values[.tags] {
             match.tags = reader.strings(tags, name: "match.tags", item: "tag", example: "[prod]")

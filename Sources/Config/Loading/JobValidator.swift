@@ -128,9 +128,7 @@ public struct JobValidator: Sendable {
             let unknown = job.notify.filter { !names.contains($0) }
             for name in unknown {
                 var message = "notify names channel '\(UntrustedText.excerpt(name))', which no file defines"
-                if let best = names.min(by: { EditDistance.between(name, $0) < EditDistance.between(name, $1) }),
-                    EditDistance.between(name, best) <= max(2, best.count / 3)
-                {
+                if let best = EditDistance.closest(to: name, among: names) {
                     message += "; did you mean '\(best)'?"
                 } else {
                     message += "; define it in a document with channel: \(UntrustedText.excerpt(name))"

@@ -22,10 +22,6 @@ public enum JobField: String, CaseIterable, Sendable, Hashable, Codable {
         }) {
             return exact
         }
-        let scored = allCases.map { ($0, EditDistance.between(lowered, $0.rawValue)) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, best.0.rawValue.count / 3) else {
-            return nil
-        }
-        return best.0
+        return EditDistance.closest(to: lowered, among: allCases.map(\.rawValue)).flatMap(JobField.init(rawValue:))
     }
 }
