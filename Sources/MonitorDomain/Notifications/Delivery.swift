@@ -112,7 +112,11 @@ public struct ChannelDeliveryState: Sendable, Hashable {
     /// `failing` when its latest delivery failed for good, or one has waited over 10 minutes.
     public func isFailing(now: Date) -> Bool {
         if lastDelivery?.status == .failed { return true }
-        if let oldestPending, now.timeIntervalSince(oldestPending) > Self.pendingLimit { return true }
-        return false
+        return hasWaitedTooLong(now: now)
+    }
+
+    /// Whether the oldest pending delivery has waited over ``pendingLimit``.
+    public func hasWaitedTooLong(now: Date) -> Bool {
+        oldestPending.map { now.timeIntervalSince($0) > Self.pendingLimit } ?? false
     }
 }

@@ -93,10 +93,9 @@ public enum ChannelRequests {
         return html + "</body></html>"
     }
 
+    /// HTML: Slack's three, and the quotes that end an attribute.
     static func htmlEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&#39;")
+        slackEscaped(text).replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 
     static let json = [("Content-Type", "application/json")]

@@ -105,35 +105,12 @@ public struct NotificationFacts: Sendable {
             json.key("run")
             if let run { RunRepresentation(run: run).write(to: &json) } else { json.null() }
             json.key("sync")
-            if let sync { Self.write(sync, to: &json) } else { json.null() }
+            // Exactly as GET /sync/history encodes it.
+            json.value(sync.flatMap { try? JSONValue(parsing: SyncCoding.encoder.encode($0)) })
             json.field("text", line)
             json.field("dashboard_url", link)
         }
         return String(buffer: json.buffer)
-    }
-}
-
-extension NotificationFacts {
-    /// A refused apply as `GET /sync/history` lists it.
-    static func write(_ sync: SyncRecord, to json: inout JSONWriter) {
-        json.object { json in
-            json.field("id", Int(sync.id))
-            json.field("applied_at", Timestamp.string(from: sync.appliedAt))
-            json.field("result", sync.result.rawValue)
-            json.field("created", sync.created)
-            json.field("updated", sync.updated)
-            json.field("deleted", sync.deleted)
-            json.field("unchanged", sync.unchanged)
-            json.field("error", sync.error)
-            json.field("source") { json in
-                json.object { json in
-                    json.field("repository", sync.source.repository)
-                    json.field("ref", sync.source.ref)
-                    json.field("commit", sync.source.commit)
-                    json.field("path", sync.source.path)
-                }
-            }
-        }
     }
 }
 

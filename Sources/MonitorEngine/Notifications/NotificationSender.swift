@@ -209,7 +209,7 @@ public actor NotificationSender: Service {
         if let jobID { job = (try? await store.job(jobID)) ?? nil }
         var run: JobRun?
         if let runID = alert?.lastRunID ?? alert?.runID { run = (try? await store.run(runID)) ?? nil }
-        var link =
+        let link =
             jobID.map {
                 "\(publicURL)/ui/jobs/\($0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0)"
             }
@@ -221,9 +221,8 @@ public actor NotificationSender: Service {
             facts.link = "\(publicURL)/ui/sync"
         }
         if let failing = alert?.channel {
-            link =
-                "\(publicURL)/ui/notifications?channel=\(failing.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? failing)"
-            facts.link = link
+            let name = failing.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? failing
+            facts.link = "\(publicURL)/ui/notifications?channel=\(name)"
             let latest = try? await store.deliveries(DeliveryQuery(channel: failing, page: PageRequest(perPage: 1)))
             facts.channelError = latest?.items.first?.lastError
         }
@@ -252,18 +251,10 @@ public actor NotificationSender: Service {
             // Read (and drop) the answer, so the connection can be used again.
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let code = Int(response.status.code)
-            let events = facts.map { "\($0.delivery.event.rawValue) job=\($0.jobID)" }.joined(separator: ", ")
-            if (200..<300).contains(code) {
-                logger.info("notification delivered", metadata: ["channel": "\(channel.name)", "events": "\(events)"])
-                return .delivered(statusCode: code)
-            }
+            if (200..<300).contains(code) { return delivered(facts, channel: channel, statusCode: code) }
             let retryable = code == 408 || code == 425 || code == 429 || code >= 500
             let error = "the receiver answered HTTP \(code)"
-            guard retryable else {
-                logger.warning(
-                    "notification refused for good", metadata: ["channel": "\(channel.name)", "status": "\(code)"])
-                return .failed(statusCode: code, error: error)
-            }
+            guard retryable else { return refused(channel: channel, statusCode: code, error: error) }
             return retryOrFail(
                 first, now: now, statusCode: code, error: error,
                 retryAfter: response.headers.first(name: "Retry-After").flatMap { Self.retryAfter($0, now: now) })
@@ -282,20 +273,30 @@ public actor NotificationSender: Service {
             let (message, settings) = try ChannelRequests.email(for: facts, channel: channel, now: now) { text in
                 try text.resolved { try self.secrets.value(of: $0) }
             }
-            let code = try await smtp.send(message, with: settings)
-            let events = facts.map { "\($0.delivery.event.rawValue) job=\($0.jobID)" }.joined(separator: ", ")
-            logger.info("notification delivered", metadata: ["channel": "\(channel.name)", "events": "\(events)"])
-            return .delivered(statusCode: code)
+            return delivered(facts, channel: channel, statusCode: try await smtp.send(message, with: settings))
         } catch let error as SMTPError where error.isPermanent {
-            logger.warning(
-                "notification refused for good",
-                metadata: ["channel": "\(channel.name)", "status": "\(error.replyCode ?? 0)"])
-            return .failed(statusCode: error.replyCode, error: error.message)
+            return refused(channel: channel, statusCode: error.replyCode, error: error.message)
         } catch let error as SMTPError {
             return retryOrFail(first, now: now, statusCode: error.replyCode, error: error.message, retryAfter: nil)
         } catch {
             return retryOrFail(first, now: now, statusCode: nil, error: "\(error)", retryAfter: nil)
         }
+    }
+
+    /// Logs a delivery, naming its events and jobs.
+    private func delivered(_ facts: [NotificationFacts], channel: ChannelDefinition, statusCode: Int)
+        -> DeliveryOutcome
+    {
+        let events = facts.map { "\($0.delivery.event.rawValue) job=\($0.jobID)" }.joined(separator: ", ")
+        logger.info("notification delivered", metadata: ["channel": "\(channel.name)", "events": "\(events)"])
+        return .delivered(statusCode: statusCode)
+    }
+
+    /// Logs an answer that retrying would not change.
+    private func refused(channel: ChannelDefinition, statusCode: Int?, error: String) -> DeliveryOutcome {
+        logger.warning(
+            "notification refused for good", metadata: ["channel": "\(channel.name)", "status": "\(statusCode ?? 0)"])
+        return .failed(statusCode: statusCode, error: error)
     }
 
     /// The next try, with exponential backoff and jitter, or failure once 24 hours have
@@ -307,11 +308,7 @@ public actor NotificationSender: Service {
         // Full jitter over the upper half, so retries of many deliveries spread out.
         var delay = backoff * Double.random(in: 0.5...1)
         if let retryAfter { delay = max(delay, min(retryAfter, Delivery.retryWindow)) }
-        return Self.retry(delivery, at: now.addingTimeInterval(delay), statusCode: statusCode, error: error)
-    }
-
-    /// A retry at `next`, or failure when that would be more than 24 hours after the event.
-    static func retry(_ delivery: Delivery, at next: Date, statusCode: Int?, error: String) -> DeliveryOutcome {
+        let next = now.addingTimeInterval(delay)
         guard next.timeIntervalSince(delivery.createdAt) <= Delivery.retryWindow else {
             return .failed(statusCode: statusCode, error: "\(error); given up after 24 hours")
         }

@@ -255,12 +255,11 @@ extension MonitorStore {
             case .retry: waiting.insert(channel)
             }
         }
-        let waitedTooLong = now.addingTimeInterval(-ChannelDeliveryState.pendingLimit)
         func hasWaitedTooLong(_ channel: String) throws -> Bool {
             let oldest = try Date.fetchOne(
                 db, sql: "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?",
                 arguments: [channel])
-            return oldest.map { $0 < waitedTooLong } ?? false
+            return ChannelDeliveryState(oldestPending: oldest).hasWaitedTooLong(now: now)
         }
         for channel in waiting.subtracting(working).subtracting(failing) where try hasWaitedTooLong(channel) {
             failing.insert(channel)
