@@ -315,9 +315,7 @@ struct ChannelDocumentParser {
     private mutating func url(_ node: Node) -> SecretText? {
         guard let value = secretText(node, name: "url") else { return nil }
         guard value.isLiteral else { return value }
-        guard let url = URL(string: value.written), let scheme = url.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
-        else {
+        guard let url = WebURL.parse(value.written) else {
             reader.report(
                 .invalidURL,
                 "url '\(UntrustedText.excerpt(value.written))' is not an http or https URL with a host",

@@ -132,12 +132,6 @@ public struct ServerConfiguration: Sendable, Hashable {
         heartbeatInterval = .seconds(every.seconds)
     }
 
-    /// An http or https URL with a host.
-    static func isWebURL(_ text: String) -> Bool {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
-        return (scheme == "http" || scheme == "https") && url.host?.isEmpty == false
-    }
-
     public var listensOnLoopbackOnly: Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
@@ -157,12 +151,12 @@ public struct ServerConfiguration: Sendable, Hashable {
                 description: "--allowed-host takes a host name such as monitor.example.com (no scheme, port or "
                     + "path), found '\(name)'")
         }
-        if let publicURL, !Self.isWebURL(publicURL) {
+        if let publicURL, WebURL.parse(publicURL) == nil {
             throw Problem(
                 description: "--public-url takes the dashboard's address such as https://cronicle.example.com, "
                     + "found '\(publicURL)'")
         }
-        if let heartbeatURL, !Self.isWebURL(heartbeatURL) {
+        if let heartbeatURL, WebURL.parse(heartbeatURL) == nil {
             throw Problem(
                 description: "--heartbeat-url takes an http or https URL such as https://hc-ping.com/UUID, "
                     + "found '\(heartbeatURL)'")
