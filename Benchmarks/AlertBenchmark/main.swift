@@ -93,7 +93,7 @@ try writer.write { db in
         sql: "INSERT INTO job_runs (run_id, job_id, status, start_time, end_time) VALUES (?, ?, 'succeeded', ?, ?)")
     for definition in definitions[unhealthy...] {
         let schedule = CronSchedule(
-            try CronExpression(definition.schedule), timeZone: TimeZone(identifier: definition.timezone)!)
+            try CronExpression(definition.schedule!), timeZone: TimeZone(identifier: definition.timezone)!)
         var next = schedule.nextFireTime(after: created)
         while let fireTime = next, fireTime <= windowEnd {
             try insert.execute(arguments: [UUID().uuidString, definition.jobID, fireTime, fireTime])

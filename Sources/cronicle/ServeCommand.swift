@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
             Every option can also be set in the environment: CRONICLE_HOST, CRONICLE_PORT, CRONICLE_DB,
             CRONICLE_API_TOKEN, CRONICLE_INSECURE, CRONICLE_TRUST_PROXY, CRONICLE_MAX_BODY, CRONICLE_LOG_LEVEL,
             CRONICLE_ALLOWED_HOSTS (names separated by commas), CRONICLE_MAX_CONNECTIONS, CRONICLE_PUBLIC_URL,
-            CRONICLE_HEARTBEAT_URL.
+            CRONICLE_HEARTBEAT_URL, CRONICLE_PING_KEY, CRONICLE_PING_BODY_LIMIT.
             Notification channels resolve their ${env:NAME} and ${file:/path} references in this process.
             """)
 
@@ -73,6 +73,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How often to request --heartbeat-url. Default: 60s", valueName: "duration"))
     var heartbeatInterval: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The key of ping URLs in the slug form /ping/KEY/JOB_ID (at least 16 characters). Default: none, only "
+                + "/ping/UUID URLs", valueName: "key"))
+    var pingKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How many bytes of a ping's body are kept as the run's output; longer bodies are cut, never refused. "
+                + "Default: 100000", valueName: "bytes"))
+    var pingBodyLimit: Int?
+
     @Option(help: "Log level. Default: info (or CRONICLE_LOG_LEVEL)")
     var logLevel: Logger.Level?
 
@@ -94,6 +106,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let publicURL { settings.publicURL = publicURL }
             if let heartbeatURL { settings.heartbeatURL = heartbeatURL }
             if let heartbeatInterval { try settings.setHeartbeatInterval(heartbeatInterval) }
+            if let pingKey { settings.pingKey = pingKey }
+            if let pingBodyLimit { settings.pingBodyLimit = pingBodyLimit }
             try settings.validate()
         } catch {
             throw ValidationError(error.description)

@@ -77,7 +77,8 @@ import Testing
         #expect(
             Self.lines("description: nothing else\n") == [
                 "jobs.d/a.yaml:1:1: error: missing required key 'job_id' [missing-field]",
-                "jobs.d/a.yaml:1:1: error: missing required key 'schedule' [missing-field]",
+                "jobs.d/a.yaml:1:1: error: missing required key 'schedule' (a cron expression such as \"0 3 * * *\"), "
+                    + "or 'every' for a job that pings at an interval (such as every: 1h) [missing-field]",
             ])
     }
 

@@ -176,12 +176,17 @@ import Testing
         #expect(try await bench.evaluate() == DeadlineOutcome())
     }
 
-    @Test func anEndWithoutAStartDoesNotMeetAFireTime() async throws {
+    /// A Healthchecks success ping is an end without a start: the job ran, so it meets
+    /// the fire time (DESIGN.md §10.1), as it would on Healthchecks.
+    @Test func anEndWithoutAStartMeetsAFireTime() async throws {
         let bench = try Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T07:01:00Z")
         _ = try await bench.store.endRun(jobID: "job", RunEnd(exitCode: 0))
         bench.at("2026-11-28T07:05:00Z")
+        #expect(try await bench.evaluate().missedFireTimes == 0)
+        // The next hour has no ping at all: missed.
+        bench.at("2026-11-28T08:05:00Z")
         #expect(try await bench.evaluate().missedFireTimes == 1)
     }
 

@@ -12,8 +12,12 @@ import Testing
 
 /// Authorization is decided by the group a route is declared in.
 @Suite struct AccessGuardTests {
-    /// The routes that stay open when a token is set: reads, and the pings of DESIGN.md §5.
-    static let open: Set<String> = ["POST jobs/{job_id}/start", "POST jobs/{job_id}/end", "POST jobs/{job_id}/fail"]
+    /// The routes that stay open when a token is set: reads, and the pings of DESIGN.md §5
+    /// and §10.1.
+    static let open: Set<String> = [
+        "POST jobs/{job_id}/start", "POST jobs/{job_id}/end", "POST jobs/{job_id}/fail", "POST ping/{uuid_or_key}",
+        "POST ping/{uuid_or_key}/{action_or_job_id}", "POST ping/{uuid_or_key}/{action_or_job_id}/{action}",
+    ]
 
     @Test func everyRouteThatChangesSomethingNeedsTheTokenWhenOneIsSet() async throws {
         var configuration = ServerConfiguration()

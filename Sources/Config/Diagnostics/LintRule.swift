@@ -30,6 +30,9 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case literalSecret = "literal-secret"
     case unknownChannel = "unknown-channel"
     case unresolvableSecret = "unresolvable-secret"
+    case conflictingFields = "conflicting-fields"
+    case invalidPingUUID = "invalid-ping-uuid"
+    case duplicatePingUUID = "duplicate-ping-uuid"
     // Warnings
     case runsOverlap = "runs-overlap"
     case ambiguousTolerance = "ambiguous-tolerance"

@@ -33,10 +33,24 @@ struct JobDocumentParser {
             locations[field] = JobDefinition.FieldLocation(
                 key: reader.location(keys[field] ?? nil), value: reader.location(value.mark))
         }
-        for required in [JobField.jobID, .schedule] where values[required] == nil {
-            reader.report(.missingField, "missing required key '\(required.rawValue)'", at: mapping.mark)
+        if values[.jobID] == nil {
+            reader.report(.missingField, "missing required key 'job_id'", at: mapping.mark)
         }
-        var definition = JobDefinition(jobID: jobID(values[.jobID]) ?? "", schedule: schedule(values[.schedule]) ?? "")
+        switch (values[.schedule], values[.every]) {
+        case (nil, nil):
+            reader.report(
+                .missingField,
+                "missing required key 'schedule' (a cron expression such as \"0 3 * * *\"), or 'every' for a job "
+                    + "that pings at an interval (such as every: 1h)", at: mapping.mark)
+        case (.some, .some(let every)):
+            reader.report(
+                .conflictingFields,
+                "a job has either a schedule or every, not both: remove one (every: a ping is due that long after "
+                    + "the last one; schedule: at the cron expression's times)", at: (keys[.every] ?? nil) ?? every.mark
+            )
+        default: break
+        }
+        var definition = JobDefinition(jobID: jobID(values[.jobID]) ?? "", schedule: schedule(values[.schedule]))
         definition.location = reader.location(mapping.mark)
         definition.fieldLocations = locations
         readOptionalFields(values, into: &definition)
@@ -101,6 +115,44 @@ struct JobDocumentParser {
         }
         if let node = values[.tags] {
             definition.tags = reader.strings(node, name: "tags", item: "tag", example: "[backup, prod]")
+        }
+        if let node = values[.every],
+            let every = reader.duration(
+                node, name: JobField.every.rawValue,
+                tooLong: JobFieldRules.everyTooLong(found:))
+        {
+            if let problem = JobFieldRules.checkEvery(every) {
+                reader.report(problem.rule, problem.message, at: node.mark)
+            }
+            definition.every = every
+        }
+        if let node = values[.expect], let text = reader.text(node, name: JobField.expect.rawValue) {
+            if let expect = JobDefinition.Expect(rawValue: text) {
+                definition.expect = expect
+            } else {
+                reader.report(
+                    .invalidValue,
+                    "expect '\(UntrustedText.excerpt(text))' is not start or end; write expect: start (a start meets "
+                        + "each expected time, the default) or expect: end (an end does)", at: node.mark)
+            }
+        }
+        if let node = values[.watchFrom], let text = reader.text(node, name: JobField.watchFrom.rawValue) {
+            if let watchFrom = JobDefinition.WatchFrom(rawValue: text) {
+                definition.watchFrom = watchFrom
+            } else {
+                reader.report(
+                    .invalidValue,
+                    "watch_from '\(UntrustedText.excerpt(text))' is not creation or first_run; write creation (watched "
+                        + "from the moment it exists, the default) or first_run (nothing is missed before its first "
+                        + "ping)", at: node.mark)
+            }
+        }
+        if let node = values[.pingUUID], let text = reader.text(node, name: JobField.pingUUID.rawValue) {
+            switch JobFieldRules.checkPingUUID(text) {
+            case .success(let uuid): definition.pingUUID = uuid
+            case .failure(let problem):
+                reader.report(problem.rule, problem.message, at: node.mark, offset: YAMLValueReader.quoteWidth(node))
+            }
         }
         if let node = values[.notify] {
             definition.notify = reader.strings(

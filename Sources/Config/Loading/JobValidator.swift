@@ -31,6 +31,7 @@ public struct JobValidator: Sendable {
         var diagnostics = parsed.flatMap(\.diagnostics)
         var jobs: [JobDefinition] = []
         var firstDefinition: [String: SourceLocation] = [:]
+        var firstPingUUID: [String: (jobID: String, location: SourceLocation)] = [:]
         for file in parsed {
             for (index, job) in file.jobs.enumerated() {
                 let idLocation = job.fieldLocations[.jobID]?.value ?? job.location!
@@ -40,6 +41,19 @@ public struct JobValidator: Sendable {
                             at: idLocation, rule: .duplicateJobID,
                             message: "job_id '\(job.jobID)' is already defined at \(first)"))
                     continue
+                }
+                if let uuid = job.pingUUID {
+                    let location = job.fieldLocations[.pingUUID]?.value ?? idLocation
+                    if let first = firstPingUUID[uuid] {
+                        diagnostics.append(
+                            Diagnostic(
+                                at: location, rule: .duplicatePingUUID,
+                                message: "ping_uuid \(uuid) is already the ping URL of job '\(first.jobID)' at "
+                                    + "\(first.location); each job needs its own: leave ping_uuid out to have one "
+                                    + "generated"))
+                        continue
+                    }
+                    firstPingUUID[uuid] = (job.jobID, location)
                 }
                 firstDefinition[job.jobID] = idLocation
                 jobs.append(job)
@@ -293,9 +307,6 @@ public struct JobValidator: Sendable {
     // MARK: - Warnings that need the schedule's meaning
 
     func warnings(for job: JobDefinition) -> [Diagnostic] {
-        guard case .success(let expression) = JobFieldRules.checkSchedule(job.schedule),
-            let zone = TimeZone(identifier: job.timezone)
-        else { return [] }
         var warnings: [Diagnostic] = []
         let locations = job.fieldLocations
         let fallback = job.location ?? SourceLocation(file: "", line: 1, column: 1)
@@ -305,20 +316,31 @@ public struct JobValidator: Sendable {
                     at: maxRuntime.key, rule: .ignoredMaxRuntime,
                     message: "max_runtime is ignored on a health check: a heartbeat has no end to wait for"))
         }
+        if let every = job.every, let tolerance = locations[.tolerance], job.tolerance > every {
+            warnings.append(
+                Diagnostic(
+                    at: tolerance.value, rule: .ambiguousTolerance,
+                    message: "tolerance \(job.tolerance) is longer than every \(every): a missed ping is told only "
+                        + "\(job.tolerance) after it was due, after \(every) more should have come; write a tolerance "
+                        + "shorter than every"))
+        }
+        guard let schedule = job.schedule, case .success(let expression) = JobFieldRules.checkSchedule(schedule),
+            let zone = TimeZone(identifier: job.timezone)
+        else { return warnings }
         if let interval = expression.shortestInterval.map({ JobDuration(seconds: $0 * 60) }) {
             if !job.isHealthCheck, let maxRuntime = job.maxRuntime, maxRuntime > interval {
                 warnings.append(
                     Diagnostic(
                         at: locations[.maxRuntime]?.value ?? fallback, rule: .runsOverlap,
                         message: "max_runtime \(maxRuntime) is longer than the \(interval) between two runs of "
-                            + "'\(UntrustedText.excerpt(job.schedule))'; runs would overlap"))
+                            + "'\(UntrustedText.excerpt(schedule))'; runs would overlap"))
             }
             if let tolerance = locations[.tolerance], job.tolerance >= interval {
                 warnings.append(
                     Diagnostic(
                         at: tolerance.value, rule: .ambiguousTolerance,
                         message: "tolerance \(job.tolerance) is not shorter than the \(interval) between two runs of "
-                            + "'\(UntrustedText.excerpt(job.schedule))'; a late start could not be told from the next run's"
+                            + "'\(UntrustedText.excerpt(schedule))'; a late start could not be told from the next run's"
                     ))
             }
         }

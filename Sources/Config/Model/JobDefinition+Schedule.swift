@@ -10,6 +10,7 @@ extension JobDefinition {
     /// status, the alert engine and the job page all ask for it, most jobs share a few
     /// schedules, and a status page of 10,000 jobs would otherwise parse 10,000 times.
     public var cronSchedule: CronSchedule? {
+        guard let schedule else { return nil }
         let key = "\(schedule)|\(timezone)"
         if let known = Self.parsedSchedules.withLock({ $0[key] }) { return known }
         var parsed: CronSchedule?

@@ -10,8 +10,18 @@
 public struct JobDefinition: Sendable, Hashable {
     public var jobID: String
     public var description: String?
-    /// The cron expression as written; it has been validated.
-    public var schedule: String
+    /// The cron expression as written; it has been validated. Nil for an interval job.
+    public var schedule: String?
+    /// An interval job's period (`every: 1h`): a ping is due this long after the last
+    /// one. Exactly one of `schedule` and `every` is set.
+    public var every: JobDuration?
+    /// Which ping meets an expected time: the start (default) or the end.
+    public var expect: Expect
+    /// From when the job is watched: its creation (default) or its first ping.
+    public var watchFrom: WatchFrom
+    /// The job's ping URL identifier as the definition gives it (lowercase canonical
+    /// UUID); nil lets the monitor generate one once and keep it.
+    public var pingUUID: String?
     /// An IANA time zone identifier.
     public var timezone: String
     /// How late a start may be; 1 minute unless set.
@@ -30,6 +40,18 @@ public struct JobDefinition: Sendable, Hashable {
     /// Where each key that was written, and its value, start.
     public var fieldLocations: [JobField: FieldLocation]
 
+    /// Which ping meets a fire time (`expect:`).
+    public enum Expect: String, Sendable, Hashable, Codable, CaseIterable {
+        case start
+        case end
+    }
+
+    /// From when missed pings count (`watch_from:`).
+    public enum WatchFrom: String, Sendable, Hashable, Codable, CaseIterable {
+        case creation
+        case firstRun = "first_run"
+    }
+
     public static let defaultTolerance = JobDuration(seconds: 60)
     public static let defaultTimezone = "UTC"
 
@@ -40,14 +62,19 @@ public struct JobDefinition: Sendable, Hashable {
     }
 
     public init(
-        jobID: String, description: String? = nil, schedule: String, timezone: String = Self.defaultTimezone,
-        tolerance: JobDuration = Self.defaultTolerance, maxRuntime: JobDuration? = nil, isHealthCheck: Bool = false,
-        tags: [String] = [], paused: Bool = false, notify: [String] = [], location: SourceLocation? = nil,
-        fieldLocations: [JobField: FieldLocation] = [:]
+        jobID: String, description: String? = nil, schedule: String?, every: JobDuration? = nil,
+        timezone: String = Self.defaultTimezone, tolerance: JobDuration = Self.defaultTolerance,
+        maxRuntime: JobDuration? = nil, isHealthCheck: Bool = false, tags: [String] = [], paused: Bool = false,
+        notify: [String] = [], expect: Expect = .start, watchFrom: WatchFrom = .creation, pingUUID: String? = nil,
+        location: SourceLocation? = nil, fieldLocations: [JobField: FieldLocation] = [:]
     ) {
         self.jobID = jobID
         self.description = description
         self.schedule = schedule
+        self.every = every
+        self.expect = expect
+        self.watchFrom = watchFrom
+        self.pingUUID = pingUUID
         self.timezone = timezone
         self.tolerance = tolerance
         self.maxRuntime = maxRuntime

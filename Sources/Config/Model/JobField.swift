@@ -12,6 +12,10 @@ public enum JobField: String, CaseIterable, Sendable, Hashable, Codable {
     case tags
     case paused
     case notify
+    case every
+    case expect
+    case watchFrom = "watch_from"
+    case pingUUID = "ping_uuid"
 
     /// The key that `text` most likely meant, for "did you mean" suggestions:
     /// `schedul` suggests `schedule`, `timeZone` suggests `timezone`.

@@ -124,6 +124,58 @@ public enum JobFieldRules {
     /// longer than a month is a run to be told about.
     public static let longestMaxRuntime = JobDuration(seconds: 31 * 86_400)
 
+    /// The shortest `every`: pings more often than each second are a load test, not a heartbeat.
+    public static let shortestEvery = JobDuration(seconds: 1)
+    /// The longest `every`: a year, like the longest cron schedule (`@yearly`).
+    public static let longestEvery = JobDuration(seconds: 366 * 86_400)
+
+    public static func checkEvery(_ duration: JobDuration) -> Problem? {
+        if duration < shortestEvery {
+            return Problem(
+                rule: .outOfRange,
+                message: "every must be at least \(shortestEvery), found \(duration); write the time between two "
+                    + "pings, such as \"30s\" or \"1h\"",
+                offset: 0)
+        }
+        return duration > longestEvery ? everyTooLong(found: "\(duration)") : nil
+    }
+
+    /// The complaint about an `every` over ``longestEvery``; `found` as for ``toleranceTooLong(found:)``.
+    public static func everyTooLong(found: String) -> Problem {
+        Problem(
+            rule: .durationTooLong,
+            message: "every may be at most \(longestEvery) (\(longestEvery.seconds / 86_400) days), found \(found); "
+                + "for a rarer job write a schedule such as \"@yearly\"",
+            offset: 0)
+    }
+
+    /// A `ping_uuid` in the canonical form `5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f` (as
+    /// Healthchecks writes them); upper-case digits are accepted and lowered.
+    public static func checkPingUUID(_ text: String) -> Result<String, Problem> {
+        let lowered = text.lowercased()
+        let bytes = Array(lowered.utf8)
+        let dashes: Set<Int> = [8, 13, 18, 23]
+        var valid = bytes.count == 36
+        if valid {
+            for (index, byte) in bytes.enumerated() {
+                let isHex = (48...57).contains(byte) || (97...102).contains(byte)
+                if dashes.contains(index) ? byte != UInt8(ascii: "-") : !isHex {
+                    valid = false
+                    break
+                }
+            }
+        }
+        guard valid else {
+            return .failure(
+                Problem(
+                    rule: .invalidPingUUID,
+                    message: "ping_uuid '\(UntrustedText.excerpt(text))' is not a UUID; write 36 characters such as "
+                        + "5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f, or leave ping_uuid out to have one generated",
+                    offset: 0))
+        }
+        return .success(lowered)
+    }
+
     public static func checkTolerance(_ duration: JobDuration) -> Problem? {
         if duration.seconds < 0 {
             return Problem(

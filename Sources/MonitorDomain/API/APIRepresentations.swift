@@ -24,10 +24,13 @@ package struct JobRepresentation: JSONRepresentable {
     package let job: Job
     /// In lists, each job's derived status (`status`, `next_fire_time`, `deadline`).
     package let status: JobStatus?
+    /// The monitor's address as clients reach it (`https://cron.example.com`), for `ping_url`.
+    package let baseURL: String?
 
-    package init(_ job: Job, status: JobStatus? = nil) {
+    package init(_ job: Job, status: JobStatus? = nil, baseURL: String? = nil) {
         self.job = job
         self.status = status
+        self.baseURL = baseURL
     }
 
     package func write(to json: inout JSONWriter) {
@@ -36,6 +39,7 @@ package struct JobRepresentation: JSONRepresentable {
             json.field("job_id", definition.jobID)
             json.field("description", definition.description)
             json.field("schedule", definition.schedule)
+            json.field("every", definition.every?.minutes)
             json.field("schedule_description", definition.scheduleExplanation)
             json.field("timezone", definition.timezone)
             json.field("tolerance", definition.tolerance.minutes)
@@ -44,6 +48,10 @@ package struct JobRepresentation: JSONRepresentable {
             json.field("tags") { json in json.array(definition.tags) { json, tag in json.string(tag) } }
             json.field("paused", definition.paused)
             json.field("notify") { json in json.array(definition.notify) { json, name in json.string(name) } }
+            json.field("expect", definition.expect.rawValue)
+            json.field("watch_from", definition.watchFrom.rawValue)
+            json.field("ping_uuid", definition.pingUUID)
+            json.field("ping_url", definition.pingUUID.flatMap { uuid in baseURL.map { "\($0)/ping/\(uuid)" } })
             json.field("managed_by", job.managedBy.rawValue)
             json.key("source")
             OriginRepresentation(origin: job.origin).write(to: &json)
@@ -60,8 +68,22 @@ package struct JobRepresentation: JSONRepresentable {
 
 package struct RunRepresentation: JSONRepresentable {
     package let run: JobRun
+    /// A single run's output (`GET /job_runs/{run_id}`); lists leave it out.
+    package let output: RunOutput?
+    package let includesOutput: Bool
 
-    package init(run: JobRun) { self.run = run }
+    package init(run: JobRun) {
+        self.run = run
+        self.output = nil
+        self.includesOutput = false
+    }
+
+    /// The run with its output (null when its pings carried none).
+    package init(run: JobRun, output: RunOutput?) {
+        self.run = run
+        self.output = output
+        self.includesOutput = true
+    }
 
     package func write(to json: inout JSONWriter) {
         json.object { json in
@@ -77,6 +99,11 @@ package struct RunRepresentation: JSONRepresentable {
             json.value(run.clientInfo)
             json.field("remote_addr", run.remoteAddress)
             json.field("user_agent", run.userAgent)
+            if includesOutput {
+                json.field("output", output?.text)
+                json.field("output_bytes", output?.receivedBytes)
+                json.field("output_truncated", output?.isTruncated ?? false)
+            }
         }
     }
 }

@@ -64,4 +64,8 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
     package static func jobNotFound(_ jobID: String) -> MonitorError {
         MonitorError(.notFound, "job '\(jobID)' does not exist")
     }
+
+    package static func runNotFound(_ runID: String) -> MonitorError {
+        MonitorError(.notFound, "run '\(runID)' does not exist")
+    }
 }

@@ -30,19 +30,25 @@ public struct JobStatus: Sendable {
     public struct Facts: Sendable {
         /// The job's newest run.
         public var lastRun: JobRun?
-        /// When the job's newest run with a start started.
+        /// When the job's newest run pinged: its start, or its end when it has no start.
         public var lastStartTime: Date?
+        /// The job's latest end (with `expect: end`, what meets an expected time).
+        public var lastEndTime: Date?
+        /// The job's first ping ever, start or end; read only for `watch_from: first_run`.
+        public var firstPingTime: Date?
         /// When the job's oldest open run started: what `running` and `long_running`
         /// need, whatever the number of open runs (one index look-up, not a scan).
         public var oldestOpenRunStart: Date?
         public var openAlerts: [JobAlert]
 
         public init(
-            lastRun: JobRun? = nil, lastStartTime: Date? = nil, oldestOpenRunStart: Date? = nil,
-            openAlerts: [JobAlert] = []
+            lastRun: JobRun? = nil, lastStartTime: Date? = nil, lastEndTime: Date? = nil, firstPingTime: Date? = nil,
+            oldestOpenRunStart: Date? = nil, openAlerts: [JobAlert] = []
         ) {
             self.lastRun = lastRun
             self.lastStartTime = lastStartTime
+            self.lastEndTime = lastEndTime
+            self.firstPingTime = firstPingTime
             self.oldestOpenRunStart = oldestOpenRunStart
             self.openAlerts = openAlerts
         }
@@ -54,27 +60,54 @@ public struct JobStatus: Sendable {
         min(60, TimeInterval(definition.tolerance.seconds))
     }
 
+    /// From when a job's expected times count: its creation or last resume, or with
+    /// `watch_from: first_run` its first ping after that; nil while a `first_run` job
+    /// has never pinged (nothing is expected of it yet).
+    public static func watchedSince(_ job: Job, firstPing: Date?) -> Date? {
+        guard job.definition.watchFrom == .firstRun else { return job.watchedSince }
+        return firstPing.map { max($0, job.watchedSince) }
+    }
+
+    /// An interval job's next expected ping: `every` after its last ping (start or end,
+    /// per `expect`), or after it began to be watched; nil while nothing is expected.
+    public static func nextIntervalTime(_ job: Job, lastPing: Date?, firstPing: Date?) -> Date? {
+        guard let every = job.definition.every, let since = watchedSince(job, firstPing: firstPing) else { return nil }
+        return max(lastPing ?? since, since).addingTimeInterval(TimeInterval(every.seconds))
+    }
+
     public static func derive(job: Job, facts: Facts, now: Date) -> JobStatus {
         let definition = job.definition
         var status = JobStatus(
             jobID: job.jobID, state: .ok, lastRun: facts.lastRun, nextFireTime: nil, deadline: nil,
             openAlerts: facts.openAlerts)
         let tolerance = TimeInterval(definition.tolerance.seconds)
+        let lastPing = definition.expect == .end ? facts.lastEndTime : facts.lastStartTime
+        let watchedSince = Self.watchedSince(job, firstPing: facts.firstPingTime)
         var late = false
         var firstExpectedPassed = false
-        if let schedule = definition.cronSchedule {
-            let next = schedule.nextFireTime(after: max(now, job.watchedSince))
+        if definition.every != nil {
+            if let next = nextIntervalTime(job, lastPing: lastPing, firstPing: facts.firstPingTime) {
+                status.nextFireTime = next
+                status.deadline = next.addingTimeInterval(tolerance)
+                late = next <= now && now < next.addingTimeInterval(tolerance)
+                firstExpectedPassed = next <= now
+            }
+        } else if let schedule = definition.cronSchedule {
+            let from = watchedSince ?? job.watchedSince
+            let next = schedule.nextFireTime(after: max(now, from))
             status.nextFireTime = next
             status.deadline = next?.addingTimeInterval(tolerance)
-            firstExpectedPassed = schedule.nextFireTime(after: job.watchedSince).map { $0 <= now } ?? false
-            if let previous = schedule.previousFireTime(before: now.addingTimeInterval(1)), previous <= now,
-                previous > job.watchedSince, now < previous.addingTimeInterval(tolerance)
-            {
-                let satisfied =
-                    facts.lastStartTime.map { $0 >= previous.addingTimeInterval(-earlyAllowance(definition)) } ?? false
-                if !satisfied {
-                    late = true
-                    status.deadline = previous.addingTimeInterval(tolerance)
+            if let watchedSince {
+                firstExpectedPassed = schedule.nextFireTime(after: watchedSince).map { $0 <= now } ?? false
+                if let previous = schedule.previousFireTime(before: now.addingTimeInterval(1)), previous <= now,
+                    previous > watchedSince, now < previous.addingTimeInterval(tolerance)
+                {
+                    let satisfied =
+                        lastPing.map { $0 >= previous.addingTimeInterval(-earlyAllowance(definition)) } ?? false
+                    if !satisfied {
+                        late = true
+                        status.deadline = previous.addingTimeInterval(tolerance)
+                    }
                 }
             }
         }

@@ -5,9 +5,13 @@ public struct DeadlineOutcome: Sendable, Equatable {
     /// Fire times newly recorded as missed (added to an incident or opening one).
     public var missedFireTimes = 0
     public var longRunningAlerts = 0
+    /// For each interval job checked, when its next expected ping's deadline passes:
+    /// the engine waits for it.
+    public var nextIntervalDeadlines: [String: Date] = [:]
 
-    public init(missedFireTimes: Int = 0, longRunningAlerts: Int = 0) {
+    public init(missedFireTimes: Int = 0, longRunningAlerts: Int = 0, nextIntervalDeadlines: [String: Date] = [:]) {
         self.missedFireTimes = missedFireTimes
         self.longRunningAlerts = longRunningAlerts
+        self.nextIntervalDeadlines = nextIntervalDeadlines
     }
 }

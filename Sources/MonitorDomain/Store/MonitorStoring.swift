@@ -40,8 +40,19 @@ public protocol MonitorStoring: SyncTarget {
 
     // MARK: Runs
 
-    func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool)
-    func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun
+    /// Records a start (DESIGN.md §4, §10.2): the same run id again changes nothing, and
+    /// a start for a run that already ended joins it without reopening it.
+    func startRun(_ job: JobReference, _ start: RunStart) async throws -> (run: JobRun, created: Bool)
+    /// Records an end: closes the named run, else the job's oldest open one, else records
+    /// a run without a start. An end for a run that already ended changes nothing.
+    func endRun(_ job: JobReference, _ end: RunEnd) async throws -> JobRun
+    /// Adds output to a run without changing its state (`/ping/{uuid}/log`): the named run,
+    /// else the job's newest. Nil when the job has no run to add it to.
+    func logRun(_ job: JobReference, runID: String?, output: RunOutput) async throws -> JobRun?
+    /// A run's stored output; nil when its pings carried none.
+    func runOutput(_ runID: String) async throws -> RunOutput?
+    /// The first `limit` bytes of each run's output, by run id, for pages that list runs.
+    func runOutputPreviews(_ runIDs: [String], limit: Int) async throws -> [String: RunOutput]
     func runs(_ query: RunQuery) async throws -> Page<JobRun>
 
     // MARK: Alerts
@@ -104,6 +115,14 @@ public protocol MonitorStoring: SyncTarget {
 }
 
 extension MonitorStoring {
+    public func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
+        try await startRun(.id(jobID), start)
+    }
+
+    public func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun {
+        try await endRun(.id(jobID), end)
+    }
+
     /// The latest applies, newest first.
     public func syncHistory(limit: Int = 20) async throws -> [SyncRecord] {
         try await syncHistory(page: PageRequest(page: 1, perPage: limit)).items

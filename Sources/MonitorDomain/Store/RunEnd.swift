@@ -10,10 +10,12 @@ public struct RunEnd: Sendable {
     public var failed: Bool
     public var remoteAddress: String?
     public var userAgent: String?
+    /// The body of a ping, kept as (part of) the run's output.
+    public var output: RunOutput?
 
     public init(
         runID: String? = nil, exitCode: Int? = nil, message: String? = nil, failed: Bool = false,
-        remoteAddress: String? = nil, userAgent: String? = nil
+        remoteAddress: String? = nil, userAgent: String? = nil, output: RunOutput? = nil
     ) {
         self.runID = runID
         self.exitCode = exitCode
@@ -21,5 +23,6 @@ public struct RunEnd: Sendable {
         self.failed = failed
         self.remoteAddress = remoteAddress
         self.userAgent = userAgent
+        self.output = output
     }
 }

@@ -7,13 +7,17 @@ public struct RunStart: Sendable {
     public var clientInfo: JSONValue?
     public var remoteAddress: String?
     public var userAgent: String?
+    /// The body of a ping, kept as (part of) the run's output.
+    public var output: RunOutput?
 
     public init(
-        runID: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil
+        runID: String? = nil, clientInfo: JSONValue? = nil, remoteAddress: String? = nil, userAgent: String? = nil,
+        output: RunOutput? = nil
     ) {
         self.runID = runID
         self.clientInfo = clientInfo
         self.remoteAddress = remoteAddress
         self.userAgent = userAgent
+        self.output = output
     }
 }

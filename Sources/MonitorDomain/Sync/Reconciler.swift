@@ -65,8 +65,11 @@ public enum Reconciler {
     /// Field by field, what an update changes: the fields a sync owns, the definition's
     /// place, and who manages the job (an adopted one) or which repository it comes from.
     static func changes(from existing: Job, to definition: JobDefinition, source: SyncSource) -> [SyncPlan.Change] {
-        changes(
-            from: fields(of: existing.definition), to: fields(of: definition), origin: existing.origin,
+        // A ping_uuid left out of the file keeps the one the monitor generated.
+        var old = existing.definition
+        if definition.pingUUID == nil { old.pingUUID = nil }
+        return changes(
+            from: fields(of: old), to: fields(of: definition), origin: existing.origin,
             location: definition.location, source: source, managedBySync: existing.managedBy == .sync)
     }
 
@@ -177,7 +180,8 @@ public enum Reconciler {
     static func fields(of definition: JobDefinition) -> [(String, JSONValue)] {
         [
             ("description", definition.description.map(JSONValue.string) ?? .null),
-            ("schedule", .string(definition.schedule)),
+            ("schedule", definition.schedule.map(JSONValue.string) ?? .null),
+            ("every", definition.every.map { .number(JSONNumber($0.minutes)) } ?? .null),
             ("timezone", .string(definition.timezone)),
             ("tolerance", .number(JSONNumber(definition.tolerance.minutes))),
             ("max_runtime", definition.maxRuntime.map { .number(JSONNumber($0.minutes)) } ?? .null),
@@ -185,6 +189,9 @@ public enum Reconciler {
             ("tags", .array(definition.tags.map(JSONValue.string))),
             ("paused", .bool(definition.paused)),
             ("notify", .array(definition.notify.map(JSONValue.string))),
+            ("expect", .string(definition.expect.rawValue)),
+            ("watch_from", .string(definition.watchFrom.rawValue)),
+            ("ping_uuid", definition.pingUUID.map(JSONValue.string) ?? .null),
         ]
     }
 }

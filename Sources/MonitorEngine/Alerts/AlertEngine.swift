@@ -35,6 +35,12 @@ public actor AlertEngine: Service {
         /// nil when unlimited, and for health checks (a start is a whole run).
         var maxRuntime: TimeInterval?
         var paused: Bool
+        /// `every`, for an interval job: its expected times follow its last ping, which the
+        /// store knows, so the engine waits for the deadline the store gives it.
+        var every: TimeInterval?
+        var watchedSince: Date
+        var expect: JobDefinition.Expect
+        var fromFirstPing: Bool
         /// Fire times up to this instant have been checked (or were not expected).
         var checkedThrough: Date
         /// Bumped at every change, so queue entries for an older version are ignored.
@@ -44,6 +50,8 @@ public actor AlertEngine: Service {
     private struct Entry: Comparable {
         enum Target {
             case fireTime(jobID: String, generation: Int, fireTime: Date)
+            /// An interval job's next expected ping, as far as the engine knows.
+            case interval(jobID: String, generation: Int)
             case run(runID: String, jobID: String, start: Date)
         }
         var deadline: Date
@@ -144,10 +152,14 @@ public actor AlertEngine: Service {
 
     /// Drops entries at the front of the queue that a later change replaced.
     private func dropStaleEntries() {
-        while let entry = queue.min, case .fireTime(let jobID, let generation, _) = entry.target,
-            jobs[jobID]?.generation != generation
-        {
-            queue.removeMin()
+        while let entry = queue.min {
+            switch entry.target {
+            case .fireTime(let jobID, let generation, _), .interval(let jobID, let generation):
+                guard jobs[jobID]?.generation != generation else { return }
+                queue.removeMin()
+            case .run:
+                return
+            }
         }
     }
 
@@ -210,6 +222,16 @@ public actor AlertEngine: Service {
                 if let due = takeFireTimes(jobID: jobID, generation: generation, from: fireTime, now: now) {
                     dueJobs.append(due)
                 }
+            case .interval(let jobID, let generation):
+                guard let watched = jobs[jobID], watched.generation == generation, !watched.paused,
+                    let every = watched.every
+                else { continue }
+                dueJobs.append(
+                    DueFireTimes(
+                        jobID: jobID, fireTimes: [], tolerance: watched.tolerance,
+                        earlyAllowance: watched.earlyAllowance, expect: watched.expect,
+                        fromFirstPing: watched.fromFirstPing,
+                        interval: DueFireTimes.Interval(every: every, watchedSince: watched.watchedSince)))
             case .run(let runID, let jobID, let start):
                 guard let watched = jobs[jobID], !watched.paused, let maxRuntime = watched.maxRuntime
                 else { continue }
@@ -246,7 +268,8 @@ public actor AlertEngine: Service {
                     target: .fireTime(jobID: jobID, generation: generation, fireTime: next)))
         }
         return DueFireTimes(
-            jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance, earlyAllowance: watched.earlyAllowance)
+            jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance, earlyAllowance: watched.earlyAllowance,
+            expect: watched.expect, fromFirstPing: watched.fromFirstPing)
     }
 
     /// Records what is due in transactions of at most ``transactionLimit``; the last one
@@ -269,6 +292,12 @@ public actor AlertEngine: Service {
                 Array(chunk), runs: last ? dueRuns : [], checkedThrough: last ? now : nil)
             outcome.missedFireTimes += recorded.missedFireTimes
             outcome.longRunningAlerts += recorded.longRunningAlerts
+            // Each interval job checked waits for the deadline the store worked out.
+            for (jobID, deadline) in recorded.nextIntervalDeadlines {
+                guard let watched = jobs[jobID], watched.every != nil else { continue }
+                queue.insert(
+                    Entry(deadline: deadline, target: .interval(jobID: jobID, generation: watched.generation)))
+            }
         } while !remaining.isEmpty
         return outcome
     }
@@ -355,9 +384,20 @@ public actor AlertEngine: Service {
             schedule: definition.cronSchedule, tolerance: TimeInterval(definition.tolerance.seconds),
             earlyAllowance: JobStatus.earlyAllowance(definition),
             maxRuntime: definition.isHealthCheck ? nil : definition.maxRuntime.map { TimeInterval($0.seconds) },
-            paused: definition.paused, checkedThrough: max(checkedThrough, min(job.watchedSince, store.clock.now)),
-            generation: generation)
+            paused: definition.paused, every: definition.every.map { TimeInterval($0.seconds) },
+            watchedSince: job.watchedSince, expect: definition.expect,
+            fromFirstPing: definition.watchFrom == .firstRun,
+            checkedThrough: max(checkedThrough, min(job.watchedSince, store.clock.now)), generation: generation)
         jobs[job.jobID] = watched
+        if !watched.paused, let every = watched.every {
+            // The earliest its first deadline can be: no ping since it began to be watched.
+            // The store says the real one when it comes.
+            queue.insert(
+                Entry(
+                    deadline: job.watchedSince.addingTimeInterval(every + watched.tolerance),
+                    target: .interval(jobID: job.jobID, generation: generation)))
+            return
+        }
         guard !watched.paused, let schedule = watched.schedule,
             let next = schedule.nextFireTime(after: watched.checkedThrough)
         else { return }

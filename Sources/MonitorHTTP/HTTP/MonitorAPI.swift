@@ -50,20 +50,25 @@ public struct MonitorAPI: Sendable {
     private func addJobRoutes(
         reads: Router<CronicleRequestContext>, changes: RouterGroup<CronicleRequestContext>
     ) {
-        reads.get("/jobs") { _, _ in
-            json(
+        reads.get("/jobs") { request, _ in
+            let base = baseURL(request)
+            return json(
                 ListRepresentation(
-                    key: "jobs", items: try await store.statuses().map { JobRepresentation($0.job, status: $0.status) })
+                    key: "jobs",
+                    items: try await store.statuses().map {
+                        JobRepresentation($0.job, status: $0.status, baseURL: base)
+                    }
+                )
             )
         }
         changes.post("/jobs") { request, _ in
             let definition = try RequestParsing.jobDefinition(
                 try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true))
             let (job, created) = try await store.saveJob(definition)
-            return json(JobRepresentation(job), status: created ? .created : .ok)
+            return json(JobRepresentation(job, baseURL: baseURL(request)), status: created ? .created : .ok)
         }
-        reads.get("/jobs/:job_id") { _, context in
-            json(JobRepresentation(try await requireJob(context)))
+        reads.get("/jobs/:job_id") { request, context in
+            json(JobRepresentation(try await requireJob(context), baseURL: baseURL(request)))
         }
         changes.delete("/jobs/:job_id") { _, context in
             try await store.deleteJob(try jobID(context))
@@ -72,19 +77,12 @@ public struct MonitorAPI: Sendable {
         reads.get("/jobs/:job_id/status") { _, context in
             json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
         }
-        changes.post("/jobs/:job_id/pause") { _, context in
-            json(JobRepresentation(try await store.setPaused(try jobID(context), true)))
+        changes.post("/jobs/:job_id/pause") { request, context in
+            json(JobRepresentation(try await store.setPaused(try jobID(context), true), baseURL: baseURL(request)))
         }
-        changes.post("/jobs/:job_id/resume") { _, context in
-            json(JobRepresentation(try await store.setPaused(try jobID(context), false)))
+        changes.post("/jobs/:job_id/resume") { request, context in
+            json(JobRepresentation(try await store.setPaused(try jobID(context), false), baseURL: baseURL(request)))
         }
-    }
-
-    /// The run events a job reports; open to every client, as pings are.
-    private func addPingRoutes(to router: Router<CronicleRequestContext>) {
-        router.post("/jobs/:job_id/start") { request, context in try await start(request, context) }
-        router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
-        router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
     }
 
     /// Pages of runs and alerts, newest first, with their filters.
@@ -99,6 +97,24 @@ public struct MonitorAPI: Sendable {
             return json(
                 PageRepresentation(
                     key: "job_runs", items: page.items.map(RunRepresentation.init), page: page.page, total: page.total))
+        }
+        router.get("/job_runs/:run_id") { _, context in
+            let runID = try context.parameters.require("run_id")
+            guard let run = try await store.run(runID) else { throw MonitorError.runNotFound(runID) }
+            return json(RunRepresentation(run: run, output: try await store.runOutput(runID)))
+        }
+        router.get("/job_runs/:run_id/output") { _, context in
+            let runID = try context.parameters.require("run_id")
+            guard try await store.run(runID) != nil else { throw MonitorError.runNotFound(runID) }
+            let output = try await store.runOutput(runID)
+            // As text, never as a page: a run's output is whatever the job printed.
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/plain; charset=utf-8", .contentDisposition: "inline",
+                    Self.outputBytesHeader: "\(output?.receivedBytes ?? 0)",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: output?.bytes ?? [])))
         }
         router.get("/alerts") { request, _ in
             let query = try RequestParsing.Query(
@@ -116,32 +132,13 @@ public struct MonitorAPI: Sendable {
 
     // MARK: - Helpers
 
-    private func start(_ request: Request, _ context: CronicleRequestContext) async throws -> Response {
-        let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
-        try RequestParsing.rejectUnknownKeys(body, allowed: ["client_info", "run_id"])
-        var start = RunStart(runID: try RequestParsing.runID(body))
-        switch body["client_info"] {
-        case nil, .null?: break
-        case .object(let info)?: start.clientInfo = .object(info)
-        case let other?: throw RequestParsing.invalid("client_info", "must be an object, found \(other.kind)")
-        }
-        (start.remoteAddress, start.userAgent) = client(request, context)
-        let (run, created) = try await store.startRun(jobID: try jobID(context), start)
-        return json(RunRepresentation(run: run), status: created ? .created : .ok)
-    }
-
-    private func end(_ request: Request, _ context: CronicleRequestContext, failed: Bool) async throws -> Response {
-        let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
-        try RequestParsing.rejectUnknownKeys(body, allowed: ["run_id", "exit_code", "message"])
-        var end = RunEnd(
-            runID: try RequestParsing.runID(body), exitCode: try RequestParsing.integer(body, "exit_code"),
-            message: try RequestParsing.string(body, "message"), failed: failed)
-        (end.remoteAddress, end.userAgent) = client(request, context)
-        return json(RunRepresentation(run: try await store.endRun(jobID: try jobID(context), end)))
+    /// The monitor's address as this client reached it, for ping URLs.
+    func baseURL(_ request: Request) -> String {
+        PublicAddress.base(publicURL: configuration.publicURL, request: request) ?? configuration.dashboardURL()
     }
 
     /// The `{job_id}` of the path, percent-decoded (`a%2Eb` is `a.b`) as every client library encodes it.
-    private func jobID(_ context: CronicleRequestContext) throws -> String {
+    func jobID(_ context: CronicleRequestContext) throws -> String {
         let raw = try context.parameters.require("job_id")
         return raw.removingPercentEncoding ?? raw
     }
@@ -156,7 +153,7 @@ public struct MonitorAPI: Sendable {
     /// address is the last `X-Forwarded-For` entry: the one that proxy appended. Earlier
     /// entries come from the client, which can write anything there. Only an IP address
     /// is taken; anything else leaves the connection's address.
-    private func client(_ request: Request, _ context: CronicleRequestContext) -> (String?, String?) {
+    func client(_ request: Request, _ context: CronicleRequestContext) -> (String?, String?) {
         var address = context.remoteAddress?.ipAddress
         if configuration.trustProxy, let forwarded = request.headers[values: Self.forwardedFor].last,
             let last = forwarded.split(separator: ",").last.map({ $0.trimmingCharacters(in: .whitespaces) }),
@@ -166,6 +163,9 @@ public struct MonitorAPI: Sendable {
         }
         return (address, request.headers[.userAgent])
     }
+
+    /// How many bytes of output the run's pings carried, kept or not.
+    static let outputBytesHeader = HTTPField.Name("Output-Bytes")!
 
     private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 

@@ -148,12 +148,21 @@ public enum OpenAPIDocument {
                 ],
             ],
             "JobInput": [
-                "type": "object", "required": ["job_id", "schedule"], "additionalProperties": false,
+                "type": "object", "required": ["job_id"], "additionalProperties": false,
+                "oneOf": [["required": ["schedule"]], ["required": ["every"]]],
                 "properties": [
                     "job_id": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"],
                     "description": nullableString,
                     "schedule": [
                         "type": "string", "description": "5-field cron expression or macro, see docs/cron.md",
+                    ],
+                    "every": duration.merging([
+                        "description": "instead of schedule: a ping is due this long after the last one"
+                    ]) { _, new in new },
+                    "expect": ["type": "string", "enum": ["start", "end"], "default": "start"],
+                    "watch_from": ["type": "string", "enum": ["creation", "first_run"], "default": "creation"],
+                    "ping_uuid": [
+                        "type": "string", "format": "uuid", "description": "generated once when absent, then kept",
                     ],
                     "timezone": ["type": "string", "default": "UTC", "description": "IANA time zone"],
                     "tolerance": duration.merging(["default": 1]) { first, _ in first },
@@ -167,10 +176,19 @@ public enum OpenAPIDocument {
                 "type": "object", "additionalProperties": false,
                 "required": [
                     "job_id", "schedule", "timezone", "tolerance", "max_runtime", "is_health_check", "tags", "paused",
-                    "notify", "managed_by", "source", "created_at", "updated_at",
+                    "notify", "managed_by", "source", "created_at", "updated_at", "every", "expect", "watch_from",
+                    "ping_uuid", "ping_url",
                 ],
                 "properties": [
-                    "job_id": ["type": "string"], "description": nullableString, "schedule": ["type": "string"],
+                    "job_id": ["type": "string"], "description": nullableString,
+                    "schedule": ["type": ["string", "null"], "description": "null for an interval job"],
+                    "every": ["type": ["number", "null"], "description": "minutes; null for a cron job"],
+                    "expect": ["type": "string", "enum": ["start", "end"]],
+                    "watch_from": ["type": "string", "enum": ["creation", "first_run"]],
+                    "ping_uuid": ["type": "string", "format": "uuid"],
+                    "ping_url": [
+                        "type": ["string", "null"], "description": "GET, HEAD or POST it from the job (docs/pings.md)",
+                    ],
                     "schedule_description": nullableString, "timezone": ["type": "string"],
                     "tolerance": ["type": "number", "description": "minutes"],
                     "max_runtime": ["type": ["number", "null"], "description": "minutes"],
@@ -278,6 +296,15 @@ public enum OpenAPIDocument {
                     "exit_code": ["type": ["integer", "null"]], "message": nullableString,
                     "client_info": ["type": ["object", "null"], "description": "as the client sent it"],
                     "remote_addr": nullableString, "user_agent": nullableString,
+                    "output": [
+                        "type": ["string", "null"],
+                        "description": "in GET /job_runs/{run_id} only: what the run's pings carried, cut at the "
+                            + "ping body limit",
+                    ],
+                    "output_bytes": [
+                        "type": ["integer", "null"], "description": "bytes of output sent, kept or not",
+                    ],
+                    "output_truncated": ["type": "boolean"],
                 ],
             ],
             "Alert": [
@@ -398,17 +425,79 @@ public enum OpenAPIDocument {
 
     /// `end` and `fail` take the same body and give the same answers.
     private static func endOperation(_ summary: String) -> [String: Any] {
-        operation(
-            summary, parameters: [jobID],
-            body: [
-                "type": "object", "additionalProperties": false,
-                "properties": [
-                    "run_id": runID, "exit_code": ["type": ["integer", "null"]], "message": nullableString,
+        withPlainTextOutput(
+            operation(
+                summary,
+                parameters: [
+                    jobID, ["name": "run_id", "in": "query", "schema": runID],
+                    ["name": "exit_code", "in": "query", "schema": ["type": "integer"]],
+                    ["name": "message", "in": "query", "schema": ["type": "string"]],
+                ],
+                body: [
+                    "type": "object", "additionalProperties": false,
+                    "properties": [
+                        "run_id": runID, "exit_code": ["type": ["integer", "null"]], "message": nullableString,
+                    ],
+                ],
+                responses: ["200": response("The run", reference("Run"))].merging(errors("400", "404", "409", "413")) {
+                    first, _ in first
+                }))
+    }
+
+    /// Lets a run route take a `text/plain` body, kept as the run's output, beside JSON.
+    private static func withPlainTextOutput(_ operation: [String: Any]) -> [String: Any] {
+        var operation = operation
+        var body = operation["requestBody"] as! [String: Any]
+        var content = body["content"] as! [String: Any]
+        content["text/plain"] = [
+            "schema": [
+                "type": "string",
+                "description": "the run's output (the query parameters say the rest), cut at the ping body limit",
+            ]
+        ]
+        body["content"] = content
+        operation["requestBody"] = body
+        return operation
+    }
+
+    /// One form of the Healthchecks ping grammar (docs/pings.md), answered in plain text.
+    private static func pingOperations(_ summary: String, parameters: [[String: Any]]) -> [String: Any] {
+        let text: (String) -> [String: Any] = { description in
+            [
+                "description": description,
+                "headers": [
+                    "Ping-Body-Limit": [
+                        "schema": ["type": "integer"], "description": "how many bytes of a body are kept",
+                    ]
+                ],
+                "content": ["text/plain": ["schema": ["type": "string"]]],
+            ]
+        }
+        let ping: [String: Any] = [
+            "summary": summary,
+            "parameters": parameters + [
+                ["name": "rid", "in": "query", "schema": runID.merging(["type": "string"]) { _, new in new }]
+            ],
+            "requestBody": [
+                "required": false,
+                "content": [
+                    "text/plain": [
+                        "schema": ["type": "string", "description": "kept as the run's output, cut at Ping-Body-Limit"]
+                    ]
                 ],
             ],
-            responses: ["200": response("The run", reference("Run"))].merging(errors("400", "404", "409", "413")) {
-                first, _ in first
-            })
+            "responses": [
+                "200": text("OK: recorded"), "400": text("A reason: an exit status over 255, a bad rid"),
+                "404": text("not found: no job has this uuid, or the key or job id is wrong"),
+            ],
+        ]
+        var head = ping
+        head["requestBody"] = nil
+        return ["get": head, "head": head, "post": ping]
+    }
+
+    private static func pathParameter(_ name: String, _ description: String) -> [String: Any] {
+        ["name": name, "in": "path", "required": true, "description": description, "schema": ["type": "string"]]
     }
 
     private static func page(_ key: String, _ item: String) -> [String: Any] {
@@ -473,17 +562,36 @@ public enum OpenAPIDocument {
                         })
                 ],
                 "/jobs/{job_id}/start": [
-                    "post": operation(
-                        "Record a start (a whole run for a health check)", parameters: [jobID],
-                        body: [
-                            "type": "object", "additionalProperties": false,
-                            "properties": ["client_info": ["type": ["object", "null"]], "run_id": runID],
-                        ],
-                        responses: [
-                            "201": response("The new run", reference("Run")),
-                            "200": response("The run already recorded under this run_id", reference("Run")),
-                        ].merging(errors("400", "404", "409", "413")) { first, _ in first })
+                    "post": withPlainTextOutput(
+                        operation(
+                            "Record a start (a whole run for a health check)",
+                            parameters: [jobID, ["name": "run_id", "in": "query", "schema": runID]],
+                            body: [
+                                "type": "object", "additionalProperties": false,
+                                "properties": ["client_info": ["type": ["object", "null"]], "run_id": runID],
+                            ],
+                            responses: [
+                                "201": response("The new run", reference("Run")),
+                                "200": response("The run already recorded under this run_id", reference("Run")),
+                            ].merging(errors("400", "404", "409", "413")) { first, _ in first }))
                 ],
+                "/ping/{uuid_or_key}": pingOperations(
+                    "Success: ends the run (rid, else the oldest open one, else a run of its own)",
+                    parameters: [pathParameter("uuid_or_key", "the job's ping_uuid")]),
+                "/ping/{uuid_or_key}/{action_or_job_id}": pingOperations(
+                    "/ping/{ping_uuid}/{start|fail|log|exit status 0-255}, or the slug form's success "
+                        + "/ping/{ping_key}/{job_id}",
+                    parameters: [
+                        pathParameter("uuid_or_key", "a ping_uuid, or the server's ping key"),
+                        pathParameter("action_or_job_id", "start, fail, log or an exit status; or a job id"),
+                    ]),
+                "/ping/{uuid_or_key}/{action_or_job_id}/{action}": pingOperations(
+                    "The slug form /ping/{ping_key}/{job_id}/{start|fail|log|exit status 0-255}",
+                    parameters: [
+                        pathParameter("uuid_or_key", "the server's --ping-key"),
+                        pathParameter("action_or_job_id", "the job's id"),
+                        pathParameter("action", "start, fail, log or an exit status 0-255"),
+                    ]),
                 "/jobs/{job_id}/end": [
                     "post": endOperation("Record an end: the named run, the oldest open one, or a run without a start")
                 ],
@@ -519,6 +627,29 @@ public enum OpenAPIDocument {
                         responses: ["200": response("A page of runs", page("job_runs", "Run"))].merging(errors("400")) {
                             first, _ in first
                         })
+                ],
+                "/job_runs/{run_id}": [
+                    "get": operation(
+                        "One run with its output",
+                        parameters: [pathParameter("run_id", "the run's id")],
+                        responses: ["200": response("The run", reference("Run"))].merging(errors("404")) {
+                            first, _ in first
+                        })
+                ],
+                "/job_runs/{run_id}/output": [
+                    "get": operation(
+                        "A run's output as plain text", parameters: [pathParameter("run_id", "the run's id")],
+                        responses: [
+                            "200": [
+                                "description": "What the run's pings carried (empty when none)",
+                                "headers": [
+                                    "Output-Bytes": [
+                                        "schema": ["type": "integer"], "description": "bytes sent, kept or not",
+                                    ]
+                                ],
+                                "content": ["text/plain": ["schema": ["type": "string"]]],
+                            ]
+                        ].merging(errors("404")) { first, _ in first })
                 ],
                 "/alerts": [
                     "get": operation(

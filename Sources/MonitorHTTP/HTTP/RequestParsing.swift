@@ -110,11 +110,43 @@ enum RequestParsing {
         try rejectUnknownKeys(object, allowed: JobField.allCases.map(\.rawValue))
         guard let jobID = try string(object, "job_id") else { throw invalid("job_id", "is required") }
         if let problem = JobFieldRules.checkJobID(jobID) { throw MonitorError(.invalidRequest, problem.message) }
-        guard let schedule = try string(object, "schedule") else { throw invalid("schedule", "is required") }
-        if case .failure(let problem) = JobFieldRules.checkSchedule(schedule) {
+        let schedule = try string(object, "schedule")
+        let every = try duration(object, "every")
+        switch (schedule, every) {
+        case (nil, nil):
+            throw invalid(
+                "schedule",
+                "is required: a cron expression such as \"0 3 * * *\", or every (such as \"1h\") for a "
+                    + "job that pings at an interval")
+        case (.some, .some):
+            throw invalid("every", "a job has either a schedule or every, not both: remove one")
+        default: break
+        }
+        if let schedule, case .failure(let problem) = JobFieldRules.checkSchedule(schedule) {
             throw invalid("schedule", "\(problem.message) (column \(problem.offset + 1))")
         }
-        var definition = JobDefinition(jobID: jobID, schedule: schedule)
+        if let every, let problem = JobFieldRules.checkEvery(every) {
+            throw MonitorError(.invalidRequest, problem.message)
+        }
+        var definition = JobDefinition(jobID: jobID, schedule: schedule, every: every)
+        if let text = try string(object, "expect") {
+            guard let expect = JobDefinition.Expect(rawValue: text) else {
+                throw invalid("expect", "must be start or end, found '\(UntrustedText.excerpt(text))'")
+            }
+            definition.expect = expect
+        }
+        if let text = try string(object, "watch_from") {
+            guard let watchFrom = JobDefinition.WatchFrom(rawValue: text) else {
+                throw invalid("watch_from", "must be creation or first_run, found '\(UntrustedText.excerpt(text))'")
+            }
+            definition.watchFrom = watchFrom
+        }
+        if let text = try string(object, "ping_uuid") {
+            switch JobFieldRules.checkPingUUID(text) {
+            case .success(let uuid): definition.pingUUID = uuid
+            case .failure(let problem): throw MonitorError(.invalidRequest, problem.message)
+            }
+        }
         definition.description = try string(object, "description")
         if let timezone = try string(object, "timezone") {
             if let problem = JobFieldRules.checkTimezone(timezone) { throw invalid("timezone", problem.message) }
@@ -150,9 +182,14 @@ enum RequestParsing {
 
     /// A run id given by a client: the same shape as a job id.
     static func runID(_ object: [String: JSONValue]) throws -> String? {
-        guard let runID = try string(object, "run_id") else { return nil }
+        try runID(try string(object, "run_id"), name: "run_id")
+    }
+
+    /// A run id from a query parameter (`?run_id=`, the ping grammar's `?rid=`).
+    static func runID(_ text: String?, name: String) throws -> String? {
+        guard let runID = text else { return nil }
         if let problem = JobFieldRules.checkJobID(runID) {
-            throw invalid("run_id", problem.message.replacingOccurrences(of: "job_id", with: "run id"))
+            throw invalid(name, problem.message.replacingOccurrences(of: "job_id", with: "run id"))
         }
         return runID
     }

@@ -67,7 +67,7 @@ public enum MonitorServer {
         let sender = NotificationSender(
             store: store, secrets: ProcessSecrets(), publicURL: configuration.dashboardURL(), logger: logger)
         let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)
-        let dashboard = try await Dashboard(store: store, events: events)
+        let dashboard = try await Dashboard(store: store, events: events, publicURL: configuration.publicURL)
         let application = makeApplication(
             store: store, configuration: configuration, dashboard: dashboard,
             services: [checkpointer, engine, sender, AlertChangeLog(store: store, logger: logger)]

@@ -44,6 +44,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Requested at ``heartbeatInterval`` while the alert engine is healthy.
     public var heartbeatURL: String?
     public var heartbeatInterval: Duration = .seconds(60)
+    /// How many bytes of a ping's body become the run's output (DESIGN.md §10.1); the
+    /// rest is read and dropped, never refused.
+    public var pingBodyLimit = 100_000
+    /// The key of the slug form of ping URLs, `/ping/{key}/{job_id}`; without one, only
+    /// `/ping/{uuid}` URLs work.
+    public var pingKey: String?
 
     /// ``publicURL``, or the listen address (with the port the server got when it asked for 0).
     public func dashboardURL(port: Int? = nil) -> String {
@@ -65,7 +71,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Reads `CRONICLE_HOST`, `CRONICLE_PORT`, `CRONICLE_DB`, `CRONICLE_API_TOKEN`,
     /// `CRONICLE_INSECURE`, `CRONICLE_TRUST_PROXY`, `CRONICLE_MAX_BODY`, `CRONICLE_LOG_LEVEL`,
     /// `CRONICLE_ALLOWED_HOSTS` (names separated by commas), `CRONICLE_MAX_CONNECTIONS`,
-    /// `CRONICLE_PUBLIC_URL`, `CRONICLE_HEARTBEAT_URL`.
+    /// `CRONICLE_PUBLIC_URL`, `CRONICLE_HEARTBEAT_URL`, `CRONICLE_PING_KEY`, `CRONICLE_PING_BODY_LIMIT`.
     public mutating func apply(environment: [String: String]) throws(Problem) {
         func flag(_ name: String) throws(Problem) -> Bool? {
             guard let value = environment[name] else { return nil }
@@ -107,6 +113,13 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         if let url = environment["CRONICLE_PUBLIC_URL"] { publicURL = url }
         if let url = environment["CRONICLE_HEARTBEAT_URL"] { heartbeatURL = url }
+        if let key = environment["CRONICLE_PING_KEY"] { pingKey = key }
+        if let limit = environment["CRONICLE_PING_BODY_LIMIT"] {
+            guard let value = Int(limit) else {
+                throw Problem(description: "CRONICLE_PING_BODY_LIMIT must be a number of bytes, found '\(limit)'")
+            }
+            pingBodyLimit = value
+        }
         if let limit = environment["CRONICLE_MAX_CONNECTIONS"] {
             guard let value = Int(limit) else {
                 throw Problem(description: "CRONICLE_MAX_CONNECTIONS must be a number, found '\(limit)'")
@@ -144,6 +157,20 @@ public struct ServerConfiguration: Sendable, Hashable {
             throw Problem(
                 description: "the API token is empty: give a long random value (openssl rand -hex 32), "
                     + "or leave --api-token and CRONICLE_API_TOKEN unset")
+        }
+        guard (0...10_000_000).contains(pingBodyLimit) else {
+            throw Problem(
+                description: "the ping body limit must be from 0 to 10000000 bytes (10 MB), found \(pingBodyLimit)")
+        }
+        if let pingKey {
+            let allowed = pingKey.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            }
+            guard pingKey.count >= 16, allowed else {
+                throw Problem(
+                    description: "the ping key must be at least 16 letters, digits, '-' or '_' (it is part of ping "
+                        + "URLs and lets anyone who has it report runs): generate one with openssl rand -hex 16")
+            }
         }
         guard maxConnections >= 1 else { throw Problem(description: "the connection limit must be at least 1") }
         for name in allowedHosts where name.isEmpty || name.contains(where: { $0 == "/" || $0 == ":" || $0 == " " }) {

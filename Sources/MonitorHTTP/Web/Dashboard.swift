@@ -19,6 +19,8 @@ import NIOCore
 public struct Dashboard: Sendable {
     let store: any MonitorStoring
     let events: LiveEvents
+    /// `--public-url`, for the ping URLs job pages show.
+    let publicURL: String?
     let library: MustacheLibrary
     let assets: [String: (type: String, body: ByteBuffer)]
 
@@ -31,9 +33,10 @@ public struct Dashboard: Sendable {
         + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     /// Loads the templates and static files from the package's resources.
-    public init(store: any MonitorStoring, events: LiveEvents) async throws {
+    public init(store: any MonitorStoring, events: LiveEvents, publicURL: String? = nil) async throws {
         self.store = store
         self.events = events
+        self.publicURL = publicURL
         // The package copies Web/Resources whole; where a bundle's resources start differs
         // between Foundations, so look for the folder that holds the templates.
         let candidates = [Bundle.module.bundleURL, Bundle.module.resourceURL].compactMap { $0 }.flatMap {
@@ -135,9 +138,11 @@ public struct Dashboard: Sendable {
                 "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
                 status: .notFound)
         }
+        let outputs = try await store.runOutputPreviews(runs.items.map(\.runID), limit: JobPage.outputPreviewBytes)
         let view = JobPage(
-            jobID: jobID, job: job, runs: runs, chartRuns: recent.items, alerts: try await alerts,
-            deliveries: try await deliveries, now: store.clock.now)
+            jobID: jobID, job: job, runs: runs, outputs: outputs, chartRuns: recent.items, alerts: try await alerts,
+            deliveries: try await deliveries, baseURL: PublicAddress.base(publicURL: publicURL, request: request),
+            now: store.clock.now)
         return try await page("job", view.context, section: .jobs)
     }
 

@@ -93,7 +93,7 @@ struct JobListPage {
         var row: [String: Any] = [
             "id": definition.jobID, "href": DashboardFormat.jobHref(definition.jobID),
             "state": entry.status.state.rawValue, "label": label.text,
-            "icon": label.icon, "tags": definition.tags, "schedule": definition.schedule,
+            "icon": label.icon, "tags": definition.tags, "schedule": definition.timingText,
             "explanation": definition.scheduleExplanation ?? "",
             "timezone": definition.timezone,
         ]

@@ -8,7 +8,7 @@ struct RunRow {
     let context: [String: Any]
 
     /// `now` gives a running run its time so far.
-    init(_ run: JobRun, now: Date) {
+    init(_ run: JobRun, output: RunOutput? = nil, now: Date) {
         let label = DashboardFormat.label(run.status)
         var context: [String: Any] = [
             "runID": run.runID, "state": label.state, "label": label.text, "icon": label.icon,
@@ -34,6 +34,14 @@ struct RunRow {
                 if case .string(let text) = value { return ["key": key, "value": text] }
                 return ["key": key, "value": Self.prettyJSON(value), "json": true]
             }
+        }
+        if let output {
+            // Shown as text in a <pre>: Mustache escapes it, so what a job printed never
+            // becomes markup.
+            context["output"] = [
+                "text": output.text, "bytes": output.receivedBytes, "more": output.isTruncated,
+                "href": "/job_runs/\(run.runID)/output",
+            ]
         }
         self.context = context
     }

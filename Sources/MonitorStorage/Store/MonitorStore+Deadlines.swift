@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import GRDB
 import MonitorDomain
@@ -58,7 +59,10 @@ extension MonitorStore {
         let (outcome, changes) = try await write { db -> (DeadlineOutcome, [AlertChange]) in
             var outcome = DeadlineOutcome()
             var changes: [AlertChange] = []
-            for due in jobs {
+            for var due in jobs {
+                let next: Date?
+                (due.fireTimes, next) = try Self.expectedTimes(db, due, now: now)
+                if let next { outcome.nextIntervalDeadlines[due.jobID] = next }
                 outcome.missedFireTimes += try Self.recordMisses(db, due, now: nowText, changes: &changes)
             }
             for run in runs {
@@ -89,6 +93,41 @@ extension MonitorStore {
         return outcome
     }
 
+    /// The expected times whose deadlines have passed, and for an interval job when to
+    /// look again. A cron job's are its due fire times; an interval job's follow its last
+    /// ping (start or end, per `expect`), or its creation or resume when it has not pinged
+    /// since. With `watch_from: first_run`, none come before the job's first ping.
+    private static func expectedTimes(_ db: Database, _ due: DueFireTimes, now: Date) throws -> ([Date], Date?) {
+        var since: Date? = nil
+        if due.fromFirstPing {
+            let first = try Date.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(\(Self.pingTimeSQL)) FROM job_runs WHERE job_id = ?"),
+                arguments: [due.jobID])
+            guard let first else {
+                // Nothing is expected before the first ping; an interval job looks again later.
+                return ([], due.interval.map { now.addingTimeInterval($0.every) })
+            }
+            since = first
+        }
+        guard let interval = due.interval else {
+            return (since.map { first in due.fireTimes.filter { $0 >= first } } ?? due.fireTimes, nil)
+        }
+        let column = Self.pingTimeSQL(due.expect)
+        let lastPing = try Date.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(\(column)) FROM job_runs WHERE job_id = ?"), arguments: [due.jobID])
+        let watchedSince = max(since ?? interval.watchedSince, interval.watchedSince)
+        var expected = max(lastPing ?? watchedSince, watchedSince).addingTimeInterval(interval.every)
+        var times: [Date] = []
+        while expected.addingTimeInterval(due.tolerance) <= now, times.count < catchUpLimit {
+            times.append(expected)
+            expected = expected.addingTimeInterval(interval.every)
+        }
+        return (times, expected.addingTimeInterval(due.tolerance))
+    }
+
+    /// Most expected times of one interval job recorded at once; the rest follow.
+    private static let catchUpLimit = 10_000
+
     /// Records the missed fire times among `due`'s, grouped into incidents as
     /// ``MissedIncidents`` decides: one database write per incident, not per fire time,
     /// and one look into the index of starts per start that meets or ends something, so
@@ -97,8 +136,9 @@ extension MonitorStore {
         _ db: Database, _ due: DueFireTimes, now: String, changes: inout [AlertChange]
     ) throws -> Int {
         guard !due.fireTimes.isEmpty else { return 0 }
+        let column = Self.pingTimeSQL(due.expect)
         let firstStart = try db.cachedStatement(
-            sql: "SELECT MIN(start_time) FROM job_runs WHERE job_id = ? AND start_time >= ?")
+            sql: "SELECT MIN(\(column)) FROM job_runs WHERE job_id = ? AND \(column) >= ?")
         let latest = try Row.fetchOne(
             db,
             sql: """

@@ -29,7 +29,8 @@ extension MonitorStore {
             source.flatMap { _ in definition.location?.file }, source.flatMap { _ in definition.location?.line },
             source?.commit,
             existing.map { watchedSince($0, becoming: definition, at: now) } ?? now,
-            try encodeJSON(definition.notify),
+            try encodeJSON(definition.notify), definition.every?.seconds, definition.expect.rawValue,
+            definition.watchFrom.rawValue, try pingUUID(db, for: definition, replacing: existing),
         ]
         let statement =
             existing == nil
@@ -37,18 +38,40 @@ extension MonitorStore {
                 sql: """
                     INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
                         max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
-                        source_repository, source_file, source_line, source_commit, watched_since, notify)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                        source_repository, source_file, source_line, source_commit, watched_since, notify,
+                        every_seconds, expect, watch_from, ping_uuid)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                        ?20, ?21)
                     """)
             : try db.cachedStatement(
                 sql: """
                     UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
                         max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
                         managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
-                        source_commit = ?15, watched_since = ?16, notify = ?17
+                        source_commit = ?15, watched_since = ?16, notify = ?17, every_seconds = ?18, expect = ?19,
+                        watch_from = ?20, ping_uuid = ?21
                     WHERE job_id = ?1
                     """)
         try statement.execute(arguments: arguments)
+    }
+
+    /// The ping uuid a written job gets: the definition's, else the one it had, else a new
+    /// one. A uuid another job has is refused with both jobs named, before the unique
+    /// index would refuse it with a bare constraint name.
+    static func pingUUID(_ db: Database, for definition: JobDefinition, replacing existing: Job?) throws -> String {
+        guard let wanted = definition.pingUUID else {
+            return existing?.definition.pingUUID ?? UUID().uuidString.lowercased()
+        }
+        if let holder = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT job_id FROM job_configs WHERE ping_uuid = ? AND job_id <> ?"),
+            arguments: [wanted, definition.jobID])
+        {
+            throw MonitorError(
+                .conflict,
+                "ping_uuid \(wanted) is already the ping URL of job '\(holder)'; each job needs its own: give "
+                    + "'\(definition.jobID)' another, or leave ping_uuid out to have one generated")
+        }
+        return wanted
     }
 
     /// From when a changed job's fire times are expected. Resuming counts as a resume,
@@ -57,8 +80,8 @@ extension MonitorStore {
     static func watchedSince(_ existing: Job, becoming definition: JobDefinition, at now: Date) -> Date {
         let old = existing.definition
         let restart =
-            (old.paused && !definition.paused) || old.schedule != definition.schedule
-            || old.timezone != definition.timezone
+            (old.paused && !definition.paused) || old.schedule != definition.schedule || old.every != definition.every
+            || old.timezone != definition.timezone || old.watchFrom != definition.watchFrom
         return restart ? now : existing.watchedSince
     }
 }

@@ -11,7 +11,7 @@ extension MonitorStore {
     static let jobColumns = """
         job_id, description, schedule, timezone, tolerance_seconds, max_runtime_seconds, is_health_check, tags, \
         paused, managed_by, source_repository, source_file, source_line, source_commit, created_at, updated_at, \
-        watched_since, notify
+        watched_since, notify, every_seconds, expect, watch_from, ping_uuid
         """
 
     /// `SELECT` of every job column, then `clause` (`WHERE ...`, `ORDER BY ...`).
@@ -29,6 +29,10 @@ extension MonitorStore {
             paused: row[8])
         let notifyText: String = row[17]
         if notifyText != "[]" { definition.notify = try decodeTags(notifyText) }
+        definition.every = (row[18] as Int?).map { JobDuration(seconds: $0) }
+        definition.expect = JobDefinition.Expect(rawValue: row[19]) ?? .start
+        definition.watchFrom = JobDefinition.WatchFrom(rawValue: row[20]) ?? .creation
+        definition.pingUUID = row[21]
         let source: Job.Origin? = (row[11] as String?).map { file in
             Job.Origin(repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
         }

@@ -11,18 +11,37 @@ extension MonitorStore {
     /// This and ``endRun(jobID:_:)`` are the hot path of the monitor: they run on the
     /// database's single writer, so they use cached statements, read only the columns
     /// they need, and build the returned run in memory.
-    public func startRun(jobID: String, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
+    public func startRun(_ job: JobReference, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
         let now = Timestamp.stored(clock.now)
         let nowText = Timestamp.databaseText(from: now)
         let clientInfo = start.clientInfo.map(Self.encodeClientInfo)
         let generatedID = RunIdentifier.generate()
         let started = try await write { db -> StartedRun in
-            let (healthCheck, limited, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
+            let (jobID, healthCheck, limited, expectEnd, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, job)
             if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
                 }
-                return StartedRun(run: existing, created: false, limited: false)
+                if let output = start.output { try Self.appendOutput(db, runID: runID, output) }
+                guard existing.startTime == nil else {
+                    return StartedRun(run: existing, created: false, limited: false)
+                }
+                // A start after its own end (DESIGN.md §10.2): it joins the ended run, which
+                // stays ended, and says the job did start.
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE job_runs SET client_info = COALESCE(client_info, ?), remote_addr = COALESCE(remote_addr, ?),
+                            user_agent = COALESCE(user_agent, ?)
+                        WHERE run_id = ?
+                        """
+                ).execute(arguments: [clientInfo, start.remoteAddress, start.userAgent, runID])
+                var alerts: [AlertChange] = []
+                if hasOpenAlerts && !expectEnd {
+                    alerts = try Self.resolveAlerts(db, jobID: jobID, kinds: [.missedJob], at: nowText)
+                }
+                try Self.enqueueDeliveries(db, alerts, at: now)
+                return StartedRun(
+                    run: try Self.fetchRun(db, runID) ?? existing, created: false, limited: false, alerts: alerts)
             }
             let runID = start.runID ?? generatedID
             let run = JobRun(
@@ -42,15 +61,18 @@ extension MonitorStore {
                 insert.bind(Int32(index + 1), value)
             }
             try insert.run()
+            if let output = start.output { try Self.appendOutput(db, runID: runID, output) }
             // Checked at one start in 64, which keeps the check off the hot path and the
             // bound within a few dozen runs of openRunLimit.
             if !healthCheck, db.lastInsertedRowID % 64 == 0 {
                 try Self.abandonOpenRunsBeyondLimit(db, jobID: jobID, at: nowText)
             }
             var alerts: [AlertChange] = []
-            if hasOpenAlerts {
-                alerts = try Self.resolveAlerts(
-                    db, jobID: jobID, kinds: healthCheck ? [.missedJob, .failed] : [.missedJob], at: nowText)
+            // With expect: end, an end meets the expected time, not a start; a health
+            // check's start is its end too.
+            let kinds: [JobAlert.Kind] = healthCheck ? [.missedJob, .failed] : expectEnd ? [] : [.missedJob]
+            if hasOpenAlerts && !kinds.isEmpty {
+                alerts = try Self.resolveAlerts(db, jobID: jobID, kinds: kinds, at: nowText)
             }
             try Self.enqueueDeliveries(db, alerts, at: now)
             return StartedRun(run: run, created: true, limited: limited && !healthCheck, alerts: alerts)
@@ -72,7 +94,7 @@ extension MonitorStore {
     /// Records an end: closes the named run, or the job's oldest open run; with no open
     /// run, records a run without a start. Never refused for lack of a start. An end
     /// for a run that already ended returns it unchanged, so retries are safe.
-    public func endRun(jobID: String, _ end: RunEnd) async throws -> JobRun {
+    public func endRun(_ job: JobReference, _ end: RunEnd) async throws -> JobRun {
         let now = Timestamp.stored(clock.now)
         let nowText = Timestamp.databaseText(from: now)
         let message = end.message.map { String($0.prefix(Self.messageLimit)) }
@@ -81,13 +103,14 @@ extension MonitorStore {
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
         var (run, clientInfoText, alerts) = try await write { db -> (JobRun, String?, [AlertChange]) in
-            let (_, _, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, jobID)
+            let (jobID, _, _, expectEnd, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, job)
             var (run, clientInfoText): (JobRun, String?)
             switch try Self.runToEnd(db, jobID: jobID, end, generatedID: generatedID) {
             case .open(let open, let text): (run, clientInfoText) = (open, text)
             // A retry: answered with the run as it ended.
             case .ended(let ended): return (ended, nil, [])
             }
+            if let output = end.output { try Self.appendOutput(db, runID: run.runID, output) }
             run.status = status
             run.endTime = now
             run.exitCode = end.exitCode
@@ -101,7 +124,12 @@ extension MonitorStore {
             update.bind(4, message)
             update.bind(5, run.runID)
             try update.run()
-            let alerts = try Self.alertChanges(db, endOf: run, hasOpenAlerts: hasOpenAlerts, at: nowText)
+            var alerts = try Self.alertChanges(db, endOf: run, hasOpenAlerts: hasOpenAlerts, at: nowText)
+            // An end meets the expected time with expect: end, and so does an end without a
+            // start (a Healthchecks success ping) with expect: start.
+            if hasOpenAlerts && (expectEnd || run.startTime == nil) {
+                alerts += try Self.resolveAlerts(db, jobID: jobID, kinds: [.missedJob], at: nowText)
+            }
             try Self.enqueueDeliveries(db, alerts, at: now)
             return (run, clientInfoText, alerts)
         }
@@ -198,22 +226,94 @@ extension MonitorStore {
         }
     }
 
-    /// Whether the job is a health check, whether it has a `max_runtime`, and whether it
-    /// has open alerts: most pings find none, and then skip the statements that would
-    /// resolve them.
-    private static func jobAndOpenAlerts(_ db: Database, _ jobID: String) throws -> (
-        healthCheck: Bool, limited: Bool, hasOpenAlerts: Bool
+    /// The job's id, whether it is a health check, whether it has a `max_runtime`, whether
+    /// an end meets its expected times (`expect: end`), and whether it has open alerts:
+    /// most pings find none, and then skip the statements that would resolve them.
+    private static func jobAndOpenAlerts(_ db: Database, _ job: JobReference) throws -> (
+        jobID: String, healthCheck: Bool, limited: Bool, expectEnd: Bool, hasOpenAlerts: Bool
     ) {
+        let (column, key) =
+            switch job {
+            case .id(let id): ("job_id", id)
+            case .pingUUID(let uuid): ("ping_uuid", uuid)
+            }
         let select = SQLiteStep(
             try db.cachedStatement(
                 sql: """
-                    SELECT is_health_check, max_runtime_seconds IS NOT NULL,
-                        EXISTS (SELECT 1 FROM job_alerts WHERE job_id = ?1 AND resolved_at IS NULL)
-                    FROM job_configs WHERE job_id = ?1
+                    SELECT job_id, is_health_check, max_runtime_seconds IS NOT NULL, expect = 'end',
+                        EXISTS (SELECT 1 FROM job_alerts a WHERE a.job_id = c.job_id AND resolved_at IS NULL)
+                    FROM job_configs c WHERE \(column) = ?1
                     """))
-        select.bind(1, jobID)
-        guard try select.next() else { throw MonitorError.jobNotFound(jobID) }
-        return (select.bool(0), select.bool(1), select.bool(2))
+        select.bind(1, key)
+        guard try select.next(), let jobID = select.text(0) else { throw job.notFound }
+        return (jobID, select.bool(1), select.bool(2), select.bool(3), select.bool(4))
+    }
+
+    /// Adds `output` to the run's stored output, keeping its first `output.limit` bytes.
+    /// Read and written here rather than in SQL: `||` on blobs makes text of them.
+    static func appendOutput(_ db: Database, runID: String, _ output: RunOutput) throws {
+        let stored = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT output, received_bytes FROM run_outputs WHERE run_id = ?"),
+            arguments: [runID])
+        var bytes = (stored?[0] as Data?).map { [UInt8]($0) } ?? []
+        let received = (stored?[1] as Int? ?? 0) + output.receivedBytes
+        bytes += output.bytes.prefix(max(0, output.limit - bytes.count))
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO run_outputs (run_id, output, received_bytes) VALUES (?, ?, ?)
+                ON CONFLICT (run_id) DO UPDATE SET output = excluded.output, received_bytes = excluded.received_bytes
+                """
+        ).execute(arguments: [runID, Data(bytes), received])
+    }
+
+    /// Adds output to a run without changing its state: the named run, else the job's newest.
+    public func logRun(_ job: JobReference, runID: String?, output: RunOutput) async throws -> JobRun? {
+        try await write { db in
+            let (jobID, _, _, _, _) = try Self.jobAndOpenAlerts(db, job)
+            let run: JobRun?
+            if let runID {
+                run = try Self.fetchRun(db, runID)
+                if let run, run.jobID != jobID {
+                    throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(run.jobID)'")
+                }
+            } else {
+                run = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY id DESC LIMIT 1"),
+                    arguments: [jobID]
+                ).map(Self.run)
+            }
+            guard let run else { return nil }
+            try Self.appendOutput(db, runID: run.runID, output)
+            return run
+        }
+    }
+
+    public func runOutputPreviews(_ runIDs: [String], limit: Int) async throws -> [String: RunOutput] {
+        guard !runIDs.isEmpty else { return [:] }
+        return try await read { db in
+            var previews: [String: RunOutput] = [:]
+            let marks = Array(repeating: "?", count: runIDs.count).joined(separator: ", ")
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT run_id, substr(output, 1, ?), received_bytes FROM run_outputs WHERE run_id IN (\(marks))",
+                arguments: StatementArguments([limit] + runIDs.map { $0 as any DatabaseValueConvertible }))
+            {
+                let bytes = (row[1] as Data?).map { [UInt8]($0) } ?? []
+                previews[row[0]] = RunOutput(bytes: bytes, receivedBytes: row[2], limit: limit)
+            }
+            return previews
+        }
+    }
+
+    public func runOutput(_ runID: String) async throws -> RunOutput? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT output, received_bytes FROM run_outputs WHERE run_id = ?", arguments: [runID]
+            ).map { row in
+                let bytes = [UInt8](row[0] as Data)
+                return RunOutput(bytes: bytes, receivedBytes: row[1], limit: bytes.count)
+            }
+        }
     }
 
     /// The job's oldest open run, with its `client_info` still as text.

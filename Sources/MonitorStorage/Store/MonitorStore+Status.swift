@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import GRDB
 import MonitorDomain
@@ -36,8 +37,16 @@ extension MonitorStore {
                 lastRuns[run.jobID] = run
             }
             var lastStarts: [String: Date] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT job_id, (\(Self.lastStartSQL)) FROM job_configs c") {
+            var lastEnds: [String: Date] = [:]
+            var firstPings: [String: Date] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL) FROM job_configs c"
+            ) {
                 if let start = row[1] as Date? { lastStarts[row[0]] = start }
+                if let end = row[2] as Date? { lastEnds[row[0]] = end }
+                if let first = row[3] as Date? { firstPings[row[0]] = first }
             }
             var oldestOpenStarts: [String: Date] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT job_id, (\(Self.oldestOpenStartSQL)) FROM job_configs c") {
@@ -51,16 +60,38 @@ extension MonitorStore {
             return jobs.map { job in
                 let facts = JobStatus.Facts(
                     lastRun: lastRuns[job.jobID], lastStartTime: lastStarts[job.jobID],
+                    lastEndTime: lastEnds[job.jobID], firstPingTime: firstPings[job.jobID],
                     oldestOpenRunStart: oldestOpenStarts[job.jobID], openAlerts: openAlerts[job.jobID] ?? [])
                 return (job, JobStatus.derive(job: job, facts: facts, now: now))
             }
         }
     }
 
-    /// The start of job `c.job_id`'s newest run that has one. Runs are numbered as they
+    /// When a run pinged: its start, or its end when it has no start (a Healthchecks
+    /// success ping alone). What meets a job's expected time with `expect: start`; the
+    /// index `job_runs_by_ping` is on this expression.
+    static let pingTimeSQL = "COALESCE(start_time, end_time)"
+
+    /// The column or expression whose time meets an expected time under `expect`.
+    static func pingTimeSQL(_ expect: JobDefinition.Expect) -> String {
+        expect == .end ? "end_time" : pingTimeSQL
+    }
+
+    /// The ping time of job `c.job_id`'s newest run. Runs are numbered as they
     /// are recorded, so this walks the job's index backwards instead of scanning its history.
     private static let lastStartSQL = """
-        SELECT start_time FROM job_runs WHERE job_id = c.job_id AND start_time IS NOT NULL ORDER BY id DESC LIMIT 1
+        SELECT \(pingTimeSQL) FROM job_runs WHERE job_id = c.job_id AND \(pingTimeSQL) IS NOT NULL
+        ORDER BY id DESC LIMIT 1
+        """
+
+    /// Job `c.job_id`'s latest end, read only for `expect: end` (one index look-up).
+    private static let lastEndSQL = """
+        CASE WHEN c.expect = 'end' THEN (SELECT MAX(end_time) FROM job_runs WHERE job_id = c.job_id) END
+        """
+
+    /// Job `c.job_id`'s first ping, start or end, read only for `watch_from: first_run`.
+    private static let firstPingSQL = """
+        CASE WHEN c.watch_from = 'first_run' THEN (SELECT MIN(\(pingTimeSQL)) FROM job_runs WHERE job_id = c.job_id) END
         """
 
     /// The start of job `c.job_id`'s oldest open run: the first entry of the index of open
@@ -71,14 +102,16 @@ extension MonitorStore {
         let lastRun = try Row.fetchOne(
             db, sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY id DESC LIMIT 1", arguments: [jobID]
         ).map(run)
-        let lastStart = try Date.fetchOne(
-            db, sql: "SELECT (\(lastStartSQL)) FROM job_configs c WHERE job_id = ?", arguments: [jobID])
+        let times = try Row.fetchOne(
+            db, sql: "SELECT (\(lastStartSQL)), \(lastEndSQL), \(firstPingSQL) FROM job_configs c WHERE job_id = ?",
+            arguments: [jobID])
         let oldestOpenStart = try Date.fetchOne(
             db, sql: "SELECT (\(oldestOpenStartSQL)) FROM job_configs c WHERE job_id = ?", arguments: [jobID])
         let alerts = try Row.fetchAll(
             db, sql: "SELECT * FROM job_alerts WHERE job_id = ? AND resolved_at IS NULL ORDER BY id", arguments: [jobID]
         ).map(alert)
         return JobStatus.Facts(
-            lastRun: lastRun, lastStartTime: lastStart, oldestOpenRunStart: oldestOpenStart, openAlerts: alerts)
+            lastRun: lastRun, lastStartTime: times?[0], lastEndTime: times?[1], firstPingTime: times?[2],
+            oldestOpenRunStart: oldestOpenStart, openAlerts: alerts)
     }
 }

@@ -406,6 +406,69 @@ public final class MonitorStore: Sendable {
                         WHERE resolved_at IS NULL AND type = 'channel_failing';
                     """)
         }
+        migrator.registerMigration("v8: interval and end-only jobs, ping uuids, run output") { db in
+            // schedule becomes optional (an interval job has `every` instead): SQLite cannot
+            // relax NOT NULL in place, so the table is rebuilt as in v7. Every existing job
+            // gets its ping uuid here, once (version 4, random), and keeps it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_configs_v8 (
+                        job_id TEXT PRIMARY KEY NOT NULL,
+                        description TEXT,
+                        schedule TEXT,
+                        every_seconds INTEGER CHECK (every_seconds > 0),
+                        timezone TEXT NOT NULL,
+                        tolerance_seconds INTEGER NOT NULL,
+                        max_runtime_seconds INTEGER,
+                        is_health_check BOOLEAN NOT NULL DEFAULT 0,
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        paused BOOLEAN NOT NULL DEFAULT 0,
+                        managed_by TEXT NOT NULL DEFAULT 'api' CHECK (managed_by IN ('api', 'sync')),
+                        source_repository TEXT,
+                        source_file TEXT,
+                        source_line INTEGER,
+                        source_commit TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        watched_since DATETIME NOT NULL,
+                        notify TEXT NOT NULL DEFAULT '[]',
+                        expect TEXT NOT NULL DEFAULT 'start' CHECK (expect IN ('start', 'end')),
+                        watch_from TEXT NOT NULL DEFAULT 'creation' CHECK (watch_from IN ('creation', 'first_run')),
+                        ping_uuid TEXT NOT NULL UNIQUE,
+                        CHECK ((schedule IS NULL) <> (every_seconds IS NULL))
+                    );
+                    INSERT INTO job_configs_v8 (job_id, description, schedule, timezone, tolerance_seconds,
+                        max_runtime_seconds, is_health_check, tags, paused, managed_by, source_repository, source_file,
+                        source_line, source_commit, created_at, updated_at, watched_since, notify, ping_uuid)
+                    SELECT job_id, description, schedule, timezone, tolerance_seconds, max_runtime_seconds,
+                        is_health_check, tags, paused, managed_by, source_repository, source_file, source_line,
+                        source_commit, created_at, updated_at, watched_since, notify,
+                        lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
+                            || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2)
+                            || '-' || hex(randomblob(6)))
+                    FROM job_configs;
+                    DROP TABLE job_configs;
+                    ALTER TABLE job_configs_v8 RENAME TO job_configs;
+                    CREATE TRIGGER job_configs_inserted AFTER INSERT ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (NEW.job_id); END;
+                    CREATE TRIGGER job_configs_updated AFTER UPDATE ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (NEW.job_id); END;
+                    CREATE TRIGGER job_configs_deleted AFTER DELETE ON job_configs
+                        BEGIN INSERT INTO job_config_changes (job_id) VALUES (OLD.job_id); END;
+                    -- What meets an expected time: a run's start, or its end when it has no start (a
+                    -- Healthchecks success ping), or with expect: end its end. Replaces the index of
+                    -- starts, and serves the since/until filters of GET /job_runs, written the same way.
+                    DROP INDEX job_runs_by_start;
+                    CREATE INDEX job_runs_by_ping ON job_runs(job_id, COALESCE(start_time, end_time));
+                    CREATE INDEX job_runs_by_end ON job_runs(job_id, end_time);
+                    -- What a run printed, apart from the runs so that lists of runs stay small.
+                    CREATE TABLE run_outputs (
+                        run_id TEXT PRIMARY KEY NOT NULL REFERENCES job_runs(run_id) ON DELETE CASCADE,
+                        output BLOB NOT NULL,
+                        received_bytes INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

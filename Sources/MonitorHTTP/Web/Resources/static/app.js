@@ -259,7 +259,34 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button.ack") : null;
     if (button && !button.disabled) acknowledge(button);
+    var copy = event.target.closest ? event.target.closest("button.copy") : null;
+    if (copy) copyText(copy);
   });
+
+  // Copy buttons: the text of the element named by data-copy. The clipboard API needs a
+  // secure context (https or localhost); elsewhere the text is selected for Ctrl+C.
+  function copyText(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent;
+    function done(label) {
+      button.textContent = label;
+      setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    }
+    function select() {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      done("Press Ctrl+C");
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done("Copied"); }, select);
+    } else {
+      select();
+    }
+  }
 
   // Live updates ----------------------------------------------------------------------
 
