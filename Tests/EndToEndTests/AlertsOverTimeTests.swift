@@ -72,4 +72,34 @@ import Testing
         #expect(try await Self.alerts(port, "job_id=e2e&resolved=false").isEmpty)
         #expect(try await server.stop(signal: SIGTERM) == 0)
     }
+
+    /// `every: 2s` (DESIGN.md §10.3): pings through the Healthchecks grammar keep it quiet;
+    /// when they stop, missed_job opens 2 s plus the tolerance after the last one.
+    @Test func anIntervalJobIsMissedInRealTimeWhenItsPingsStop() async throws {
+        let folder = try TemporaryFolder()
+        let server = try RunningProduct("cronicle", ["serve", "--db", folder.url("cronicle.db"), "--port", "0"])
+        let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+        let job = try #require(
+            try await Self.call(port, "POST", "/jobs", #"{"job_id": "beat", "every": "2s", "tolerance": "1s"}"#)
+                as? [String: Any])
+        let pingURL = try #require(job["ping_url"] as? String)
+        let path = try #require(URL(string: pingURL)?.path)
+        var lastPing = Date()
+        for _ in 0..<4 {
+            let answer = try await ContractClient(port: port).request("GET", path)
+            #expect(answer.status == 200)
+            lastPing = Date()
+            try await Task.sleep(for: .milliseconds(1500))
+        }
+        #expect(try await Self.alerts(port, "job_id=beat").isEmpty, "pings every 1.5 s meet every: 2s")
+        let missed = try #require(
+            try await Self.waitForAlert(port, "job_id=beat&type=missed_job", timeout: .seconds(10)))
+        let latency = try #require(Self.date(missed["created_at"])).timeIntervalSince(lastPing) - 3
+        #expect(latency >= -0.1 && latency < 1, "missed_job raised \(latency) s after its deadline")
+        let status = try #require(try await Self.call(port, "GET", "/jobs/beat/status") as? [String: Any])
+        #expect(status["status"] as? String == "missed")
+        _ = try await ContractClient(port: port).request("POST", path)
+        #expect(try await Self.alerts(port, "job_id=beat&resolved=false").isEmpty, "the next ping resolves it")
+        #expect(try await server.stop(signal: SIGTERM) == 0)
+    }
 }

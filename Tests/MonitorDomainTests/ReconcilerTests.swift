@@ -43,6 +43,33 @@ import Testing
             ])
     }
 
+    /// A ping_uuid left out of the file keeps the one the monitor generated; one written
+    /// in the file replaces it, as a change the plan shows.
+    @Test func aPingUUIDLeftOutKeepsTheGeneratedOne() {
+        var stored = Self.synced("a", from: "repo")
+        stored.definition.pingUUID = "5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f"
+        let source = SyncSource(repository: "repo", ref: "main")
+        let unchanged = Reconciler.plan(desired: [Self.desired("a")], actual: [stored], source: source)
+        #expect(unchanged.updates.isEmpty)
+        #expect(unchanged.unchanged == 1)
+        var given = Self.desired("a")
+        given.pingUUID = "00000000-9a7d-4c1e-8f3a-2b6d4e8a1c0f"
+        let changed = Reconciler.plan(desired: [given], actual: [stored], source: source)
+        #expect(
+            changed.updates.first?.changes == [
+                SyncPlan.Change(
+                    field: "ping_uuid", old: .string("5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f"),
+                    new: .string("00000000-9a7d-4c1e-8f3a-2b6d4e8a1c0f"))
+            ])
+        var interval = Self.desired("a")
+        interval.schedule = nil
+        interval.every = JobDuration(seconds: 3600)
+        let toInterval = Reconciler.plan(desired: [interval], actual: [stored], source: source)
+        #expect(
+            toInterval.updates.first?.changes.map(\.field) == ["schedule", "every"],
+            "from a schedule to every: both fields change")
+    }
+
     @Test func movingAJobToAnotherFileIsAnUpdateOfItsSource() {
         let plan = Reconciler.plan(
             desired: [Self.desired("a", file: "jobs.d/team/a.yaml", line: 4)], actual: [Self.synced("a", from: nil)],

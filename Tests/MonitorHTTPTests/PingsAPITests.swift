@@ -236,6 +236,29 @@ import Testing
         }
     }
 
+    /// An apply that gives a job the ping uuid of a job it does not own fails whole.
+    @Test func anApplyThatReusesAPingUUIDChangesNothing() async throws {
+        try await Self.withMonitor { monitor in
+            let files: JSONValue = .array([
+                .object([
+                    "path": "jobs.d/a.yaml",
+                    "contents": .string(
+                        "job_id: a\nschedule: \"@daily\"\n---\njob_id: b\nevery: 1h\nping_uuid: \(Self.uuid)\n"),
+                ])
+            ])
+            let response = try await monitor.request("POST", "/sync/apply", json: SyncAPITests.body(files))
+            #expect(response.status == 422 && response.errorCode == "sync_failed", "\(response.text)")
+            let plan = try response.object()["plan"] as? [String: Any]
+            let conflicts = plan?["conflicts"] as? [[String: Any]]
+            #expect(
+                conflicts?.map { $0["message"] as? String } == [
+                    "ping_uuid \(Self.uuid) is already the ping URL of job 'backup'; each job needs its own: give 'b' "
+                        + "another at jobs.d/a.yaml:4, or leave ping_uuid out to have one generated"
+                ])
+            #expect(try await monitor.store.jobs().map(\.jobID) == ["backup"], "neither a nor b was applied")
+        }
+    }
+
     @Test func aPingUUIDAnotherJobHasIsRefusedInWords() async throws {
         try await Self.withMonitor { monitor in
             let taken = try await monitor.request(

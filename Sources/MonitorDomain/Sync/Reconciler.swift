@@ -18,10 +18,27 @@ public enum Reconciler {
         plan.channels = planChannels(
             desired: desiredChannels, actual: actualChannels, source: source, options: options)
         var actualByID: [String: Job] = [:]
-        for job in actual { actualByID[job.jobID] = job }
+        var actualByPingUUID: [String: Job] = [:]
+        for job in actual {
+            actualByID[job.jobID] = job
+            if let uuid = job.definition.pingUUID { actualByPingUUID[uuid] = job }
+        }
+        let desiredByID = Dictionary(desired.map { ($0.jobID, $0) }) { first, _ in first }
         for definition in desired.sorted(by: { $0.jobID < $1.jobID }) {
             let file = definition.location?.file ?? ""
             let line = definition.location?.line ?? 1
+            // A ping uuid another job keeps would send that job's pings here, or this one's there.
+            if let uuid = definition.pingUUID, let holder = actualByPingUUID[uuid], holder.jobID != definition.jobID,
+                desiredByID[holder.jobID]?.pingUUID.map({ $0 == uuid }) ?? true
+            {
+                plan.conflicts.append(
+                    SyncPlan.Conflict(
+                        jobID: definition.jobID, file: file, line: line,
+                        message: "ping_uuid \(uuid) is already the ping URL of job '\(holder.jobID)'; each job needs "
+                            + "its own: give '\(definition.jobID)' another at \(file):\(line), or leave ping_uuid out "
+                            + "to have one generated"))
+                continue
+            }
             guard let existing = actualByID[definition.jobID] else {
                 plan.creates.append(
                     SyncPlan.Create(
