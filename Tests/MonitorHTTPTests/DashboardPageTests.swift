@@ -167,6 +167,45 @@ import Testing
         }
     }
 
+    /// The job page's ping URL with snippets to copy, and each run's output collapsed,
+    /// in monospace and as text.
+    @Test func theJobPageShowsItsPingURLSnippetsAndRunOutput() async throws {
+        try await LiveMonitor.with { monitor in
+            let created = try await monitor.request("POST", "/jobs", json: ["job_id": "etl", "every": "1h"])
+            let pingURL = try #require(try created.object()["ping_url"] as? String)
+            let path = try #require(URL(string: pingURL)?.path)
+            _ = try await monitor.request("POST", "\(path)/start?rid=r1", body: Data("step 1\n".utf8))
+            _ = try await monitor.request("POST", "\(path)/0?rid=r1", body: Data("\(Self.hostile)\ndone\n".utf8))
+            let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)/ui/jobs/etl")
+            #expect(try await browser.waitUntil("document.getElementById('ping-url') !== null"))
+            #expect(try await browser.evaluate("document.getElementById('ping-url').textContent") as? String == pingURL)
+            #expect(
+                try await browser.evaluate("document.getElementById('snippet-exec').textContent") as? String
+                    == "cronicle exec --ping-url \(pingURL) -- /path/to/job.sh")
+            #expect(
+                try await browser.evaluate("document.getElementById('snippet-curl').textContent") as? String
+                    == "curl -fsS -m 10 --retry 5 -o /dev/null \(pingURL)")
+            try await browser.evaluate("document.querySelector('button[data-copy=\"snippet-exec\"]').click()")
+            #expect(
+                try await browser.waitUntil(
+                    "document.querySelector('button[data-copy=\"snippet-exec\"]').textContent !== 'Copy'"),
+                "the button says it copied, or how to")
+            let output = "document.querySelector('#run-r1 pre.output')"
+            #expect(
+                try await browser.evaluate("\(output).textContent") as? String == "step 1\n\(Self.hostile)\ndone\n")
+            #expect(
+                try await browser.evaluate("\(output).closest('details.output').open") as? Bool == false,
+                "collapsed until asked for")
+            #expect(
+                try await browser.evaluate("getComputedStyle(\(output)).fontFamily.includes('monospace')") as? Bool
+                    == true)
+            #expect(try await browser.evaluate("window.pwned === undefined") as? Bool == true)
+            #expect(
+                try await browser.evaluate("document.getElementById('job-state').textContent.includes('Running')")
+                    as? Bool == false, "the run ended")
+        }
+    }
+
     @Test func theAlertsPageFollowsAlertsAsksForTheTokenAndCatchesUpAfterADrop() async throws {
         var configuration = ServerConfiguration()
         configuration.apiToken = "s3cret"
