@@ -159,7 +159,8 @@ extension MonitorAPI {
     /// form `/ping/{key}/{job_id}`, as Healthchecks reads them.
     private func pingTarget(_ context: CronicleRequestContext) throws -> (JobReference, PingAction) {
         let segments = ["uuid_or_key", "action_or_job_id", "action"].compactMap { context.parameters.get($0) }.map {
-            $0.removingPercentEncoding ?? $0
+            // Decoding costs a Foundation round trip; ping URLs almost never carry an escape.
+            $0.contains("%") ? ($0.removingPercentEncoding ?? $0) : $0
         }
         func byUUID(_ text: String) throws -> JobReference {
             guard case .success(let uuid) = JobFieldRules.checkPingUUID(text) else {
