@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // Only for FilePath, which swift-subprocess takes an executable's path as.
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // Cron expressions, fire times and descriptions. Foundation only.
@@ -144,10 +147,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `cronicle exec`: runs a command and reports its run to the monitor over HTTP. A client
+        // of the monitor, so it knows neither the domain nor the server.
+        .target(
+            name: "CronicleExec",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "cronicle",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleLogging", "Config",
+                "CronicleExec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -274,6 +291,11 @@ let package = Package(
                 "CronicleTestSupport", "MonitorTestSupport", "MonitorDomain", "MonitorStorage", "SyncClient", "Config",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CronicleExecTests",
+            dependencies: ["CronicleExec", "CronicleTestSupport", "MonitorTestSupport"],
             swiftSettings: strictSettings
         ),
     ],

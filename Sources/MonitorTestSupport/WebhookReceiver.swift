@@ -20,6 +20,13 @@ public final class WebhookReceiver: Sendable {
         /// Header names in lower case.
         public let headers: [String: String]
         public let body: String
+        /// The query string without its `?`, empty when there is none.
+        public var query: String = ""
+
+        /// The value of query parameter `name`, percent-decoded.
+        public func queryValue(_ name: String) -> String? {
+            URLComponents(string: "http://receiver/?\(query)")?.queryItems?.first { $0.name == name }?.value
+        }
 
         public func object() throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] ?? [:]
@@ -61,7 +68,9 @@ public final class WebhookReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             let answer = box.record(
-                Received(path: request.uri.path, headers: headers, body: String(buffer: buffer)))
+                Received(
+                    path: request.uri.path, headers: headers, body: String(buffer: buffer),
+                    query: request.uri.query ?? ""))
             var response = Response(status: .init(code: answer.status))
             if let retryAfter = answer.retryAfter { response.headers[.retryAfter] = retryAfter }
             return response

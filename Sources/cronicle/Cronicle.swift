@@ -11,5 +11,5 @@ struct Cronicle: AsyncParsableCommand {
         commandName: "cronicle",
         abstract: "Cronicle job monitor.",
         version: CronicleVersion.current,
-        subcommands: [ServeCommand.self])
+        subcommands: [ServeCommand.self, ExecCommand.self])
 }
