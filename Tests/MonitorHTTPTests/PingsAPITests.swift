@@ -137,6 +137,27 @@ import Testing
         }
     }
 
+    /// Two runs of one job overlap; `rid` pairs each end with its own start, whatever
+    /// the order they end in.
+    @Test func ridPairsOverlappingRuns() async throws {
+        try await Self.withMonitor { monitor in
+            _ = try await monitor.request("POST", "/ping/\(Self.uuid)/start?rid=first")
+            monitor.clock.advance(by: 60)
+            _ = try await monitor.request("POST", "/ping/\(Self.uuid)/start?rid=second")
+            monitor.clock.advance(by: 60)
+            _ = try await monitor.request("POST", "/ping/\(Self.uuid)/9?rid=second")
+            monitor.clock.advance(by: 60)
+            _ = try await monitor.request("POST", "/ping/\(Self.uuid)?rid=first")
+            let first = try await monitor.request("GET", "/job_runs/first").object()
+            let second = try await monitor.request("GET", "/job_runs/second").object()
+            #expect(first["status"] as? String == "succeeded")
+            #expect(first["duration"] as? Double == 3)
+            #expect(second["status"] as? String == "failed")
+            #expect(second["exit_code"] as? Int == 9)
+            #expect(second["duration"] as? Double == 1)
+        }
+    }
+
     @Test func theSameEventTwiceChangesNothing() async throws {
         try await Self.withMonitor { monitor in
             for _ in 0..<2 { _ = try await monitor.request("POST", "/ping/\(Self.uuid)/start?rid=once") }

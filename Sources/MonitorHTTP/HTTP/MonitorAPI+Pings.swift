@@ -61,6 +61,7 @@ extension MonitorAPI {
     /// parameters (`?run_id=`) with a plain-text body kept as output.
     private func start(_ request: Request, _ context: CronicleRequestContext) async throws -> Response {
         let query = try RequestParsing.Query(request, allowed: ["run_id"])
+        let queryRunID = try RequestParsing.runID(query["run_id"], name: "run_id")
         var start = RunStart()
         if isPlainText(request) {
             start.output = try await output(of: request)
@@ -74,7 +75,7 @@ extension MonitorAPI {
             case let other?: throw RequestParsing.invalid("client_info", "must be an object, found \(other.kind)")
             }
         }
-        start.runID = try start.runID ?? RequestParsing.runID(query["run_id"], name: "run_id")
+        start.runID = start.runID ?? queryRunID
         start.clientInfo = try start.clientInfo ?? clientInfoHeader(request)
         (start.remoteAddress, start.userAgent) = client(request, context)
         let (run, created) = try await store.startRun(.id(try jobID(context)), start)
@@ -85,6 +86,8 @@ extension MonitorAPI {
     /// the same as query parameters with a plain-text body kept as output.
     private func end(_ request: Request, _ context: CronicleRequestContext, failed: Bool) async throws -> Response {
         let query = try RequestParsing.Query(request, allowed: ["run_id", "exit_code", "message"])
+        let queryRunID = try RequestParsing.runID(query["run_id"], name: "run_id")
+        let queryExitCode = try query.integer("exit_code", range: -2_147_483_648...2_147_483_647)
         var end = RunEnd(failed: failed)
         if isPlainText(request) {
             end.output = try await output(of: request)
@@ -95,8 +98,8 @@ extension MonitorAPI {
             end.exitCode = try RequestParsing.integer(body, "exit_code")
             end.message = try RequestParsing.string(body, "message")
         }
-        end.runID = try end.runID ?? RequestParsing.runID(query["run_id"], name: "run_id")
-        end.exitCode = try end.exitCode ?? query.integer("exit_code", range: -2_147_483_648...2_147_483_647)
+        end.runID = end.runID ?? queryRunID
+        end.exitCode = end.exitCode ?? queryExitCode
         if end.message == nil, let message = query["message"] {
             end.message = try RequestParsing.string(["message": .string(message)], "message")
         }

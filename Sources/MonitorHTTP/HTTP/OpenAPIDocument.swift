@@ -156,9 +156,20 @@ public enum OpenAPIDocument {
                     "schedule": [
                         "type": "string", "description": "5-field cron expression or macro, see docs/cron.md",
                     ],
-                    "every": duration.merging([
-                        "description": "instead of schedule: a ping is due this long after the last one"
-                    ]) { _, new in new },
+                    "every": [
+                        "description": "instead of schedule: a ping is due this long after the last one",
+                        "oneOf": [
+                            [
+                                "type": "number", "minimum": 1.0 / 60,
+                                "maximum": JobFieldRules.longestEvery.seconds / 60,
+                                "description": "minutes, from 1s to \(JobFieldRules.longestEvery)",
+                            ],
+                            [
+                                "type": "string", "pattern": "^([0-9.]+[smhd])+$",
+                                "description": "with units: 30s, 5m, 1h; 1s to \(JobFieldRules.longestEvery)",
+                            ],
+                        ],
+                    ],
                     "expect": ["type": "string", "enum": ["start", "end"], "default": "start"],
                     "watch_from": ["type": "string", "enum": ["creation", "first_run"], "default": "creation"],
                     "ping_uuid": [
