@@ -12,9 +12,11 @@ import Testing
         "http://127.0.0.1:\(receiver.port)/ping/\(uuid)"
     }
 
-    /// A spool folder of the test's own, so a developer's spool is never read or written.
+    /// A spool folder of the test's own, so a developer's spool is never read or written. The
+    /// receiver is up: a deadline of 10 s leaves room for a test process busy with the whole
+    /// suite (at 2 s, an end ping was spooled once instead of delivered).
     static func arguments(_ receiver: WebhookReceiver, _ spool: TemporaryFolder, _ command: [String]) -> [String] {
-        ["--ping-url", pingURL(receiver), "--spool", spool.path, "--ping-deadline", "2s", "--"] + command
+        ["--ping-url", pingURL(receiver), "--spool", spool.path, "--ping-deadline", "10s", "--"] + command
     }
 
     static func endPings(_ receiver: WebhookReceiver) -> [WebhookReceiver.Received] {
@@ -232,7 +234,7 @@ import Testing
 
         try await WebhookReceiver.with(port: port) { receiver in
             let next = try await ExecProcess.run(
-                ["--ping-url", url, "--spool", spool, "--ping-deadline", "2s", "--", "true"])
+                ["--ping-url", url, "--spool", spool, "--ping-deadline", "10s", "--", "true"])
             #expect(next.status == 0)
             let spooled = receiver.requests.filter { $0.path == "/ping/\(Self.uuid)/3" }
             try #require(spooled.count == 1)
