@@ -44,6 +44,22 @@ public enum ProductRunner {
         return try run(executable: url, arguments, in: directory)
     }
 
+    /// ``run(executable:_:in:environment:)`` waited for on a thread of its own, for async
+    /// tests: waiting on one of the concurrency pool's threads (two, on two cores) starves
+    /// every other test's tasks, such as the receiver the program is talking to.
+    public static func runInBackground(
+        executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Swift.Result {
+                        try run(executable: executable, arguments, in: directory, environment: environment)
+                    })
+            }
+        }
+    }
+
     /// Runs any program to its end and collects what it printed.
     public static func run(
         executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil

@@ -83,13 +83,13 @@ import Testing
     @Test func anUnknownExpectOrWatchFrom() {
         #expect(
             Self.lines("job_id: a\nschedule: \"@daily\"\nexpect: finish\n") == [
-                "jobs.d/a.yaml:3:9: error: expect 'finish' is not start or end; write expect: start (a start meets "
-                    + "each expected time, the default) or expect: end (an end does) [invalid-value]"
+                "jobs.d/a.yaml:3:9: error: expect 'finish' is not one of start, end; start: a start meets each "
+                    + "expected time (the default); end: an end does [invalid-value]"
             ])
         #expect(
             Self.lines("job_id: a\nschedule: \"@daily\"\nwatch_from: later\n") == [
-                "jobs.d/a.yaml:3:13: error: watch_from 'later' is not creation or first_run; write creation (watched "
-                    + "from the moment it exists, the default) or first_run (nothing is missed before its first ping) "
+                "jobs.d/a.yaml:3:13: error: watch_from 'later' is not one of creation, first_run; creation: watched "
+                    + "from the moment it exists (the default); first_run: nothing is missed before its first ping "
                     + "[invalid-value]"
             ])
         #expect(Self.validate("job_id: a\nschedule: \"@daily\"\nexpect: finish\n").jobs.isEmpty)

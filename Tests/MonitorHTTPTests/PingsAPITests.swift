@@ -208,9 +208,14 @@ import Testing
             #expect(bad.status == 400)
             #expect(
                 bad.errorMessage == "query parameter exit_code must be a whole number from -2147483648 to 2147483647")
-            // The JSON body of DESIGN.md §5 works as before.
-            let json = try await monitor.request("POST", "/jobs/backup/end", json: ["exit_code": 0])
+            // The JSON body of DESIGN.md §5 works as before, and an end alone (a heartbeat from
+            // a client library) keeps the client_info it sends.
+            let json = try await monitor.request(
+                "POST", "/jobs/backup/end", json: ["exit_code": 0, "client_info": ["hostname": "worker-3"]])
             #expect(json.status == 200)
+            #expect((try json.object()["client_info"] as? [String: Any])?["hostname"] as? String == "worker-3")
+            let stored = try await Self.runs(monitor).first
+            #expect((stored?["client_info"] as? [String: Any])?["hostname"] as? String == "worker-3")
         }
     }
 

@@ -179,14 +179,10 @@ struct ChannelDocumentParser {
             suggestion: { EditDistance.closest(to: $0, among: SMTPField.allCases.map(\.rawValue)) })
         let errorsBefore = diagnostics.count
         var security = ChannelDefinition.SMTP.Security.starttls
-        if let node = values[.security], let text = reader.text(node, name: "smtp.security") {
-            if let value = ChannelDefinition.SMTP.Security(rawValue: text) {
-                security = value
-            } else {
-                reader.report(
-                    .invalidValue,
-                    "smtp.security '\(UntrustedText.excerpt(text))' is not one of starttls, tls, none", at: node.mark)
-            }
+        if let node = values[.security],
+            let value = reader.choice(node, name: "smtp.security", as: ChannelDefinition.SMTP.Security.self)
+        {
+            security = value
         }
         var host: String?
         if let node = values[.host], let text = reader.text(node, name: "smtp.host") {

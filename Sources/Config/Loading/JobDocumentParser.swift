@@ -126,26 +126,20 @@ struct JobDocumentParser {
             }
             definition.every = every
         }
-        if let node = values[.expect], let text = reader.text(node, name: JobField.expect.rawValue) {
-            if let expect = JobDefinition.Expect(rawValue: text) {
-                definition.expect = expect
-            } else {
-                reader.report(
-                    .invalidValue,
-                    "expect '\(UntrustedText.excerpt(text))' is not start or end; write expect: start (a start meets "
-                        + "each expected time, the default) or expect: end (an end does)", at: node.mark)
-            }
+        if let node = values[.expect],
+            let expect = reader.choice(
+                node, name: JobField.expect.rawValue, as: JobDefinition.Expect.self,
+                explanation: "start: a start meets each expected time (the default); end: an end does")
+        {
+            definition.expect = expect
         }
-        if let node = values[.watchFrom], let text = reader.text(node, name: JobField.watchFrom.rawValue) {
-            if let watchFrom = JobDefinition.WatchFrom(rawValue: text) {
-                definition.watchFrom = watchFrom
-            } else {
-                reader.report(
-                    .invalidValue,
-                    "watch_from '\(UntrustedText.excerpt(text))' is not creation or first_run; write creation (watched "
-                        + "from the moment it exists, the default) or first_run (nothing is missed before its first "
-                        + "ping)", at: node.mark)
-            }
+        if let node = values[.watchFrom],
+            let watchFrom = reader.choice(
+                node, name: JobField.watchFrom.rawValue, as: JobDefinition.WatchFrom.self,
+                explanation: "creation: watched from the moment it exists (the default); first_run: nothing is missed "
+                    + "before its first ping")
+        {
+            definition.watchFrom = watchFrom
         }
         if let node = values[.pingUUID], let text = reader.text(node, name: JobField.pingUUID.rawValue) {
             switch JobFieldRules.checkPingUUID(text) {

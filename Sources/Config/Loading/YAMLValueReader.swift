@@ -63,6 +63,21 @@ struct YAMLValueReader {
         return mapping
     }
 
+    /// One of `T`'s values, written as its raw value; anything else is `invalid-value`,
+    /// listing the choices, with `explanation` (what each means) after them.
+    mutating func choice<T: RawRepresentable & CaseIterable>(
+        _ node: Node, name: String, as type: T.Type, explanation: String? = nil
+    ) -> T? where T.RawValue == String {
+        guard let text = text(node, name: name) else { return nil }
+        if let value = T(rawValue: text) { return value }
+        let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
+        report(
+            .invalidValue,
+            "\(name) '\(UntrustedText.excerpt(text))' is not one of \(choices)" + (explanation.map { "; \($0)" } ?? ""),
+            at: node.mark)
+        return nil
+    }
+
     mutating func bool(_ node: Node, name: String) -> Bool? {
         if case .scalar(let scalar) = node, scalar.style == .plain {
             switch scalar.string {

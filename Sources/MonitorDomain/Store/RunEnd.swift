@@ -6,6 +6,8 @@ public struct RunEnd: Sendable {
     public var runID: String?
     public var exitCode: Int?
     public var message: String?
+    /// The client's `client_info`, kept when the run has none yet (an end without a start).
+    public var clientInfo: JSONValue?
     /// `/fail`: the run failed whatever its exit code.
     public var failed: Bool
     public var remoteAddress: String?
@@ -14,12 +16,14 @@ public struct RunEnd: Sendable {
     public var output: RunOutput?
 
     public init(
-        runID: String? = nil, exitCode: Int? = nil, message: String? = nil, failed: Bool = false,
+        runID: String? = nil, exitCode: Int? = nil, message: String? = nil, clientInfo: JSONValue? = nil,
+        failed: Bool = false,
         remoteAddress: String? = nil, userAgent: String? = nil, output: RunOutput? = nil
     ) {
         self.runID = runID
         self.exitCode = exitCode
         self.message = message
+        self.clientInfo = clientInfo
         self.failed = failed
         self.remoteAddress = remoteAddress
         self.userAgent = userAgent

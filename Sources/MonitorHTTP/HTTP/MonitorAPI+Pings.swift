@@ -69,11 +69,7 @@ extension MonitorAPI {
             let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
             try RequestParsing.rejectUnknownKeys(body, allowed: ["client_info", "run_id"])
             start.runID = try RequestParsing.runID(body)
-            switch body["client_info"] {
-            case nil, .null?: break
-            case .object(let info)?: start.clientInfo = .object(info)
-            case let other?: throw RequestParsing.invalid("client_info", "must be an object, found \(other.kind)")
-            }
+            start.clientInfo = try RequestParsing.clientInfo(body)
         }
         start.runID = start.runID ?? queryRunID
         start.clientInfo = try start.clientInfo ?? clientInfoHeader(request)
@@ -93,13 +89,15 @@ extension MonitorAPI {
             end.output = try await output(of: request)
         } else {
             let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
-            try RequestParsing.rejectUnknownKeys(body, allowed: ["run_id", "exit_code", "message"])
+            try RequestParsing.rejectUnknownKeys(body, allowed: ["run_id", "exit_code", "message", "client_info"])
             end.runID = try RequestParsing.runID(body)
             end.exitCode = try RequestParsing.integer(body, "exit_code")
             end.message = try RequestParsing.string(body, "message")
+            end.clientInfo = try RequestParsing.clientInfo(body)
         }
         end.runID = end.runID ?? queryRunID
         end.exitCode = end.exitCode ?? queryExitCode
+        end.clientInfo = try end.clientInfo ?? clientInfoHeader(request)
         if end.message == nil, let message = query["message"] {
             end.message = try RequestParsing.string(["message": .string(message)], "message")
         }
@@ -136,8 +134,8 @@ extension MonitorAPI {
                 if let output { _ = try await store.logRun(job, runID: runID, output: output) }
             case .success, .fail, .exitStatus:
                 var end = RunEnd(
-                    runID: runID, failed: action == .fail, remoteAddress: address, userAgent: userAgent,
-                    output: nonEmpty(output))
+                    runID: runID, clientInfo: clientInfo, failed: action == .fail, remoteAddress: address,
+                    userAgent: userAgent, output: nonEmpty(output))
                 if case .exitStatus(let status) = action {
                     guard (0...255).contains(status) else {
                         throw MonitorError(.invalidRequest, "the exit status must be from 0 to 255, found \(status)")

@@ -448,6 +448,9 @@ public enum OpenAPIDocument {
                     "type": "object", "additionalProperties": false,
                     "properties": [
                         "run_id": runID, "exit_code": ["type": ["integer", "null"]], "message": nullableString,
+                        "client_info": [
+                            "type": ["object", "null"], "description": "kept when the run has none (an end alone)",
+                        ],
                     ],
                 ],
                 responses: ["200": response("The run", reference("Run"))].merging(errors("400", "404", "409", "413")) {

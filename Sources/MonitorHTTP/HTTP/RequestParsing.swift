@@ -180,6 +180,15 @@ enum RequestParsing {
         return definition
     }
 
+    /// A run's `client_info`: an object, as the client sent it.
+    static func clientInfo(_ object: [String: JSONValue]) throws -> JSONValue? {
+        switch object["client_info"] {
+        case nil, .null?: return nil
+        case .object(let info)?: return .object(info)
+        case let other?: throw invalid("client_info", "must be an object, found \(other.kind)")
+        }
+    }
+
     /// A run id given by a client: the same shape as a job id.
     static func runID(_ object: [String: JSONValue]) throws -> String? {
         try runID(try string(object, "run_id"), name: "run_id")

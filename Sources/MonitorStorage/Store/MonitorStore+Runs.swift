@@ -98,6 +98,7 @@ extension MonitorStore {
         let now = Timestamp.stored(clock.now)
         let nowText = Timestamp.databaseText(from: now)
         let message = end.message.map { String($0.prefix(Self.messageLimit)) }
+        let clientInfo = end.clientInfo.map(Self.encodeClientInfo)
         let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
         let generatedID = RunIdentifier.generate()
         // The open run's client_info comes back as text and is decoded after the write,
@@ -105,7 +106,7 @@ extension MonitorStore {
         var (run, clientInfoText, alerts) = try await write { db -> (JobRun, String?, [AlertChange]) in
             let (jobID, _, _, expectEnd, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, job)
             var (run, clientInfoText): (JobRun, String?)
-            switch try Self.runToEnd(db, jobID: jobID, end, generatedID: generatedID) {
+            switch try Self.runToEnd(db, jobID: jobID, end, clientInfo: clientInfo, generatedID: generatedID) {
             case .open(let open, let text): (run, clientInfoText) = (open, text)
             // A retry: answered with the run as it ended.
             case .ended(let ended): return (ended, nil, [])
@@ -117,12 +118,17 @@ extension MonitorStore {
             run.message = message
             let update = SQLiteStep(
                 try db.cachedStatement(
-                    sql: "UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ? WHERE run_id = ?"))
+                    sql: """
+                        UPDATE job_runs SET status = ?, end_time = ?, exit_code = ?, message = ?,
+                            client_info = COALESCE(client_info, ?)
+                        WHERE run_id = ?
+                        """))
             update.bind(1, status.rawValue)
             update.bind(2, nowText)
             update.bind(3, end.exitCode)
             update.bind(4, message)
-            update.bind(5, run.runID)
+            update.bind(5, clientInfo)
+            update.bind(6, run.runID)
             try update.run()
             var alerts = try Self.alertChanges(db, endOf: run, hasOpenAlerts: hasOpenAlerts, at: nowText)
             // An end meets the expected time with expect: end, and so does an end without a
@@ -134,6 +140,7 @@ extension MonitorStore {
             return (run, clientInfoText, alerts)
         }
         if let clientInfoText { run.clientInfo = try Self.decodeClientInfo(clientInfoText) }
+        if run.clientInfo == nil { run.clientInfo = end.clientInfo }
         events.publish(.runEnded(run))
         events.publish(alerts: alerts)
         return run
@@ -147,9 +154,9 @@ extension MonitorStore {
     }
 
     /// The named run, else the job's oldest open run, else a new run without a start.
-    private static func runToEnd(_ db: Database, jobID: String, _ end: RunEnd, generatedID: String) throws
-        -> RunToEnd
-    {
+    private static func runToEnd(
+        _ db: Database, jobID: String, _ end: RunEnd, clientInfo: String?, generatedID: String
+    ) throws -> RunToEnd {
         if let named = end.runID, let existing = try fetchRun(db, named) {
             guard existing.jobID == jobID else {
                 throw MonitorError(.conflict, "run id '\(named)' belongs to job '\(existing.jobID)'")
@@ -163,8 +170,11 @@ extension MonitorStore {
             runID: end.runID ?? generatedID, jobID: jobID, status: .running, remoteAddress: end.remoteAddress,
             userAgent: end.userAgent)
         try db.cachedStatement(
-            sql: "INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent) VALUES (?, ?, 'running', ?, ?)"
-        ).execute(arguments: [run.runID, jobID, end.remoteAddress, end.userAgent])
+            sql: """
+                INSERT INTO job_runs (run_id, job_id, status, remote_addr, user_agent, client_info)
+                VALUES (?, ?, 'running', ?, ?, ?)
+                """
+        ).execute(arguments: [run.runID, jobID, end.remoteAddress, end.userAgent, clientInfo])
         return .open(run, clientInfoText: nil)
     }
 
