@@ -353,6 +353,7 @@ def test_unknown_job_raises_api_error_not_found(server: CronicleServer, proxy: R
         lambda client: client.status("x" * 129),
         lambda client: client.runs(job_id="a?b"),
         lambda client: client.alerts(job_id="a#b"),
+        lambda client: client.heartbeat("trailing-newline\n"),
     ],
 )
 def test_invalid_ids_raise_value_error_before_any_request(proxy: RecordingProxy, call: Any) -> None:

@@ -40,7 +40,7 @@ Timestamp = Union[str, datetime.datetime]
 
 
 def _check_id(kind: str, value: Any) -> str:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise ValueError(
             f"invalid {kind} {value!r}: 1 to 128 letters, digits, '_', '.' or '-', starting with a letter or digit"
         )
