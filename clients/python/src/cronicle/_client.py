@@ -499,16 +499,3 @@ class Client:
         run.data = data
         if isinstance(data, dict) and isinstance(data.get("run_id"), str):
             run.run_id = data["run_id"]
-
-
-__all__ = [
-    "APIError",
-    "Client",
-    "CronicleError",
-    "DEFAULT_URL",
-    "MonitorUnreachable",
-    "Run",
-    "RunContext",
-    "default_client_info",
-    "exception_message",
-]
