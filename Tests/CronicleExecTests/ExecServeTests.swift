@@ -15,11 +15,18 @@ import Testing
         try await client.request("GET", "/job_runs/\(runID)").object()["output"] as? String
     }
 
+    /// How long a server may take to say it listens. Generous: while the whole suite runs,
+    /// tests that wait for a process on the concurrency pool's threads stall every other
+    /// task for seconds (once 20 s, which failed this wait though the server was up).
+    static let startTimeout: Duration = .seconds(90)
+
     @Test func aRunReportedByExecAppearsInTheMonitor() async throws {
         let folder = try TemporaryFolder()
         let spool = folder.url("spool")
         let server = try RunningProduct("cronicle", ["serve", "--db", folder.url("cronicle.db"), "--port", "0"])
-        let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+        let port = try #require(
+            try await server.waitForError(
+                matching: "listening on http://127.0.0.1:([0-9]+)", timeout: Self.startTimeout))
         let client = try ContractClient(port: port)
         let created = try await client.request(
             "POST", "/jobs", body: Data(#"{"job_id": "backup", "schedule": "@daily"}"#.utf8),
@@ -71,7 +78,9 @@ import Testing
         let folder = try TemporaryFolder()
         let server = try RunningProduct(
             "cronicle", ["serve", "--db", folder.url("cronicle.db"), "--port", "0", "--ping-body-limit", "2000"])
-        let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
+        let port = try #require(
+            try await server.waitForError(
+                matching: "listening on http://127.0.0.1:([0-9]+)", timeout: Self.startTimeout))
         let client = try ContractClient(port: port)
         let created = try await client.request(
             "POST", "/jobs", body: Data(#"{"job_id": "chatty", "schedule": "@daily"}"#.utf8),

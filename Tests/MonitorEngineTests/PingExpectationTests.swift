@@ -58,6 +58,17 @@ import Testing
         #expect(try await bench.evaluate(bench.restarted()).missedFireTimes == 0)
     }
 
+    /// The last ping anchors the next expected time and must not also meet it, even when
+    /// the tolerance (and so the early allowance) is as long as `every`.
+    @Test func theAnchoringPingDoesNotMeetTheNextExpectedTime() async throws {
+        let bench = try Bench()
+        try await Self.save(bench, try Self.every("2s", tolerance: "2s"))
+        bench.at("2026-11-28T06:00:01Z")
+        _ = try await bench.store.endRun(jobID: "job", RunEnd(exitCode: 0))
+        bench.at("2026-11-28T06:00:05Z")
+        #expect(try await bench.evaluate().missedFireTimes == 1, "due 06:00:03, missed at 06:00:05")
+    }
+
     @Test func theEngineTellsWhenToLookNext() async throws {
         let bench = try Bench()
         try await Self.save(bench, try Self.every("1h", tolerance: "5m"))

@@ -226,10 +226,13 @@ public actor AlertEngine: Service {
                 guard let watched = jobs[jobID], watched.generation == generation, !watched.paused,
                     let every = watched.every
                 else { continue }
+                // No early allowance: an interval job's expected time counts from its last
+                // ping, so that ping must not also meet it (with every: 2s and a 2 s
+                // tolerance, it did, and the miss came one period late).
                 dueJobs.append(
                     DueFireTimes(
-                        jobID: jobID, fireTimes: [], tolerance: watched.tolerance,
-                        earlyAllowance: watched.earlyAllowance, expect: watched.expect,
+                        jobID: jobID, fireTimes: [], tolerance: watched.tolerance, earlyAllowance: 0,
+                        expect: watched.expect,
                         fromFirstPing: watched.fromFirstPing,
                         interval: DueFireTimes.Interval(every: every, watchedSince: watched.watchedSince)))
             case .run(let runID, let jobID, let start):
