@@ -160,13 +160,17 @@ import Testing
 
     @Test func theSameEventTwiceChangesNothing() async throws {
         try await Self.withMonitor { monitor in
-            for _ in 0..<2 { _ = try await monitor.request("POST", "/ping/\(Self.uuid)/start?rid=once") }
+            for _ in 0..<2 {
+                _ = try await monitor.request("POST", "/ping/\(Self.uuid)/start?rid=once", body: Data("begin\n".utf8))
+            }
             _ = try await monitor.request("POST", "/ping/\(Self.uuid)/4?rid=once")
             monitor.clock.advance(by: 60)
             _ = try await monitor.request("POST", "/ping/\(Self.uuid)/0?rid=once")
             let runs = try await Self.runs(monitor)
             #expect(runs.count == 1)
             #expect(runs.first?["exit_code"] as? Int == 4, "the second end changed nothing")
+            let output = try await monitor.request("GET", "/job_runs/once/output")
+            #expect(output.text == "begin\n", "the repeated start added no output")
             let alerts = try await monitor.request("GET", "/alerts?job_id=backup").object()["alerts"] as? [Any]
             #expect(alerts?.count == 1, "one failed alert, not resolved by the repeated end")
         }

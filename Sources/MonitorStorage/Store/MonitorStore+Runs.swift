@@ -22,7 +22,8 @@ extension MonitorStore {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
                 }
-                if let output = start.output { try Self.appendOutput(db, runID: runID, output) }
+                // Its output was kept by the start or end that recorded the run: a start that
+                // repeats the run id adds none, or every retry would add it again.
                 guard existing.startTime == nil else {
                     return StartedRun(run: existing, created: false, limited: false)
                 }
