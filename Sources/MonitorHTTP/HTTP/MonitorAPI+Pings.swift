@@ -99,7 +99,7 @@ extension MonitorAPI {
         end.exitCode = end.exitCode ?? queryExitCode
         end.clientInfo = try end.clientInfo ?? clientInfoHeader(request)
         if end.message == nil, let message = query["message"] {
-            end.message = try RequestParsing.string(["message": .string(message)], "message")
+            end.message = try RequestParsing.text(message, "message")
         }
         (end.remoteAddress, end.userAgent) = client(request, context)
         return json(RunRepresentation(run: try await store.endRun(.id(try jobID(context)), end)))

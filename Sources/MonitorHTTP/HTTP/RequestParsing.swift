@@ -63,12 +63,29 @@ enum RequestParsing {
     static func string(_ object: [String: JSONValue], _ key: String) throws -> String? {
         switch object[key] {
         case nil, .null?: return nil
-        case .string(let value)? where value.unicodeScalars.contains("\u{0}"):
-            // SQLite and C strings end at NUL: the text would be cut there without a word.
-            throw invalid(key, "must not contain the NUL character (\\u0000)")
-        case .string(let value)?: return value
+        case .string(let value)?: return try text(value, key)
         case let other?: throw invalid(key, "must be a string, found \(other.kind)")
         }
+    }
+
+    /// One of `T`'s raw values: "must be start or end, found 'finish'" for anything else.
+    static func choice<T: RawRepresentable & CaseIterable>(_ object: [String: JSONValue], _ key: String, _ type: T.Type)
+        throws -> T? where T.RawValue == String
+    {
+        guard let text = try string(object, key) else { return nil }
+        if let value = T(rawValue: text) { return value }
+        let choices = T.allCases.map(\.rawValue)
+        let listed = choices.dropLast().joined(separator: ", ") + " or " + (choices.last ?? "")
+        throw invalid(key, "must be \(listed), found '\(UntrustedText.excerpt(text))'")
+    }
+
+    /// Text a client sent as `key`, in a body or a query string.
+    static func text(_ value: String, _ key: String) throws -> String {
+        // SQLite and C strings end at NUL: the text would be cut there without a word.
+        if value.unicodeScalars.contains("\u{0}") {
+            throw invalid(key, "must not contain the NUL character (\\u0000)")
+        }
+        return value
     }
 
     static func bool(_ object: [String: JSONValue], _ key: String) throws -> Bool? {
@@ -129,16 +146,8 @@ enum RequestParsing {
             throw MonitorError(.invalidRequest, problem.message)
         }
         var definition = JobDefinition(jobID: jobID, schedule: schedule, every: every)
-        if let text = try string(object, "expect") {
-            guard let expect = JobDefinition.Expect(rawValue: text) else {
-                throw invalid("expect", "must be start or end, found '\(UntrustedText.excerpt(text))'")
-            }
-            definition.expect = expect
-        }
-        if let text = try string(object, "watch_from") {
-            guard let watchFrom = JobDefinition.WatchFrom(rawValue: text) else {
-                throw invalid("watch_from", "must be creation or first_run, found '\(UntrustedText.excerpt(text))'")
-            }
+        if let expect = try choice(object, "expect", JobDefinition.Expect.self) { definition.expect = expect }
+        if let watchFrom = try choice(object, "watch_from", JobDefinition.WatchFrom.self) {
             definition.watchFrom = watchFrom
         }
         if let text = try string(object, "ping_uuid") {
