@@ -4,10 +4,10 @@ import Foundation
 /// tests of everything that reads job definitions from git.
 ///
 /// ```swift
-/// let repository = try FixtureRepository()
+/// let repository = try await FixtureRepository()
 /// try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n")
-/// let first = try repository.commit("add a")
-/// try repository.git("tag", "v1")
+/// let first = try await repository.commit("add a")
+/// try await repository.git("tag", "v1")
 /// ```
 public final class FixtureRepository: Sendable {
     public let folder: TemporaryFolder
@@ -17,10 +17,10 @@ public final class FixtureRepository: Sendable {
         public let description: String
     }
 
-    public init(branch: String = "main") throws {
+    public init(branch: String = "main") async throws {
         folder = try TemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder.url("repository"), withIntermediateDirectories: true)
-        try git("init", "--quiet", "--initial-branch", branch)
+        try await git("init", "--quiet", "--initial-branch", branch)
     }
 
     public func write(_ relative: String, _ contents: String) throws {
@@ -33,15 +33,15 @@ public final class FixtureRepository: Sendable {
 
     /// Commits everything in the working tree; returns the new commit's id.
     @discardableResult
-    public func commit(_ message: String) throws -> String {
-        try git("add", "--all")
-        try git("commit", "--quiet", "--allow-empty", "--message", message)
-        return try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    public func commit(_ message: String) async throws -> String {
+        try await git("add", "--all")
+        try await git("commit", "--quiet", "--allow-empty", "--message", message)
+        return try await git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs `git` in the repository with a fixed identity; returns its standard output.
     @discardableResult
-    public func git(_ arguments: String...) throws -> String {
+    public func git(_ arguments: String...) async throws -> String {
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in [
             ("GIT_AUTHOR_NAME", "Cronicle Tests"), ("GIT_AUTHOR_EMAIL", "tests@cronicle.invalid"),
@@ -50,7 +50,7 @@ public final class FixtureRepository: Sendable {
         ] {
             environment[key] = value
         }
-        let result = try ProductRunner.run(
+        let result = try await ProductRunner.run(
             executable: URL(fileURLWithPath: "/usr/bin/env"), ["git", "-C", path] + arguments, environment: environment)
         guard result.status == 0 else {
             throw GitFailure(description: "git \(arguments.joined(separator: " ")): \(result.standardError)")

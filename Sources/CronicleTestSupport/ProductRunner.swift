@@ -4,7 +4,7 @@ import Foundation
 /// tests of the command-line contracts.
 ///
 /// ```swift
-/// let result = try ProductRunner.run("cronicle-sync", ["cron", "next", "@daily"])
+/// let result = try await ProductRunner.run("cronicle-sync", ["cron", "next", "@daily"])
 /// #expect(result.status == 0)
 /// ```
 ///
@@ -38,31 +38,33 @@ public enum ProductRunner {
     }
 
     /// Runs the product `name` with `arguments`, in `directory` when given.
-    public static func run(_ name: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
+    public static func run(_ name: String, _ arguments: [String], in directory: String? = nil) async throws -> Result {
         let url = productURL(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else { throw Failure.notBuilt(url.path) }
-        return try run(executable: url, arguments, in: directory)
+        return try await run(executable: url, arguments, in: directory)
     }
 
-    /// ``run(executable:_:in:environment:)`` waited for on a thread of its own, for async
-    /// tests: waiting on one of the concurrency pool's threads (two, on two cores) starves
-    /// every other test's tasks, such as the receiver the program is talking to.
-    public static func runInBackground(
+    /// Runs any program to its end and collects what it printed.
+    ///
+    /// The wait happens on a thread of its own: a test that waited on one of the
+    /// concurrency pool's threads (two, on two cores) would stop every other test's tasks
+    /// meanwhile, such as a receiver the program talks to or a wait for a server's first
+    /// line, and a suite of such tests stalled whole runs for 20-30 s.
+    public static func run(
         executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
                     with: Swift.Result {
-                        try run(executable: executable, arguments, in: directory, environment: environment)
+                        try runWaiting(executable: executable, arguments, in: directory, environment: environment)
                     })
             }
         }
     }
 
-    /// Runs any program to its end and collects what it printed.
-    public static func run(
-        executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+    private static func runWaiting(
+        executable: URL, _ arguments: [String], in directory: String?, environment: [String: String]?
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable

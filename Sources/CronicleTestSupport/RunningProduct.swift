@@ -38,16 +38,18 @@ public final class RunningProduct: Sendable {
     public func waitForError(matching pattern: String, timeout: Duration = .seconds(20)) async throws -> String? {
         let expression = try NSRegularExpression(pattern: pattern)
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        // The text is looked at once more after the deadline: a task that was not scheduled
+        // for a while (a busy machine) still finds a line that arrived meanwhile.
+        while true {
+            let running = process.isRunning
             let text = standardError
             if let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) {
                 let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
                 return Range(range, in: text).map { String(text[$0]) }
             }
-            if !process.isRunning { return nil }
+            if !running || ContinuousClock.now >= deadline { return nil }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return nil
     }
 
     /// Sends `signal` and waits for the process to end; returns its exit status.

@@ -83,7 +83,7 @@ public final class SMTPReceiver: Sendable {
         let folder = try TemporaryFolder()
         let certificate = folder.url("cert.pem")
         let key = folder.url("key.pem")
-        let made = try ProductRunner.run(
+        let made = try await ProductRunner.run(
             executable: URL(fileURLWithPath: "/usr/bin/openssl"),
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",

@@ -10,17 +10,17 @@ import Testing
     let first: String
     let second: String
 
-    init() throws {
-        repository = try FixtureRepository()
+    init() async throws {
+        repository = try await FixtureRepository()
         cache = try TemporaryFolder()
         try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n")
         try repository.write("jobs.d/team/b.yml", "job_id: b\nschedule: \"0 * * * *\"\n")
         try repository.write("jobs.d/.hidden.yaml", "not: read\n")
         try repository.write("README.md", "not a job\n")
-        first = try repository.commit("first")
-        try repository.git("tag", "v1")
+        first = try await repository.commit("first")
+        try await repository.git("tag", "v1")
         try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"61 * * * *\"\n")
-        second = try repository.commit("second")
+        second = try await repository.commit("second")
     }
 
     func source(_ ref: String, path: String = "jobs.d", repository location: String? = nil) -> GitDefinitions {
@@ -44,10 +44,10 @@ import Testing
         #expect(report.commit == second)
     }
 
-    @Test func readsUpperCaseExtensionsFromACommit() throws {
+    @Test func readsUpperCaseExtensionsFromACommit() async throws {
         try repository.write("jobs.d/c.YAML", "job_id: c\nschedule: \"@daily\"\n")
         try repository.write("jobs.d/team/d.Yml", "job_id: d\nschedule: \"@daily\"\n")
-        try repository.commit("upper-case extensions")
+        try await repository.commit("upper-case extensions")
         let (_, files) = try source("main").read()
         #expect(files.map(\.path) == ["jobs.d/a.yaml", "jobs.d/c.YAML", "jobs.d/team/b.yml", "jobs.d/team/d.Yml"])
         #expect(try validate(source("main")).jobs.map(\.jobID).sorted() == ["b", "c", "d"])
@@ -61,18 +61,18 @@ import Testing
         #expect(try validate(source("v1")).diagnostics.isEmpty)
     }
 
-    @Test func readsOtherBranchesAndFileURLs() throws {
-        try repository.git("checkout", "--quiet", "-b", "feature", first)
+    @Test func readsOtherBranchesAndFileURLs() async throws {
+        try await repository.git("checkout", "--quiet", "-b", "feature", first)
         try repository.write("jobs.d/c.yaml", "job_id: c\nschedule: \"@weekly\"\n")
-        let feature = try repository.commit("feature")
+        let feature = try await repository.commit("feature")
         #expect(try source("feature", repository: "file://" + repository.path).read().commit == feature)
         #expect(try source("feature").read().files.count == 3)
     }
 
-    @Test func fetchesNewCommitsIntoTheSameCache() throws {
+    @Test func fetchesNewCommitsIntoTheSameCache() async throws {
         #expect(try source("main").read().commit == second)
         try repository.remove("jobs.d/team/b.yml")
-        let third = try repository.commit("third")
+        let third = try await repository.commit("third")
         let (commit, files) = try source("main").read()
         #expect(commit == third)
         #expect(files.map(\.path) == ["jobs.d/a.yaml"])

@@ -167,7 +167,7 @@ import Testing
                 "exec \"$0\" exec --ping-url \(Self.pingURL(receiver)) --spool \(spool.path) -- "
                 + "sh -c 'wc -c; echo done' <&-"
             let environment = ProcessInfo.processInfo.environment.filter { !ExecProcess.settingsRead.contains($0.key) }
-            let result = try await ProductRunner.runInBackground(
+            let result = try await ProductRunner.run(
                 executable: URL(fileURLWithPath: "/bin/sh"), ["-c", script, cronicle], environment: environment)
             #expect(result.status == 0)
             #expect(result.standardOutput == "0\ndone\n")
@@ -184,7 +184,7 @@ import Testing
                 "\"$0\" exec --ping-url \(Self.pingURL(receiver)) --spool \(spool.path) -- yes | head -c 6; "
                 + "echo \" status=${PIPESTATUS[0]}\""
             let environment = ProcessInfo.processInfo.environment.filter { !ExecProcess.settingsRead.contains($0.key) }
-            let result = try await ProductRunner.runInBackground(
+            let result = try await ProductRunner.run(
                 executable: URL(fileURLWithPath: "/usr/bin/timeout"), ["20", "/bin/bash", "-c", script, cronicle],
                 environment: environment)
             #expect(result.status == 0)

@@ -16,7 +16,7 @@ import Testing
         let database = folder.url("cronicle.db")
         try folder.write("jobs.d/billing.yaml", "job_id: billing\nschedule: \"@daily\"\nnotify: [hook]\n")
         try folder.write("jobs.d/channels.yaml", "channel: hook\ntype: webhook\nurl: ${env:HOOK_URL}\n")
-        let applied = try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        let applied = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
         #expect(applied.status == 0, "\(applied.standardError)")
         // A port nothing listens on yet: the receiver is down while the alert happens.
         let receiverPort = try await WebhookReceiver.with { $0.port }
@@ -79,7 +79,7 @@ import Testing
             #expect(receiver.requests.allSatisfy { $0.path == "/ping/watcher" })
             #expect(try await server.stop() == 0)
         }
-        let refused = try ProductRunner.run(
+        let refused = try await ProductRunner.run(
             "cronicle", ["serve", "--db", folder.url("c.db"), "--heartbeat-url", "hc-ping.com/x"], in: folder.path)
         #expect(refused.status != 0)
         #expect(

@@ -27,7 +27,7 @@ import Testing
         }
         let jobs = folder.url("jobs.d")
         // The local command's peak, as /usr/bin/time reports it (kilobytes).
-        let local = try ProductRunner.run(
+        let local = try await ProductRunner.run(
             executable: URL(fileURLWithPath: "/usr/bin/time"),
             ["-f", "%M", ProductRunner.productURL("cronicle-sync").path, "validate", jobs])
         #expect(local.status == 0, "\(local.standardError.suffix(300))")
@@ -37,7 +37,7 @@ import Testing
         let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
         let idle = try Self.memory(server.processIdentifier, "VmRSS")
         for _ in 0..<2 {
-            let plan = try ProductRunner.run(
+            let plan = try await ProductRunner.run(
                 "cronicle-sync", ["plan", "--dir", jobs, "--server", "http://127.0.0.1:\(port)"])
             #expect(plan.standardOutput.contains("Plan: 20000 to create"), "\(plan.standardError.suffix(300))")
         }

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func refusesToListenBeyondLoopbackWithoutAToken() async throws {
-        let result = try ProductRunner.run("cronicle", ["serve", "--host", "0.0.0.0", "--port", "0"])
+        let result = try await ProductRunner.run("cronicle", ["serve", "--host", "0.0.0.0", "--port", "0"])
         #expect(result.status == 64)
         #expect(result.standardError.contains("refusing to listen on 0.0.0.0 without an API token"))
     }

@@ -85,7 +85,7 @@ import Testing
         let path = disk.path + "/c.db"
         try MonitorStore(path: path).close()
         #expect(disk.remount(readOnly: true))
-        let refused = try ProductRunner.run("cronicle", ["serve", "--db", path, "--port", "0"])
+        let refused = try await ProductRunner.run("cronicle", ["serve", "--db", path, "--port", "0"])
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("cannot write the database \(path)"), "\(refused.standardError)")
         #expect(refused.standardError.contains("Check that the file and its folder are writable"))

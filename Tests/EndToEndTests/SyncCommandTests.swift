@@ -15,8 +15,8 @@ import Testing
 /// `cronicle-sync plan | apply | watch | status` as processes, on real git repositories
 /// made in a temporary folder, against a database file and against a running server.
 @Suite struct SyncCommandTests {
-    static func sync(_ arguments: String...) throws -> ProductRunner.Result {
-        try ProductRunner.run("cronicle-sync", arguments)
+    static func sync(_ arguments: String...) async throws -> ProductRunner.Result {
+        try await ProductRunner.run("cronicle-sync", arguments)
     }
 
     static func job(_ id: String, _ schedule: String, extra: String = "") -> String {
@@ -38,13 +38,13 @@ import Testing
         }
     }
 
-    @Test func planAndStatusRefuseAMissingDatabaseAndCreateNothing() throws {
-        let repository = try FixtureRepository()
+    @Test func planAndStatusRefuseAMissingDatabaseAndCreateNothing() async throws {
+        let repository = try await FixtureRepository()
         try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
-        _ = try repository.commit("one job")
+        _ = try await repository.commit("one job")
         let typo = repository.folder.url("cronicel.db")
         for arguments in [["plan", "--repo", repository.path, "--db", typo], ["status", "--db", typo]] {
-            let result = try ProductRunner.run("cronicle-sync", arguments)
+            let result = try await ProductRunner.run("cronicle-sync", arguments)
             #expect(result.status == 1)
             #expect(result.standardError.contains("the database \(typo) does not exist"), "\(result.standardError)")
             #expect(!FileManager.default.fileExists(atPath: typo), "nothing was created")
@@ -52,43 +52,43 @@ import Testing
         // A file that is not the monitor's database is refused too, and left as it was.
         try repository.folder.write("notes.db", "not a database\n")
         let notes = repository.folder.url("notes.db")
-        let result = try Self.sync("plan", "--repo", repository.path, "--db", notes)
+        let result = try await Self.sync("plan", "--repo", repository.path, "--db", notes)
         #expect(result.status == 1)
         #expect(try String(contentsOfFile: notes, encoding: .utf8) == "not a database\n")
     }
 
-    @Test func planOpensTheDatabaseReadOnly() throws {
-        let repository = try FixtureRepository()
+    @Test func planOpensTheDatabaseReadOnly() async throws {
+        let repository = try await FixtureRepository()
         try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
-        _ = try repository.commit("one job")
+        _ = try await repository.commit("one job")
         let database = repository.folder.url("cronicle.db")
-        #expect(try Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
+        #expect(try await Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
         // A read-only file can be planned against, and nothing is written to it.
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: database)
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
-        let result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        let result = try await Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("No changes: the monitor matches the definitions (1 jobs)."))
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
-        #expect(try Self.sync("status", "--db", database).standardOutput.contains("In force:"))
+        #expect(try await Self.sync("status", "--db", database).standardOutput.contains("In force:"))
     }
 
-    @Test func planThenApplyEachCommitAndShowTheHistory() throws {
-        let repository = try FixtureRepository()
+    @Test func planThenApplyEachCommitAndShowTheHistory() async throws {
+        let repository = try await FixtureRepository()
         let database = repository.folder.url("cronicle.db")
         _ = try MonitorStore(path: database)
         try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
         try repository.write("jobs.d/report.yaml", "# reports\n---\n" + Self.job("report", "0 6 * * *"))
-        let first = try repository.commit("two jobs")
+        let first = try await repository.commit("two jobs")
 
-        var result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        var result = try await Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
         #expect(result.status == 2, "changes: \(result.standardError)")
         #expect(result.standardOutput.contains("+ create backup  (jobs.d/backup.yaml:1)"))
         #expect(result.standardOutput.contains("+ create report  (jobs.d/report.yaml:3)"))
         #expect(result.standardOutput.contains("Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged."))
         #expect(try Self.jobs(database).isEmpty, "plan changes nothing")
 
-        result = try Self.sync("apply", "--repo", repository.path, "--db", database)
+        result = try await Self.sync("apply", "--repo", repository.path, "--db", database)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Applied: 2 created, 0 updated, 0 deleted, 0 unchanged."))
         #expect(try Self.jobs(database)["report"] == ["0 6 * * *", "sync", "jobs.d/report.yaml", "3", first])
@@ -97,8 +97,8 @@ import Testing
         try repository.write("jobs.d/report.yaml", "# reports\n---\n" + Self.job("report", "30 6 * * *"))
         try repository.remove("jobs.d/backup.yaml")
         try repository.write("jobs.d/cleanup.yaml", Self.job("cleanup", "@weekly", extra: "tolerance: 15\n"))
-        let second = try repository.commit("move the report, replace backup by cleanup")
-        result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        let second = try await repository.commit("move the report, replace backup by cleanup")
+        result = try await Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
         #expect(result.status == 2)
         #expect(result.standardOutput.contains("+ create cleanup  (jobs.d/cleanup.yaml:1)"))
         #expect(result.standardOutput.contains("    tolerance: 15\n"))
@@ -106,17 +106,17 @@ import Testing
             result.standardOutput.contains(
                 "~ update report  (jobs.d/report.yaml:3)\n    schedule: \"0 6 * * *\" → \"30 6 * * *\"\n"))
         #expect(result.standardOutput.contains("- delete backup  (was jobs.d/backup.yaml:1 at \(first.prefix(12)))"))
-        result = try Self.sync("apply", "--repo", repository.path, "--db", database)
+        result = try await Self.sync("apply", "--repo", repository.path, "--db", database)
         #expect(result.status == 0)
         let jobs = try Self.jobs(database)
         #expect(Set(jobs.keys) == ["report", "cleanup"])
         #expect(jobs["report"]?[4] == second, "an updated job names the commit that changed it")
 
-        result = try Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
+        result = try await Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("No changes: the monitor matches the definitions (2 jobs)."))
 
-        result = try Self.sync("status", "--db", database)
+        result = try await Self.sync("status", "--db", database)
         #expect(result.status == 0)
         let lines = result.standardOutput.split(separator: "\n")
         #expect(
@@ -133,51 +133,52 @@ import Testing
             ))
     }
 
-    @Test func branchesAndTagsAreRefsLikeAnyOther() throws {
-        let repository = try FixtureRepository()
+    @Test func branchesAndTagsAreRefsLikeAnyOther() async throws {
+        let repository = try await FixtureRepository()
         let database = repository.folder.url("cronicle.db")
         try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
-        try repository.commit("a")
-        try repository.git("tag", "v1")
-        try repository.git("checkout", "--quiet", "-b", "feature")
+        try await repository.commit("a")
+        try await repository.git("tag", "v1")
+        try await repository.git("checkout", "--quiet", "-b", "feature")
         try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
-        try repository.commit("b on a branch")
-        #expect(try Self.sync("apply", "--repo", repository.path, "--ref", "feature", "--db", database).status == 0)
+        try await repository.commit("b on a branch")
+        #expect(
+            try await Self.sync("apply", "--repo", repository.path, "--ref", "feature", "--db", database).status == 0)
         #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
-        #expect(try Self.sync("apply", "--repo", repository.path, "--ref", "v1", "--db", database).status == 0)
+        #expect(try await Self.sync("apply", "--repo", repository.path, "--ref", "v1", "--db", database).status == 0)
         #expect(Set(try Self.jobs(database).keys) == ["a"])
     }
 
-    @Test func anInvalidCommitChangesNothingAndIsRecordedWithItsReason() throws {
-        let repository = try FixtureRepository()
+    @Test func anInvalidCommitChangesNothingAndIsRecordedWithItsReason() async throws {
+        let repository = try await FixtureRepository()
         let database = repository.folder.url("cronicle.db")
         try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
-        try repository.commit("a")
-        #expect(try Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
+        try await repository.commit("a")
+        #expect(try await Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
         let before = try Self.jobs(database)
 
         try repository.write("jobs.d/a.yaml", Self.job("a", "61 * * * *"))
         try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
-        try repository.commit("a bad minute")
-        let result = try Self.sync("apply", "--repo", repository.path, "--db", database)
+        try await repository.commit("a bad minute")
+        let result = try await Self.sync("apply", "--repo", repository.path, "--db", database)
         #expect(result.status == 1)
         #expect(
             result.standardOutput.contains(
                 "jobs.d/a.yaml:2:12: error: minute value 61 is out of range 0-59 [cron-syntax]"))
         #expect(result.standardOutput.contains("nothing was changed"))
         #expect(try Self.jobs(database) == before)
-        let status = try Self.sync("status", "--db", database).standardOutput
+        let status = try await Self.sync("status", "--db", database).standardOutput
         #expect(status.contains("failed   jobs.d at"))
         #expect(
             status.contains("1 error(s) in the job definitions; the first: jobs.d/a.yaml:2:12: error: minute value 61"))
         #expect(status.hasPrefix("In force: jobs.d at"), "the last good apply stays in force")
     }
 
-    @Test func duplicateIdsAcrossFilesStopTheApply() throws {
+    @Test func duplicateIdsAcrossFilesStopTheApply() async throws {
         let folder = try TemporaryFolder()
         try folder.write("jobs.d/one.yaml", Self.job("same", "@daily"))
         try folder.write("jobs.d/two.yaml", Self.job("same", "@hourly"))
-        let result = try ProductRunner.run(
+        let result = try await ProductRunner.run(
             "cronicle-sync", ["apply", "--db", folder.url("cronicle.db")], in: folder.path)
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("[duplicate-job-id]"))
@@ -192,15 +193,15 @@ import Testing
         _ = try await store.saveJob(.init(jobID: "mine", schedule: "@hourly"))
         try folder.write("jobs.d/shared.yaml", Self.job("shared", "0 3 * * *"))
 
-        var result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        var result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("! conflict shared  (jobs.d/shared.yaml:1)"))
         #expect(result.standardOutput.contains("job 'shared' was made through the API; apply with --adopt"))
-        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        result = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
         #expect(result.status == 1)
         #expect(try Self.jobs(database)["shared"]?[0] == "@daily")
 
-        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database, "--adopt"], in: folder.path)
+        result = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database, "--adopt"], in: folder.path)
         #expect(result.status == 0, "\(result.standardOutput)")
         #expect(result.standardOutput.contains("    managed_by: \"api\" → \"sync\""))
         #expect(try Self.jobs(database)["shared"]?[0...2] == ["0 3 * * *", "sync", "jobs.d/shared.yaml"])
@@ -221,7 +222,7 @@ import Testing
 
     /// Issue 19: plans are posted on pull requests, and printed values came out raw, so
     /// a description could clear the reader's terminal or forge lines of the plan.
-    @Test func planPrintsTerminalEscapesAndLineBreaksEscaped() throws {
+    @Test func planPrintsTerminalEscapesAndLineBreaksEscaped() async throws {
         let folder = try TemporaryFolder()
         let database = folder.url("cronicle.db")
         let nasty = #""wipe\e[2J\n+ create forged""#
@@ -229,7 +230,7 @@ import Testing
         try folder.write("jobs.d/\u{1B}[2J.yaml", Self.job("b", "@daily"))
         _ = try MonitorStore(path: database)
 
-        var result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        var result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(
             result.standardOutput.contains(
@@ -245,9 +246,9 @@ import Testing
         #expect(!result.standardOutput.contains("\u{1B}"), "no raw escape")
         #expect(!result.standardOutput.contains("\n+ create forged"), "no forged line")
 
-        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
         try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "description: calm\n"))
-        result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
         #expect(
             result.standardOutput.contains(
                 #"""
@@ -268,7 +269,7 @@ import Testing
         let server = try RunningProduct("cronicle", ["serve", "--db", folder.url("cronicle.db"), "--port", "0"])
         let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
         let url = "http://127.0.0.1:\(port)"
-        var result = try ProductRunner.run("cronicle-sync", ["apply", "--server", url], in: folder.path)
+        var result = try await ProductRunner.run("cronicle-sync", ["apply", "--server", url], in: folder.path)
         #expect(result.status == 0, "\(result.standardError)")
 
         try folder.write("shared/b.yaml", Self.job("b", "@daily"))
@@ -276,7 +277,7 @@ import Testing
         try FileManager.default.createSymbolicLink(
             atPath: folder.url("jobs.d/b.yaml"), withDestinationPath: "../shared/b.yaml")
         for command in ["plan", "apply"] {
-            result = try ProductRunner.run("cronicle-sync", [command, "--server", url], in: folder.path)
+            result = try await ProductRunner.run("cronicle-sync", [command, "--server", url], in: folder.path)
             #expect(result.status == 1)
             #expect(result.standardOutput.isEmpty)
             #expect(
@@ -290,69 +291,70 @@ import Testing
         #expect(try await server.stop() == 0)
     }
 
-    @Test func driftIsShownAndRestoredAndNoPruneKeepsJobs() throws {
+    @Test func driftIsShownAndRestoredAndNoPruneKeepsJobs() async throws {
         let folder = try TemporaryFolder()
         let database = folder.url("cronicle.db")
         try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "max_runtime: 30\n"))
         try folder.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
-        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
         let queue = try DatabaseQueue(path: database)
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: "UPDATE job_configs SET max_runtime_seconds = 600, paused = 1 WHERE job_id = 'a'")
         }
-        var result = try ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        var result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
         #expect(
             result.standardOutput.contains(
                 "~ update a  (jobs.d/a.yaml:1)\n    max_runtime: 10 → 30\n    paused: true → false\n"))
-        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
-        result = try ProductRunner.run(
+        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        result = try await ProductRunner.run(
             "cronicle-sync", ["plan", "--db", database, "--detailed-exitcode"], in: folder.path)
         #expect(result.status == 0, "drift restored")
 
         try FileManager.default.removeItem(atPath: folder.url("jobs.d/b.yaml"))
-        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database, "--no-prune"], in: folder.path)
+        result = try await ProductRunner.run(
+            "cronicle-sync", ["apply", "--db", database, "--no-prune"], in: folder.path)
         #expect(result.standardOutput.contains("Applied: 0 created, 0 updated, 0 deleted, 1 unchanged."))
         #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
-        result = try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        result = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
         #expect(result.standardOutput.contains("- delete b"))
         #expect(Set(try Self.jobs(database).keys) == ["a"])
     }
 
     @Test func planAndApplyThroughARunningServer() async throws {
-        let repository = try FixtureRepository()
+        let repository = try await FixtureRepository()
         try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
-        let commit = try repository.commit("a")
+        let commit = try await repository.commit("a")
         let server = try RunningProduct(
             "cronicle", ["serve", "--db", repository.folder.url("cronicle.db"), "--port", "0", "--api-token", "s3cret"])
         let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
         let url = "http://127.0.0.1:\(port)"
 
-        var result = try Self.sync("plan", "--repo", repository.path, "--server", url, "--format", "json")
+        var result = try await Self.sync("plan", "--repo", repository.path, "--server", url, "--format", "json")
         #expect(result.status == 1, "with a token set, plan needs it too")
         #expect(result.standardError.contains("(HTTP 401, unauthorized)"), "\(result.standardError)")
-        result = try Self.sync(
+        result = try await Self.sync(
             "plan", "--repo", repository.path, "--server", url, "--format", "json", "--token", "s3cret")
         #expect(result.status == 0, "\(result.standardError)")
         let plan = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         let creates = (plan?["plan"] as? [String: Any])?["creates"] as? [[String: Any]]
         #expect(creates?.first?["job_id"] as? String == "a")
 
-        result = try Self.sync("apply", "--repo", repository.path, "--server", url)
+        result = try await Self.sync("apply", "--repo", repository.path, "--server", url)
         #expect(result.status == 1)
         #expect(result.standardError.contains("send Authorization: Bearer <token> (HTTP 401, unauthorized)"))
-        result = try Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
+        result = try await Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Applied: 1 created"))
 
         let job = try await ContractClient(port: port).request("GET", "/jobs/a").object()
         #expect(job["managed_by"] as? String == "sync")
         #expect((job["source"] as? [String: Any])?["commit"] as? String == commit)
-        result = try Self.sync("status", "--server", url)
+        result = try await Self.sync("status", "--server", url)
         #expect(result.standardOutput.contains("In force: jobs.d at \(commit.prefix(12)) (main)"))
 
         try repository.write("jobs.d/a.yaml", Self.job("a", "not cron"))
-        try repository.commit("broken")
-        result = try Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
+        try await repository.commit("broken")
+        result = try await Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("[cron-syntax]"))
         let records =
@@ -362,10 +364,10 @@ import Testing
     }
 
     @Test func watchAppliesEachNewCommitAndKeepsTheLastGoodState() async throws {
-        let repository = try FixtureRepository()
+        let repository = try await FixtureRepository()
         let database = repository.folder.url("cronicle.db")
         try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
-        try repository.commit("a")
+        try await repository.commit("a")
         let watcher = try RunningProduct(
             "cronicle-sync", ["watch", "--repo", repository.path, "--db", database, "--interval", "1s"])
         func waitFor(_ condition: ([String: [String?]]) -> Bool) async throws -> Bool {
@@ -377,13 +379,13 @@ import Testing
         }
         #expect(try await waitFor { $0.keys.contains("a") })
         try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
-        try repository.commit("b")
+        try await repository.commit("b")
         #expect(try await waitFor { $0.keys.contains("b") }, "a new commit is applied")
         try repository.write("jobs.d/c.yaml", Self.job("c", "99 * * * *"))
-        let bad = try repository.commit("c, broken")
+        let bad = try await repository.commit("c, broken")
         #expect(try await waitFor { _ in watcher.standardError.contains("kept the last good state") })
         #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
-        let status = try Self.sync("status", "--db", database).standardOutput
+        let status = try await Self.sync("status", "--db", database).standardOutput
         #expect(status.contains("failed   jobs.d at \(bad.prefix(12))"))
         #expect(try await watcher.stop(signal: SIGTERM) == 0)
         #expect(watcher.standardError.contains("stopped"))
@@ -393,7 +395,7 @@ import Testing
         let folder = try TemporaryFolder()
         let database = folder.url("cronicle.db")
         try folder.write("jobs.d/old.yaml", Self.job("old", "@daily"))
-        #expect(try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
         try FileManager.default.removeItem(atPath: folder.url("jobs.d/old.yaml"))
         for index in 0..<3000 {
             try folder.write(
@@ -419,7 +421,8 @@ import Testing
                 try FileManager.default.moveItem(atPath: folder.url("jobs.d"), toPath: folder.url("all"))
                 try folder.write("jobs.d/old.yaml", Self.job("old", "@daily"))
                 #expect(
-                    try ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+                    try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status
+                        == 0)
                 try FileManager.default.removeItem(atPath: folder.url("jobs.d"))
                 try FileManager.default.moveItem(atPath: folder.url("all"), toPath: folder.url("jobs.d"))
             } else {

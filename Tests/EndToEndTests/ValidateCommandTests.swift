@@ -7,20 +7,20 @@ import Testing
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
-    static func validate(_ arguments: [String], in directory: String? = nil) throws -> ProductRunner.Result {
-        try ProductRunner.run("cronicle-sync", ["validate"] + arguments, in: directory)
+    static func validate(_ arguments: [String], in directory: String? = nil) async throws -> ProductRunner.Result {
+        try await ProductRunner.run("cronicle-sync", ["validate"] + arguments, in: directory)
     }
 
-    @Test func theRepositorysOwnExamplesValidateStrictly() throws {
-        let result = try Self.validate(["--strict"], in: Self.packageRoot)
+    @Test func theRepositorysOwnExamplesValidateStrictly() async throws {
+        let result = try await Self.validate(["--strict"], in: Self.packageRoot)
         #expect(result.status == 0, "\(result.standardOutput)")
         #expect(result.standardOutput.hasPrefix("0 errors, 0 warnings in "))
     }
 
-    @Test func relativePathsStayRelativeAndErrorsExitOne() throws {
+    @Test func relativePathsStayRelativeAndErrorsExitOne() async throws {
         let folder = try TemporaryFolder()
         try folder.write("jobs.d/backup.yaml", "job_id: backup\ndescription: x\nschedule: \"61 * * * *\"\n")
-        let result = try Self.validate([], in: folder.path)
+        let result = try await Self.validate([], in: folder.path)
         #expect(result.status == 1)
         #expect(
             result.standardOutput == """
@@ -28,35 +28,35 @@ import Testing
                 1 error, 0 warnings in 1 file, 1 job
 
                 """)
-        let dotted = try Self.validate(["./jobs.d/", "--format", "github"], in: folder.path)
+        let dotted = try await Self.validate(["./jobs.d/", "--format", "github"], in: folder.path)
         #expect(dotted.standardOutput.hasPrefix("::error file=./jobs.d/backup.yaml,line=3,col=12,title=cron-syntax::"))
     }
 
-    @Test func warningsFailOnlyWithStrict() throws {
+    @Test func warningsFailOnlyWithStrict() async throws {
         let folder = try TemporaryFolder()
         try folder.write("jobs.d/other_name.yaml", "job_id: a\nschedule: \"@daily\"\n")
-        #expect(try Self.validate(["jobs.d"], in: folder.path).status == 0)
-        #expect(try Self.validate(["jobs.d", "--strict"], in: folder.path).status == 1)
+        #expect(try await Self.validate(["jobs.d"], in: folder.path).status == 0)
+        #expect(try await Self.validate(["jobs.d", "--strict"], in: folder.path).status == 1)
     }
 
     @Test(arguments: [["--format", "xml"], ["--bogus"], ["jobs.d", "--repo", "/tmp/x"]])
-    func usageErrorsExitTwo(arguments: [String]) throws {
-        let result = try Self.validate(arguments)
+    func usageErrorsExitTwo(arguments: [String]) async throws {
+        let result = try await Self.validate(arguments)
         #expect(result.status == 2)
         #expect(result.standardError.contains("Error:"))
         #expect(result.standardOutput.isEmpty)
     }
 
-    @Test func aMissingFolderIsOneLineAndExitOne() throws {
+    @Test func aMissingFolderIsOneLineAndExitOne() async throws {
         let folder = try TemporaryFolder()
-        let result = try Self.validate([], in: folder.path)
+        let result = try await Self.validate([], in: folder.path)
         #expect(result.status == 1)
         #expect(result.standardError == "error: jobs.d: no such file or folder\n")
     }
 
     /// Issue 19: a link to `/proc/self/environ` in a pull request put the environment of
     /// the CI job into the annotations GitHub publishes. The link is refused by name.
-    @Test func aLinkToTheEnvironmentIsRefusedNotQuoted() throws {
+    @Test func aLinkToTheEnvironmentIsRefusedNotQuoted() async throws {
         let folder = try TemporaryFolder()
         try folder.write("jobs.d/ok.yaml", "job_id: ok\nschedule: \"@daily\"\n")
         try FileManager.default.createSymbolicLink(
@@ -64,7 +64,7 @@ import Testing
         let secret = "hunter2-\(UUID().uuidString)"
         var environment = ProcessInfo.processInfo.environment
         environment["CRONICLE_TEST_SECRET"] = secret
-        let result = try ProductRunner.run(
+        let result = try await ProductRunner.run(
             executable: ProductRunner.productURL("cronicle-sync"), ["validate", "--format", "github", "jobs.d"],
             in: folder.path, environment: environment)
         #expect(result.status == 1)
@@ -78,12 +78,12 @@ import Testing
 
     /// Issue 19: values from a definition reach the terminal and the published
     /// annotations escaped, so none can clear a screen or forge a line.
-    @Test func terminalEscapesAndLineBreaksInValuesAreShownEscaped() throws {
+    @Test func terminalEscapesAndLineBreaksInValuesAreShownEscaped() async throws {
         let folder = try TemporaryFolder()
         let nasty = #""wipe\e[2J\n::error::forged""#
         try folder.write(
             "jobs.d/a.yaml", "job_id: a\ndescription: \(nasty)\nschedule: \"@daily\"\ntags: \(nasty)\n")
-        let text = try Self.validate(["jobs.d"], in: folder.path)
+        let text = try await Self.validate(["jobs.d"], in: folder.path)
         #expect(text.status == 1)
         #expect(
             text.standardOutput == #"""
@@ -91,7 +91,7 @@ import Testing
                 1 error, 0 warnings in 1 file, 1 job
 
                 """#)
-        let github = try Self.validate(["jobs.d", "--format", "github"], in: folder.path)
+        let github = try await Self.validate(["jobs.d", "--format", "github"], in: folder.path)
         #expect(
             github.standardOutput
                 == "::error file=jobs.d/a.yaml,line=4,col=7,title=wrong-type::tags must be a list such as "
@@ -99,17 +99,17 @@ import Testing
 
         // A description is not quoted by any rule: a valid job prints nothing of it.
         try folder.write("jobs.d/a.yaml", "job_id: a\ndescription: \(nasty)\nschedule: \"@daily\"\n")
-        let clean = try Self.validate(["jobs.d", "--format", "github"], in: folder.path)
+        let clean = try await Self.validate(["jobs.d", "--format", "github"], in: folder.path)
         #expect(clean.status == 0)
         #expect(clean.standardOutput.isEmpty)
     }
 
-    @Test func jsonFromAGitCommitNamesTheCommit() throws {
-        let repository = try FixtureRepository()
+    @Test func jsonFromAGitCommitNamesTheCommit() async throws {
+        let repository = try await FixtureRepository()
         try repository.write("jobs.d/a.yaml", "job_id: a\nschedule: \"@daily\"\n")
-        let commit = try repository.commit("add a")
+        let commit = try await repository.commit("add a")
         let cache = try TemporaryFolder()
-        let result = try Self.validate([
+        let result = try await Self.validate([
             "--repo", repository.path, "--ref", "main", "--cache-dir", cache.path, "--format", "json",
         ])
         #expect(result.status == 0)
@@ -118,7 +118,7 @@ import Testing
         #expect(object["commit"] as? String == commit)
         #expect(object["files"] as? Int == 1)
         #expect(object["errors"] as? Int == 0)
-        let missing = try Self.validate(["--repo", repository.path, "--ref", "nope", "--cache-dir", cache.path])
+        let missing = try await Self.validate(["--repo", repository.path, "--ref", "nope", "--cache-dir", cache.path])
         #expect(missing.status == 1)
         #expect(missing.standardError == "error: ref 'nope' is not a branch, tag or commit of '\(repository.path)'\n")
     }
