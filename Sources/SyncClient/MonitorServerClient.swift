@@ -68,7 +68,7 @@ public struct MonitorServerClient: SyncTarget {
             files: files.map {
                 SyncRequest.File(path: $0.path, contents: String(decoding: $0.contents, as: UTF8.self))
             },
-            prune: options.prune, adopt: options.adopt, requestID: options.requestID)
+            options: options)
         let data = try await request("POST", path, body: try SyncCoding.encoder.encode(body), accept: [200, 422])
         return try SyncCoding.decoder.decode(SyncReport.self, from: data)
     }
@@ -95,6 +95,14 @@ public struct MonitorServerClient: SyncTarget {
             throw Failure(status: 0, code: "unreachable", message: "cannot reach the monitor at \(baseURL): \(reason)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if status == 401 {
+            throw Failure(
+                status: status, code: "unauthorized",
+                message: token == nil
+                    ? "the monitor at \(baseURL) needs its API token: pass --token or set CRONICLE_API_TOKEN"
+                    : "the monitor at \(baseURL) refused the API token given (--token or CRONICLE_API_TOKEN): it is "
+                        + "not the token the server was started with")
+        }
         guard accept.contains(status) else {
             let envelope = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any]
             throw Failure(

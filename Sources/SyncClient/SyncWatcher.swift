@@ -37,7 +37,8 @@ public struct SyncWatcher: Service {
             while !Task.isCancelled {
                 do {
                     let (files, syncSource) = try definitions.read()
-                    let fingerprint = syncSource.commit ?? Self.fingerprint(files)
+                    // A work tree with changes not committed is told apart by its files.
+                    let fingerprint = (syncSource.dirty ? nil : syncSource.commit) ?? Self.fingerprint(files)
                     if fingerprint != attempted {
                         attempted = fingerprint
                         let report = try await target.apply(files: files, source: syncSource, options: options)

@@ -23,18 +23,25 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var target: SyncTargetOptions
     @OptionGroup var reconcile: ReconcileOptions
 
-    @Option(help: "Output format: text or json.")
-    var format = SyncOutputFormat.text
+    @Option(help: "Output format: text, json, or markdown (a pull-request comment).")
+    var format = PlanOutputFormat.text
 
     @Flag(help: "Exit 2 when there are changes, 0 when there are none.")
     var detailedExitcode = false
 
+    func validate() throws { try target.validateReadOnly() }
+
     func run() async throws {
         let report = try await Terminal.failing {
             let (files, source) = try definitions.read()
-            return try await target.target(.readOnly).plan(files: files, source: source, options: reconcile.options)
+            return try await target.target(writing: false).plan(
+                files: files, source: source, options: reconcile.options)
         }
-        Terminal.print(format == .json ? try report.json() : report.formatted(colored: Terminal.colored))
+        switch format {
+        case .text: Terminal.print(report.formatted(colored: Terminal.colored))
+        case .json: Terminal.print(try report.json())
+        case .markdown: Terminal.print(report.markdown())
+        }
         if report.failed { throw ExitCode(1) }
         if detailedExitcode, report.plan?.hasChanges == true { throw ExitCode(2) }
     }
@@ -57,7 +64,8 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await Terminal.failing {
             let (files, source) = try definitions.read()
-            return try await target.target(.create).apply(files: files, source: source, options: reconcile.options)
+            return try await target.target(writing: true).apply(
+                files: files, source: source, options: reconcile.options)
         }
         Terminal.print(
             format == .json ? try report.json() : report.formatted(applied: !report.failed, colored: Terminal.colored))
@@ -81,23 +89,37 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Log level.")
     var logLevel = Logger.Level.info
 
-    func run() async throws {
+    func validate() throws { _ = try intervalDuration() }
+
+    /// `--interval` as a duration, or a usage error saying what to write.
+    private func intervalDuration() throws -> JobDuration {
         let duration: JobDuration
+        if let number = Double(interval.trimmingCharacters(in: .whitespaces)) {
+            let written = UntrustedText.excerpt(interval.trimmingCharacters(in: .whitespaces))
+            throw ValidationError(
+                "--interval \(written) has no unit; write it with one, such as \(written)s for seconds"
+                    + (number >= 1 ? " or \(written)m for minutes" : ""))
+        }
         do {
             duration = try JobDuration(parsing: interval)
         } catch {
-            throw ValidationError("--interval: \(error)")
+            throw ValidationError("--interval \(UntrustedText.escaped(interval)): \(error.message)")
         }
         guard duration.seconds >= 1 else { throw ValidationError("--interval must be at least 1s") }
+        return duration
+    }
+
+    func run() async throws {
+        let duration = try intervalDuration()
         LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: logLevel) }
         let logger = Logger(label: "cronicle-sync")
         let watcher = SyncWatcher(
-            definitions: definitions.folder, target: try target.target(.create), options: reconcile.options,
+            definitions: definitions.folder, target: try target.target(writing: true), options: reconcile.options,
             interval: .seconds(duration.seconds), logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [watcher], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.info("watching \(definitions.repository.repository ?? definitions.dir) every \(interval)")
+        logger.info("watching \(definitions.folder.description) every \(interval)")
         try await group.run()
         logger.info("stopped")
     }
@@ -113,11 +135,13 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "How many applies to show.")
     var limit = 10
 
+    func validate() throws { try target.validateReadOnly() }
+
     @Option(help: "Output format: text or json.")
     var format = SyncOutputFormat.text
 
     func run() async throws {
-        let history = try await Terminal.failing { try await target.target(.readOnly).history(limit: limit) }
+        let history = try await Terminal.failing { try await target.target(writing: false).history(limit: limit) }
         Terminal.print(format == .json ? try SyncRecord.json(history) : SyncRecord.formatted(history))
     }
 }

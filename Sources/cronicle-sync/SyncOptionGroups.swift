@@ -7,13 +7,34 @@ import SyncClient
 
 /// Where plan, apply and watch read definitions: `--dir`, or `--repo --ref --path`.
 struct DefinitionsFolderOptions: ParsableArguments {
-    @Option(help: "Folder of job definitions (when not reading from git).")
-    var dir = JobFileFinder.defaultFolder
+    @Option(help: "Folder of job definitions (when not reading from git; default jobs.d).")
+    var dir: String?
 
     @OptionGroup var repository: RepositoryOptions
 
+    @Option(
+        name: .customLong("source"),
+        help: ArgumentHelp(
+            "Name whose jobs these are, for a folder outside a git work tree (or to override the name).",
+            discussion: "Without it, the jobs belong to the repository and path they come from.",
+            valueName: "name"))
+    var sourceName: String?
+
+    func validate() throws {
+        if dir != nil && repository.repository != nil {
+            throw ValidationError(
+                "give --dir (a folder on disk) or --repo (a git repository), not both; "
+                    + "for a folder inside a repository, use --repo with --path")
+        }
+        if let sourceName, let problem = SyncSource.problem(withName: sourceName) {
+            throw ValidationError("--source \(UntrustedText.escaped(sourceName)): \(problem)")
+        }
+    }
+
     var folder: DefinitionsFolder {
-        repository.source.map(DefinitionsFolder.git) ?? .folder(dir)
+        DefinitionsFolder(
+            repository.source.map(DefinitionsFolder.Place.git) ?? .folder(dir ?? JobFileFinder.defaultFolder),
+            sourceName: sourceName)
     }
 
     /// The definition files for plan and apply, and where they came from. A file the
@@ -41,15 +62,30 @@ struct SyncTargetOptions: ParsableArguments {
     @Option(help: "The monitor's API token, for --server (or CRONICLE_API_TOKEN).")
     var token: String?
 
+    @Flag(
+        name: .customLong("init"),
+        help: "With --db, create the database when the file does not exist yet (apply and watch only).")
+    var initialize = false
+
     func validate() throws {
         if db != nil && server != nil { throw ValidationError("give --db or --server, not both") }
+        if initialize && db == nil {
+            throw ValidationError("--init creates a database file, so it goes with --db FILE; a server made its own")
+        }
+    }
+
+    /// Refuses `--init` for `plan` and `status`.
+    func validateReadOnly() throws {
+        if initialize {
+            throw ValidationError("--init is for apply and watch; plan and status never create or change a database")
+        }
     }
 
     /// The monitor to plan or apply against. `plan` and `status` open a database file
-    /// read-only and refuse a missing one; `apply` and `watch` create it.
-    func target(_ mode: MonitorStore.OpenMode) throws -> any SyncTarget {
+    /// read-only; `apply` and `watch` write it. Only `--init` creates a missing one.
+    func target(writing: Bool) throws -> any SyncTarget {
         let environment = ProcessInfo.processInfo.environment
-        if let db { return try MonitorStore(path: db, mode: mode) }
+        if let db { return try MonitorStore(path: db, mode: writing ? (initialize ? .create : .existing) : .readOnly) }
         guard let server = server ?? environment["CRONICLE_SERVER"] else {
             throw ValidationError("choose a target: --db FILE or --server URL (or set CRONICLE_SERVER)")
         }
@@ -68,9 +104,22 @@ struct ReconcileOptions: ParsableArguments {
     @Flag(help: "Take over jobs with the same id made through the API or synced from elsewhere.")
     var adopt = false
 
-    var options: SyncOptions { SyncOptions(prune: !noPrune, adopt: adopt) }
+    @Flag(help: "Delete every job of the source, or more than half of them (when it has more than ten).")
+    var allowMassDelete = false
+
+    @Flag(help: "Apply a source that defines no job (deleting all of its jobs).")
+    var allowEmpty = false
+
+    var options: SyncOptions {
+        SyncOptions(prune: !noPrune, adopt: adopt, allowMassDelete: allowMassDelete, allowEmpty: allowEmpty)
+    }
 }
 
 enum SyncOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+}
+
+/// `plan` also writes a pull-request comment.
+enum PlanOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
 }

@@ -4,6 +4,10 @@ import Foundation
 
 extension ValidationReport.Format: ExpressibleByArgument {}
 
+extension LintRule: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+}
+
 /// `cronicle-sync validate`: lint job definitions, from folders or from a git commit.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,11 +26,27 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Option(
+        name: .customLong("ignore"),
+        help: ArgumentHelp(
+            "Accept a warning rule everywhere (repeatable), such as --ignore dst-affected.",
+            discussion: "For one job, write lint: {ignore: [rule]} in it instead.", valueName: "rule"))
+    var ignoring: [LintRule] = []
+
+    @Flag(help: "Accept definitions that hold no job and no channel.")
+    var allowEmpty = false
+
     @OptionGroup var repository: RepositoryOptions
 
     func validate() throws {
         if repository.repository != nil && !paths.isEmpty {
             throw ValidationError("give folders or --repo, not both")
+        }
+        if let error = ignoring.first(where: { $0.severity == .error }) {
+            let warnings = LintRule.allCases.filter { $0.severity == .warning }.map(\.rawValue)
+            throw ValidationError(
+                "--ignore \(error.rawValue): that rule is an error, and errors cannot be ignored; warnings can: "
+                    + warnings.joined(separator: ", "))
         }
     }
 
@@ -39,6 +59,15 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         Terminal.print(report.formatted(format, colored: format == .text && Terminal.colored))
+        if report.jobCount == 0 && report.channelCount == 0 && !allowEmpty {
+            let place = repository.repository.map { _ in repository.path } ?? paths.joined(separator: ", ")
+            Terminal.error(
+                DefinitionReadError(
+                    "\(place.isEmpty ? JobFileFinder.defaultFolder : place) holds no job and no channel: an apply of "
+                        + "it would be refused (it would delete every job); add definitions, or pass --allow-empty "
+                        + "if it is meant to be empty"))
+            throw ExitCode(1)
+        }
         let status = report.exitStatus(strict: strict)
         if status != 0 { throw ExitCode(status) }
     }
@@ -46,9 +75,9 @@ struct ValidateCommand: ParsableCommand {
     private func load() throws(DefinitionReadError) -> ValidationReport {
         if let source = repository.source {
             let (commit, files) = try source.read()
-            return JobValidator().validate(files, commit: commit)
+            return JobValidator(ignoring: Set(ignoring)).validate(files, commit: commit)
         }
-        return JobValidator().validate(
+        return JobValidator(ignoring: Set(ignoring)).validate(
             try JobFileFinder.files(in: paths.isEmpty ? [JobFileFinder.defaultFolder] : paths))
     }
 }

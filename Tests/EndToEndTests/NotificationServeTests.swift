@@ -16,7 +16,8 @@ import Testing
         let database = folder.url("cronicle.db")
         try folder.write("jobs.d/billing.yaml", "job_id: billing\nschedule: \"@daily\"\nnotify: [hook]\n")
         try folder.write("jobs.d/channels.yaml", "channel: hook\ntype: webhook\nurl: ${env:HOOK_URL}\n")
-        let applied = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        let applied = try await ProductRunner.run(
+            "cronicle-sync", ["apply", "--source", "billing", "--init", "--db", database], in: folder.path)
         #expect(applied.status == 0, "\(applied.standardError)")
         // A port nothing listens on yet: the receiver is down while the alert happens.
         let receiverPort = try await WebhookReceiver.with { $0.port }

@@ -38,7 +38,7 @@ import Testing
         let idle = try Self.memory(server.processIdentifier, "VmRSS")
         for _ in 0..<2 {
             let plan = try await ProductRunner.run(
-                "cronicle-sync", ["plan", "--dir", jobs, "--server", "http://127.0.0.1:\(port)"])
+                "cronicle-sync", ["plan", "--dir", jobs, "--source", "bench", "--server", "http://127.0.0.1:\(port)"])
             #expect(plan.standardOutput.contains("Plan: 20000 to create"), "\(plan.standardError.suffix(300))")
         }
         let peak = try Self.memory(server.processIdentifier, "VmHWM")

@@ -62,7 +62,7 @@ import Testing
         try repository.write("jobs.d/backup.yaml", Self.job("backup", "0 0 * * *"))
         _ = try await repository.commit("one job")
         let database = repository.folder.url("cronicle.db")
-        #expect(try await Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
+        #expect(try await Self.sync("apply", "--init", "--repo", repository.path, "--db", database).status == 0)
         // A read-only file can be planned against, and nothing is written to it.
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: database)
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
@@ -88,7 +88,7 @@ import Testing
         #expect(result.standardOutput.contains("Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged."))
         #expect(try Self.jobs(database).isEmpty, "plan changes nothing")
 
-        result = try await Self.sync("apply", "--repo", repository.path, "--db", database)
+        result = try await Self.sync("apply", "--init", "--repo", repository.path, "--db", database)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Applied: 2 created, 0 updated, 0 deleted, 0 unchanged."))
         #expect(try Self.jobs(database)["report"] == ["0 6 * * *", "sync", "jobs.d/report.yaml", "3", first])
@@ -101,12 +101,12 @@ import Testing
         result = try await Self.sync("plan", "--repo", repository.path, "--db", database, "--detailed-exitcode")
         #expect(result.status == 2)
         #expect(result.standardOutput.contains("+ create cleanup  (jobs.d/cleanup.yaml:1)"))
-        #expect(result.standardOutput.contains("    tolerance: 15\n"))
+        #expect(result.standardOutput.contains("    tolerance: \"15m\"\n"), "durations as people write them")
         #expect(
             result.standardOutput.contains(
                 "~ update report  (jobs.d/report.yaml:3)\n    schedule: \"0 6 * * *\" → \"30 6 * * *\"\n"))
         #expect(result.standardOutput.contains("- delete backup  (was jobs.d/backup.yaml:1 at \(first.prefix(12)))"))
-        result = try await Self.sync("apply", "--repo", repository.path, "--db", database)
+        result = try await Self.sync("apply", "--init", "--repo", repository.path, "--db", database)
         #expect(result.status == 0)
         let jobs = try Self.jobs(database)
         #expect(Set(jobs.keys) == ["report", "cleanup"])
@@ -143,9 +143,12 @@ import Testing
         try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
         try await repository.commit("b on a branch")
         #expect(
-            try await Self.sync("apply", "--repo", repository.path, "--ref", "feature", "--db", database).status == 0)
+            try await Self.sync("apply", "--init", "--repo", repository.path, "--ref", "feature", "--db", database)
+                .status == 0)
         #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
-        #expect(try await Self.sync("apply", "--repo", repository.path, "--ref", "v1", "--db", database).status == 0)
+        #expect(
+            try await Self.sync("apply", "--init", "--repo", repository.path, "--ref", "v1", "--db", database).status
+                == 0)
         #expect(Set(try Self.jobs(database).keys) == ["a"])
     }
 
@@ -154,13 +157,13 @@ import Testing
         let database = repository.folder.url("cronicle.db")
         try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
         try await repository.commit("a")
-        #expect(try await Self.sync("apply", "--repo", repository.path, "--db", database).status == 0)
+        #expect(try await Self.sync("apply", "--init", "--repo", repository.path, "--db", database).status == 0)
         let before = try Self.jobs(database)
 
         try repository.write("jobs.d/a.yaml", Self.job("a", "61 * * * *"))
         try repository.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
         try await repository.commit("a bad minute")
-        let result = try await Self.sync("apply", "--repo", repository.path, "--db", database)
+        let result = try await Self.sync("apply", "--init", "--repo", repository.path, "--db", database)
         #expect(result.status == 1)
         #expect(
             result.standardOutput.contains(
@@ -179,7 +182,8 @@ import Testing
         try folder.write("jobs.d/one.yaml", Self.job("same", "@daily"))
         try folder.write("jobs.d/two.yaml", Self.job("same", "@hourly"))
         let result = try await ProductRunner.run(
-            "cronicle-sync", ["apply", "--db", folder.url("cronicle.db")], in: folder.path)
+            "cronicle-sync", ["apply", "--source", "test", "--init", "--db", folder.url("cronicle.db")], in: folder.path
+        )
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("[duplicate-job-id]"))
         #expect(try Self.jobs(folder.url("cronicle.db")).isEmpty)
@@ -193,15 +197,18 @@ import Testing
         _ = try await store.saveJob(.init(jobID: "mine", schedule: "@hourly"))
         try folder.write("jobs.d/shared.yaml", Self.job("shared", "0 3 * * *"))
 
-        var result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        var result = try await ProductRunner.run(
+            "cronicle-sync", ["plan", "--source", "test", "--db", database], in: folder.path)
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("! conflict shared  (jobs.d/shared.yaml:1)"))
         #expect(result.standardOutput.contains("job 'shared' was made through the API; apply with --adopt"))
-        result = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        result = try await ProductRunner.run(
+            "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database], in: folder.path)
         #expect(result.status == 1)
         #expect(try Self.jobs(database)["shared"]?[0] == "@daily")
 
-        result = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database, "--adopt"], in: folder.path)
+        result = try await ProductRunner.run(
+            "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database, "--adopt"], in: folder.path)
         #expect(result.status == 0, "\(result.standardOutput)")
         #expect(result.standardOutput.contains("    managed_by: \"api\" → \"sync\""))
         #expect(try Self.jobs(database)["shared"]?[0...2] == ["0 3 * * *", "sync", "jobs.d/shared.yaml"])
@@ -230,7 +237,8 @@ import Testing
         try folder.write("jobs.d/\u{1B}[2J.yaml", Self.job("b", "@daily"))
         _ = try MonitorStore(path: database)
 
-        var result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        var result = try await ProductRunner.run(
+            "cronicle-sync", ["plan", "--source", "test", "--db", database], in: folder.path)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(
             result.standardOutput.contains(
@@ -246,9 +254,13 @@ import Testing
         #expect(!result.standardOutput.contains("\u{1B}"), "no raw escape")
         #expect(!result.standardOutput.contains("\n+ create forged"), "no forged line")
 
-        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        #expect(
+            try await ProductRunner.run(
+                "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database], in: folder.path
+            ).status == 0)
         try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "description: calm\n"))
-        result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        result = try await ProductRunner.run(
+            "cronicle-sync", ["plan", "--source", "test", "--db", database], in: folder.path)
         #expect(
             result.standardOutput.contains(
                 #"""
@@ -269,7 +281,8 @@ import Testing
         let server = try RunningProduct("cronicle", ["serve", "--db", folder.url("cronicle.db"), "--port", "0"])
         let port = try #require(try await server.waitForError(matching: "listening on http://127.0.0.1:([0-9]+)"))
         let url = "http://127.0.0.1:\(port)"
-        var result = try await ProductRunner.run("cronicle-sync", ["apply", "--server", url], in: folder.path)
+        var result = try await ProductRunner.run(
+            "cronicle-sync", ["apply", "--source", "test", "--server", url], in: folder.path)
         #expect(result.status == 0, "\(result.standardError)")
 
         try folder.write("shared/b.yaml", Self.job("b", "@daily"))
@@ -277,7 +290,8 @@ import Testing
         try FileManager.default.createSymbolicLink(
             atPath: folder.url("jobs.d/b.yaml"), withDestinationPath: "../shared/b.yaml")
         for command in ["plan", "apply"] {
-            result = try await ProductRunner.run("cronicle-sync", [command, "--server", url], in: folder.path)
+            result = try await ProductRunner.run(
+                "cronicle-sync", [command, "--source", "test", "--server", url], in: folder.path)
             #expect(result.status == 1)
             #expect(result.standardOutput.isEmpty)
             #expect(
@@ -296,26 +310,34 @@ import Testing
         let database = folder.url("cronicle.db")
         try folder.write("jobs.d/a.yaml", Self.job("a", "@daily", extra: "max_runtime: 30\n"))
         try folder.write("jobs.d/b.yaml", Self.job("b", "@hourly"))
-        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        #expect(
+            try await ProductRunner.run(
+                "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database], in: folder.path
+            ).status == 0)
         let queue = try DatabaseQueue(path: database)
         try await queue.write { db in
             try db.execute(sql: "UPDATE job_configs SET max_runtime_seconds = 600, paused = 1 WHERE job_id = 'a'")
         }
-        var result = try await ProductRunner.run("cronicle-sync", ["plan", "--db", database], in: folder.path)
+        var result = try await ProductRunner.run(
+            "cronicle-sync", ["plan", "--source", "test", "--db", database], in: folder.path)
         #expect(
             result.standardOutput.contains(
-                "~ update a  (jobs.d/a.yaml:1)\n    max_runtime: 10 → 30\n    paused: true → false\n"))
-        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+                "~ update a  (jobs.d/a.yaml:1)\n    max_runtime: \"10m\" → \"30m\"\n    paused: true → false\n"))
+        #expect(
+            try await ProductRunner.run(
+                "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database], in: folder.path
+            ).status == 0)
         result = try await ProductRunner.run(
-            "cronicle-sync", ["plan", "--db", database, "--detailed-exitcode"], in: folder.path)
+            "cronicle-sync", ["plan", "--source", "test", "--db", database, "--detailed-exitcode"], in: folder.path)
         #expect(result.status == 0, "drift restored")
 
         try FileManager.default.removeItem(atPath: folder.url("jobs.d/b.yaml"))
         result = try await ProductRunner.run(
-            "cronicle-sync", ["apply", "--db", database, "--no-prune"], in: folder.path)
+            "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database, "--no-prune"], in: folder.path)
         #expect(result.standardOutput.contains("Applied: 0 created, 0 updated, 0 deleted, 1 unchanged."))
         #expect(Set(try Self.jobs(database).keys) == ["a", "b"])
-        result = try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path)
+        result = try await ProductRunner.run(
+            "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database], in: folder.path)
         #expect(result.standardOutput.contains("- delete b"))
         #expect(Set(try Self.jobs(database).keys) == ["a"])
     }
@@ -341,7 +363,16 @@ import Testing
 
         result = try await Self.sync("apply", "--repo", repository.path, "--server", url)
         #expect(result.status == 1)
-        #expect(result.standardError.contains("send Authorization: Bearer <token> (HTTP 401, unauthorized)"))
+        #expect(
+            result.standardError.contains(
+                "needs its API token: pass --token or set CRONICLE_API_TOKEN (HTTP 401, unauthorized)"),
+            "\(result.standardError)")
+        result = try await Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "stale")
+        #expect(result.status == 1)
+        #expect(
+            result.standardError.contains(
+                "refused the API token given (--token or CRONICLE_API_TOKEN): it is not the token the server was "
+                    + "started with (HTTP 401, unauthorized)"), "a wrong token is told apart from a missing one")
         result = try await Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Applied: 1 created"))
@@ -369,7 +400,7 @@ import Testing
         try repository.write("jobs.d/a.yaml", Self.job("a", "@daily"))
         try await repository.commit("a")
         let watcher = try RunningProduct(
-            "cronicle-sync", ["watch", "--repo", repository.path, "--db", database, "--interval", "1s"])
+            "cronicle-sync", ["watch", "--init", "--repo", repository.path, "--db", database, "--interval", "1s"])
         func waitFor(_ condition: ([String: [String?]]) -> Bool) async throws -> Bool {
             for _ in 0..<100 {
                 if FileManager.default.fileExists(atPath: database), condition(try Self.jobs(database)) { return true }
@@ -395,7 +426,10 @@ import Testing
         let folder = try TemporaryFolder()
         let database = folder.url("cronicle.db")
         try folder.write("jobs.d/old.yaml", Self.job("old", "@daily"))
-        #expect(try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status == 0)
+        #expect(
+            try await ProductRunner.run(
+                "cronicle-sync", ["apply", "--source", "test", "--init", "--db", database], in: folder.path
+            ).status == 0)
         try FileManager.default.removeItem(atPath: folder.url("jobs.d/old.yaml"))
         for index in 0..<3000 {
             try folder.write(
@@ -405,7 +439,7 @@ import Testing
         for delay in [5, 40, 80, 120, 200, 300, 450, 700, 1500, 4000] {
             let apply = Process()
             apply.executableURL = ProductRunner.productURL("cronicle-sync")
-            apply.arguments = ["apply", "--db", database]
+            apply.arguments = ["apply", "--source", "test", "--init", "--allow-mass-delete", "--db", database]
             apply.currentDirectoryURL = URL(fileURLWithPath: folder.path)
             apply.standardOutput = FileHandle.nullDevice
             try apply.run()
@@ -421,8 +455,10 @@ import Testing
                 try FileManager.default.moveItem(atPath: folder.url("jobs.d"), toPath: folder.url("all"))
                 try folder.write("jobs.d/old.yaml", Self.job("old", "@daily"))
                 #expect(
-                    try await ProductRunner.run("cronicle-sync", ["apply", "--db", database], in: folder.path).status
-                        == 0)
+                    try await ProductRunner.run(
+                        "cronicle-sync", ["apply", "--source", "test", "--allow-mass-delete", "--db", database],
+                        in: folder.path
+                    ).status == 0)
                 try FileManager.default.removeItem(atPath: folder.url("jobs.d"))
                 try FileManager.default.moveItem(atPath: folder.url("all"), toPath: folder.url("jobs.d"))
             } else {

@@ -64,23 +64,34 @@ import Testing
                 json: Self.body(["jobs.d/channels.yaml": Self.channel], repository: "git@example.com:other/jobs.git"))
             #expect(response.status == 422)
             #expect(
-                response.errorMessage?.contains("channel 'ops-hook' is synced from git@example.com:ops/jobs.git")
-                    == true)
+                response.errorMessage?.contains(
+                    "channel 'ops-hook' is synced from another source, git@example.com:ops/jobs.git#jobs.d") == true,
+                "\(response.text)")
             // With --adopt it may, and the channel becomes that repository's though nothing else changed.
             let channelFile = [DefinitionFile(path: "jobs.d/channels.yaml", contents: Data(Self.channel.utf8))]
             let adopted = try await monitor.store.applySync(
                 files: channelFile,
                 source: SyncSource(repository: "git@example.com:other/jobs.git", ref: "main", commit: "c2"),
                 options: SyncOptions(prune: false, adopt: true))
-            #expect(adopted.plan?.channels.updates.first?.changes.map(\.field) == ["repository"])
+            #expect(adopted.plan?.channels.updates.first?.changes.map(\.field) == ["owner"])
             #expect(try await monitor.store.channels().first?.origin?.repository == "git@example.com:other/jobs.git")
             _ = try await monitor.store.applySync(
                 files: channelFile,
                 source: SyncSource(repository: "git@example.com:ops/jobs.git", ref: "main", commit: "c3"),
                 options: SyncOptions(prune: false, adopt: true))
 
-            // Pruned with the job that used it.
+            // An empty source is refused; allowed, it prunes the channel with the job that used it.
             response = try await monitor.request("POST", "/sync/apply", json: Self.body([:]))
+            #expect(response.status == 422)
+            #expect(response.errorMessage?.contains("defines no job and no channel") == true, "\(response.text)")
+            #expect(try await monitor.store.channels().count == 1)
+            var allowed = Self.body([:])
+            if case .object(var fields) = allowed {
+                fields["allow_empty"] = true
+                fields["allow_mass_delete"] = true
+                allowed = .object(fields)
+            }
+            response = try await monitor.request("POST", "/sync/apply", json: allowed)
             #expect(response.status == 200, "\(response.text)")
             #expect(try await monitor.store.channels().isEmpty)
             #expect(try await monitor.store.jobs().isEmpty)

@@ -9,7 +9,8 @@ import Testing
     let contract = OpenAPIContract.server
     let job = #"""
         {"job_id": "a", "description": null, "schedule": "@daily", "schedule_description": "every day",
-         "timezone": "UTC", "tolerance": 1, "max_runtime": null, "is_health_check": false, "tags": [],
+         "timezone": "UTC", "tolerance": 1, "tolerance_seconds": 60, "max_runtime": null, "max_runtime_seconds": null,
+         "every_seconds": null, "is_health_check": false, "tags": [],
          "paused": false, "notify": [], "every": null, "expect": "start", "watch_from": "creation",
          "ping_uuid": "5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f", "ping_url": null, "managed_by": "api", "source": null,
          "created_at": "2026-11-28T06:00:00.000Z", "updated_at": "2026-11-28T06:00:00.000Z"}

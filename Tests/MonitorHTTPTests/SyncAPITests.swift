@@ -32,9 +32,16 @@ import Testing
             #expect(response.errorMessage?.hasPrefix("the body is not a sync request") == true)
 
             response = try await monitor.request(
-                "POST", "/sync/plan", json: ["source": ["ref": "main"]], headers: auth)
+                "POST", "/sync/plan", json: ["source": ["identity": "ops", "ref": "main"]], headers: auth)
             #expect(response.status == 400)
             #expect(response.errorMessage == "the body is not a sync request: 'files' is required")
+
+            // A folder source from a cronicle-sync that predates identities would prune any
+            // other folder's jobs: it must say whose jobs these are.
+            response = try await monitor.request(
+                "POST", "/sync/plan", json: ["source": ["path": "jobs.d"], "files": .array([])], headers: auth)
+            #expect(response.status == 400)
+            #expect(response.errorMessage?.contains("the source has no identity") == true, "\(response.text)")
 
             let invalid: JSONValue = .array([
                 .object(["path": "jobs.d/a.yaml", "contents": "job_id: a\nschedule: \"61 * * * *\"\n"])
@@ -71,8 +78,9 @@ import Testing
             #expect(source?["commit"] as? String == "abc123" && source?["file"] as? String == "jobs.d/a.yaml")
             let history = try await monitor.request("GET", "/sync/history?limit=1").object()["history"]
             #expect(
-                (history as? [[String: Any]])?.first?["source"] as? [String: String] == [
-                    "repository": "git@example.com:ops/jobs.git", "ref": "main", "commit": "abc123",
+                (history as? [[String: Any]])?.first?["source"] as? [String: AnyHashable] == [
+                    "identity": "git@example.com:ops/jobs.git#jobs.d", "repository": "git@example.com:ops/jobs.git",
+                    "ref": "main", "commit": "abc123", "dirty": AnyHashable(false as NSNumber),
                 ])
         }
     }

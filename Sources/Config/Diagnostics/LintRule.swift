@@ -40,10 +40,12 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case daylightSaving = "dst-affected"
     case fileNameMismatch = "file-name-mismatch"
     case unusedChannel = "unused-channel"
+    case unusedIgnore = "unused-ignore"
 
     public var severity: Diagnostic.Severity {
         switch self {
-        case .runsOverlap, .ambiguousTolerance, .ignoredMaxRuntime, .daylightSaving, .fileNameMismatch, .unusedChannel:
+        case .runsOverlap, .ambiguousTolerance, .ignoredMaxRuntime, .daylightSaving, .fileNameMismatch, .unusedChannel,
+            .unusedIgnore:
             .warning
         default: .error
         }

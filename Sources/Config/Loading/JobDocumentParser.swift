@@ -152,5 +152,49 @@ struct JobDocumentParser {
             definition.notify = reader.strings(
                 node, name: "notify", item: "channel name", example: "[ops-slack, oncall]")
         }
+        if let node = values[.lint] { definition.lintIgnore = lintIgnore(node) }
+    }
+
+    /// `lint: {ignore: [dst-affected, ...]}`: warning rules only (an error cannot be
+    /// accepted: the job would not work), each known by its id.
+    private mutating func lintIgnore(_ node: Node) -> [JobDefinition.IgnoredRule] {
+        guard let mapping = reader.mapping(node, name: "lint", form: "such as {ignore: [dst-affected]}") else {
+            return []
+        }
+        let (values, _) = reader.fields(
+            of: mapping, example: "ignore", known: { $0 == "ignore" ? "ignore" : nil },
+            suggestion: { _ in "ignore" })
+        guard let list = values["ignore"] else { return [] }
+        guard case .sequence(let sequence) = list else {
+            reader.report(
+                .wrongType,
+                "lint.ignore must be a list of rule ids such as [dst-affected], found "
+                    + YAMLValueReader.kind(of: list), at: list.mark)
+            return []
+        }
+        let warnings = LintRule.allCases.filter { $0.severity == .warning }.map(\.rawValue)
+        var rules: [JobDefinition.IgnoredRule] = []
+        for entry in sequence {
+            guard let text = reader.text(entry, name: "each rule of lint.ignore") else { continue }
+            guard let rule = LintRule(rawValue: text) else {
+                var message = "'\(UntrustedText.excerpt(text))' is not a rule id"
+                if let nearest = EditDistance.closest(to: text, among: LintRule.allCases.map(\.rawValue)) {
+                    message += "; did you mean '\(nearest)'?"
+                }
+                reader.report(
+                    .invalidValue, message + " Warnings that can be ignored: \(warnings.joined(separator: ", "))",
+                    at: entry.mark)
+                continue
+            }
+            guard rule.severity == .warning else {
+                reader.report(
+                    .invalidValue,
+                    "\(rule.rawValue) is an error, and errors cannot be ignored: fix the job instead. Warnings that "
+                        + "can be: \(warnings.joined(separator: ", "))", at: entry.mark)
+                continue
+            }
+            rules.append(JobDefinition.IgnoredRule(rule: rule, location: reader.location(entry.mark)))
+        }
+        return rules
     }
 }

@@ -19,11 +19,18 @@ public struct JobValidator: Sendable {
     /// When set, every secret reference of every channel must resolve with it: the
     /// monitor checks this way, on a sync it is sent, that it can reach each channel.
     public var secrets: (any SecretResolving)?
+    /// Warnings accepted everywhere (`validate --ignore RULE`); one that silences
+    /// nothing is itself an `unused-ignore` warning.
+    public var ignoring: Set<LintRule>
 
-    public init(now: Date = Date(), horizon: TimeInterval = 366 * 86_400, secrets: (any SecretResolving)? = nil) {
+    public init(
+        now: Date = Date(), horizon: TimeInterval = 366 * 86_400, secrets: (any SecretResolving)? = nil,
+        ignoring: Set<LintRule> = []
+    ) {
         self.now = now
         self.horizon = horizon
         self.secrets = secrets
+        self.ignoring = ignoring
     }
 
     public func validate(_ files: [DefinitionFile], commit: String? = nil) -> ValidationReport {
@@ -57,18 +64,19 @@ public struct JobValidator: Sendable {
                 }
                 firstDefinition[job.jobID] = idLocation
                 jobs.append(job)
-                diagnostics += file.warnings[index]
-            }
-            if file.documentCount == 1, file.channelDocumentCount == 0, let job = file.jobs.first {
-                let fileName = (file.path as NSString).lastPathComponent as NSString
-                if fileName.deletingPathExtension != job.jobID {
-                    diagnostics.append(
-                        Diagnostic(
-                            at: job.fieldLocations[.jobID]?.value ?? job.location!, rule: .fileNameMismatch,
-                            message: "file name '\(UntrustedText.excerpt(fileName.deletingPathExtension))' does not "
-                                + "match job_id '\(job.jobID)'; name the file "
-                                + "\(job.jobID).\(UntrustedText.excerpt(fileName.pathExtension))"))
+                var warnings = file.warnings[index]
+                if file.documentCount == 1, file.channelDocumentCount == 0 {
+                    let fileName = (file.path as NSString).lastPathComponent as NSString
+                    if fileName.deletingPathExtension != job.jobID {
+                        warnings.append(
+                            Diagnostic(
+                                at: idLocation, rule: .fileNameMismatch,
+                                message: "file name '\(UntrustedText.excerpt(fileName.deletingPathExtension))' does "
+                                    + "not match job_id '\(job.jobID)'; name the file "
+                                    + "\(job.jobID).\(UntrustedText.excerpt(fileName.pathExtension))"))
+                    }
                 }
+                diagnostics += Self.withoutIgnored(warnings, of: job)
             }
         }
         var channels = uniqueChannels(parsed, &diagnostics)
@@ -76,6 +84,16 @@ public struct JobValidator: Sendable {
         jobs = checkNotifications(
             jobs, channels: channels, declared: Set(parsed.flatMap(\.channelNames)), &diagnostics)
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
+        if !ignoring.isEmpty {
+            let silenced = Set(diagnostics.lazy.map(\.rule)).intersection(ignoring)
+            diagnostics.removeAll { ignoring.contains($0.rule) && $0.severity == .warning }
+            for rule in ignoring.subtracting(silenced).sorted(by: { $0.rawValue < $1.rawValue }) {
+                diagnostics.append(
+                    Diagnostic(
+                        at: SourceLocation(file: "--ignore", line: 1, column: 1), rule: .unusedIgnore,
+                        message: "--ignore \(rule.rawValue) silences nothing here; remove it"))
+            }
+        }
         diagnostics.sort {
             (order[$0.file] ?? 0, $0.line, $0.column, $0.severity) < (
                 order[$1.file] ?? 0, $1.line, $1.column, $1.severity
@@ -85,6 +103,23 @@ public struct JobValidator: Sendable {
             jobs: jobs, channels: channels, diagnostics: diagnostics, fileCount: files.count,
             jobCount: parsed.reduce(0) { $0 + $1.documentCount },
             channelCount: parsed.reduce(0) { $0 + $1.channelDocumentCount }, commit: commit)
+    }
+
+    /// `warnings` about `job` without those its `lint.ignore` accepts, and an
+    /// `unused-ignore` warning for each of those rules that silenced nothing.
+    static func withoutIgnored(_ warnings: [Diagnostic], of job: JobDefinition) -> [Diagnostic] {
+        guard !job.lintIgnore.isEmpty else { return warnings }
+        let ignored = Set(job.lintIgnore.map(\.rule))
+        var kept = warnings.filter { !ignored.contains($0.rule) }
+        let found = Set(warnings.map(\.rule))
+        for entry in job.lintIgnore where !found.contains(entry.rule) {
+            kept.append(
+                Diagnostic(
+                    at: entry.location, rule: .unusedIgnore,
+                    message: "lint.ignore lists \(entry.rule.rawValue), but job '\(job.jobID)' has no such warning; "
+                        + "remove it"))
+        }
+        return kept
     }
 
     /// The channels in file order, each name once: a second definition is an error.

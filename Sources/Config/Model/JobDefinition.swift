@@ -39,6 +39,16 @@ public struct JobDefinition: Sendable, Hashable {
     public var location: SourceLocation?
     /// Where each key that was written, and its value, start.
     public var fieldLocations: [JobField: FieldLocation]
+    /// The warnings accepted for this job (`lint: {ignore: [dst-affected]}`); the
+    /// validator drops them and warns about any that silence nothing. Read from files
+    /// only: the monitor does not keep them.
+    public var lintIgnore: [IgnoredRule] = []
+
+    /// One rule of `lint.ignore`, and where it is written.
+    public struct IgnoredRule: Sendable, Hashable {
+        public var rule: LintRule
+        public var location: SourceLocation
+    }
 
     /// Which ping meets a fire time (`expect:`).
     public enum Expect: String, Sendable, Hashable, Codable, CaseIterable {

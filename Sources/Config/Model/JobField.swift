@@ -16,6 +16,8 @@ public enum JobField: String, CaseIterable, Sendable, Hashable, Codable {
     case expect
     case watchFrom = "watch_from"
     case pingUUID = "ping_uuid"
+    /// `lint: {ignore: [rule, ...]}`: warnings accepted for this job; files only, not the API.
+    case lint
 
     /// The key that `text` most likely meant, for "did you mean" suggestions:
     /// `schedul` suggests `schedule`, `timeZone` suggests `timezone`.

@@ -40,10 +40,13 @@ package struct JobRepresentation: JSONRepresentable {
             json.field("description", definition.description)
             json.field("schedule", definition.schedule)
             json.field("every", definition.every?.minutes)
+            json.field("every_seconds", definition.every?.seconds)
             json.field("schedule_description", definition.scheduleExplanation)
             json.field("timezone", definition.timezone)
             json.field("tolerance", definition.tolerance.minutes)
+            json.field("tolerance_seconds", definition.tolerance.seconds)
             json.field("max_runtime", definition.maxRuntime?.minutes)
+            json.field("max_runtime_seconds", definition.maxRuntime?.seconds)
             json.field("is_health_check", definition.isHealthCheck)
             json.field("tags") { json in json.array(definition.tags) { json, tag in json.string(tag) } }
             json.field("paused", definition.paused)
@@ -93,6 +96,7 @@ package struct RunRepresentation: JSONRepresentable {
             json.field("start_time", run.startTime.map(Timestamp.string))
             json.field("end_time", run.endTime.map(Timestamp.string))
             json.field("duration", run.duration)
+            json.field("duration_seconds", run.durationSeconds)
             json.field("exit_code", run.exitCode)
             json.field("message", run.message)
             json.key("client_info")
@@ -276,6 +280,7 @@ package struct OriginRepresentation: JSONRepresentable {
     package func write(to json: inout JSONWriter) {
         guard let origin else { return json.null() }
         json.object { json in
+            if let identity = origin.identity { json.field("identity", identity) }
             if let repository = origin.repository { json.field("repository", repository) }
             json.field("file", origin.file)
             json.field("line", origin.line)

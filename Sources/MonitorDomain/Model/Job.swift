@@ -9,19 +9,46 @@ public struct Job: Sendable, Hashable {
         case sync
     }
 
-    /// Where a synced job is defined: its sync source's repository and commit, and the
-    /// file and line of its definition. The API and pages call it `source`.
+    /// Where a synced job is defined: the identity of the sync source that owns it, its
+    /// repository and commit, and the file and line of its definition. The API and pages
+    /// call it `source`.
     public struct Origin: Sendable, Hashable, Codable {
+        /// The owning source's ``SyncSource/identity``; nil for a job synced before sources
+        /// had identities and not applied since.
+        public var identity: String?
         public var repository: String?
         public var file: String
         public var line: Int
         public var commit: String?
 
-        public init(repository: String? = nil, file: String, line: Int, commit: String? = nil) {
+        public init(
+            identity: String? = nil, repository: String? = nil, file: String, line: Int, commit: String? = nil
+        ) {
+            self.identity = identity
             self.repository = repository
             self.file = file
             self.line = line
             self.commit = commit
+        }
+
+        /// Whether `source` owns what this describes (DESIGN 12): the same identity, or,
+        /// for something recorded before identities, the repository that source recorded
+        /// then (nil for every folder).
+        public func isOwned(by source: SyncSource) -> Bool {
+            if let identity { return identity == source.identity }
+            return repository == source.legacyRepository
+        }
+
+        /// Whether `source` may delete what this describes when it no longer defines it:
+        /// what it owns, except something a folder synced before identities, which any
+        /// folder claimed then, so no folder may prune it now.
+        public func isPrunable(by source: SyncSource) -> Bool {
+            isOwned(by: source) && (identity != nil || repository != nil)
+        }
+
+        /// The owner as a message names it.
+        public var ownerDescription: String {
+            identity ?? repository ?? "a folder (applied before sources had names)"
         }
     }
 

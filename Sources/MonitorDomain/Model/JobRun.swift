@@ -45,4 +45,10 @@ public struct JobRun: Sendable, Hashable {
         guard let startTime, let endTime else { return nil }
         return Double(Timestamp.milliseconds(endTime) - Timestamp.milliseconds(startTime)) / 60_000
     }
+
+    /// Seconds from start to end (to the millisecond), when both are known.
+    public var durationSeconds: Double? {
+        guard let startTime, let endTime else { return nil }
+        return Double(Timestamp.milliseconds(endTime) - Timestamp.milliseconds(startTime)) / 1000
+    }
 }

@@ -1,4 +1,5 @@
 import Config
+import Cron
 import Foundation
 
 /// Compares the jobs a source defines (desired) with the monitor's jobs (actual) and
@@ -10,9 +11,12 @@ import Foundation
 /// conflict that stops the apply, unless `adopt` takes it over. A synced job changed
 /// in the database behind sync's back (drift) shows as an update, which restores it.
 public enum Reconciler {
+    /// With `now`, each created job and each changed schedule or time zone gets its next
+    /// ``previewCount`` fire times after `now`, old and new (DESIGN 12); only those, so a
+    /// plan of 20,000 unchanged jobs computes none.
     public static func plan(
         desired: [JobDefinition], actual: [Job], source: SyncSource, options: SyncOptions = SyncOptions(),
-        desiredChannels: [ChannelDefinition] = [], actualChannels: [Channel] = []
+        desiredChannels: [ChannelDefinition] = [], actualChannels: [Channel] = [], now: Date? = nil
     ) -> SyncPlan {
         var plan = SyncPlan(source: source)
         plan.channels = planChannels(
@@ -43,7 +47,8 @@ public enum Reconciler {
                 plan.creates.append(
                     SyncPlan.Create(
                         jobID: definition.jobID, file: file, line: line,
-                        fields: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
+                        fields: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) },
+                        fireTimes: now.map { fireTimes(of: definition, after: $0) } ?? []))
                 continue
             }
             if let conflict = conflict(definition, existing, source: source, options: options) {
@@ -51,29 +56,75 @@ public enum Reconciler {
                 continue
             }
             let changes = changes(from: existing, to: definition, source: source)
+            if existing.managedBy == .sync && existing.origin?.identity == nil {
+                plan.claimed.append(definition.jobID)
+            }
             if changes.isEmpty {
                 plan.unchanged += 1
             } else {
-                plan.updates.append(SyncPlan.Update(jobID: definition.jobID, file: file, line: line, changes: changes))
+                var update = SyncPlan.Update(jobID: definition.jobID, file: file, line: line, changes: changes)
+                let old = existing.definition
+                if let now, old.schedule != definition.schedule || old.timezone != definition.timezone {
+                    update.oldFireTimes = fireTimes(of: old, after: now)
+                    update.fireTimes = fireTimes(of: definition, after: now)
+                }
+                plan.updates.append(update)
             }
         }
         if options.prune { plan.deletes = deletes(desired: desired, actual: actual, source: source) }
+        plan.refusal = refusal(
+            plan, desired: desired, desiredChannels: desiredChannels, actual: actual, source: source, options: options)
         return plan
     }
 
+    /// How many fire times a plan shows for a job it creates or reschedules.
+    public static let previewCount = 3
+
+    /// The next fire times of a cron job after `now`, in its zone; none for an interval job.
+    static func fireTimes(of definition: JobDefinition, after now: Date) -> [String] {
+        guard let schedule = definition.cronSchedule else { return [] }
+        return schedule.fireTimes(after: now).prefix(previewCount).map(schedule.localTimestamp)
+    }
+
+    /// Why an apply is refused as a whole (DESIGN 12): a source that defines nothing,
+    /// unless `allowEmpty`; deleting every job the source has, or more than half of them
+    /// when it has more than ten, unless `allowMassDelete`.
+    static func refusal(
+        _ plan: SyncPlan, desired: [JobDefinition], desiredChannels: [ChannelDefinition], actual: [Job],
+        source: SyncSource, options: SyncOptions
+    ) -> String? {
+        if desired.isEmpty && desiredChannels.isEmpty && !options.allowEmpty {
+            return "\(source.path ?? JobFileFinder.defaultFolder) defines no job and no channel; if the source "
+                + "really is empty now, apply with --allow-empty"
+                + (plan.deletes.isEmpty ? "" : " (which deletes its \(plan.deletes.count) job(s))")
+        }
+        guard options.prune, !options.allowMassDelete, !plan.deletes.isEmpty else { return nil }
+        let owned = actual.count { $0.managedBy == .sync && $0.origin?.isPrunable(by: source) == true }
+        let deleting = plan.deletes.count
+        if deleting == owned {
+            return "this apply would delete every job of \(source.identity) (\(owned)); if that is meant, apply "
+                + "with --allow-mass-delete"
+        }
+        if owned > 10 && deleting * 2 > owned {
+            return "this apply would delete \(deleting) of the \(owned) jobs of \(source.identity), more than "
+                + "half; if that is meant, apply with --allow-mass-delete"
+        }
+        return nil
+    }
+
     /// Why `existing` may not be changed by this sync: it was made through the API, or is
-    /// synced from another repository, and `adopt` was not asked for.
+    /// synced from another source, and `adopt` was not asked for.
     static func conflict(_ definition: JobDefinition, _ existing: Job, source: SyncSource, options: SyncOptions)
         -> SyncPlan.Conflict?
     {
-        let foreign = existing.managedBy == .api || existing.origin?.repository != source.repository
+        let foreign = existing.managedBy == .api || existing.origin?.isOwned(by: source) != true
         guard foreign && !options.adopt else { return nil }
         let file = definition.location?.file ?? ""
         let line = definition.location?.line ?? 1
         let owner =
             existing.managedBy == .api
             ? "was made through the API"
-            : "is synced from \(existing.origin?.repository ?? "a folder")"
+            : "is synced from another source, \(existing.origin?.ownerDescription ?? "unknown")"
         return SyncPlan.Conflict(
             jobID: definition.jobID, file: file, line: line,
             message: "job '\(definition.jobID)' \(owner); apply with --adopt to manage it from \(file):\(line)")
@@ -105,20 +156,20 @@ public enum Reconciler {
         if oldPlace != newPlace { changes.append(SyncPlan.Change(field: "source", old: oldPlace, new: newPlace)) }
         if !managedBySync {
             changes.append(SyncPlan.Change(field: "managed_by", old: .string("api"), new: .string("sync")))
-        } else if origin?.repository != source.repository {
+        } else if origin?.isOwned(by: source) != true {
+            // Adopted from another source.
             changes.append(
                 SyncPlan.Change(
-                    field: "repository", old: origin?.repository.map(JSONValue.string) ?? .null,
-                    new: source.repository.map(JSONValue.string) ?? .null))
+                    field: "owner", old: .string(origin?.ownerDescription ?? "unknown"), new: .string(source.identity)))
         }
         return changes
     }
 
-    /// The jobs this sync manages from the same repository that the files no longer define.
+    /// The jobs this source owns that the files no longer define.
     static func deletes(desired: [JobDefinition], actual: [Job], source: SyncSource) -> [SyncPlan.Delete] {
         let desiredIDs = Set(desired.map(\.jobID))
         return actual.sorted(by: { $0.jobID < $1.jobID }).filter { job in
-            job.managedBy == .sync && job.origin?.repository == source.repository && !desiredIDs.contains(job.jobID)
+            job.managedBy == .sync && job.origin?.isPrunable(by: source) == true && !desiredIDs.contains(job.jobID)
         }.map { job in
             SyncPlan.Delete(
                 jobID: job.jobID, file: job.origin?.file, line: job.origin?.line, commit: job.origin?.commit)
@@ -143,15 +194,16 @@ public enum Reconciler {
                         changes: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
                 continue
             }
-            if existing.origin?.repository != source.repository && !options.adopt {
+            if existing.origin?.isOwned(by: source) != true && !options.adopt {
                 plan.conflicts.append(
                     SyncPlan.ChannelChange(
                         channel: definition.name, file: file, line: line,
-                        message: "channel '\(definition.name)' is synced from "
-                            + "\(existing.origin?.repository ?? "a folder"); apply with --adopt to manage it from "
-                            + "\(file):\(line)"))
+                        message: "channel '\(definition.name)' is synced from another source, "
+                            + "\(existing.origin?.ownerDescription ?? "unknown"); apply with --adopt to manage it "
+                            + "from \(file):\(line)"))
                 continue
             }
+            if existing.origin?.identity == nil { plan.claimed.append(definition.name) }
             // With --adopt, the repository change makes it an update, which moves the owner.
             let changes = changes(
                 from: fields(of: existing.definition), to: fields(of: definition), origin: existing.origin,
@@ -166,7 +218,7 @@ public enum Reconciler {
         if options.prune {
             let names = Set(desired.map(\.name))
             plan.deletes = actual.sorted(by: { $0.name < $1.name }).filter {
-                $0.origin?.repository == source.repository && !names.contains($0.name)
+                $0.origin?.isPrunable(by: source) == true && !names.contains($0.name)
             }.map { SyncPlan.ChannelChange(channel: $0.name, file: $0.origin?.file, line: $0.origin?.line) }
         }
         return plan
@@ -193,15 +245,16 @@ public enum Reconciler {
         ]
     }
 
-    /// The fields a sync owns, named and valued as the API writes them (durations in minutes).
+    /// The fields a sync owns, named as the API writes them, durations as people write
+    /// them (`10s`, `1h30m`: DESIGN 12).
     static func fields(of definition: JobDefinition) -> [(String, JSONValue)] {
         [
             ("description", definition.description.map(JSONValue.string) ?? .null),
             ("schedule", definition.schedule.map(JSONValue.string) ?? .null),
-            ("every", definition.every.map { .number(JSONNumber($0.minutes)) } ?? .null),
+            ("every", definition.every.map { .string($0.description) } ?? .null),
             ("timezone", .string(definition.timezone)),
-            ("tolerance", .number(JSONNumber(definition.tolerance.minutes))),
-            ("max_runtime", definition.maxRuntime.map { .number(JSONNumber($0.minutes)) } ?? .null),
+            ("tolerance", .string(definition.tolerance.description)),
+            ("max_runtime", definition.maxRuntime.map { .string($0.description) } ?? .null),
             ("is_health_check", .bool(definition.isHealthCheck)),
             ("tags", .array(definition.tags.map(JSONValue.string))),
             ("paused", .bool(definition.paused)),

@@ -24,9 +24,30 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         public var line: Int
         /// Every field the job is created with.
         public var fields: [Change]
+        /// Its next fire times after the plan, in its zone (ISO 8601 with the offset);
+        /// empty for an interval job.
+        public var fireTimes: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case jobID = "job_id", file, line, fields
+            case fireTimes = "fire_times"
+        }
+
+        public init(jobID: String, file: String, line: Int, fields: [Change], fireTimes: [String] = []) {
+            self.jobID = jobID
+            self.file = file
+            self.line = line
+            self.fields = fields
+            self.fireTimes = fireTimes
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            jobID = try container.decode(String.self, forKey: .jobID)
+            file = try container.decode(String.self, forKey: .file)
+            line = try container.decode(Int.self, forKey: .line)
+            fields = try container.decode([Change].self, forKey: .fields)
+            fireTimes = try container.decodeIfPresent([String].self, forKey: .fireTimes) ?? []
         }
     }
 
@@ -35,9 +56,36 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         public var file: String
         public var line: Int
         public var changes: [Change]
+        /// With a changed schedule or time zone: the next fire times before and after the
+        /// change, each in its zone; both empty otherwise.
+        public var oldFireTimes: [String] = []
+        public var fireTimes: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case jobID = "job_id", file, line, changes
+            case oldFireTimes = "old_fire_times", fireTimes = "fire_times"
+        }
+
+        public init(
+            jobID: String, file: String, line: Int, changes: [Change], oldFireTimes: [String] = [],
+            fireTimes: [String] = []
+        ) {
+            self.jobID = jobID
+            self.file = file
+            self.line = line
+            self.changes = changes
+            self.oldFireTimes = oldFireTimes
+            self.fireTimes = fireTimes
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            jobID = try container.decode(String.self, forKey: .jobID)
+            file = try container.decode(String.self, forKey: .file)
+            line = try container.decode(Int.self, forKey: .line)
+            changes = try container.decode([Change].self, forKey: .changes)
+            oldFireTimes = try container.decodeIfPresent([String].self, forKey: .oldFireTimes) ?? []
+            fireTimes = try container.decodeIfPresent([String].self, forKey: .fireTimes) ?? []
         }
     }
 
@@ -91,8 +139,15 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         public var deletes: [ChannelChange] = []
         public var unchanged = 0
         public var conflicts: [ChannelChange] = []
+        /// Channels recorded before sources had identities that this source takes as its
+        /// own, changing nothing else (not sent over HTTP: the server claims them itself).
+        public var claimed: [String] = []
 
         public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case creates, updates, deletes, unchanged, conflicts
+        }
 
         public var hasChanges: Bool { !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty }
     }
@@ -104,13 +159,19 @@ public struct SyncPlan: Sendable, Hashable, Codable {
     public var unchanged = 0
     public var conflicts: [Conflict] = []
     public var channels = ChannelPlan()
+    /// Why the whole apply is refused although each job is fine: it would delete every
+    /// job of its source, or most of them, or the source defines nothing (DESIGN 12).
+    public var refusal: String?
+    /// Jobs recorded before sources had identities that this source takes as its own,
+    /// changing nothing else (not sent over HTTP: the server claims them itself).
+    public var claimed: [String] = []
 
     public init(source: SyncSource) {
         self.source = source
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, creates, updates, deletes, unchanged, conflicts, channels
+        case source, creates, updates, deletes, unchanged, conflicts, channels, refusal
     }
 
     public init(from decoder: any Decoder) throws {
@@ -123,12 +184,13 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         conflicts = try container.decode([Conflict].self, forKey: .conflicts)
         // A server from before channels answers without them.
         channels = try container.decodeIfPresent(ChannelPlan.self, forKey: .channels) ?? ChannelPlan()
+        refusal = try container.decodeIfPresent(String.self, forKey: .refusal)
     }
 
     public var hasChanges: Bool {
         !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty || channels.hasChanges
     }
 
-    /// Whether anything stops the apply: a job or a channel in conflict.
-    public var hasConflicts: Bool { !conflicts.isEmpty || !channels.conflicts.isEmpty }
+    /// Whether anything stops the apply: a job or a channel in conflict, or a refusal.
+    public var hasConflicts: Bool { !conflicts.isEmpty || !channels.conflicts.isEmpty || refusal != nil }
 }

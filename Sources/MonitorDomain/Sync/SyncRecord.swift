@@ -68,6 +68,7 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var failure: String? {
         let errors = diagnostics.filter { $0.severity == .error }
         if let first = errors.first { return "\(errors.count) error(s) in the job definitions; the first: \(first)" }
+        if let refusal = plan?.refusal { return refusal }
         if let plan, plan.hasConflicts {
             let messages = plan.conflicts.map(\.message) + plan.channels.conflicts.compactMap(\.message)
             return "\(messages.count) conflict(s); the first: \(messages[0])"

@@ -28,7 +28,7 @@ extension SyncReport {
         }
         if !diagnostics.isEmpty { out += "\n" }
         out += "Cronicle sync \(applied ? "apply" : "plan"): \(escaped(plan.source.summary))\n"
-        if plan.hasConflicts {
+        if !plan.conflicts.isEmpty || !plan.channels.conflicts.isEmpty {
             out += "\n"
             for conflict in plan.conflicts {
                 out +=
@@ -51,11 +51,16 @@ extension SyncReport {
             for field in create.fields where field.new != .null && field.new != .array([]) {
                 out += "    \(field.field): \(field.new.compactText)\n"
             }
+            if !create.fireTimes.isEmpty { out += "    next: \(create.fireTimes.joined(separator: ", "))\n" }
         }
         for update in plan.updates {
             out += paint("~ update \(escaped(update.jobID))", "33") + "  (\(escaped(update.file)):\(update.line))\n"
             for change in update.changes {
                 out += "    \(change.field): \(change.old.compactText) → \(change.new.compactText)\n"
+            }
+            if !update.oldFireTimes.isEmpty || !update.fireTimes.isEmpty {
+                out += "    next, before: \(update.oldFireTimes.joined(separator: ", "))\n"
+                out += "    next, after:  \(update.fireTimes.joined(separator: ", "))\n"
             }
         }
         for delete in plan.deletes {
@@ -70,7 +75,10 @@ extension SyncReport {
         let hasChannels = channels.hasChanges || channels.unchanged > 0
         let counts =
             "\(plan.creates.count) to create, \(plan.updates.count) to update, \(plan.deletes.count) to delete, \(plan.unchanged) unchanged"
-        if applied {
+        if let refusal = plan.refusal {
+            out += "\n" + paint("! refused: \(escaped(refusal))", "31") + "\n"
+            out += "Nothing was changed.\n"
+        } else if applied {
             out +=
                 "\nApplied: \(plan.creates.count) created, \(plan.updates.count) updated, \(plan.deletes.count) deleted, \(plan.unchanged) unchanged"
                 + (hasChannels

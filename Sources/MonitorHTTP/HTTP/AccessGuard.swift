@@ -39,8 +39,12 @@ struct AccessGuard<Context: RequestContext>: RouterMiddleware {
             let given = request.headers[.authorization].flatMap { header in
                 header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : nil
             }
-            guard let given, Self.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
-                throw MonitorError(.unauthorized, refusal)
+            guard let given else { throw MonitorError(.unauthorized, refusal) }
+            guard Self.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
+                throw MonitorError(
+                    .unauthorized,
+                    "the Bearer token sent is not this monitor's API token (the server's --api-token or "
+                        + "CRONICLE_API_TOKEN); check for a stale or mistyped token")
             }
         }
         return try await next(request, context)

@@ -188,12 +188,13 @@ public enum OpenAPIDocument {
                 "required": [
                     "job_id", "schedule", "timezone", "tolerance", "max_runtime", "is_health_check", "tags", "paused",
                     "notify", "managed_by", "source", "created_at", "updated_at", "every", "expect", "watch_from",
-                    "ping_uuid", "ping_url",
+                    "ping_uuid", "ping_url", "every_seconds", "tolerance_seconds", "max_runtime_seconds",
                 ],
                 "properties": [
                     "job_id": ["type": "string"], "description": nullableString,
                     "schedule": ["type": ["string", "null"], "description": "null for an interval job"],
                     "every": ["type": ["number", "null"], "description": "minutes; null for a cron job"],
+                    "every_seconds": ["type": ["integer", "null"], "description": "every, in seconds"],
                     "expect": ["type": "string", "enum": ["start", "end"]],
                     "watch_from": ["type": "string", "enum": ["creation", "first_run"]],
                     "ping_uuid": ["type": "string", "format": "uuid"],
@@ -202,7 +203,9 @@ public enum OpenAPIDocument {
                     ],
                     "schedule_description": nullableString, "timezone": ["type": "string"],
                     "tolerance": ["type": "number", "description": "minutes"],
+                    "tolerance_seconds": ["type": "integer", "description": "tolerance, in seconds"],
                     "max_runtime": ["type": ["number", "null"], "description": "minutes"],
+                    "max_runtime_seconds": ["type": ["integer", "null"], "description": "max_runtime, in seconds"],
                     "is_health_check": ["type": "boolean"], "tags": ["type": "array", "items": ["type": "string"]],
                     "paused": ["type": "boolean"],
                     "notify": [
@@ -213,6 +216,10 @@ public enum OpenAPIDocument {
                     "source": [
                         "type": ["object", "null"], "additionalProperties": false,
                         "properties": [
+                            "identity": [
+                                "type": "string",
+                                "description": "the sync source that owns it: REPOSITORY#PATH, or a --source name",
+                            ],
                             "repository": ["type": "string"], "file": ["type": "string"], "line": ["type": "integer"],
                             "commit": ["type": "string"],
                         ],
@@ -233,8 +240,19 @@ public enum OpenAPIDocument {
             "SyncSource": [
                 "type": "object",
                 "properties": [
+                    "identity": [
+                        "type": "string",
+                        "description":
+                            "whose jobs these are: REPOSITORY#PATH (no credentials), or a --source name; "
+                            + "required unless repository is given",
+                    ],
                     "repository": nullableString, "ref": nullableString, "commit": nullableString,
                     "path": nullableString,
+                    "dirty": ["type": "boolean", "description": "the work tree had changes not in commit"],
+                    "legacy_repository": [
+                        "type": ["string", "null"],
+                        "description": "the repository as syncs before identities recorded it, to claim their jobs",
+                    ],
                 ],
             ],
             "SyncRequest": [
@@ -250,6 +268,14 @@ public enum OpenAPIDocument {
                     ],
                     "prune": ["type": ["boolean", "null"], "default": true],
                     "adopt": ["type": ["boolean", "null"], "default": false],
+                    "allow_mass_delete": [
+                        "type": ["boolean", "null"], "default": false,
+                        "description": "delete every job of the source, or over half of more than ten",
+                    ],
+                    "allow_empty": [
+                        "type": ["boolean", "null"], "default": false,
+                        "description": "apply a source that defines nothing",
+                    ],
                     "request_id": [
                         "type": ["string", "null"],
                         "description":
@@ -283,7 +309,7 @@ public enum OpenAPIDocument {
                     "plan": [
                         "type": ["object", "null"],
                         "description":
-                            "creates (job_id, file, line, fields), updates (job_id, file, line, changes of field, old, new), deletes (job_id, file, line, commit), unchanged, conflicts (job_id, file, line, message), source, and channels (creates, updates, deletes, conflicts: channel, file, line, changes, message; unchanged)",
+                            "creates (job_id, file, line, fields, fire_times), updates (job_id, file, line, changes of field, old, new; old_fire_times, fire_times), refusal, deletes (job_id, file, line, commit), unchanged, conflicts (job_id, file, line, message), source, and channels (creates, updates, deletes, conflicts: channel, file, line, changes, message; unchanged)",
                     ],
                     "record": ["oneOf": [reference("SyncRecord"), ["type": "null"]]],
                     "repeated": [
@@ -298,12 +324,14 @@ public enum OpenAPIDocument {
                 "type": "object", "additionalProperties": false,
                 "required": [
                     "run_id", "job_id", "status", "start_time", "end_time", "duration", "exit_code", "message",
+                    "duration_seconds",
                 ],
                 "properties": [
                     "run_id": ["type": "string"], "job_id": ["type": "string"],
                     "status": ["type": "string", "enum": ["running", "succeeded", "failed"]],
                     "start_time": nullableTime, "end_time": nullableTime,
                     "duration": ["type": ["number", "null"], "description": "minutes"],
+                    "duration_seconds": ["type": ["number", "null"], "description": "duration, in seconds"],
                     "exit_code": ["type": ["integer", "null"]], "message": nullableString,
                     "client_info": ["type": ["object", "null"], "description": "as the client sent it"],
                     "remote_addr": nullableString, "user_agent": nullableString,
@@ -387,6 +415,10 @@ public enum OpenAPIDocument {
                     "source": [
                         "type": ["object", "null"], "additionalProperties": false,
                         "properties": [
+                            "identity": [
+                                "type": "string",
+                                "description": "the sync source that owns it: REPOSITORY#PATH, or a --source name",
+                            ],
                             "repository": ["type": "string"], "file": ["type": "string"], "line": ["type": "integer"],
                             "commit": ["type": "string"],
                         ],

@@ -124,7 +124,7 @@ enum RequestParsing {
 
     /// A job definition from a `POST /jobs` body, checked by the same rules as the linter.
     static func jobDefinition(_ object: [String: JSONValue]) throws -> JobDefinition {
-        try rejectUnknownKeys(object, allowed: JobField.allCases.map(\.rawValue))
+        try rejectUnknownKeys(object, allowed: JobField.allCases.filter { $0 != .lint }.map(\.rawValue))
         guard let jobID = try string(object, "job_id") else { throw invalid("job_id", "is required") }
         if let problem = JobFieldRules.checkJobID(jobID) { throw MonitorError(.invalidRequest, problem.message) }
         let schedule = try string(object, "schedule")

@@ -83,6 +83,7 @@ struct JobPage {
         if let source = job.origin {
             var fields: [String: Any] = ["file": source.file, "line": source.line]
             if let repository = source.repository { fields["repository"] = repository }
+            fields["owner"] = source.ownerDescription
             if let commit = source.commit {
                 fields["commit"] = commit
                 fields["shortCommit"] = SyncSource.shortCommit(commit)

@@ -21,6 +21,8 @@ struct SyncHistoryPage {
                     "unchanged": record.unchanged,
                 ]
                 if let repository = record.source.repository { row["repository"] = repository }
+                row["identity"] = record.source.identity
+                row["dirty"] = record.source.dirty
                 if let ref = record.source.ref { row["ref"] = ref }
                 if let path = record.source.path { row["path"] = path }
                 if let commit = record.source.commit {

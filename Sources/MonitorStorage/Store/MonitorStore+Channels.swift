@@ -14,7 +14,7 @@ extension MonitorStore {
             db,
             sql: """
                 SELECT name, definition, source_repository, source_file, source_line, source_commit, created_at,
-                    updated_at
+                    updated_at, source_id
                 FROM channels ORDER BY name
                 """
         ).map(channel)
@@ -30,7 +30,7 @@ extension MonitorStore {
                 .internalError, "channel '\(row[0] as String)' is stored in a form this build cannot read")
         }
         let origin = (row[3] as String?).map { file in
-            Job.Origin(repository: row[2], file: file, line: row[4] ?? 1, commit: row[5])
+            Job.Origin(identity: row[8], repository: row[2], file: file, line: row[4] ?? 1, commit: row[5])
         }
         definition.location = origin.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return Channel(definition: definition, origin: origin, createdAt: date(row, 6), updatedAt: date(row, 7))
@@ -43,19 +43,19 @@ extension MonitorStore {
     ) throws {
         let arguments: StatementArguments = [
             definition.name, definition.kind.rawValue, try encodeJSON(definition), source.repository,
-            definition.location?.file, definition.location?.line, source.commit, now,
+            definition.location?.file, definition.location?.line, source.commit, now, source.identity,
         ]
         try db.execute(
             sql: exists
                 ? """
                 UPDATE channels SET type = ?2, definition = ?3, source_repository = ?4, source_file = ?5,
-                    source_line = ?6, source_commit = ?7, updated_at = ?8
+                    source_line = ?6, source_commit = ?7, updated_at = ?8, source_id = ?9
                 WHERE name = ?1
                 """
                 : """
                 INSERT INTO channels (name, type, definition, source_repository, source_file, source_line,
-                    source_commit, created_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+                    source_commit, created_at, updated_at, source_id)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
                 """, arguments: arguments)
     }
 
@@ -72,6 +72,11 @@ extension MonitorStore {
         }
         for update in plan.updates {
             try writeChannel(db, definitions[update.channel]!, exists: true, source: source, at: now)
+        }
+        for name in plan.claimed {
+            try db.execute(
+                sql: "UPDATE channels SET source_id = ?, source_repository = ? WHERE name = ? AND source_id IS NULL",
+                arguments: [source.identity, source.repository, name])
         }
         var resolved: [AlertChange] = []
         for delete in plan.deletes {

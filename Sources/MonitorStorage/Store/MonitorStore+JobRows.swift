@@ -31,6 +31,7 @@ extension MonitorStore {
             existing.map { watchedSince($0, becoming: definition, at: now) } ?? now,
             try encodeJSON(definition.notify), definition.every?.seconds, definition.expect.rawValue,
             definition.watchFrom.rawValue, try pingUUID(db, for: definition, replacing: existing),
+            source?.identity,
         ]
         let statement =
             existing == nil
@@ -39,9 +40,9 @@ extension MonitorStore {
                     INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
                         max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
                         source_repository, source_file, source_line, source_commit, watched_since, notify,
-                        every_seconds, expect, watch_from, ping_uuid)
+                        every_seconds, expect, watch_from, ping_uuid, source_id)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                        ?20, ?21)
+                        ?20, ?21, ?22)
                     """)
             : try db.cachedStatement(
                 sql: """
@@ -49,7 +50,7 @@ extension MonitorStore {
                         max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
                         managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
                         source_commit = ?15, watched_since = ?16, notify = ?17, every_seconds = ?18, expect = ?19,
-                        watch_from = ?20, ping_uuid = ?21
+                        watch_from = ?20, ping_uuid = ?21, source_id = ?22
                     WHERE job_id = ?1
                     """)
         try statement.execute(arguments: arguments)

@@ -11,7 +11,7 @@ extension MonitorStore {
     static let jobColumns = """
         job_id, description, schedule, timezone, tolerance_seconds, max_runtime_seconds, is_health_check, tags, \
         paused, managed_by, source_repository, source_file, source_line, source_commit, created_at, updated_at, \
-        watched_since, notify, every_seconds, expect, watch_from, ping_uuid
+        watched_since, notify, every_seconds, expect, watch_from, ping_uuid, source_id
         """
 
     /// `SELECT` of every job column, then `clause` (`WHERE ...`, `ORDER BY ...`).
@@ -34,7 +34,7 @@ extension MonitorStore {
         definition.watchFrom = JobDefinition.WatchFrom(rawValue: row[20]) ?? .creation
         definition.pingUUID = row[21]
         let source: Job.Origin? = (row[11] as String?).map { file in
-            Job.Origin(repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
+            Job.Origin(identity: row[22], repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
         }
         definition.location = source.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return Job(

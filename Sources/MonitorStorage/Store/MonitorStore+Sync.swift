@@ -16,7 +16,7 @@ extension MonitorStore {
             diagnostics: validation.diagnostics,
             plan: Reconciler.plan(
                 desired: validation.jobs, actual: actual, source: source, options: options,
-                desiredChannels: validation.channels, actualChannels: actualChannels))
+                desiredChannels: validation.channels, actualChannels: actualChannels, now: clock.now))
     }
 
     /// Validates `files`, then makes the monitor's jobs match them in one transaction:
@@ -49,13 +49,15 @@ extension MonitorStore {
         let desiredChannels = validation.channels
         let earlyPlan = Reconciler.plan(
             desired: desired, actual: actual, source: source, options: options, desiredChannels: desiredChannels,
-            actualChannels: actualChannels)
+            actualChannels: actualChannels, now: now)
         let (plan, record, resolved) = try await write { db -> (SyncPlan, SyncRecord, [AlertChange]) in
             var plan = earlyPlan
             var current = actual
             if try Self.jobChangeCounter(db) != counter {
                 current = try Self.fetchAllJobs(db)
-                plan = Reconciler.plan(desired: desired, actual: current, source: source, options: options)
+                plan = Reconciler.plan(
+                    desired: desired, actual: current, source: source, options: options,
+                    desiredChannels: desiredChannels, now: now)
             }
             // Channels are few and logged nowhere: planned again inside the transaction, always.
             plan.channels = Reconciler.planChannels(
@@ -120,6 +122,13 @@ extension MonitorStore {
     private static func write(
         _ plan: SyncPlan, desired: [JobDefinition], actual: [Job], source: SyncSource, db: Database, at now: Date
     ) throws -> [AlertChange] {
+        // Jobs recorded before sources had identities become this source's, changing nothing else.
+        let claim = try db.cachedStatement(
+            sql: """
+                UPDATE job_configs SET source_id = ?, source_repository = ?
+                WHERE job_id = ? AND source_id IS NULL AND managed_by = 'sync'
+                """)
+        for jobID in plan.claimed { try claim.execute(arguments: [source.identity, source.repository, jobID]) }
         guard plan.hasChanges else { return [] }
         var definitions: [String: JobDefinition] = [:]
         for definition in desired { definitions[definition.jobID] = definition }
@@ -143,13 +152,14 @@ extension MonitorStore {
         try db.execute(
             sql: """
                 INSERT INTO sync_history (applied_at, repository, ref, commit_id, path, result, created, updated,
-                    deleted, unchanged, error, request_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    deleted, unchanged, error, request_id, source_id, dirty)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 now, source.repository, source.ref, source.commit, source.path, result.rawValue,
                 applied ? plan?.creates.count ?? 0 : 0, applied ? plan?.updates.count ?? 0 : 0,
                 applied ? plan?.deletes.count ?? 0 : 0, plan?.unchanged ?? 0, error, options.requestID,
+                source.identity, source.dirty,
             ])
         let record = try syncRecord(
             from: try Row.fetchOne(
@@ -162,7 +172,8 @@ extension MonitorStore {
         SyncRecord(
             id: row["id"], appliedAt: row["applied_at"],
             source: SyncSource(
-                repository: row["repository"], ref: row["ref"], commit: row["commit_id"], path: row["path"]),
+                identity: row["source_id"], repository: row["repository"], ref: row["ref"], commit: row["commit_id"],
+                path: row["path"], dirty: row["dirty"]),
             result: SyncRecord.Result(rawValue: row["result"]) ?? .failed, created: row["created"],
             updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"], error: row["error"])
     }

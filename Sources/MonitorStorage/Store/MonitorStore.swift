@@ -37,8 +37,13 @@ public final class MonitorStore: Sendable {
 
     /// How a database file is opened.
     public enum OpenMode: Sendable {
-        /// Created when missing, migrated to this build's schema: `serve` and `apply`.
+        /// Created when missing, migrated to this build's schema: `serve`, and
+        /// `cronicle-sync apply --init`.
         case create
+        /// Read and written, migrated to this build's schema; the file must already be a
+        /// Cronicle database: `cronicle-sync apply` and `watch`, which must never fill a
+        /// mistyped path that no server reads and report success.
+        case existing
         /// Read only: the file must exist with this build's schema, and nothing in it or
         /// beside it changes. `plan` and `status`, which must never create a database
         /// from a mistyped path and then plan every job as new.
@@ -57,13 +62,15 @@ public final class MonitorStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        if mode == .readOnly {
+        if mode != .create {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw MonitorError(
                     .notFound,
                     "the database \(path) does not exist; give the monitor's database file with --db "
-                        + "(`cronicle serve` and `cronicle-sync apply` create it), or use --server")
+                        + "(`cronicle serve` creates it, and so does `cronicle-sync apply --init`), or use --server")
             }
+        }
+        if mode == .readOnly {
             configuration.readonly = true
         } else {
             configuration.prepareDatabase { db in
@@ -79,6 +86,12 @@ public final class MonitorStore: Sendable {
         if mode == .readOnly {
             try Self.checkSchema(pool, path: path)
         } else {
+            if mode == .existing, try pool.read({ db in try Self.migrator.appliedIdentifiers(db).isEmpty }) {
+                throw MonitorError(
+                    .invalidRequest,
+                    "\(path) is not a Cronicle database (it has none of its tables); give the monitor's database "
+                        + "with --db, or add --init to make a new one there")
+            }
             try Self.migrator.migrate(pool)
         }
         batcher = WriteBatcher(pool: pool)
@@ -468,6 +481,30 @@ public final class MonitorStore: Sendable {
                         received_bytes INTEGER NOT NULL
                     ) WITHOUT ROWID;
                     """)
+        }
+        migrator.registerMigration("v9: source identities, no credentials in repositories") { db in
+            // Which sync source owns a job or a channel (DESIGN 12). Rows from before stay
+            // NULL: the first source that applies them claims them (see Job.Origin.isOwned).
+            try db.execute(
+                sql: """
+                    ALTER TABLE job_configs ADD COLUMN source_id TEXT;
+                    ALTER TABLE channels ADD COLUMN source_id TEXT;
+                    ALTER TABLE sync_history ADD COLUMN source_id TEXT;
+                    ALTER TABLE sync_history ADD COLUMN dirty BOOLEAN NOT NULL DEFAULT 0;
+                    """)
+            // Repositories were recorded as given, a token in the URL included: strip it
+            // from every row, as cronicle-sync now strips it before sending.
+            for (table, column) in [
+                ("job_configs", "source_repository"), ("channels", "source_repository"), ("sync_history", "repository"),
+            ] {
+                for address in try String.fetchAll(
+                    db, sql: "SELECT DISTINCT \(column) FROM \(table) WHERE \(column) LIKE '%://%@%'")
+                where RepositoryAddress.redacted(address) != address {
+                    try db.execute(
+                        sql: "UPDATE \(table) SET \(column) = ? WHERE \(column) = ?",
+                        arguments: [RepositoryAddress.redacted(address), address])
+                }
+            }
         }
         return migrator
     }
