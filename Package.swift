@@ -52,6 +52,8 @@ let package = Package(
                 "Cron",
                 "CLibGit2",
                 .product(name: "Yams", package: "Yams"),
+                // SHA-256 fingerprints and HMAC-SHA1 for hashed known_hosts names.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

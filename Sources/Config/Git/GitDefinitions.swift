@@ -6,13 +6,18 @@ import Foundation
 ///
 /// The repository is fetched into a bare cache repository (one per URL under
 /// ``cacheDirectory``) on every read, so later reads only transfer what is new.
-/// Local paths and `file://` URLs work everywhere; `https://` and `ssh://` (with keys
-/// from the SSH agent) go through libgit2's own transports.
+/// Local paths and `file://` URLs work everywhere; `https://`, `ssh://` and scp-like
+/// `git@host:path` go through libgit2's own transports, signing in and checking SSH
+/// host keys as ``access`` says.
 ///
 /// ```swift
 /// let source = GitDefinitions(repository: "https://github.com/acme/jobs.git", ref: "main", path: "jobs.d")
 /// let (commit, files) = try source.read()
 /// ```
+///
+/// No error message holds a password or token: user information in ``repository`` and
+/// ``GitRemoteAccess/password`` are scrubbed from every message, and libgit2 (so also
+/// the cache repository's config) never sees the URL's.
 public struct GitDefinitions: Sendable {
     /// A URL (`https://...`, `ssh://...`, `file://...`, `git@host:path`) or a local path.
     public var repository: String
@@ -21,6 +26,8 @@ public struct GitDefinitions: Sendable {
     /// The folder inside the repository that holds the definitions; `.` for the root.
     public var path: String
     public var cacheDirectory: String
+    /// Credentials and `known_hosts` for remote repositories.
+    public var access: GitRemoteAccess
 
     /// `$XDG_CACHE_HOME/cronicle/repositories`, or `~/.cache/cronicle/repositories`.
     public static var defaultCacheDirectory: String {
@@ -33,12 +40,13 @@ public struct GitDefinitions: Sendable {
 
     public init(
         repository: String, ref: String, path: String = JobFileFinder.defaultFolder,
-        cacheDirectory: String = Self.defaultCacheDirectory
+        cacheDirectory: String = Self.defaultCacheDirectory, access: GitRemoteAccess = GitRemoteAccess()
     ) {
         self.repository = repository
         self.ref = ref
         self.path = path
         self.cacheDirectory = cacheDirectory
+        self.access = access
     }
 
     /// Fetches, resolves ``ref`` and reads every `*.yaml`/`*.yml` file under ``path`` of
@@ -52,7 +60,7 @@ public struct GitDefinitions: Sendable {
         let commitID = String(cString: git_oid_tostr_s(git_commit_id(commit)))
         var tree: OpaquePointer?
         guard git_commit_tree(&tree, commit) == 0, let tree else {
-            throw Self.failure("cannot read the tree of \(commitID)")
+            throw failure("cannot read the tree of \(commitID)")
         }
         defer { git_tree_free(tree) }
 
@@ -71,7 +79,7 @@ public struct GitDefinitions: Sendable {
             } else {
                 var subtree: OpaquePointer?
                 guard git_tree_lookup(&subtree, repository, git_tree_entry_id(entry)) == 0, let subtree else {
-                    throw Self.failure("cannot read '\(folder)'")
+                    throw failure("cannot read '\(folder)'")
                 }
                 defer { git_tree_free(subtree) }
                 try collect(tree: subtree, prefix: folder + "/", repository: repository, into: &files)
@@ -82,47 +90,69 @@ public struct GitDefinitions: Sendable {
 
     // MARK: - Cache
 
-    /// The cache folder for this repository: its name, and a hash of the whole URL so
-    /// two repositories of the same name never share one.
+    /// The cache folder for this repository: its name, and a hash of the whole URL
+    /// (without credentials, so a new token keeps the cache) so two repositories of the
+    /// same name never share one.
     var cachePath: String {
+        let url = remoteURL
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in normalizedURL.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let name = (normalizedURL as NSString).lastPathComponent.replacingOccurrences(of: ".git", with: "")
+        for byte in url.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let name = (url as NSString).lastPathComponent.replacingOccurrences(of: ".git", with: "")
         let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
         return (cacheDirectory as NSString).appendingPathComponent("\(safeName)-\(String(hash, radix: 16))")
     }
 
     /// Local paths become absolute, so the cache does not depend on the current folder.
+    /// URLs and scp-like addresses stay as written.
     var normalizedURL: String {
-        if repository.contains("://") || (repository.contains("@") && repository.contains(":")) { return repository }
+        let remote = GitRemoteURL(repository)
+        if remote.scheme != nil || remote.isSCPLike { return repository }
         let absolute =
             repository.hasPrefix("/")
             ? repository : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(repository)
         return (absolute as NSString).standardizingPath
     }
 
+    /// What libgit2 is given and the cache records: ``normalizedURL`` with no password
+    /// or token (``GitRemoteURL/withoutCredentials``).
+    var remoteURL: String { GitRemoteURL(normalizedURL).withoutCredentials }
+
     private func fetchIntoCache(_ git: GitLibrary) throws(DefinitionReadError) -> OpaquePointer {
-        let url = normalizedURL
-        if !url.contains("://") && !url.contains("@") && !FileManager.default.fileExists(atPath: url) {
-            throw DefinitionReadError("repository '\(repository)' does not exist")
+        let remoteAddress = GitRemoteURL(normalizedURL)
+        let url = remoteURL
+        if remoteAddress.kind == .local && remoteAddress.scheme == nil && !FileManager.default.fileExists(atPath: url) {
+            throw error("repository '\(repository)' does not exist")
         }
+        if remoteAddress.kind == .ssh, let problem = access.sshKeyProblem { throw error(problem) }
         do {
             try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
         } catch {
-            throw DefinitionReadError("cannot create the cache folder \(cacheDirectory): \(error.localizedDescription)")
+            throw self.error("cannot create the cache folder \(cacheDirectory): \(error.localizedDescription)")
         }
         var repository: OpaquePointer?
         if git_repository_open_bare(&repository, cachePath) != 0 {
             guard git_repository_init(&repository, cachePath, 1) == 0 else {
-                throw Self.failure("cannot create a cache repository at \(cachePath)")
+                throw failure("cannot create a cache repository at \(cachePath)")
             }
         }
-        guard let repository else { throw Self.failure("cannot open \(cachePath)") }
+        guard let repository else { throw failure("cannot open \(cachePath)") }
         var remote: OpaquePointer?
-        if git_remote_lookup(&remote, repository, "origin") != 0 {
+        if git_remote_lookup(&remote, repository, "origin") == 0 {
+            // A cache made by an older version may record a URL with a token in it.
+            if let recorded = git_remote_url(remote), String(cString: recorded) != url {
+                git_remote_free(remote)
+                remote = nil
+                guard git_remote_set_url(repository, "origin", url) == 0,
+                    git_remote_lookup(&remote, repository, "origin") == 0
+                else {
+                    git_repository_free(repository)
+                    throw failure("cannot use '\(self.repository)' as a remote")
+                }
+            }
+        } else {
             guard git_remote_create(&remote, repository, "origin", url) == 0 else {
                 git_repository_free(repository)
-                throw Self.failure("cannot use '\(self.repository)' as a remote")
+                throw failure("cannot use '\(self.repository)' as a remote")
             }
         }
         defer { git_remote_free(remote) }
@@ -131,22 +161,27 @@ public struct GitDefinitions: Sendable {
         git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
         options.prune = GIT_FETCH_PRUNE
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL
-        options.callbacks.credentials = { credential, _, username, allowedTypes, _ in
-            guard allowedTypes & GIT_CREDENTIAL_SSH_KEY.rawValue != 0, let username else {
-                return GIT_PASSTHROUGH.rawValue
-            }
-            return git_credential_ssh_key_from_agent(credential, username)
-        }
+        let session = GitFetchSession(remote: remoteAddress, access: access)
+        session.install(on: &options.callbacks)
         let refspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
         var cStrings = refspecs.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
-        let status = cStrings.withUnsafeMutableBufferPointer { buffer in
-            var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
-            return git_remote_fetch(remote, &array, &options, "cronicle-sync fetch")
+        let status = withExtendedLifetime(session) {
+            cStrings.withUnsafeMutableBufferPointer { buffer in
+                var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+                return git_remote_fetch(remote, &array, &options, "cronicle-sync fetch")
+            }
         }
         guard status == 0 else {
             git_repository_free(repository)
-            throw Self.failure("cannot fetch '\(self.repository)'")
+            if let refusal = session.refusal { throw error("cannot fetch '\(self.repository)': \(refusal)") }
+            var hint = ""
+            if let key = access.sshKey, remoteAddress.kind == .ssh, access.sshKeyPassphrase == nil,
+                SSHPrivateKeyFile.isPassphraseProtected(atPath: key)
+            {
+                hint = " (the key \(key) is protected by a passphrase: set CRONICLE_GIT_SSH_PASSPHRASE)"
+            }
+            throw failure("cannot fetch '\(self.repository)'", hint: hint)
         }
         return repository
     }
@@ -164,7 +199,7 @@ public struct GitDefinitions: Sendable {
             var commit: OpaquePointer?
             if git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0, let commit { return commit }
         }
-        throw DefinitionReadError("ref '\(ref)' is not a branch, tag or commit of '\(self.repository)'")
+        throw error("ref '\(ref)' is not a branch, tag or commit of '\(self.repository)'")
     }
 
     private func collect(
@@ -193,13 +228,35 @@ public struct GitDefinitions: Sendable {
 
     private func blob(_ id: UnsafePointer<git_oid>, in repository: OpaquePointer) throws(DefinitionReadError) -> Data {
         var blob: OpaquePointer?
-        guard git_blob_lookup(&blob, repository, id) == 0, let blob else { throw Self.failure("cannot read a file") }
+        guard git_blob_lookup(&blob, repository, id) == 0, let blob else { throw failure("cannot read a file") }
         defer { git_blob_free(blob) }
         return Data(bytes: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob)))
     }
 
-    private static func failure(_ what: String) -> DefinitionReadError {
+    /// `what`, libgit2's last error, and `hint`, as one line.
+    private func failure(_ what: String, hint: String = "") -> DefinitionReadError {
         let detail = git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown libgit2 error"
-        return DefinitionReadError("\(what): \(detail)")
+        let line = detail.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return error("\(what): \(line)\(hint)")
+    }
+
+    /// An error whose message holds no password or token: neither the URL's user
+    /// information (libraries quote the URL they were given) nor ``GitRemoteAccess/password``.
+    private func error(_ message: String) -> DefinitionReadError {
+        let address = GitRemoteURL(repository)
+        // Over HTTP a user name without a password is often the token itself (`https://TOKEN@host/...`).
+        let token = address.kind == .http && address.password == nil ? address.user : nil
+        let secrets = [access.password, address.password, token]
+        var scrubbed = message
+        // Only when the URL holds a secret: `scrub` takes all user information for one, and
+        // the login of `ssh://root@host` would go from `/root/.ssh/known_hosts` as well.
+        if address.password != nil || (address.kind == .http && address.user != nil) {
+            scrubbed = RepositoryAddress.scrub(scrubbed, of: repository)
+        }
+        // As `scrub` does, shorter ones are left: they would garble the message, and hide little.
+        for case let secret? in secrets where secret.count >= 4 {
+            scrubbed = scrubbed.replacingOccurrences(of: secret, with: "***")
+        }
+        return DefinitionReadError(scrubbed)
     }
 }
