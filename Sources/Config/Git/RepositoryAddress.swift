@@ -32,16 +32,19 @@ public enum RepositoryAddress {
         return result
     }
 
-    /// `text` with every occurrence of `address`'s user information replaced, for
-    /// messages from libraries that quote the URL they were given.
+    /// `text` with every occurrence of `address`'s secrets replaced, for messages from
+    /// libraries that quote the URL they were given: its password, and over HTTP its user
+    /// name too (often the token itself); an SSH login name is no secret and stays.
     public static func scrub(_ text: String, of address: String) -> String {
         guard let schemeEnd = address.range(of: "://") else { return text }
         let rest = address[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }
-        let userInfo = String(rest[..<at])
+        let scheme = address[..<schemeEnd.lowerBound].lowercased()
+        var secrets = rest[..<at].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        if ["ssh", "git+ssh", "ssh+git"].contains(scheme) { secrets.removeFirst() }
         var scrubbed = text.replacingOccurrences(of: address, with: redacted(address))
-        for secret in userInfo.split(separator: ":").map(String.init) where secret.count >= 4 {
+        for secret in secrets where secret.count >= 4 {
             scrubbed = scrubbed.replacingOccurrences(of: secret, with: "***")
         }
         return scrubbed

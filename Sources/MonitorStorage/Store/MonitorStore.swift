@@ -92,10 +92,18 @@ public final class MonitorStore: Sendable {
                     "\(path) is not a Cronicle database (it has none of its tables); give the monitor's database "
                         + "with --db, or add --init to make a new one there")
             }
+            let before = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
             try Self.migrator.migrate(pool)
+            // v9 stripped credentials from stored URLs; the pages that held them go from
+            // the write-ahead log into the file now, so no old copy waits for a checkpoint.
+            if !before.isEmpty && !before.contains(Self.sourceIdentityMigration) {
+                try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            }
         }
         batcher = WriteBatcher(pool: pool)
     }
+
+    static let sourceIdentityMigration = "v9: source identities, no credentials in repositories"
 
     /// Refuses a database whose schema this build would have to migrate (or cannot know).
     private static func checkSchema(_ pool: DatabasePool, path: String) throws {
@@ -482,7 +490,7 @@ public final class MonitorStore: Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
-        migrator.registerMigration("v9: source identities, no credentials in repositories") { db in
+        migrator.registerMigration(sourceIdentityMigration) { db in
             // Which sync source owns a job or a channel (DESIGN 12). Rows from before stay
             // NULL: the first source that applies them claims them (see Job.Origin.isOwned).
             try db.execute(
@@ -493,7 +501,11 @@ public final class MonitorStore: Sendable {
                     ALTER TABLE sync_history ADD COLUMN dirty BOOLEAN NOT NULL DEFAULT 0;
                     """)
             // Repositories were recorded as given, a token in the URL included: strip it
-            // from every row, as cronicle-sync now strips it before sending.
+            // from every row, as cronicle-sync now strips it before sending, and zero the
+            // space the old values leave (secure_delete) so that no copy stays in the file.
+            let secureDelete = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 0
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = \(secureDelete)") }
             for (table, column) in [
                 ("job_configs", "source_repository"), ("channels", "source_repository"), ("sync_history", "repository"),
             ] {
