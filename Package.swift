@@ -261,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "MonitorDomainTests",
             dependencies: ["MonitorDomain", "Config", .product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: strictSettings),
+            exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "MonitorStorageTests",
             dependencies: [
