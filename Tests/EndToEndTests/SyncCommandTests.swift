@@ -436,7 +436,7 @@ import Testing
                 "jobs.d/team\(index % 30)/job\(index).yaml", Self.job("job\(index)", "\(index % 60) * * * *"))
         }
         var outcomes = Set<Int>()
-        for delay in [5, 40, 80, 120, 200, 300, 450, 700, 1500, 4000] {
+        for delay in [5, 40, 80, 120, 200, 300, 450, 700, 1500, 10000] {
             let apply = Process()
             apply.executableURL = ProductRunner.productURL("cronicle-sync")
             apply.arguments = ["apply", "--source", "test", "--init", "--allow-mass-delete", "--db", database]

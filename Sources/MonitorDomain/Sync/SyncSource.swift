@@ -39,10 +39,13 @@ public struct SyncSource: Sendable, Hashable, Codable {
         self.legacyRepository = legacyRepository.map(RepositoryAddress.redacted)
     }
 
-    /// `REPOSITORY#PATH` for a repository (credentials stripped), nil without one.
+    /// `REPOSITORY#PATH` for a repository (credentials and a trailing `.git` stripped, as
+    /// hosts serve a repository under both), nil without one.
     public static func identity(repository: String?, path: String?) -> String? {
         guard let repository else { return nil }
-        return RepositoryAddress.redacted(repository) + "#" + normalizedPath(path ?? JobFileFinder.defaultFolder)
+        var address = RepositoryAddress.redacted(repository)
+        if address.hasSuffix(".git") && address.count > 4 { address.removeLast(4) }
+        return address + "#" + normalizedPath(path ?? JobFileFinder.defaultFolder)
     }
 
     /// `./jobs.d/` and `jobs.d` are one folder; the root is `.`.
