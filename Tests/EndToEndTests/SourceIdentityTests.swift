@@ -53,7 +53,7 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.standardOutput.contains(
-                "job 'a_job' is synced from another source, https://git.example.com/acme/team-a#jobs.d; apply "
+                "job 'a_job' is synced from another source, git.example.com/acme/team-a#jobs.d; apply "
                     + "with --adopt"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("+changes"), "team B's tree has a file not committed")
         try teamB.remove("jobs.d/a_job.yaml")
@@ -93,7 +93,7 @@ import Testing
         let job = try await client.request("GET", "/jobs/a_job").object()
         #expect(
             (job["source"] as? [String: Any])?["identity"] as? String
-                == "https://git.example.com/acme/team-a#jobs.d")
+                == "git.example.com/acme/team-a#jobs.d")
         #expect(try await server.stop() == 0)
         #expect(!server.standardError.contains(Self.token))
     }

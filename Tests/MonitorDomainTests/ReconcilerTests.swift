@@ -34,7 +34,7 @@ import Testing
         var plan = Reconciler.plan(desired: [Self.desired("a")], actual: actual, source: source)
         #expect(
             plan.conflicts.map(\.message) == [
-                "job 'a' is synced from another source, git@example.com:ops/jobs#jobs.d; apply with --adopt to "
+                "job 'a' is synced from another source, example.com/ops/jobs#jobs.d; apply with --adopt to "
                     + "manage it from jobs.d/a.yaml:1"
             ])
         #expect(plan.deletes.isEmpty, "jobs of other repositories are theirs to prune")
@@ -44,8 +44,8 @@ import Testing
         #expect(
             plan.updates.first?.changes == [
                 SyncPlan.Change(
-                    field: "owner", old: .string("git@example.com:ops/jobs#jobs.d"),
-                    new: .string("git@example.com:team/jobs#jobs.d"))
+                    field: "owner", old: .string("example.com/ops/jobs#jobs.d"),
+                    new: .string("example.com/team/jobs#jobs.d"))
             ])
     }
 
@@ -54,8 +54,15 @@ import Testing
     @Test func identitiesAreTheRepositoryWithoutCredentialsAndThePath() {
         let stored = Self.synced("a", from: "https://github.com/acme/jobs.git")
         let withToken = SyncSource(repository: "https://bot:s3cr3t-token@GitHub.com/acme/jobs.git/", path: "./jobs.d/")
-        #expect(withToken.identity == "https://github.com/acme/jobs#jobs.d")
-        #expect(SyncSource(repository: "https://github.com/acme/jobs", path: "jobs.d").identity == withToken.identity)
+        #expect(withToken.identity == "github.com/acme/jobs#jobs.d")
+        for address in [
+            "https://github.com/acme/jobs", "git@github.com:acme/jobs.git", "ssh://git@github.com:22/acme/jobs.git/",
+            "github.com:acme/jobs",
+        ] {
+            #expect(SyncSource(repository: address, path: "jobs.d").identity == withToken.identity, "\(address)")
+        }
+        #expect(SyncSource(repository: "file:///srv/jobs.git", path: ".").identity == "/srv/jobs.git#.")
+        #expect(SyncSource(repository: "/srv/jobs", path: "jobs.d").identity == "/srv/jobs#jobs.d")
         #expect(withToken.repository == "https://github.com/acme/jobs.git")
         let same = Reconciler.plan(desired: [Self.desired("a")], actual: [stored], source: withToken)
         #expect(same.conflicts.isEmpty && same.unchanged == 1)

@@ -65,7 +65,7 @@ import Testing
             #expect(response.status == 422)
             #expect(
                 response.errorMessage?.contains(
-                    "channel 'ops-hook' is synced from another source, git@example.com:ops/jobs#jobs.d") == true,
+                    "channel 'ops-hook' is synced from another source, example.com/ops/jobs#jobs.d") == true,
                 "\(response.text)")
             // With --adopt it may, and the channel becomes that repository's though nothing else changed.
             let channelFile = [DefinitionFile(path: "jobs.d/channels.yaml", contents: Data(Self.channel.utf8))]

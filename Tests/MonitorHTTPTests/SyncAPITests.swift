@@ -79,7 +79,7 @@ import Testing
             let history = try await monitor.request("GET", "/sync/history?limit=1").object()["history"]
             #expect(
                 (history as? [[String: Any]])?.first?["source"] as? [String: AnyHashable] == [
-                    "identity": "git@example.com:ops/jobs#jobs.d", "repository": "git@example.com:ops/jobs.git",
+                    "identity": "example.com/ops/jobs#jobs.d", "repository": "git@example.com:ops/jobs.git",
                     "ref": "main", "commit": "abc123", "dirty": AnyHashable(false as NSNumber),
                 ])
         }

@@ -64,7 +64,7 @@ import Testing
         #expect(report.plan?.unchanged == 1 && report.plan?.updates.isEmpty == true, "a claim is no change")
         #expect(report.plan?.deletes.map(\.jobID) == ["gone"])
         let jobs = Dictionary(uniqueKeysWithValues: try await store.jobs().map { ($0.jobID, $0) })
-        #expect(jobs["backup"]?.origin?.identity == "https://github.com/acme/jobs#jobs.d")
+        #expect(jobs["backup"]?.origin?.identity == "github.com/acme/jobs#jobs.d")
         #expect(jobs["local"]?.origin?.identity == nil, "the folder's job waits for a folder to claim it")
 
         // A folder source claims the folder's job on its first apply, without a conflict.
