@@ -192,6 +192,37 @@ import Testing
             "from a schedule to every: both fields change")
     }
 
+    /// Unchanged jobs are told apart without building their fields; every field a plan
+    /// lists must still show as a change (one mutation per field of a create).
+    @Test func everyFieldChangeIsAnUpdate() {
+        let stored = Self.synced("a", from: nil)
+        let mutations: [(String, (inout JobDefinition) -> Void)] = [
+            ("description", { $0.description = "new" }), ("schedule", { $0.schedule = "@hourly" }),
+            (
+                "every",
+                {
+                    $0.schedule = nil; $0.every = JobDuration(seconds: 60)
+                }
+            ),
+            ("timezone", { $0.timezone = "Europe/Berlin" }), ("tolerance", { $0.tolerance = JobDuration(seconds: 5) }),
+            ("max_runtime", { $0.maxRuntime = JobDuration(seconds: 60) }),
+            ("is_health_check", { $0.isHealthCheck = true }),
+            ("tags", { $0.tags = ["x"] }), ("paused", { $0.paused = true }), ("notify", { $0.notify = ["ops"] }),
+            ("expect", { $0.expect = .end }), ("watch_from", { $0.watchFrom = .firstRun }),
+            ("ping_uuid", { $0.pingUUID = "5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f" }),
+        ]
+        let source = SyncSource(path: "jobs.d")
+        let created = Reconciler.plan(desired: [Self.desired("b")], actual: [], source: source)
+        #expect(created.creates.first?.fields.map(\.field) == mutations.map(\.0), "one mutation per field")
+        #expect(Reconciler.plan(desired: [Self.desired("a")], actual: [stored], source: source).unchanged == 1)
+        for (field, mutate) in mutations {
+            var changed = Self.desired("a")
+            mutate(&changed)
+            let plan = Reconciler.plan(desired: [changed], actual: [stored], source: source)
+            #expect(plan.updates.first?.changes.map(\.field).contains(field) == true, "\(field)")
+        }
+    }
+
     @Test func movingAJobToAnotherFileIsAnUpdateOfItsSource() {
         let plan = Reconciler.plan(
             desired: [Self.desired("a", file: "jobs.d/team/a.yaml", line: 4)], actual: [Self.synced("a", from: nil)],

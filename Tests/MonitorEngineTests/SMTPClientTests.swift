@@ -24,7 +24,7 @@ import Testing
     {
         SMTPClient.Settings(
             host: "127.0.0.1", port: smtp.port, security: security, caFile: trusted ? smtp.certificatePath : nil,
-            timeout: .seconds(10))
+            timeout: .seconds(30))
     }
 
     @Test func aPlainServerReceivesTheMessageWithItsHeadersAndBothParts() async throws {

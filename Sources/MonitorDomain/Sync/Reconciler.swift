@@ -136,6 +136,13 @@ public enum Reconciler {
         // A ping_uuid left out of the file keeps the one the monitor generated.
         var old = existing.definition
         if definition.pingUUID == nil { old.pingUUID = nil }
+        // Most jobs of an apply are unchanged: told without building their fields.
+        if existing.managedBy == .sync, existing.origin?.isOwned(by: source) == true,
+            existing.origin?.file == definition.location?.file, existing.origin?.line == definition.location?.line,
+            Self.hasSameFields(old, definition)
+        {
+            return []
+        }
         return changes(
             from: fields(of: old), to: fields(of: definition), origin: existing.origin,
             location: definition.location, source: source, managedBySync: existing.managedBy == .sync)
@@ -243,6 +250,14 @@ public enum Reconciler {
             ("repeat_every", duration(channel.repeatEvery)),
             ("group_interval", duration(channel.groupInterval)),
         ]
+    }
+
+    /// Whether the two have the same value in every field ``fields(of:)-swift.type.method`` lists.
+    static func hasSameFields(_ a: JobDefinition, _ b: JobDefinition) -> Bool {
+        a.description == b.description && a.schedule == b.schedule && a.every == b.every && a.timezone == b.timezone
+            && a.tolerance == b.tolerance && a.maxRuntime == b.maxRuntime && a.isHealthCheck == b.isHealthCheck
+            && a.tags == b.tags && a.paused == b.paused && a.notify == b.notify && a.expect == b.expect
+            && a.watchFrom == b.watchFrom && a.pingUUID == b.pingUUID
     }
 
     /// The fields a sync owns, named as the API writes them, durations as people write
