@@ -48,7 +48,7 @@ import Testing
             try spool.store(Self.ping("\(base)/1", "first", age: 120))
             try spool.store(Self.ping("\(base)/3", "too old", age: 8 * 24 * 3_600))
             let warnings = Warnings()
-            let delivered = await spool.flush(using: PingSender(), until: .now + .seconds(10)) { warnings.add($0) }
+            let delivered = await spool.flush(using: PingSender(), until: .now + .seconds(60)) { warnings.add($0) }
             #expect(delivered == 1)
             #expect(receiver.requests.map(\.path) == ["/ping/u/1", "/ping/u/2"])
             #expect(receiver.requests.map(\.body) == ["first", "second"])

@@ -91,9 +91,16 @@ import Testing
             #expect(answer.status == 200)
             try await Task.sleep(for: .seconds(1))
         }
-        #expect(try await Self.alerts(port, "job_id=beat").isEmpty, "pings every second meet every: 3s")
+        // Pings every second meet every: 3s, unless this test was not scheduled for over 6 s
+        // (a loaded CI machine): then the server rightly saw a gap, which its runs show.
+        let pings = try #require(try await Self.call(port, "GET", "/job_runs?job_id=beat") as? [String: Any])
+        let times = ((pings["job_runs"] as? [[String: Any]]) ?? []).compactMap { Self.date($0["end_time"]) }.sorted()
+        let widestGap = zip(times, times.dropFirst()).map { $1.timeIntervalSince($0) }.max() ?? 0
+        #expect(
+            try await Self.alerts(port, "job_id=beat").isEmpty || widestGap > 6,
+            "an alert while pinging, with at most \(widestGap) s between pings")
         let missed = try #require(
-            try await Self.waitForAlert(port, "job_id=beat&type=missed_job", timeout: .seconds(12)))
+            try await Self.waitForAlert(port, "job_id=beat&type=missed_job&resolved=false", timeout: .seconds(12)))
         // The deadline counts from when the server recorded the last ping (a success ping:
         // a run with an end and no start).
         let runs = try #require(try await Self.call(port, "GET", "/job_runs?job_id=beat&per_page=1") as? [String: Any])
