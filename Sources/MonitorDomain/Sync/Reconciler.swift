@@ -48,7 +48,8 @@ public enum Reconciler {
                     SyncPlan.Create(
                         jobID: definition.jobID, file: file, line: line,
                         fields: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) },
-                        fireTimes: now.map { fireTimes(of: definition, after: $0) } ?? []))
+                        fireTimes: plan.creates.count < previewLimit
+                            ? now.map { fireTimes(of: definition, after: $0) } ?? [] : []))
                 continue
             }
             if let conflict = conflict(definition, existing, source: source, options: options) {
@@ -64,7 +65,9 @@ public enum Reconciler {
             } else {
                 var update = SyncPlan.Update(jobID: definition.jobID, file: file, line: line, changes: changes)
                 let old = existing.definition
-                if let now, old.schedule != definition.schedule || old.timezone != definition.timezone {
+                if let now, plan.updates.count < previewLimit,
+                    old.schedule != definition.schedule || old.timezone != definition.timezone
+                {
                     update.oldFireTimes = fireTimes(of: old, after: now)
                     update.fireTimes = fireTimes(of: definition, after: now)
                 }
@@ -79,6 +82,9 @@ public enum Reconciler {
 
     /// How many fire times a plan shows for a job it creates or reschedules.
     public static let previewCount = 3
+    /// How many created (and rescheduled) jobs get previews: nobody reviews more, and a
+    /// first apply of 20,000 jobs through the server would carry 60,000 times.
+    public static let previewLimit = 200
 
     /// The next fire times of a cron job after `now`, in its zone; none for an interval job.
     static func fireTimes(of definition: JobDefinition, after now: Date) -> [String] {
