@@ -43,10 +43,9 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError("give folders or --repo, not both")
         }
         if let error = ignoring.first(where: { $0.severity == .error }) {
-            let warnings = LintRule.allCases.filter { $0.severity == .warning }.map(\.rawValue)
             throw ValidationError(
                 "--ignore \(error.rawValue): that rule is an error, and errors cannot be ignored; warnings can: "
-                    + warnings.joined(separator: ", "))
+                    + LintRule.ignorableList)
         }
     }
 

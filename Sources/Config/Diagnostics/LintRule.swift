@@ -42,6 +42,12 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case unusedChannel = "unused-channel"
     case unusedIgnore = "unused-ignore"
 
+    /// The rules that only warn, the ones `lint.ignore` and `validate --ignore` accept,
+    /// as a message lists them: `runs-overlap, ambiguous-tolerance, ...`.
+    public static var ignorableList: String {
+        allCases.filter { $0.severity == .warning }.map(\.rawValue).joined(separator: ", ")
+    }
+
     public var severity: Diagnostic.Severity {
         switch self {
         case .runsOverlap, .ambiguousTolerance, .ignoredMaxRuntime, .daylightSaving, .fileNameMismatch, .unusedChannel,

@@ -235,8 +235,7 @@ public struct GitDefinitions: Sendable {
 
     /// `what`, libgit2's last error, and `hint`, as one line.
     private func failure(_ what: String, hint: String = "") -> DefinitionReadError {
-        let detail = git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown libgit2 error"
-        let line = detail.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let line = GitLibrary.lastErrorMessage.split(whereSeparator: \.isNewline).joined(separator: " ")
         return error("\(what): \(line)\(hint)")
     }
 

@@ -23,6 +23,11 @@ public final class GitLibrary: Sendable {
         git_libgit2_shutdown()
     }
 
+    /// What libgit2 said of the call that just failed on this thread.
+    static var lastErrorMessage: String {
+        git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown libgit2 error"
+    }
+
     /// The version of the linked libgit2, such as `1.5.1`.
     public var version: String {
         var major: Int32 = 0

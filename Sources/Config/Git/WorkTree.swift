@@ -40,7 +40,7 @@ public struct WorkTree: Sendable, Hashable {
             folder = String(absolute.dropFirst(root.count + 1))
         }
 
-        let origin = Self.origin(ofRepositoryAt: root)
+        let origin = Self.origin(of: repository)
 
         var head: String?
         var oid = git_oid()
@@ -69,6 +69,11 @@ public struct WorkTree: Sendable, Hashable {
             let repository
         else { return nil }
         defer { git_repository_free(repository) }
+        return origin(of: repository)
+    }
+
+    /// The `origin` remote's URL of an open repository, if it has one.
+    private static func origin(of repository: OpaquePointer) -> String? {
         var remote: OpaquePointer?
         guard git_remote_lookup(&remote, repository, "origin") == 0, let remote else { return nil }
         defer { git_remote_free(remote) }
@@ -94,8 +99,7 @@ public struct WorkTree: Sendable, Hashable {
             return git_status_list_new(&list, repository, &options)
         }
         guard status == 0, let list else {
-            let detail = git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown libgit2 error"
-            throw DefinitionReadError("cannot read the status of the work tree: \(detail)")
+            throw DefinitionReadError("cannot read the status of the work tree: \(GitLibrary.lastErrorMessage)")
         }
         defer { git_status_list_free(list) }
         return git_status_list_entrycount(list) > 0

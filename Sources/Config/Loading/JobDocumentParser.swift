@@ -172,7 +172,6 @@ struct JobDocumentParser {
                     + YAMLValueReader.kind(of: list), at: list.mark)
             return []
         }
-        let warnings = LintRule.allCases.filter { $0.severity == .warning }.map(\.rawValue)
         var rules: [JobDefinition.IgnoredRule] = []
         for entry in sequence {
             guard let text = reader.text(entry, name: "each rule of lint.ignore") else { continue }
@@ -182,7 +181,7 @@ struct JobDocumentParser {
                     message += "; did you mean '\(nearest)'?"
                 }
                 reader.report(
-                    .invalidValue, message + " Warnings that can be ignored: \(warnings.joined(separator: ", "))",
+                    .invalidValue, message + " Warnings that can be ignored: \(LintRule.ignorableList)",
                     at: entry.mark)
                 continue
             }
@@ -190,7 +189,7 @@ struct JobDocumentParser {
                 reader.report(
                     .invalidValue,
                     "\(rule.rawValue) is an error, and errors cannot be ignored: fix the job instead. Warnings that "
-                        + "can be: \(warnings.joined(separator: ", "))", at: entry.mark)
+                        + "can be: \(LintRule.ignorableList)", at: entry.mark)
                 continue
             }
             rules.append(JobDefinition.IgnoredRule(rule: rule, location: reader.location(entry.mark)))
