@@ -117,6 +117,20 @@ struct GitRemoteURL: Sendable, Hashable {
         return scheme + "://" + authority + rest[authorityEnd...]
     }
 
+    /// The repository's path: after the host of a URL (`/acme/jobs.git`, query left out),
+    /// after the colon of the scp-like form (`acme/jobs.git`), or the whole local path.
+    var path: String {
+        if let schemeEnd = original.range(of: "://") {
+            let rest = original[schemeEnd.upperBound...]
+            let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+            return String(rest[start...].prefix { $0 != "?" && $0 != "#" })
+        }
+        if isSCPLike, let colon = original.firstIndex(of: ":") {
+            return String(original[original.index(after: colon)...])
+        }
+        return original
+    }
+
     /// How OpenSSH names this host in `known_hosts`: `host` on port 22, `[host]:port` elsewhere.
     var knownHostsName: String? {
         guard let host else { return nil }

@@ -32,6 +32,22 @@ public enum RepositoryAddress {
         return result
     }
 
+    /// The repository named the same however it is reached: `https://bot:TOKEN@GitHub.com/acme/jobs.git`,
+    /// `ssh://git@github.com:22/acme/jobs` and `git@github.com:acme/jobs.git` are all
+    /// `github.com/acme/jobs` (host lowered; no scheme, user, password, port or `.git`),
+    /// so a laptop's SSH clone, CI's HTTPS checkout and `watch` agree; `file://` URLs and
+    /// local paths are their path, as written.
+    public static func identity(_ address: String) -> String {
+        let remote = GitRemoteURL(address)
+        var path = remote.path
+        while path.hasSuffix("/") { path.removeLast() }
+        // A folder on disk is named as it is (jobs and jobs.git may be two folders).
+        guard let host = remote.host, remote.kind != .local else { return path }
+        if path.hasSuffix(".git") { path.removeLast(4) }
+        while path.hasPrefix("/") { path.removeFirst() }
+        return host.lowercased() + "/" + path
+    }
+
     /// `text` with every occurrence of `address`'s secrets replaced, for messages from
     /// libraries that quote the URL they were given: its password, and over HTTP its user
     /// name too (often the token itself); an SSH login name is no secret and stays.

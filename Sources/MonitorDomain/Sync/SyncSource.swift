@@ -39,44 +39,10 @@ public struct SyncSource: Sendable, Hashable, Codable {
         self.legacyRepository = legacyRepository.map(RepositoryAddress.redacted)
     }
 
-    /// `REPOSITORY#PATH` for a repository, nil without one. The repository is named
-    /// the same however it is reached: `https://bot:TOKEN@GitHub.com/acme/jobs.git`,
-    /// `ssh://git@github.com:22/acme/jobs` and `git@github.com:acme/jobs.git` are all
-    /// `github.com/acme/jobs` (host lowered; no scheme, user, password, port or `.git`),
-    /// so a laptop's SSH clone, CI's HTTPS checkout and `watch` agree; `file://` URLs and
-    /// local paths are their path.
+    /// `REPOSITORY#PATH` for a repository (``RepositoryAddress/identity(_:)``), nil without one.
     public static func identity(repository: String?, path: String?) -> String? {
         guard let repository else { return nil }
-        return canonicalRepository(repository) + "#" + normalizedPath(path ?? JobFileFinder.defaultFolder)
-    }
-
-    static func canonicalRepository(_ address: String) -> String {
-        var host = ""
-        var rest = Substring(address)
-        if let schemeEnd = address.range(of: "://") {
-            let scheme = address[..<schemeEnd.lowerBound].lowercased()
-            rest = address[schemeEnd.upperBound...]
-            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-            if scheme != "file" { host = String(rest[..<authorityEnd]) }
-            rest = rest[authorityEnd...]
-        } else if let colon = address.firstIndex(of: ":"),
-            !address[..<colon].contains("/"), !address.hasPrefix("/")
-        {
-            // scp-like: [user@]host:path
-            host = String(address[..<colon])
-            rest = address[address.index(after: colon)...]
-        } else {
-            return address
-        }
-        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
-        if let port = host.lastIndex(of: ":"), !host.hasSuffix("]") { host = String(host[..<port]) }
-        var path = String(rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        while path.hasSuffix("/") { path.removeLast() }
-        // A folder on disk is named as it is (jobs and jobs.git may be two folders).
-        if host.isEmpty { return path }
-        if path.hasSuffix(".git") { path.removeLast(4) }
-        while path.hasPrefix("/") { path.removeFirst() }
-        return host.lowercased() + "/" + path
+        return RepositoryAddress.identity(repository) + "#" + normalizedPath(path ?? JobFileFinder.defaultFolder)
     }
 
     /// `./jobs.d/` and `jobs.d` are one folder; the root is `.`.
