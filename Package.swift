@@ -166,7 +166,7 @@ let package = Package(
             name: "cronicle",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleLogging", "Config",
-                "CronicleExec",
+                "CronicleExec", "SyncClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

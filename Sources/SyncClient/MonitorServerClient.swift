@@ -11,10 +11,13 @@ import MonitorDomain
 public struct MonitorServerClient: SyncTarget {
     public let baseURL: URL
     public let token: String?
+    /// The program that calls, as its requests say (`User-Agent`).
+    public let userAgent: String
 
-    public init(baseURL: URL, token: String? = nil) {
+    public init(baseURL: URL, token: String? = nil, userAgent: String = "cronicle-sync") {
         self.baseURL = baseURL
         self.token = token
+        self.userAgent = userAgent
     }
 
     /// A refusal from the server, with its error envelope's code and message.
@@ -73,7 +76,7 @@ public struct MonitorServerClient: SyncTarget {
         return try SyncCoding.decoder.decode(SyncReport.self, from: data)
     }
 
-    private func request(_ method: String, _ path: String, body: Data?, accept: Set<Int>) async throws -> Data {
+    func request(_ method: String, _ path: String, body: Data?, accept: Set<Int>) async throws -> Data {
         guard let url = URL(string: path, relativeTo: baseURL) else {
             throw Failure(status: 0, code: "invalid_url", message: "cannot make a URL of \(baseURL) and \(path)")
         }
@@ -82,7 +85,7 @@ public struct MonitorServerClient: SyncTarget {
         request.httpBody = body
         request.timeoutInterval = 300
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("cronicle-sync/\(CronicleVersion.current)", forHTTPHeaderField: "User-Agent")
+        request.setValue("\(userAgent)/\(CronicleVersion.current)", forHTTPHeaderField: "User-Agent")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let data: Data
         let response: URLResponse

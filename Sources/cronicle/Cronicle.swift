@@ -11,5 +11,8 @@ struct Cronicle: AsyncParsableCommand {
         commandName: "cronicle",
         abstract: "Cronicle job monitor.",
         version: CronicleVersion.current,
-        subcommands: [ServeCommand.self, ExecCommand.self])
+        subcommands: [
+            ServeCommand.self, ExecCommand.self, SnoozeCommand.self, UnsnoozeCommand.self, PauseCommand.self,
+            ResumeCommand.self,
+        ])
 }

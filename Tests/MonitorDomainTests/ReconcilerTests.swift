@@ -210,6 +210,8 @@ import Testing
             ("tags", { $0.tags = ["x"] }), ("paused", { $0.paused = true }), ("notify", { $0.notify = ["ops"] }),
             ("expect", { $0.expect = .end }), ("watch_from", { $0.watchFrom = .firstRun }),
             ("ping_uuid", { $0.pingUUID = "5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f" }),
+            ("min_runtime", { $0.minRuntime = JobDuration(seconds: 5) }),
+            ("failure_threshold", { $0.failureThreshold = 3 }), ("labels", { $0.labels = ["team": "data"] }),
         ]
         let source = SyncSource(path: "jobs.d")
         let created = Reconciler.plan(desired: [Self.desired("b")], actual: [], source: source)

@@ -13,7 +13,9 @@ import Testing
          "every_seconds": null, "is_health_check": false, "tags": [],
          "paused": false, "notify": [], "every": null, "expect": "start", "watch_from": "creation",
          "ping_uuid": "5f2b1c1e-9a7d-4c1e-8f3a-2b6d4e8a1c0f", "ping_url": null, "managed_by": "api", "source": null,
-         "created_at": "2026-11-28T06:00:00.000Z", "updated_at": "2026-11-28T06:00:00.000Z"}
+         "created_at": "2026-11-28T06:00:00.000Z", "updated_at": "2026-11-28T06:00:00.000Z",
+         "min_runtime": null, "min_runtime_seconds": null, "failure_threshold": 1, "labels": {}, "paused_at": null,
+         "paused_by": null, "pause_reason": null, "snoozed_until": null, "snoozed_by": null, "snooze_reason": null}
         """#
 
     func check(_ method: String, _ path: String, _ status: Int, _ body: String, type: String = "application/json")

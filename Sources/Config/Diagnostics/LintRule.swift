@@ -33,6 +33,7 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case conflictingFields = "conflicting-fields"
     case invalidPingUUID = "invalid-ping-uuid"
     case duplicatePingUUID = "duplicate-ping-uuid"
+    case invalidLabel = "invalid-label"
     // Warnings
     case runsOverlap = "runs-overlap"
     case ambiguousTolerance = "ambiguous-tolerance"

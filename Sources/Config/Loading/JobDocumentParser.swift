@@ -153,6 +153,69 @@ struct JobDocumentParser {
                 node, name: "notify", item: "channel name", example: "[ops-slack, oncall]")
         }
         if let node = values[.lint] { definition.lintIgnore = lintIgnore(node) }
+        readPolicyFields(values, into: &definition)
+    }
+
+    /// `min_runtime`, `failure_threshold` and `labels` (DESIGN 11.1).
+    private mutating func readPolicyFields(_ values: [JobField: Node], into definition: inout JobDefinition) {
+        if let node = values[.minRuntime], !YAMLValueReader.isNullValue(node),
+            let minRuntime = reader.duration(
+                node, name: JobField.minRuntime.rawValue, tooLong: JobFieldRules.minRuntimeTooLong(found:))
+        {
+            if let problem = JobFieldRules.checkMinRuntime(minRuntime) {
+                reader.report(problem.rule, problem.message, at: node.mark)
+            }
+            definition.minRuntime = minRuntime
+        }
+        if let node = values[.failureThreshold],
+            let threshold = reader.integer(node, name: JobField.failureThreshold.rawValue, in: Int.min...Int.max)
+        {
+            if let problem = JobFieldRules.checkFailureThreshold(threshold) {
+                reader.report(problem.rule, problem.message, at: node.mark)
+            }
+            definition.failureThreshold = threshold
+        }
+        if let node = values[.labels] { definition.labels = labels(node) }
+    }
+
+    /// `labels: {team: data, tier: "1"}`: names as Prometheus allows them, values as text.
+    private mutating func labels(_ node: Node) -> [String: String] {
+        guard YAMLValueReader.isNullValue(node) == false,
+            let mapping = reader.mapping(node, name: "labels", form: "of names to values such as {team: data}")
+        else { return [:] }
+        if mapping.count > JobFieldRules.mostLabels {
+            reader.report(
+                .invalidLabel,
+                "a job may have at most \(JobFieldRules.mostLabels) labels, found \(mapping.count); each becomes a "
+                    + "label of every metric of the job", at: node.mark)
+        }
+        var labels: [String: String] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let name) = key else {
+                reader.report(
+                    .wrongType,
+                    "each label name must be a plain word such as team, found \(YAMLValueReader.kind(of: key))",
+                    at: key.mark)
+                continue
+            }
+            if let problem = JobFieldRules.checkLabelName(name.string) {
+                reader.report(problem.rule, problem.message, at: key.mark)
+                continue
+            }
+            guard case .scalar(let text) = value, !YAMLValueReader.isNullValue(value) else {
+                reader.report(
+                    .wrongType,
+                    "label '\(name.string)' must have a text value such as data, found \(YAMLValueReader.kind(of: value))",
+                    at: value.mark)
+                continue
+            }
+            if let problem = JobFieldRules.checkLabelValue(name.string, text.string) {
+                reader.report(problem.rule, problem.message, at: value.mark)
+                continue
+            }
+            labels[name.string] = text.string
+        }
+        return labels
     }
 
     /// `lint: {ignore: [dst-affected, ...]}`: warning rules only (an error cannot be

@@ -63,6 +63,13 @@ public struct JobValidator: Sendable {
                     firstPingUUID[uuid] = (job.jobID, location)
                 }
                 firstDefinition[job.jobID] = idLocation
+                if let problem = JobFieldRules.checkRuntimeBounds(job) {
+                    diagnostics.append(
+                        Diagnostic(
+                            at: job.fieldLocations[.minRuntime]?.value ?? idLocation, rule: problem.rule,
+                            message: problem.message))
+                    continue
+                }
                 jobs.append(job)
                 var warnings = file.warnings[index]
                 if file.documentCount == 1, file.channelDocumentCount == 0 {

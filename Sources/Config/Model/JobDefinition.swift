@@ -35,6 +35,12 @@ public struct JobDefinition: Sendable, Hashable {
     /// The notification channels named in the job (`notify: [ops-slack]`), beside those
     /// whose `match` selects it.
     public var notify: [String]
+    /// A successful run shorter than this opens a `too_fast` alert; nil for no lower bound.
+    public var minRuntime: JobDuration?
+    /// The failed alert opens at this many failed runs in a row (1: at the first).
+    public var failureThreshold: Int = 1
+    /// Names and values exported with the job's metrics (`labels: {team: data}`).
+    public var labels: [String: String] = [:]
     /// Where the definition starts (the `---` or first key of its document), if it came from a file.
     public var location: SourceLocation?
     /// Where each key that was written, and its value, start.

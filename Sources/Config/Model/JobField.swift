@@ -16,6 +16,9 @@ public enum JobField: String, CaseIterable, Sendable, Hashable, Codable {
     case expect
     case watchFrom = "watch_from"
     case pingUUID = "ping_uuid"
+    case minRuntime = "min_runtime"
+    case failureThreshold = "failure_threshold"
+    case labels
     /// `lint: {ignore: [rule, ...]}`: warnings accepted for this job; files only, not the API.
     case lint
 

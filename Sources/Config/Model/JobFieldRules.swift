@@ -192,6 +192,101 @@ public enum JobFieldRules {
         return duration > longestMaxRuntime ? maxRuntimeTooLong(found: "\(duration)") : nil
     }
 
+    /// The longest min_runtime, as for max_runtime.
+    public static let longestMinRuntime = longestMaxRuntime
+
+    public static func checkMinRuntime(_ duration: JobDuration) -> Problem? {
+        if duration.seconds <= 0 {
+            return Problem(
+                rule: .invalidDuration,
+                message:
+                    "min_runtime must be longer than 0, found \(duration); leave min_runtime out for no lower bound",
+                offset: 0)
+        }
+        return duration > longestMinRuntime ? minRuntimeTooLong(found: "\(duration)") : nil
+    }
+
+    /// The complaint about a min_runtime over ``longestMinRuntime``; `found` as for
+    /// ``toleranceTooLong(found:)``.
+    public static func minRuntimeTooLong(found: String) -> Problem {
+        tooLong("min_runtime", limit: longestMinRuntime, found: found, otherwise: "leave min_runtime out")
+    }
+
+    /// The bounds of a run's length that cannot hold together: a `min_runtime` not
+    /// below `max_runtime` (every successful run would alert), or a `min_runtime` on a
+    /// health check (whose runs last no time). Checked after folder defaults are merged,
+    /// since either bound may come from one.
+    public static func checkRuntimeBounds(_ definition: JobDefinition) -> Problem? {
+        guard let minRuntime = definition.minRuntime else { return nil }
+        if definition.isHealthCheck {
+            return Problem(
+                rule: .conflictingFields,
+                message: "min_runtime \(minRuntime) cannot hold for a health check: each heartbeat is a whole run "
+                    + "that lasts no time; remove min_runtime, or is_health_check",
+                offset: 0)
+        }
+        if let maxRuntime = definition.maxRuntime, minRuntime >= maxRuntime {
+            return Problem(
+                rule: .conflictingFields,
+                message:
+                    "min_runtime \(minRuntime) is not below max_runtime \(maxRuntime): every run would be too fast "
+                    + "or too long; write a min_runtime shorter than max_runtime",
+                offset: 0)
+        }
+        return nil
+    }
+
+    /// The most failed runs in a row a failed alert may wait for.
+    public static let largestFailureThreshold = 1000
+
+    public static func checkFailureThreshold(_ threshold: Int) -> Problem? {
+        guard !(1...largestFailureThreshold).contains(threshold) else { return nil }
+        return Problem(
+            rule: .outOfRange,
+            message: "failure_threshold must be from 1 to \(largestFailureThreshold), found \(threshold); 1 (the "
+                + "default) opens the failed alert at the first failed run, 3 at the third in a row",
+            offset: 0)
+    }
+
+    /// Most labels on one job: each becomes a label of every metric of the job.
+    public static let mostLabels = 32
+    /// The longest label value, in characters.
+    public static let longestLabelValue = 256
+    /// Label names the monitor's own metrics use, which a job's label would overwrite.
+    public static let reservedLabelNames: Set<String> = ["job_id", "job", "instance", "le", "quantile"]
+
+    /// A label name as Prometheus allows it (`[a-zA-Z_][a-zA-Z0-9_]*`), not starting
+    /// with `__` (reserved for Prometheus' own) and not one the metrics already use.
+    public static func checkLabelName(_ name: String) -> Problem? {
+        let bytes = Array(name.utf8)
+        func isLetter(_ byte: UInt8) -> Bool { (65...90).contains(byte) || (97...122).contains(byte) || byte == 95 }
+        if let first = bytes.first, isLetter(first), bytes.allSatisfy({ isLetter($0) || (48...57).contains($0) }),
+            !name.hasPrefix("__"), !reservedLabelNames.contains(name)
+        {
+            return nil
+        }
+        let reason =
+            reservedLabelNames.contains(name)
+            ? "is used by the monitor's own metrics"
+            : name.hasPrefix("__")
+                ? "starts with '__', which Prometheus reserves"
+                : "is not a Prometheus label name (a letter or '_', then letters, digits and '_')"
+        return Problem(
+            rule: .invalidLabel,
+            message: "label '\(UntrustedText.excerpt(name))' \(reason); write a name such as team or service_tier",
+            offset: 0)
+    }
+
+    public static func checkLabelValue(_ name: String, _ value: String) -> Problem? {
+        guard value.count > longestLabelValue || value.isEmpty else { return nil }
+        return Problem(
+            rule: .invalidLabel,
+            message: value.isEmpty
+                ? "label '\(name)' is empty; give it a value, or remove it"
+                : "label '\(name)' is \(value.count) characters long; the limit is \(longestLabelValue)",
+            offset: 0)
+    }
+
     /// The complaint about a tolerance over ``longestTolerance``; `found` is the value, or
     /// the text as written when it is too long even to be a ``JobDuration``.
     public static func toleranceTooLong(found: String) -> Problem {

@@ -27,10 +27,14 @@ package struct JobRepresentation: JSONRepresentable {
     /// The monitor's address as clients reach it (`https://cron.example.com`), for `ping_url`.
     package let baseURL: String?
 
-    package init(_ job: Job, status: JobStatus? = nil, baseURL: String? = nil) {
+    /// The snooze is shown only while it is in force at `now`; nil shows it as stored.
+    package let now: Date?
+
+    package init(_ job: Job, status: JobStatus? = nil, baseURL: String? = nil, now: Date? = nil) {
         self.job = job
         self.status = status
         self.baseURL = baseURL
+        self.now = now
     }
 
     package func write(to json: inout JSONWriter) {
@@ -49,7 +53,24 @@ package struct JobRepresentation: JSONRepresentable {
             json.field("max_runtime_seconds", definition.maxRuntime?.seconds)
             json.field("is_health_check", definition.isHealthCheck)
             json.field("tags") { json in json.array(definition.tags) { json, tag in json.string(tag) } }
-            json.field("paused", definition.paused)
+            json.field("paused", job.isPaused)
+            json.field("paused_at", job.operatorPause.map { Timestamp.string(from: $0.at) })
+            json.field("paused_by", job.operatorPause?.by)
+            json.field("pause_reason", job.operatorPause?.reason)
+            let snooze = now.map { job.activeSnooze(at: $0) } ?? job.snooze
+            json.field("snoozed_until", snooze.map { Timestamp.string(from: $0.until) })
+            json.field("snoozed_by", snooze?.by)
+            json.field("snooze_reason", snooze?.reason)
+            json.field("min_runtime", definition.minRuntime?.minutes)
+            json.field("min_runtime_seconds", definition.minRuntime?.seconds)
+            json.field("failure_threshold", definition.failureThreshold)
+            json.key("labels")
+            json.object { json in
+                for (name, value) in definition.labels.sorted(by: { $0.key < $1.key }) {
+                    json.key(name)
+                    json.string(value)
+                }
+            }
             json.field("notify") { json in json.array(definition.notify) { json, name in json.string(name) } }
             json.field("expect", definition.expect.rawValue)
             json.field("watch_from", definition.watchFrom.rawValue)
@@ -64,6 +85,7 @@ package struct JobRepresentation: JSONRepresentable {
                 json.field("status", status.state.rawValue)
                 json.field("next_fire_time", status.nextFireTime.map(Timestamp.string))
                 json.field("deadline", status.deadline.map(Timestamp.string))
+                json.field("failure_streak", status.failureStreak)
             }
         }
     }
@@ -133,6 +155,7 @@ package struct AlertRepresentation: JSONRepresentable {
             json.field("acknowledged", alert.acknowledged)
             json.field("acknowledged_at", alert.acknowledgedAt.map(Timestamp.string))
             json.field("resolved_at", alert.resolvedAt.map(Timestamp.string))
+            json.field("silenced", alert.silenced)
         }
     }
 }
@@ -150,6 +173,7 @@ package struct StatusRepresentation: JSONRepresentable {
             if let run = status.lastRun { RunRepresentation(run: run).write(to: &json) } else { json.null() }
             json.field("next_fire_time", status.nextFireTime.map(Timestamp.string))
             json.field("deadline", status.deadline.map(Timestamp.string))
+            json.field("failure_streak", status.failureStreak)
             json.field("open_alerts") { json in
                 json.array(status.openAlerts) { json, alert in AlertRepresentation(alert: alert).write(to: &json) }
             }

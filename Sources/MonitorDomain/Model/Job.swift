@@ -52,8 +52,54 @@ public struct Job: Sendable, Hashable {
         }
     }
 
+    /// An operator's pause (`POST /jobs/{id}/pause`, the dashboard, `cronicle pause`),
+    /// kept apart from the definition's `paused`: an apply never changes it, and it is
+    /// not drift (DESIGN 11.4).
+    public struct OperatorPause: Sendable, Hashable {
+        public var at: Date
+        /// Who paused it, as the request named them.
+        public var by: String
+        public var reason: String?
+
+        public init(at: Date, by: String, reason: String? = nil) {
+            self.at = at
+            self.by = by
+            self.reason = reason
+        }
+    }
+
+    /// A snooze: the job's notifications are held until `until`; its alerts still open,
+    /// and those still open then are told (DESIGN 11.4).
+    public struct Snooze: Sendable, Hashable {
+        public var until: Date
+        public var by: String
+        public var reason: String?
+
+        public init(until: Date, by: String, reason: String? = nil) {
+            self.until = until
+            self.by = by
+            self.reason = reason
+        }
+
+        /// The longest snooze: an on-call silence, not a way to stop watching a job
+        /// (pause it, or remove it, for that).
+        public static let longest: TimeInterval = 7 * 86_400
+    }
+
     public var definition: JobDefinition
     public var managedBy: ManagedBy
+    public var operatorPause: OperatorPause?
+    /// The latest snooze; it silences nothing once `until` has passed.
+    public var snooze: Snooze?
+
+    /// Whether the job raises no alerts: paused in its definition, or by an operator.
+    public var isPaused: Bool { definition.paused || operatorPause != nil }
+
+    /// The snooze in force at `now`, if any.
+    public func activeSnooze(at now: Date) -> Snooze? {
+        guard let snooze, snooze.until > now else { return nil }
+        return snooze
+    }
     public var origin: Origin?
     public var createdAt: Date
     public var updatedAt: Date

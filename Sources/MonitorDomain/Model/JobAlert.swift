@@ -7,6 +7,8 @@ public struct JobAlert: Sendable, Hashable {
         case missedJob = "missed_job"
         case longRunning = "long_running"
         case failed
+        /// A successful run shorter than the job's `min_runtime`.
+        case tooFast = "too_fast"
         case channelFailing = "channel_failing"
     }
 
@@ -21,16 +23,19 @@ public struct JobAlert: Sendable, Hashable {
     public var fireTime: Date?
     /// missed_job: the latest fire time missed while the alert stayed open.
     public var lastFireTime: Date?
-    /// long_running: the run at fault; failed: the first failed run of the incident.
+    /// long_running: the run at fault; failed and too_fast: the first run of the incident.
     public var runID: String?
-    /// failed: the latest failed run while the incident stayed open.
+    /// failed and too_fast: the latest run of the incident.
     public var lastRunID: String?
     /// missed_job: how many fire times were missed while the alert stayed open.
     public var missedCount: Int
-    /// failed: how many runs failed while the alert stayed open.
+    /// failed and too_fast: how many runs it holds (a failed one opened at a threshold
+    /// counts the runs in a row that reached it).
     public var failureCount: Int
     public var acknowledgedAt: Date?
     public var resolvedAt: Date?
+    /// Why its opening was not notified yet: `snooze`, or `window:NAME`; nil once told.
+    public var silenced: String?
 
     public var acknowledged: Bool { acknowledgedAt != nil }
 
@@ -38,7 +43,7 @@ public struct JobAlert: Sendable, Hashable {
         id: Int64, jobID: String?, channel: String? = nil, kind: Kind, createdAt: Date, fireTime: Date? = nil,
         lastFireTime: Date? = nil,
         runID: String? = nil, lastRunID: String? = nil, missedCount: Int = 0, failureCount: Int = 0,
-        acknowledgedAt: Date? = nil, resolvedAt: Date? = nil
+        acknowledgedAt: Date? = nil, resolvedAt: Date? = nil, silenced: String? = nil
     ) {
         self.id = id
         self.jobID = jobID
@@ -53,5 +58,6 @@ public struct JobAlert: Sendable, Hashable {
         self.failureCount = failureCount
         self.acknowledgedAt = acknowledgedAt
         self.resolvedAt = resolvedAt
+        self.silenced = silenced
     }
 }

@@ -10,6 +10,7 @@ public struct JobStatus: Sendable {
         case longRunning = "long_running"
         case missed
         case failed
+        case tooFast = "too_fast"
         case late
         case running
         case ok
@@ -25,6 +26,9 @@ public struct JobStatus: Sendable {
     /// plus tolerance while late, otherwise the next fire time plus tolerance.
     public var deadline: Date?
     public var openAlerts: [JobAlert]
+    /// Failed runs in a row, the latest included; below the job's `failure_threshold`
+    /// they show ("2 of 3 failed") but open no alert.
+    public var failureStreak: Int = 0
 
     /// What the derivation needs to know about a job's runs and alerts.
     public struct Facts: Sendable {
@@ -40,11 +44,14 @@ public struct JobStatus: Sendable {
         /// need, whatever the number of open runs (one index look-up, not a scan).
         public var oldestOpenRunStart: Date?
         public var openAlerts: [JobAlert]
+        /// Failed runs in a row, the latest included (0 after a success).
+        public var failureStreak: Int
 
         public init(
             lastRun: JobRun? = nil, lastStartTime: Date? = nil, lastEndTime: Date? = nil, firstPingTime: Date? = nil,
-            oldestOpenRunStart: Date? = nil, openAlerts: [JobAlert] = []
+            oldestOpenRunStart: Date? = nil, openAlerts: [JobAlert] = [], failureStreak: Int = 0
         ) {
+            self.failureStreak = failureStreak
             self.lastRun = lastRun
             self.lastStartTime = lastStartTime
             self.lastEndTime = lastEndTime
@@ -117,16 +124,19 @@ public struct JobStatus: Sendable {
                     && facts.oldestOpenRunStart.map { now.timeIntervalSince($0) > TimeInterval(maxRuntime.seconds) }
                         ?? false
             } ?? false
-        if definition.paused {
+        status.failureStreak = facts.failureStreak
+        if job.isPaused {
             status.state = .paused
         } else if overdue || facts.openAlerts.contains(where: { $0.kind == .longRunning }) {
             status.state = .longRunning
         } else if facts.openAlerts.contains(where: { $0.kind == .missedJob }) {
             status.state = .missed
-        } else if facts.openAlerts.contains(where: { $0.kind == .failed }) {
-            // The failed incident is open exactly while the last run to finish failed: a
-            // failed end opens it and the next successful end (or heartbeat) resolves it.
+        } else if facts.openAlerts.contains(where: { $0.kind == .failed }) || facts.failureStreak > 0 {
+            // The last run to finish failed: the failed incident is open exactly then, or,
+            // below the job's failure_threshold, the streak of failures counts it.
             status.state = .failed
+        } else if facts.openAlerts.contains(where: { $0.kind == .tooFast }) {
+            status.state = .tooFast
         } else if late {
             status.state = .late
         } else if facts.oldestOpenRunStart != nil {

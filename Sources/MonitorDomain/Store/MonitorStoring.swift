@@ -30,7 +30,13 @@ public protocol MonitorStoring: SyncTarget {
     func saveJob(_ definition: JobDefinition) async throws -> (job: Job, created: Bool)
     /// Deletes a job; its runs and alerts stay in the history.
     func deleteJob(_ jobID: String) async throws
-    func setPaused(_ jobID: String, _ paused: Bool) async throws -> Job
+    /// An operator's pause or resume (DESIGN 11.4), by `actor`; never the definition's
+    /// `paused` of a synced job.
+    func setPaused(_ jobID: String, _ paused: Bool, by actor: String, reason: String?) async throws -> Job
+    /// Holds the job's notifications until `until`, at most 7 days from now.
+    func snooze(_ jobID: String, until: Date, by actor: String, reason: String?) async throws -> Job
+    /// Ends the job's snooze; what it held and is still open is told at once.
+    func endSnooze(_ jobID: String) async throws -> Job
 
     // MARK: Status
 
@@ -67,6 +73,8 @@ public protocol MonitorStoring: SyncTarget {
     func channels() async throws -> [Channel]
     /// Queues a `test` event to a channel; 404 when there is no such channel.
     func enqueueTest(channel: String) async throws -> Delivery
+    /// Tells the openings that snoozes and windows held once they end, and forgets ended snoozes.
+    func releaseSilencedAlerts(at now: Date) async throws -> Int
     /// Queues reminders of open, unacknowledged alerts on channels with `repeat_every`.
     func enqueueReminders(at now: Date) async throws -> Int
     /// Pending deliveries due by `now`, the first of each channel and alert only.

@@ -263,7 +263,8 @@ public enum Reconciler {
         a.description == b.description && a.schedule == b.schedule && a.every == b.every && a.timezone == b.timezone
             && a.tolerance == b.tolerance && a.maxRuntime == b.maxRuntime && a.isHealthCheck == b.isHealthCheck
             && a.tags == b.tags && a.paused == b.paused && a.notify == b.notify && a.expect == b.expect
-            && a.watchFrom == b.watchFrom && a.pingUUID == b.pingUUID
+            && a.watchFrom == b.watchFrom && a.pingUUID == b.pingUUID && a.minRuntime == b.minRuntime
+            && a.failureThreshold == b.failureThreshold && a.labels == b.labels
     }
 
     /// The fields a sync owns, named as the API writes them, durations as people write
@@ -283,6 +284,9 @@ public enum Reconciler {
             ("expect", .string(definition.expect.rawValue)),
             ("watch_from", .string(definition.watchFrom.rawValue)),
             ("ping_uuid", definition.pingUUID.map(JSONValue.string) ?? .null),
+            ("min_runtime", definition.minRuntime.map { .string($0.description) } ?? .null),
+            ("failure_threshold", .number(JSONNumber(Double(definition.failureThreshold)))),
+            ("labels", .object(definition.labels.mapValues(JSONValue.string))),
         ]
     }
 }

@@ -387,7 +387,7 @@ public actor AlertEngine: Service {
             schedule: definition.cronSchedule, tolerance: TimeInterval(definition.tolerance.seconds),
             earlyAllowance: JobStatus.earlyAllowance(definition),
             maxRuntime: definition.isHealthCheck ? nil : definition.maxRuntime.map { TimeInterval($0.seconds) },
-            paused: definition.paused, every: definition.every.map { TimeInterval($0.seconds) },
+            paused: job.isPaused, every: definition.every.map { TimeInterval($0.seconds) },
             watchedSince: job.watchedSince, expect: definition.expect,
             fromFirstPing: definition.watchFrom == .firstRun,
             checkedThrough: max(checkedThrough, min(job.watchedSince, store.clock.now)), generation: generation)

@@ -70,7 +70,14 @@ public struct NotificationFacts: Sendable {
                 if let message = run?.message, !message.isEmpty {
                     text += ": \"\(message.prefix(300))\""
                 }
+                if alert.failureCount > 1 && delivery.event == .alertOpened {
+                    text += " (\(alert.failureCount) failed runs in a row)"
+                }
                 return text
+            case .tooFast:
+                let limit = job?.definition.minRuntime.map { " of \($0)" } ?? ""
+                let lasted = run?.durationSeconds.map { " in \(JobDuration(seconds: Int($0.rounded())))" } ?? ""
+                return "\(reminder)\(jobID) finished too fast\(lasted), under its min_runtime\(limit)"
             }
         }
     }
@@ -80,6 +87,7 @@ public struct NotificationFacts: Sendable {
         case .missedJob?: "missed run"
         case .longRunning?: "long run"
         case .failed?: "failed run"
+        case .tooFast?: "too fast run"
         case .channelFailing?: "delivery failure"
         case nil: "alert"
         }

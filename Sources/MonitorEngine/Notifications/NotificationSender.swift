@@ -108,6 +108,7 @@ public actor NotificationSender: Service {
         if lastReminderCheck.map({ now.timeIntervalSince($0) >= Self.reminderCheckInterval }) ?? true {
             lastReminderCheck = now
             _ = try await store.enqueueReminders(at: now)
+            _ = try await store.releaseSilencedAlerts(at: now)
         }
         // Chat channels holding their next message for group_interval are left out, so
         // their waiting deliveries do not fill every pass.

@@ -52,11 +52,12 @@ public struct MonitorAPI: Sendable {
     ) {
         reads.get("/jobs") { request, _ in
             let base = baseURL(request)
+            let now = store.clock.now
             return json(
                 ListRepresentation(
                     key: "jobs",
                     items: try await store.statuses().map {
-                        JobRepresentation($0.job, status: $0.status, baseURL: base)
+                        JobRepresentation($0.job, status: $0.status, baseURL: base, now: now)
                     }
                 )
             )
@@ -68,7 +69,7 @@ public struct MonitorAPI: Sendable {
             return json(JobRepresentation(job, baseURL: baseURL(request)), status: created ? .created : .ok)
         }
         reads.get("/jobs/:job_id") { request, context in
-            json(JobRepresentation(try await requireJob(context), baseURL: baseURL(request)))
+            json(JobRepresentation(try await requireJob(context), baseURL: baseURL(request), now: store.clock.now))
         }
         changes.delete("/jobs/:job_id") { _, context in
             try await store.deleteJob(try jobID(context))
@@ -78,11 +79,38 @@ public struct MonitorAPI: Sendable {
             json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
         }
         changes.post("/jobs/:job_id/pause") { request, context in
-            json(JobRepresentation(try await store.setPaused(try jobID(context), true), baseURL: baseURL(request)))
+            let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
+            let action = try RequestParsing.operatorAction(body, allowed: ["by", "reason"])
+            let job = try await store.setPaused(
+                try jobID(context), true, by: action.by ?? actor(request, context), reason: action.reason)
+            return json(JobRepresentation(job, baseURL: baseURL(request), now: store.clock.now))
         }
         changes.post("/jobs/:job_id/resume") { request, context in
-            json(JobRepresentation(try await store.setPaused(try jobID(context), false), baseURL: baseURL(request)))
+            let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
+            let action = try RequestParsing.operatorAction(body, allowed: ["by"])
+            let job = try await store.setPaused(
+                try jobID(context), false, by: action.by ?? actor(request, context), reason: nil)
+            return json(JobRepresentation(job, baseURL: baseURL(request), now: store.clock.now))
         }
+        changes.post("/jobs/:job_id/snooze") { request, context in
+            let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true)
+            let now = store.clock.now
+            let action = try RequestParsing.operatorAction(body, allowed: ["for", "until", "by", "reason"])
+            let until = try RequestParsing.snoozeEnd(body, now: now)
+            let job = try await store.snooze(
+                try jobID(context), until: until, by: action.by ?? actor(request, context), reason: action.reason)
+            return json(JobRepresentation(job, baseURL: baseURL(request), now: now))
+        }
+        changes.delete("/jobs/:job_id/snooze") { request, context in
+            let job = try await store.endSnooze(try jobID(context))
+            return json(JobRepresentation(job, baseURL: baseURL(request), now: store.clock.now))
+        }
+    }
+
+    /// Who did an operator's action when the request does not say (`by`): the caller's
+    /// address, until keys name people (DESIGN 13).
+    func actor(_ request: Request, _ context: CronicleRequestContext) -> String {
+        "anonymous at \(client(request, context).0 ?? "an unknown address")"
     }
 
     /// Pages of runs and alerts, newest first, with their filters.

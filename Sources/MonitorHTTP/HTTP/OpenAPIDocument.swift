@@ -119,6 +119,8 @@ public enum OpenAPIDocument {
     private static var nullableString: [String: Any] { ["type": ["string", "null"]] }
     private static var nullableTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
     private static var time: [String: Any] { ["type": "string", "format": "date-time"] }
+    /// Who did an operator's action, or why: free text the job's page shows.
+    private static var operatorText: [String: Any] { ["type": "string", "maxLength": 200] }
     private static var duration: [String: Any] {
         [
             "oneOf": [
@@ -181,6 +183,22 @@ public enum OpenAPIDocument {
                     "is_health_check": ["type": "boolean", "default": false],
                     "tags": ["type": "array", "items": ["type": "string", "minLength": 1]],
                     "paused": ["type": "boolean", "default": false],
+                    "min_runtime": [
+                        "oneOf": (duration["oneOf"] as! [[String: Any]]) + [["type": "null"]],
+                        "description": "a successful run shorter than this opens a too_fast alert",
+                    ],
+                    "failure_threshold": [
+                        "type": "integer", "minimum": 1, "maximum": JobFieldRules.largestFailureThreshold,
+                        "default": 1, "description": "the failed alert opens at this many failed runs in a row",
+                    ],
+                    "labels": [
+                        "type": "object", "maxProperties": JobFieldRules.mostLabels,
+                        "propertyNames": ["pattern": "^[a-zA-Z_][a-zA-Z0-9_]*$"],
+                        "additionalProperties": [
+                            "type": "string", "minLength": 1, "maxLength": JobFieldRules.longestLabelValue,
+                        ],
+                        "description": "exported with the job's metrics",
+                    ],
                 ],
             ],
             "Job": [
@@ -189,6 +207,8 @@ public enum OpenAPIDocument {
                     "job_id", "schedule", "timezone", "tolerance", "max_runtime", "is_health_check", "tags", "paused",
                     "notify", "managed_by", "source", "created_at", "updated_at", "every", "expect", "watch_from",
                     "ping_uuid", "ping_url", "every_seconds", "tolerance_seconds", "max_runtime_seconds",
+                    "min_runtime", "min_runtime_seconds", "failure_threshold", "labels", "paused_at", "paused_by",
+                    "pause_reason", "snoozed_until", "snoozed_by", "snooze_reason",
                 ],
                 "properties": [
                     "job_id": ["type": "string"], "description": nullableString,
@@ -207,7 +227,28 @@ public enum OpenAPIDocument {
                     "max_runtime": ["type": ["number", "null"], "description": "minutes"],
                     "max_runtime_seconds": ["type": ["integer", "null"], "description": "max_runtime, in seconds"],
                     "is_health_check": ["type": "boolean"], "tags": ["type": "array", "items": ["type": "string"]],
-                    "paused": ["type": "boolean"],
+                    "paused": [
+                        "type": "boolean",
+                        "description": "paused in its definition, or by an operator (paused_by, paused_at)",
+                    ],
+                    "paused_at": [
+                        "type": ["string", "null"], "format": "date-time",
+                        "description": "when an operator paused it (POST /jobs/{job_id}/pause); null otherwise",
+                    ],
+                    "paused_by": nullableString, "pause_reason": nullableString,
+                    "snoozed_until": [
+                        "type": ["string", "null"], "format": "date-time",
+                        "description": "its notifications are held until then (POST /jobs/{job_id}/snooze)",
+                    ],
+                    "snoozed_by": nullableString, "snooze_reason": nullableString,
+                    "min_runtime": ["type": ["number", "null"], "description": "minutes"],
+                    "min_runtime_seconds": ["type": ["integer", "null"], "description": "min_runtime, in seconds"],
+                    "failure_threshold": ["type": "integer", "minimum": 1],
+                    "labels": ["type": "object", "additionalProperties": ["type": "string"]],
+                    "failure_streak": [
+                        "type": "integer",
+                        "description": "in GET /jobs only: failed runs in a row, the latest included",
+                    ],
                     "notify": [
                         "type": "array", "items": ["type": "string"],
                         "description": "the channels the job names; channels whose match selects it come on top",
@@ -362,6 +403,10 @@ public enum OpenAPIDocument {
                     "run_id": nullableString, "last_run_id": nullableString, "missed_count": ["type": "integer"],
                     "failure_count": ["type": "integer"], "acknowledged": ["type": "boolean"],
                     "acknowledged_at": nullableTime, "resolved_at": nullableTime,
+                    "silenced": [
+                        "type": ["string", "null"],
+                        "description": "why its opening was not notified (snooze, or window:NAME); null once told",
+                    ],
                 ],
             ],
             "Delivery": [
@@ -456,10 +501,15 @@ public enum OpenAPIDocument {
                     "job_id": ["type": "string"],
                     "status": [
                         "type": "string",
-                        "enum": ["paused", "long_running", "missed", "failed", "late", "running", "ok", "new"],
+                        "enum": JobStatus.State.allCases.map(\.rawValue),
                     ],
                     "last_run": ["oneOf": [reference("Run"), ["type": "null"]]],
                     "next_fire_time": nullableTime, "deadline": nullableTime,
+                    "failure_streak": [
+                        "type": "integer",
+                        "description":
+                            "failed runs in a row, the latest included; below failure_threshold no alert opens",
+                    ],
                     "open_alerts": ["type": "array", "items": reference("Alert")],
                 ],
             ],
@@ -644,19 +694,53 @@ public enum OpenAPIDocument {
                 "/jobs/{job_id}/fail": ["post": endOperation("Record an end with failure")],
                 "/jobs/{job_id}/pause": [
                     "post": operation(
-                        "Pause alerting", parameters: [jobID],
-                        responses: ["200": response("The job", reference("Job"))].merging(errors("401", "404")) {
+                        "An operator's pause, apart from the definition's paused: an apply never lifts it",
+                        parameters: [jobID],
+                        body: [
+                            "type": "object", "additionalProperties": false,
+                            "properties": ["by": operatorText, "reason": operatorText],
+                        ],
+                        responses: ["200": response("The job", reference("Job"))].merging(errors("400", "401", "404")) {
                             first, _ in first
                         },
                         secured: true)
                 ],
                 "/jobs/{job_id}/resume": [
                     "post": operation(
-                        "Resume alerting; fire times are expected from now on", parameters: [jobID],
+                        "Resume alerting; fire times are expected from now on. 409 for a synced job paused in its file",
+                        parameters: [jobID],
+                        body: [
+                            "type": "object", "additionalProperties": false, "properties": ["by": operatorText],
+                        ],
+                        responses: ["200": response("The job", reference("Job"))].merging(
+                            errors("400", "401", "404", "409")
+                        ) { first, _ in first },
+                        secured: true)
+                ],
+                "/jobs/{job_id}/snooze": [
+                    "post": operation(
+                        "Hold the job's notifications until it expires (at most 7 days); alerts still open",
+                        parameters: [jobID],
+                        body: [
+                            "type": "object", "additionalProperties": false,
+                            "properties": [
+                                "for": duration.merging(["description": "how long, such as \"2h\"; or until"]) {
+                                    _, new in new
+                                },
+                                "until": time, "by": operatorText, "reason": operatorText,
+                            ],
+                        ],
+                        bodyRequired: true,
+                        responses: ["200": response("The job", reference("Job"))].merging(
+                            errors("400", "401", "404", "413")
+                        ) { first, _ in first },
+                        secured: true),
+                    "delete": operation(
+                        "End the snooze; the alerts it held that are still open are notified now", parameters: [jobID],
                         responses: ["200": response("The job", reference("Job"))].merging(errors("401", "404")) {
                             first, _ in first
                         },
-                        secured: true)
+                        secured: true),
                 ],
                 "/job_runs": [
                     "get": operation(

@@ -173,6 +173,19 @@ enum RequestParsing {
             }
             definition.maxRuntime = maxRuntime
         }
+        if let minRuntime = try duration(object, "min_runtime") {
+            if let problem = JobFieldRules.checkMinRuntime(minRuntime) {
+                throw MonitorError(.invalidRequest, problem.message)
+            }
+            definition.minRuntime = minRuntime
+        }
+        if let threshold = try integer(object, "failure_threshold") {
+            if let problem = JobFieldRules.checkFailureThreshold(threshold) {
+                throw MonitorError(.invalidRequest, problem.message)
+            }
+            definition.failureThreshold = threshold
+        }
+        definition.labels = try labels(object)
         definition.isHealthCheck = try bool(object, "is_health_check") ?? false
         definition.paused = try bool(object, "paused") ?? false
         switch object["tags"] {
@@ -186,7 +199,83 @@ enum RequestParsing {
             }
         case let other?: throw invalid("tags", "must be an array of strings, found \(other.kind)")
         }
+        if let problem = JobFieldRules.checkRuntimeBounds(definition) {
+            throw MonitorError(.invalidRequest, problem.message)
+        }
         return definition
+    }
+
+    /// `labels`: an object of names to string values, by the linter's rules.
+    static func labels(_ object: [String: JSONValue]) throws -> [String: String] {
+        switch object["labels"] {
+        case nil, .null?: return [:]
+        case .object(let members)?:
+            if members.count > JobFieldRules.mostLabels {
+                throw invalid("labels", "may have at most \(JobFieldRules.mostLabels) names, found \(members.count)")
+            }
+            var labels: [String: String] = [:]
+            for (name, value) in members {
+                if let problem = JobFieldRules.checkLabelName(name) {
+                    throw MonitorError(.invalidRequest, problem.message)
+                }
+                guard case .string(let text) = value else {
+                    throw invalid("labels", "label '\(name)' must be a string, found \(value.kind)")
+                }
+                if let problem = JobFieldRules.checkLabelValue(name, text) {
+                    throw MonitorError(.invalidRequest, problem.message)
+                }
+                labels[name] = text
+            }
+            return labels
+        case let other?: throw invalid("labels", "must be an object such as {\"team\": \"data\"}, found \(other.kind)")
+        }
+    }
+
+    /// Who did an operator's action, and why, as the body says (`{"by": "alice", "reason":
+    /// "disk swap"}`); each at most 200 characters, and no other keys than `allowed`.
+    static func operatorAction(_ object: [String: JSONValue], allowed: [String]) throws -> (
+        by: String?, reason: String?
+    ) {
+        try rejectUnknownKeys(object, allowed: allowed)
+        var values: [String: String] = [:]
+        for key in ["by", "reason"] {
+            guard let text = try string(object, key), !text.isEmpty else { continue }
+            guard text.count <= 200 else { throw invalid(key, "may be at most 200 characters, found \(text.count)") }
+            values[key] = text
+        }
+        return (values["by"], values["reason"])
+    }
+
+    /// When a snooze ends: `for` (a duration such as "2h", or minutes) or `until` (an ISO
+    /// 8601 instant), exactly one, at most 7 days from `now` (DESIGN 11.4).
+    static func snoozeEnd(_ object: [String: JSONValue], now: Date) throws -> Date {
+        let span = try duration(object, "for")
+        let until = try string(object, "until")
+        let longest = "7 days"
+        let end: Date
+        switch (span, until) {
+        case (nil, nil):
+            throw invalid(
+                "for", "is required: how long to snooze, such as \"2h\" (at most \(longest)), or until: an instant")
+        case (.some, .some):
+            throw invalid("until", "a snooze has either for or until, not both: remove one")
+        case (let span?, nil):
+            guard span.seconds > 0 else { throw invalid("for", "must be longer than 0, found \(span)") }
+            end = now.addingTimeInterval(TimeInterval(span.seconds))
+        case (nil, let text?):
+            guard let instant = Timestamp.parse(text) else {
+                throw invalid("until", "must be an ISO 8601 instant such as 2026-11-28T06:00:00Z, found '\(text)'")
+            }
+            guard instant > now else { throw invalid("until", "must be in the future, found \(text)") }
+            end = instant
+        }
+        guard end.timeIntervalSince(now) <= Job.Snooze.longest else {
+            throw MonitorError(
+                .invalidRequest,
+                "a snooze lasts at most \(longest); to stop watching a job for longer, pause it "
+                    + "(POST /jobs/{job_id}/pause) or set paused: true in its definition")
+        }
+        return end
     }
 
     /// A run's `client_info`: an object, as the client sent it.

@@ -36,6 +36,9 @@ struct AlertRow {
             context["detail"] = detail
         case .longRunning:
             context["detail"] = "run " + (alert.runID ?? "?")
+        case .tooFast:
+            context["detail"] =
+                "\(alert.failureCount) run\(alert.failureCount == 1 ? "" : "s") shorter than min_runtime"
         case .failed:
             var detail = "\(alert.failureCount) failed run\(alert.failureCount == 1 ? "" : "s")"
             if let last = alert.lastRunID ?? alert.runID { detail += ", last " + last }

@@ -13,6 +13,7 @@ enum DashboardFormat {
         case .longRunning: ("◑", "long running")
         case .missed: ("⚠", "missed")
         case .failed: ("✖", "failed")
+        case .tooFast: ("⇥", "too fast")
         case .late: ("◷", "late")
         case .running: ("▶", "running")
         case .ok: ("✔", "ok")
@@ -35,6 +36,7 @@ enum DashboardFormat {
         case .missedJob: ("⚠", "missed")
         case .longRunning: ("◑", "long running")
         case .failed: ("✖", "failed")
+        case .tooFast: ("⇥", "too fast")
         case .channelFailing: ("✉", "channel failing")
         }
     }

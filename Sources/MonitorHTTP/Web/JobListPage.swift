@@ -9,7 +9,9 @@ import MonitorStorage
 /// and missed ones first, a page at a time.
 struct JobListPage {
     /// Most urgent first: how the list is ordered.
-    static let order: [JobStatus.State] = [.missed, .failed, .longRunning, .late, .running, .ok, .new, .paused]
+    static let order: [JobStatus.State] = [
+        .missed, .failed, .longRunning, .tooFast, .late, .running, .ok, .new, .paused,
+    ]
 
     let context: [String: Any]
 

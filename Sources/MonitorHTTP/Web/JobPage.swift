@@ -68,7 +68,7 @@ struct JobPage {
             "timezone": definition.timezone,
             "explanation": definition.scheduleExplanation ?? "",
             "tolerance": definition.tolerance.description, "healthCheck": definition.isHealthCheck,
-            "paused": definition.paused, "tags": definition.tags, "managedBy": job.managedBy.rawValue,
+            "paused": job.isPaused, "tags": definition.tags, "managedBy": job.managedBy.rawValue,
             "createdAt": Timestamp.string(from: job.createdAt), "updatedAt": Timestamp.string(from: job.updatedAt),
             "watchedSince": Timestamp.string(from: job.watchedSince),
         ]

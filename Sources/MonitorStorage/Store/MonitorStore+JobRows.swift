@@ -31,7 +31,8 @@ extension MonitorStore {
             existing.map { watchedSince($0, becoming: definition, at: now) } ?? now,
             try encodeJSON(definition.notify), definition.every?.seconds, definition.expect.rawValue,
             definition.watchFrom.rawValue, try pingUUID(db, for: definition, replacing: existing),
-            source?.identity,
+            source?.identity, definition.minRuntime?.seconds, definition.failureThreshold,
+            try encodeJSON(definition.labels),
         ]
         let statement =
             existing == nil
@@ -40,9 +41,10 @@ extension MonitorStore {
                     INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
                         max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
                         source_repository, source_file, source_line, source_commit, watched_since, notify,
-                        every_seconds, expect, watch_from, ping_uuid, source_id)
+                        every_seconds, expect, watch_from, ping_uuid, source_id, min_runtime_seconds, failure_threshold,
+                        labels)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                        ?20, ?21, ?22)
+                        ?20, ?21, ?22, ?23, ?24, ?25)
                     """)
             : try db.cachedStatement(
                 sql: """
@@ -50,7 +52,8 @@ extension MonitorStore {
                         max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
                         managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
                         source_commit = ?15, watched_since = ?16, notify = ?17, every_seconds = ?18, expect = ?19,
-                        watch_from = ?20, ping_uuid = ?21, source_id = ?22
+                        watch_from = ?20, ping_uuid = ?21, source_id = ?22, min_runtime_seconds = ?23,
+                        failure_threshold = ?24, labels = ?25
                     WHERE job_id = ?1
                     """)
         try statement.execute(arguments: arguments)

@@ -76,25 +76,83 @@ extension MonitorStore {
         // Told while the job still says which channels it reaches.
         try enqueueDeliveries(db, resolved, at: now)
         try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [jobID])
+        try db.execute(sql: "DELETE FROM failure_streaks WHERE job_id = ?", arguments: [jobID])
         return resolved
     }
 
-    /// Pauses or resumes alerting. Resuming starts watching from now: fire times that
-    /// passed while paused are not missed.
-    public func setPaused(_ jobID: String, _ paused: Bool) async throws -> Job {
+    /// An operator pauses or resumes alerting (DESIGN 11.4). The pause is kept apart from
+    /// the definition's `paused`, so an apply neither lifts it nor reports it as drift.
+    /// Resuming lifts it, and for a job made through the API the definition's `paused`
+    /// too; a synced job paused in its file stays paused (409, naming the file).
+    /// Resuming starts watching from now: fire times that passed while paused are not missed.
+    public func setPaused(_ jobID: String, _ paused: Bool, by actor: String, reason: String? = nil) async throws -> Job
+    {
         let now = clock.now
         let job = try await write { db in
             let job = try Self.requireJob(db, jobID)
-            guard job.definition.paused != paused else { return job }
+            if paused {
+                guard job.operatorPause == nil else { return job }
+                try db.execute(
+                    sql: "UPDATE job_configs SET paused_at = ?, paused_by = ?, pause_reason = ? WHERE job_id = ?",
+                    arguments: [now, actor, reason, jobID])
+                return try Self.requireJob(db, jobID)
+            }
+            if job.definition.paused && job.managedBy == .sync {
+                var place = job.origin.map { "\($0.file):\($0.line)" } ?? "its definition file"
+                if let commit = job.origin?.commit { place += " (commit \(SyncSource.shortCommit(commit)))" }
+                throw MonitorError(
+                    .managedBySync,
+                    "job '\(jobID)' is paused in its definition, \(place) (paused: true); remove that line there to "
+                        + "resume it")
+            }
+            guard job.isPaused else { return job }
             try db.execute(
                 sql: """
-                    UPDATE job_configs SET paused = ?, updated_at = ?,
-                        watched_since = CASE WHEN ? THEN watched_since ELSE ? END
+                    UPDATE job_configs SET paused = 0, paused_at = NULL, paused_by = NULL, pause_reason = NULL,
+                        watched_since = ?, updated_at = CASE WHEN paused THEN ? ELSE updated_at END
                     WHERE job_id = ?
-                    """, arguments: [paused, now, paused, now, jobID])
+                    """, arguments: [now, now, jobID])
             return try Self.requireJob(db, jobID)
         }
         events.publish(.jobsChanged)
+        return job
+    }
+
+    /// Holds the job's notifications until `until` (at most ``Job/Snooze/longest`` from
+    /// now); alerts still open and show. A new snooze replaces the one in force.
+    public func snooze(_ jobID: String, until: Date, by actor: String, reason: String?) async throws -> Job {
+        let now = clock.now
+        guard until > now, until.timeIntervalSince(now) <= Job.Snooze.longest + 1 else {
+            throw MonitorError(
+                .invalidRequest,
+                "a snooze must end in the future and within 7 days; to stop watching a job for longer, pause it")
+        }
+        let job = try await write { db in
+            _ = try Self.requireJob(db, jobID)
+            try db.execute(
+                sql: "UPDATE job_configs SET snoozed_until = ?, snoozed_by = ?, snooze_reason = ? WHERE job_id = ?",
+                arguments: [until, actor, reason, jobID])
+            return try Self.requireJob(db, jobID)
+        }
+        events.publish(.jobsChanged)
+        return job
+    }
+
+    /// Ends the job's snooze now; the alerts it held that are still open are told at once.
+    public func endSnooze(_ jobID: String) async throws -> Job {
+        let now = clock.now
+        let (job, released) = try await write { db in
+            _ = try Self.requireJob(db, jobID)
+            try db.execute(
+                sql: """
+                    UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
+                    WHERE job_id = ? AND snoozed_until IS NOT NULL
+                    """, arguments: [jobID])
+            let released = try Self.releaseSilenced(db, at: now, jobID: jobID)
+            return (try Self.requireJob(db, jobID), released)
+        }
+        events.publish(.jobsChanged)
+        if released > 0 { events.publish(.deliveriesQueued) }
         return job
     }
 }

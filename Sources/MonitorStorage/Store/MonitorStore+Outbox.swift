@@ -19,7 +19,7 @@ extension MonitorStore {
         guard !told.isEmpty else { return }
         let channels = try fetchAllChannels(db).map(\.definition)
         guard !channels.isEmpty else { return }
-        var jobs: [String: JobDefinition?] = [:]
+        var jobs: [String: Job?] = [:]
         for change in told {
             guard let jobID = change.jobID else {
                 for channel in channels where channel.name != change.channel {
@@ -28,13 +28,82 @@ extension MonitorStore {
                 }
                 continue
             }
-            if jobs[jobID] == nil { jobs[jobID] = try fetchJob(db, jobID)?.definition }
+            if jobs[jobID] == nil { jobs[jobID] = try fetchJob(db, jobID) }
             guard let job = jobs[jobID] ?? nil else { continue }
-            for channel in channels where channel.receives(job) {
+            guard try isTold(db, change, of: job, at: now) else { continue }
+            for channel in channels where channel.receives(job.definition) {
                 guard let event = event(for: change, on: channel) else { continue }
                 try insertDelivery(db, channel: channel.name, event: event, change: change, at: now)
             }
         }
+    }
+
+    /// Whether a job's alert change is told now (DESIGN 11.3, 11.4): an opening while the
+    /// job is silenced (snoozed) is not, and the alert is marked with why, to be told when
+    /// the silence ends (``releaseSilenced(_:at:jobID:)``); the resolution or
+    /// acknowledgement of an opening never told is not told either. Resolution is never
+    /// silenced otherwise.
+    private static func isTold(_ db: Database, _ change: AlertChange, of job: Job, at now: Date) throws -> Bool {
+        switch change.change {
+        case .opened:
+            guard let reason = silence(of: job, at: now) else { return true }
+            try db.cachedStatement(sql: "UPDATE job_alerts SET silenced = ? WHERE id = ?").execute(arguments: [
+                reason, change.alertID,
+            ])
+            return false
+        case .resolved, .acknowledged:
+            let silenced = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT silenced FROM job_alerts WHERE id = ?"), arguments: [change.alertID])
+            return silenced == nil
+        case .updated:
+            return false
+        }
+    }
+
+    /// Why a job's notifications are held at `now`, as an alert records it, or nil.
+    static func silence(of job: Job, at now: Date) -> String? {
+        job.activeSnooze(at: now) != nil ? "snooze" : nil
+    }
+
+    /// Tells the openings of open, unacknowledged alerts whose silence has ended (of
+    /// `jobID`'s alone, when given), and marks them told; answers how many alerts.
+    static func releaseSilenced(_ db: Database, at now: Date, jobID: String? = nil) throws -> Int {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, job_id, type FROM job_alerts
+                WHERE resolved_at IS NULL AND silenced IS NOT NULL AND acknowledged_at IS NULL
+                    \(jobID == nil ? "" : "AND job_id = ?")
+                """, arguments: jobID.map { [$0] } ?? [])
+        var jobs: [String: Job?] = [:]
+        var released: [AlertChange] = []
+        for row in rows {
+            let alertJobID: String = row[1]
+            if jobs[alertJobID] == nil { jobs[alertJobID] = try fetchJob(db, alertJobID) }
+            guard let job = jobs[alertJobID] ?? nil, silence(of: job, at: now) == nil else { continue }
+            try db.execute(sql: "UPDATE job_alerts SET silenced = NULL WHERE id = ?", arguments: [row[0] as Int64])
+            released.append(
+                AlertChange(
+                    alertID: row[0], jobID: alertJobID, kind: JobAlert.Kind(rawValue: row[2]) ?? .failed,
+                    change: .opened))
+        }
+        try enqueueDeliveries(db, released, at: now)
+        return released.count
+    }
+
+    /// Tells what snoozes (and windows) held and that may now go out, and forgets the
+    /// snoozes that have ended. The sender calls it every few seconds.
+    public func releaseSilencedAlerts(at now: Date) async throws -> Int {
+        let released = try await write { db -> Int in
+            try db.execute(
+                sql: """
+                    UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
+                    WHERE snoozed_until IS NOT NULL AND snoozed_until <= ?
+                    """, arguments: [now])
+            return try Self.releaseSilenced(db, at: now)
+        }
+        if released > 0 { events.publish(.deliveriesQueued) }
+        return released
     }
 
     /// The event a change is for `channel`, or nil when the channel does not take it.
@@ -82,7 +151,7 @@ extension MonitorStore {
             let channels = try Self.fetchAllChannels(db).map(\.definition).filter { $0.repeatEvery != nil }
             guard !channels.isEmpty else { return 0 }
             var queued = 0
-            var jobs: [String: JobDefinition?] = [:]
+            var jobs: [String: Job?] = [:]
             for channel in channels {
                 let every = TimeInterval(channel.repeatEvery!.seconds)
                 let rows = try Row.fetchAll(
@@ -99,8 +168,11 @@ extension MonitorStore {
                     guard now.timeIntervalSince(last) >= every else { continue }
                     let jobID: String? = row[1]
                     if let jobID {
-                        if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(db, jobID)?.definition }
-                        guard let job = jobs[jobID] ?? nil, channel.receives(job) else { continue }
+                        if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(db, jobID) }
+                        // A snoozed job's alerts are not reminded of either.
+                        guard let job = jobs[jobID] ?? nil, channel.receives(job.definition),
+                            Self.silence(of: job, at: now) == nil
+                        else { continue }
                     }
                     let change = AlertChange(
                         alertID: row[0], jobID: jobID, channel: row[4],

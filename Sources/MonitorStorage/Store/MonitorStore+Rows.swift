@@ -11,7 +11,8 @@ extension MonitorStore {
     static let jobColumns = """
         job_id, description, schedule, timezone, tolerance_seconds, max_runtime_seconds, is_health_check, tags, \
         paused, managed_by, source_repository, source_file, source_line, source_commit, created_at, updated_at, \
-        watched_since, notify, every_seconds, expect, watch_from, ping_uuid, source_id
+        watched_since, notify, every_seconds, expect, watch_from, ping_uuid, source_id, min_runtime_seconds, \
+        failure_threshold, labels, paused_at, paused_by, pause_reason, snoozed_until, snoozed_by, snooze_reason
         """
 
     /// `SELECT` of every job column, then `clause` (`WHERE ...`, `ORDER BY ...`).
@@ -36,10 +37,29 @@ extension MonitorStore {
         let source: Job.Origin? = (row[11] as String?).map { file in
             Job.Origin(identity: row[22], repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
         }
+        definition.minRuntime = (row[23] as Int?).map { JobDuration(seconds: $0) }
+        definition.failureThreshold = row[24]
+        let labelsText: String = row[25]
+        if labelsText != "{}" { definition.labels = try decodeLabels(labelsText) }
         definition.location = source.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
-        return Job(
+        var job = Job(
             definition: definition, managedBy: Job.ManagedBy(rawValue: row[9]) ?? .api, origin: source,
             createdAt: date(row, 14), updatedAt: date(row, 15), watchedSince: date(row, 16))
+        if row[26] as String? != nil {
+            job.operatorPause = Job.OperatorPause(at: date(row, 26), by: row[27] ?? "", reason: row[28])
+        }
+        if row[29] as String? != nil {
+            job.snooze = Job.Snooze(until: date(row, 29), by: row[30] ?? "", reason: row[31])
+        }
+        return job
+    }
+
+    /// A job's `labels` column, a JSON object of strings.
+    static func decodeLabels(_ text: String) throws -> [String: String] {
+        guard let labels = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+            throw MonitorError(.internalError, "a job's labels column is not an object of strings: \(text)")
+        }
+        return labels
     }
 
     /// A date column as the store writes it, parsed by ``Timestamp/fromDatabaseText(_:)``;
@@ -63,7 +83,8 @@ extension MonitorStore {
             kind: JobAlert.Kind(rawValue: row["type"]) ?? .failed,
             createdAt: row["created_at"], fireTime: row["fire_time"], lastFireTime: row["last_fire_time"],
             runID: row["run_id"], lastRunID: row["last_run_id"], missedCount: row["missed_count"],
-            failureCount: row["failure_count"], acknowledgedAt: row["acknowledged_at"], resolvedAt: row["resolved_at"])
+            failureCount: row["failure_count"], acknowledgedAt: row["acknowledged_at"], resolvedAt: row["resolved_at"],
+            silenced: row["silenced"])
     }
 
     static func encodeJSON<T: Encodable>(_ value: T?) throws -> String? {

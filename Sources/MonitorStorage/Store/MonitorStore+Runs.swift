@@ -17,7 +17,10 @@ extension MonitorStore {
         let clientInfo = start.clientInfo.map(Self.encodeClientInfo)
         let generatedID = RunIdentifier.generate()
         let started = try await write { db -> StartedRun in
-            let (jobID, healthCheck, limited, expectEnd, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, job)
+            let pinged = try Self.jobAndOpenAlerts(db, job)
+            let (jobID, healthCheck, limited, expectEnd, hasOpenAlerts) = (
+                pinged.jobID, pinged.healthCheck, pinged.limited, pinged.expectEnd, pinged.hasOpenAlerts
+            )
             if let runID = start.runID, let existing = try Self.fetchRun(db, runID) {
                 guard existing.jobID == jobID else {
                     throw MonitorError(.conflict, "run id '\(runID)' belongs to job '\(existing.jobID)'")
@@ -72,6 +75,9 @@ extension MonitorStore {
             // With expect: end, an end meets the expected time, not a start; a health
             // check's start is its end too.
             let kinds: [JobAlert.Kind] = healthCheck ? [.missedJob, .failed] : expectEnd ? [] : [.missedJob]
+            if healthCheck && pinged.failureStreak > 0 {
+                try db.execute(sql: "DELETE FROM failure_streaks WHERE job_id = ?", arguments: [jobID])
+            }
             if hasOpenAlerts && !kinds.isEmpty {
                 alerts = try Self.resolveAlerts(db, jobID: jobID, kinds: kinds, at: nowText)
             }
@@ -105,7 +111,8 @@ extension MonitorStore {
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
         var (run, clientInfoText, alerts) = try await write { db -> (JobRun, String?, [AlertChange]) in
-            let (jobID, _, _, expectEnd, hasOpenAlerts) = try Self.jobAndOpenAlerts(db, job)
+            let pinged = try Self.jobAndOpenAlerts(db, job)
+            let (jobID, expectEnd, hasOpenAlerts) = (pinged.jobID, pinged.expectEnd, pinged.hasOpenAlerts)
             var (run, clientInfoText): (JobRun, String?)
             switch try Self.runToEnd(db, jobID: jobID, end, clientInfo: clientInfo, generatedID: generatedID) {
             case .open(let open, let text): (run, clientInfoText) = (open, text)
@@ -131,7 +138,7 @@ extension MonitorStore {
             update.bind(5, clientInfo)
             update.bind(6, run.runID)
             try update.run()
-            var alerts = try Self.alertChanges(db, endOf: run, hasOpenAlerts: hasOpenAlerts, at: nowText)
+            var alerts = try Self.alertChanges(db, endOf: run, of: pinged, at: now)
             // An end meets the expected time with expect: end, and so does an end without a
             // start (a Healthchecks success ping) with expect: start.
             if hasOpenAlerts && (expectEnd || run.startTime == nil) {
@@ -179,27 +186,56 @@ extension MonitorStore {
         return .open(run, clientInfoText: nil)
     }
 
-    /// What an ended run does to alerts: its long_running alert resolves, a success
-    /// resolves the job's failed alert, a failure raises or grows one. `hasOpenAlerts`
-    /// false skips the statements that would find nothing to resolve.
-    private static func alertChanges(_ db: Database, endOf run: JobRun, hasOpenAlerts: Bool, at now: String) throws
+    /// What an ended run does to alerts (DESIGN 4, 11.1): its long_running alert resolves;
+    /// a success resolves the job's failed alert, and its too_fast alert when it lasted at
+    /// least `min_runtime` (else raises or grows one); a failure raises or grows the failed
+    /// alert once `failure_threshold` runs in a row have failed. Statements that would find
+    /// nothing to change are skipped.
+    private static func alertChanges(_ db: Database, endOf run: JobRun, of job: PingedJob, at now: Date) throws
         -> [AlertChange]
     {
+        let nowText = Timestamp.databaseText(from: now)
         var alerts: [AlertChange] = []
-        if hasOpenAlerts {
+        if job.hasOpenAlerts {
             alerts += try Int64.fetchAll(
                 db.cachedStatement(
                     sql: """
                         UPDATE job_alerts SET resolved_at = ?
                         WHERE run_id = ? AND type = 'long_running' AND resolved_at IS NULL RETURNING id
-                        """), arguments: [now, run.runID]
+                        """), arguments: [nowText, run.runID]
             ).map { AlertChange(alertID: $0, jobID: run.jobID, kind: .longRunning, change: .resolved) }
-            if run.status == .succeeded {
-                alerts += try resolveAlerts(db, jobID: run.jobID, kinds: [.failed], at: now)
+        }
+        if run.status == .succeeded {
+            if job.failureStreak > 0 {
+                try db.cachedStatement(sql: "DELETE FROM failure_streaks WHERE job_id = ?").execute(arguments: [
+                    run.jobID
+                ])
+            }
+            if job.hasOpenAlerts { alerts += try resolveAlerts(db, jobID: run.jobID, kinds: [.failed], at: nowText) }
+            if let minRuntime = job.minRuntime, let start = run.startTime,
+                now.timeIntervalSince(start) < minRuntime
+            {
+                alerts.append(try raiseIncident(db, .tooFast, jobID: run.jobID, runID: run.runID, at: nowText))
+            } else if job.hasOpenAlerts {
+                alerts += try resolveAlerts(db, jobID: run.jobID, kinds: [.tooFast], at: nowText)
             }
         }
         if run.status == .failed {
-            alerts.append(try raiseFailure(db, jobID: run.jobID, runID: run.runID, at: now))
+            let streak = job.failureStreak + 1
+            let first =
+                try String.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            INSERT INTO failure_streaks (job_id, failures, first_run_id) VALUES (?1, 1, ?2)
+                            ON CONFLICT (job_id) DO UPDATE SET failures = failures + 1
+                            RETURNING first_run_id
+                            """), arguments: [run.jobID, run.runID]) ?? run.runID
+            if streak >= job.failureThreshold {
+                alerts.append(
+                    try raiseIncident(
+                        db, .failed, jobID: run.jobID, runID: run.runID, at: nowText,
+                        streak: job.failureThreshold > 1 ? (first, streak) : nil))
+            }
         }
         return alerts
     }
@@ -237,12 +273,23 @@ extension MonitorStore {
         }
     }
 
-    /// The job's id, whether it is a health check, whether it has a `max_runtime`, whether
-    /// an end meets its expected times (`expect: end`), and whether it has open alerts:
-    /// most pings find none, and then skip the statements that would resolve them.
-    private static func jobAndOpenAlerts(_ db: Database, _ job: JobReference) throws -> (
-        jobID: String, healthCheck: Bool, limited: Bool, expectEnd: Bool, hasOpenAlerts: Bool
-    ) {
+    /// What a ping needs to know of its job, read in one statement: most pings find no
+    /// open alert and no failure streak, and then skip the statements that would change them.
+    struct PingedJob {
+        var jobID: String
+        var healthCheck: Bool
+        /// The job has a `max_runtime`.
+        var limited: Bool
+        /// An end meets its expected times (`expect: end`).
+        var expectEnd: Bool
+        var hasOpenAlerts: Bool
+        var minRuntime: TimeInterval?
+        var failureThreshold: Int
+        /// Failed runs in a row before this one.
+        var failureStreak: Int
+    }
+
+    private static func jobAndOpenAlerts(_ db: Database, _ job: JobReference) throws -> PingedJob {
         let (column, key) =
             switch job {
             case .id(let id): ("job_id", id)
@@ -252,12 +299,17 @@ extension MonitorStore {
             try db.cachedStatement(
                 sql: """
                     SELECT job_id, is_health_check, max_runtime_seconds IS NOT NULL, expect = 'end',
-                        EXISTS (SELECT 1 FROM job_alerts a WHERE a.job_id = c.job_id AND resolved_at IS NULL)
+                        EXISTS (SELECT 1 FROM job_alerts a WHERE a.job_id = c.job_id AND resolved_at IS NULL),
+                        min_runtime_seconds, failure_threshold,
+                        (SELECT failures FROM failure_streaks s WHERE s.job_id = c.job_id)
                     FROM job_configs c WHERE \(column) = ?1
                     """))
         select.bind(1, key)
         guard try select.next(), let jobID = select.text(0) else { throw job.notFound }
-        return (jobID, select.bool(1), select.bool(2), select.bool(3), select.bool(4))
+        return PingedJob(
+            jobID: jobID, healthCheck: select.bool(1), limited: select.bool(2), expectEnd: select.bool(3),
+            hasOpenAlerts: select.bool(4), minRuntime: select.int(5).map(TimeInterval.init),
+            failureThreshold: select.int(6) ?? 1, failureStreak: select.int(7) ?? 0)
     }
 
     /// Adds `output` to the run's stored output, keeping its first `output.limit` bytes.
@@ -280,7 +332,7 @@ extension MonitorStore {
     /// Adds output to a run without changing its state: the named run, else the job's newest.
     public func logRun(_ job: JobReference, runID: String?, output: RunOutput) async throws -> JobRun? {
         try await write { db in
-            let (jobID, _, _, _, _) = try Self.jobAndOpenAlerts(db, job)
+            let jobID = try Self.jobAndOpenAlerts(db, job).jobID
             let run: JobRun?
             if let runID {
                 run = try Self.fetchRun(db, runID)
@@ -341,21 +393,31 @@ extension MonitorStore {
         return (run, select.text(2))
     }
 
-    /// Opens the job's failed incident, or adds this run to the one that is open.
-    private static func raiseFailure(_ db: Database, jobID: String, runID: String, at now: String) throws
-        -> AlertChange
-    {
-        let row = try Row.fetchOne(
+    /// Opens the job's failed or too_fast incident, or adds this run to the one that is
+    /// open. A failed incident that waited for a threshold opens with the whole `streak`:
+    /// its first run, and how many failed.
+    private static func raiseIncident(
+        _ db: Database, _ kind: JobAlert.Kind, jobID: String, runID: String, at now: String,
+        streak: (firstRunID: String, count: Int)? = nil
+    ) throws -> AlertChange {
+        let kindSQL = "'\(kind.rawValue)'"
+        if let open = try Int64.fetchOne(
             db.cachedStatement(
-                sql: """
-                    INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
-                    VALUES (?1, 'failed', ?2, ?3, ?3, 1)
-                    ON CONFLICT (job_id, type) WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed')
-                    DO UPDATE SET last_run_id = excluded.last_run_id, failure_count = failure_count + 1
-                    RETURNING id, failure_count
-                    """), arguments: [jobID, now, runID])!
-        let count: Int = row[1]
-        return AlertChange(alertID: row[0], jobID: jobID, kind: .failed, change: count == 1 ? .opened : .updated)
+                sql: "SELECT id FROM job_alerts WHERE job_id = ? AND type = \(kindSQL) AND resolved_at IS NULL"),
+            arguments: [jobID])
+        {
+            try db.cachedStatement(
+                sql: "UPDATE job_alerts SET last_run_id = ?, failure_count = failure_count + 1 WHERE id = ?"
+            ).execute(arguments: [runID, open])
+            return AlertChange(alertID: open, jobID: jobID, kind: kind, change: .updated)
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
+                VALUES (?, \(kindSQL), ?, ?, ?, ?)
+                """
+        ).execute(arguments: [jobID, now, streak?.firstRunID ?? runID, runID, streak?.count ?? 1])
+        return AlertChange(alertID: db.lastInsertedRowID, jobID: jobID, kind: kind, change: .opened)
     }
 
     /// Resolves the job's open alerts of `kinds`; `now` is ``Timestamp/databaseText(from:)``.

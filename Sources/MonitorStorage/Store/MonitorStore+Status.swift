@@ -52,6 +52,10 @@ extension MonitorStore {
             for row in try Row.fetchAll(db, sql: "SELECT job_id, (\(Self.oldestOpenStartSQL)) FROM job_configs c") {
                 if let start = row[1] as Date? { oldestOpenStarts[row[0]] = start }
             }
+            var streaks: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT job_id, failures FROM failure_streaks") {
+                streaks[row[0]] = row[1]
+            }
             var openAlerts: [String: [JobAlert]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM job_alerts WHERE resolved_at IS NULL ORDER BY id") {
                 let alert = Self.alert(from: row)
@@ -61,7 +65,8 @@ extension MonitorStore {
                 let facts = JobStatus.Facts(
                     lastRun: lastRuns[job.jobID], lastStartTime: lastStarts[job.jobID],
                     lastEndTime: lastEnds[job.jobID], firstPingTime: firstPings[job.jobID],
-                    oldestOpenRunStart: oldestOpenStarts[job.jobID], openAlerts: openAlerts[job.jobID] ?? [])
+                    oldestOpenRunStart: oldestOpenStarts[job.jobID], openAlerts: openAlerts[job.jobID] ?? [],
+                    failureStreak: streaks[job.jobID] ?? 0)
                 return (job, JobStatus.derive(job: job, facts: facts, now: now))
             }
         }
@@ -110,8 +115,10 @@ extension MonitorStore {
         let alerts = try Row.fetchAll(
             db, sql: "SELECT * FROM job_alerts WHERE job_id = ? AND resolved_at IS NULL ORDER BY id", arguments: [jobID]
         ).map(alert)
+        let streak = try Int.fetchOne(
+            db, sql: "SELECT failures FROM failure_streaks WHERE job_id = ?", arguments: [jobID])
         return JobStatus.Facts(
             lastRun: lastRun, lastStartTime: times?[0], lastEndTime: times?[1], firstPingTime: times?[2],
-            oldestOpenRunStart: oldestOpenStart, openAlerts: alerts)
+            oldestOpenRunStart: oldestOpenStart, openAlerts: alerts, failureStreak: streak ?? 0)
     }
 }

@@ -518,8 +518,74 @@ public final class MonitorStore: Sendable {
                 }
             }
         }
+        migrator.registerMigration(policyMigration) { db in
+            // A job's alert policy (DESIGN 11.1), an operator's pause and snooze (11.4), kept
+            // apart from the definition's `paused` so that an apply neither changes them nor
+            // reports them as drift. The alerts table is rebuilt as in v7 for `too_fast` in
+            // its CHECK, and gains `silenced`: why an alert's opening was not told (a snooze
+            // or a window), so that it is told when the silence ends, and its resolution,
+            // of an opening never told, is not.
+            try db.execute(
+                sql: """
+                    ALTER TABLE job_configs ADD COLUMN min_runtime_seconds INTEGER CHECK (min_runtime_seconds > 0);
+                    ALTER TABLE job_configs ADD COLUMN failure_threshold INTEGER NOT NULL DEFAULT 1
+                        CHECK (failure_threshold >= 1);
+                    ALTER TABLE job_configs ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+                    ALTER TABLE job_configs ADD COLUMN paused_at DATETIME;
+                    ALTER TABLE job_configs ADD COLUMN paused_by TEXT;
+                    ALTER TABLE job_configs ADD COLUMN pause_reason TEXT;
+                    ALTER TABLE job_configs ADD COLUMN snoozed_until DATETIME;
+                    ALTER TABLE job_configs ADD COLUMN snoozed_by TEXT;
+                    ALTER TABLE job_configs ADD COLUMN snooze_reason TEXT;
+                    -- Failed runs in a row per job, counted as ends are recorded: a success
+                    -- resets it. Apart from job_configs, whose every update reloads the job.
+                    CREATE TABLE failure_streaks (
+                        job_id TEXT PRIMARY KEY NOT NULL,
+                        failures INTEGER NOT NULL,
+                        first_run_id TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE job_alerts_v10 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job_id TEXT,
+                        channel TEXT,
+                        type TEXT NOT NULL
+                            CHECK (type IN ('missed_job', 'long_running', 'failed', 'too_fast', 'channel_failing')),
+                        created_at DATETIME NOT NULL,
+                        fire_time DATETIME,
+                        last_fire_time DATETIME,
+                        run_id TEXT REFERENCES job_runs(run_id),
+                        last_run_id TEXT REFERENCES job_runs(run_id),
+                        missed_count INTEGER NOT NULL DEFAULT 0,
+                        failure_count INTEGER NOT NULL DEFAULT 0,
+                        acknowledged_at DATETIME,
+                        resolved_at DATETIME,
+                        silenced TEXT,
+                        CHECK (CASE WHEN type = 'channel_failing' THEN job_id IS NULL AND channel IS NOT NULL
+                            ELSE job_id IS NOT NULL AND channel IS NULL END)
+                    );
+                    INSERT INTO job_alerts_v10 (id, job_id, channel, type, created_at, fire_time, last_fire_time,
+                        run_id, last_run_id, missed_count, failure_count, acknowledged_at, resolved_at)
+                    SELECT id, job_id, channel, type, created_at, fire_time, last_fire_time, run_id, last_run_id,
+                        missed_count, failure_count, acknowledged_at, resolved_at
+                    FROM job_alerts;
+                    DROP TABLE job_alerts;
+                    ALTER TABLE job_alerts_v10 RENAME TO job_alerts;
+                    CREATE UNIQUE INDEX job_alerts_one_open_incident ON job_alerts(job_id, type)
+                        WHERE resolved_at IS NULL AND type IN ('missed_job', 'failed', 'too_fast');
+                    CREATE UNIQUE INDEX job_alerts_by_fire_time ON job_alerts(job_id, fire_time)
+                        WHERE type = 'missed_job';
+                    CREATE UNIQUE INDEX job_alerts_by_long_run ON job_alerts(run_id) WHERE type = 'long_running';
+                    CREATE INDEX job_alerts_by_job ON job_alerts(job_id, id);
+                    CREATE INDEX job_alerts_open ON job_alerts(job_id) WHERE resolved_at IS NULL;
+                    CREATE UNIQUE INDEX job_alerts_one_failing_channel ON job_alerts(channel)
+                        WHERE resolved_at IS NULL AND type = 'channel_failing';
+                    CREATE INDEX job_alerts_silenced ON job_alerts(id) WHERE resolved_at IS NULL AND silenced IS NOT NULL;
+                    """)
+        }
         return migrator
     }
+
+    static let policyMigration = "v10: alert policy, operator pause and snooze"
 }
 
 extension MonitorStore {

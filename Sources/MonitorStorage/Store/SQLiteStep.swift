@@ -68,6 +68,11 @@ struct SQLiteStep: ~Copyable {
         return String(cString: bytes)
     }
 
+    /// An integer column; nil when it is NULL.
+    func int(_ column: Int32) -> Int? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, column))
+    }
+
     func bool(_ column: Int32) -> Bool {
         sqlite3_column_int64(handle, column) != 0
     }
