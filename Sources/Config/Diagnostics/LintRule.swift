@@ -34,6 +34,7 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case invalidPingUUID = "invalid-ping-uuid"
     case duplicatePingUUID = "duplicate-ping-uuid"
     case invalidLabel = "invalid-label"
+    case invalidDefaults = "invalid-defaults"
     // Warnings
     case runsOverlap = "runs-overlap"
     case ambiguousTolerance = "ambiguous-tolerance"

@@ -57,6 +57,63 @@ struct JobDocumentParser {
         return diagnostics.count == errorsBefore ? definition : nil
     }
 
+    /// A `_defaults.yaml` document, `defaults: {...}`: its fields read and checked as a
+    /// job's, with their positions; nil when any error was found in it.
+    mutating func parseDefaults(_ node: Node) -> JobDefinition? {
+        let errorsBefore = diagnostics.count
+        let example = "defaults: {max_runtime: 2h, tags: [billing]}"
+        guard case .mapping(let document) = node else {
+            reader.report(
+                .notAMapping,
+                "a _defaults.yaml file holds one mapping, such as \(example); found \(YAMLValueReader.kind(of: node))",
+                at: node.mark)
+            return nil
+        }
+        for (key, _) in document {
+            guard case .scalar(let name) = key, name.string == "job_id" || name.string == "channel" else { continue }
+            let kind = name.string == "job_id" ? "a job" : "a channel"
+            reader.report(
+                .invalidDefaults,
+                "a _defaults.yaml file holds only the defaults of the jobs in its folder and below (\(example)); "
+                    + "define \(kind) in a file of its own", at: key.mark)
+            return nil
+        }
+        let (top, _) = reader.fields(
+            of: document, example: "defaults", known: { $0 == "defaults" ? "defaults" : nil },
+            suggestion: { _ in "defaults" })
+        guard let inner = top["defaults"] else {
+            if diagnostics.count == errorsBefore {
+                reader.report(.missingField, "missing key 'defaults', as in \(example)", at: document.mark)
+            }
+            return nil
+        }
+        guard let mapping = reader.mapping(inner, name: "defaults", form: "of job fields such as {max_runtime: 2h}")
+        else { return nil }
+        let (values, keys) = reader.fields(
+            of: mapping, example: "max_runtime", known: { JobField(rawValue: $0) },
+            suggestion: { JobField.suggestion(for: $0)?.rawValue })
+        var definition = JobDefinition(jobID: "", schedule: nil)
+        definition.location = reader.location(mapping.mark)
+        for (field, value) in values {
+            if FolderDefaults.ownFields.contains(field) {
+                let why =
+                    switch field {
+                    case .jobID: "each job names itself in its own file"
+                    case .pingUUID: "each job needs a ping URL of its own"
+                    default: "each job says when it runs in its own file"
+                    }
+                reader.report(
+                    .invalidDefaults, "\(field.rawValue) cannot be a default: \(why); remove it from _defaults.yaml",
+                    at: keys[field] ?? value.mark)
+                continue
+            }
+            definition.fieldLocations[field] = JobDefinition.FieldLocation(
+                key: reader.location(keys[field] ?? nil), value: reader.location(value.mark))
+        }
+        readOptionalFields(values.filter { !FolderDefaults.ownFields.contains($0.key) }, into: &definition)
+        return diagnostics.count == errorsBefore ? definition : nil
+    }
+
     private mutating func jobID(_ node: Node?) -> String? {
         guard let node, let jobID = reader.text(node, name: JobField.jobID.rawValue) else { return nil }
         if let problem = JobFieldRules.checkJobID(jobID) {

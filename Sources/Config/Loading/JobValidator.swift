@@ -119,7 +119,9 @@ public struct JobValidator: Sendable {
         let ignored = Set(job.lintIgnore.map(\.rule))
         var kept = warnings.filter { !ignored.contains($0.rule) }
         let found = Set(warnings.map(\.rule))
-        for entry in job.lintIgnore where !found.contains(entry.rule) {
+        // A folder's defaults accept a warning for many jobs: only a job's own list is held to account.
+        let own = job.defaultedFields[.lint] == nil
+        for entry in job.lintIgnore where own && !found.contains(entry.rule) {
             kept.append(
                 Diagnostic(
                     at: entry.location, rule: .unusedIgnore,
@@ -219,18 +221,72 @@ public struct JobValidator: Sendable {
         /// The names of every channel document, valid or not.
         var channelNames: [String] = []
         var channelDocumentCount = 0
+        /// A `_defaults.yaml` file's defaults, when it is one and has no error.
+        var defaults: FolderDefaults?
     }
 
-    /// Parses files, and finds each job's warnings, on every core: each file is
-    /// independent of the others, and each job's warnings of the other jobs.
+    /// Parses files, fills in each job's folder defaults, and finds each job's warnings,
+    /// on every core: each file is independent of the others, and each job's warnings of
+    /// the other jobs. Defaults are applied before warnings, which may depend on them.
     func parseAll(_ files: [DefinitionFile]) -> [ParsedFile] {
-        let results = ResultSlots<ParsedFile>(count: files.count)
+        let parsedSlots = ResultSlots<ParsedFile>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            var parsed = Self.parse(files[index])
-            parsed.warnings = parsed.jobs.map(warnings(for:))
-            results.store(parsed, at: index)
+            parsedSlots.store(Self.parse(files[index]), at: index)
+        }
+        var parsedFiles = parsedSlots.values
+        let defaults = Self.uniqueDefaults(&parsedFiles)
+        let parsed = parsedFiles
+        let results = ResultSlots<ParsedFile>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: parsed.count) { index in
+            var file = parsed[index]
+            if !defaults.isEmpty { file.jobs = file.jobs.map { FolderDefaults.apply(defaults, to: $0) } }
+            file.warnings = file.jobs.map(warnings(for:))
+            results.store(file, at: index)
         }
         return results.values
+    }
+
+    /// The defaults files, one per folder: a second one in a folder (`_defaults.yml` beside
+    /// `_defaults.yaml`) is an error in its file.
+    private static func uniqueDefaults(_ parsed: inout [ParsedFile]) -> [FolderDefaults] {
+        var byFolder: [String: String] = [:]
+        var unique: [FolderDefaults] = []
+        for index in parsed.indices {
+            guard let defaults = parsed[index].defaults else { continue }
+            if let first = byFolder[defaults.folder] {
+                parsed[index].diagnostics.append(
+                    Diagnostic(
+                        at: SourceLocation(file: defaults.file, line: 1, column: 1), rule: .invalidDefaults,
+                        message: "the folder's defaults are already in \(first); keep one defaults file per folder"))
+                continue
+            }
+            byFolder[defaults.folder] = defaults.file
+            unique.append(defaults)
+        }
+        return unique
+    }
+
+    /// A `_defaults.yaml` file: one document, `defaults: {...}`.
+    private static func parseDefaults(_ file: DefinitionFile, text: String, into result: inout ParsedFile) throws {
+        let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
+        var documents = 0
+        while let node = try parser.nextRoot() {
+            if JobDocumentParser.isEmpty(node) { continue }
+            documents += 1
+            var documentParser = JobDocumentParser(file: file.path)
+            if documents > 1 {
+                result.diagnostics.append(
+                    Diagnostic(
+                        at: SourceLocation(file: file.path, line: node.mark?.line ?? 1, column: 1),
+                        rule: .invalidDefaults,
+                        message: "a _defaults.yaml file holds one document, defaults: {...}; merge this one into it"))
+                continue
+            }
+            if let values = documentParser.parseDefaults(node) {
+                result.defaults = FolderDefaults(file: file.path, values: values)
+            }
+            result.diagnostics += documentParser.diagnostics
+        }
     }
 
     static func parse(_ file: DefinitionFile) -> ParsedFile {
@@ -247,6 +303,10 @@ public struct JobValidator: Sendable {
             return result
         }
         do {
+            if FolderDefaults.isDefaultsFile(file.path) {
+                try parseDefaults(file, text: text, into: &result)
+                return result
+            }
             // The encoding is given: Yams' default reads the whole process environment
             // (for YAMS_DEFAULT_ENCODING) at every parser, 40% of the time of a sync.
             let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
@@ -258,6 +318,15 @@ public struct JobValidator: Sendable {
                     if let channel = channelParser.parse(node) { result.channels.append(channel) }
                     if let name = channelParser.declaredName { result.channelNames.append(name) }
                     result.diagnostics += channelParser.diagnostics
+                    continue
+                }
+                if case .mapping(let mapping) = node, mapping["defaults"] != nil, mapping["job_id"] == nil {
+                    result.diagnostics.append(
+                        Diagnostic(
+                            at: SourceLocation(file: file.path, line: node.mark?.line ?? 1, column: 1),
+                            rule: .invalidDefaults,
+                            message: "defaults apply only from a file named _defaults.yaml, to the jobs in its folder "
+                                + "and below; move this document into one"))
                     continue
                 }
                 result.documentCount += 1

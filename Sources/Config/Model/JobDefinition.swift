@@ -49,6 +49,9 @@ public struct JobDefinition: Sendable, Hashable {
     /// validator drops them and warns about any that silence nothing. Read from files
     /// only: the monitor does not keep them.
     public var lintIgnore: [IgnoredRule] = []
+    /// The fields whose value came from a folder's `_defaults.yaml`, and where in it
+    /// (DESIGN 11.2): `plan` names the place beside each such value.
+    public var defaultedFields: [JobField: SourceLocation] = [:]
 
     /// One rule of `lint.ignore`, and where it is written.
     public struct IgnoredRule: Sendable, Hashable {

@@ -47,7 +47,10 @@ public enum Reconciler {
                 plan.creates.append(
                     SyncPlan.Create(
                         jobID: definition.jobID, file: file, line: line,
-                        fields: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) },
+                        fields: fields(of: definition).map {
+                            SyncPlan.Change(
+                                field: $0.0, old: .null, new: $0.1, origin: origin(of: $0.0, in: definition))
+                        },
                         fireTimes: plan.creates.count < previewLimit
                             ? now.map { fireTimes(of: definition, after: $0) } ?? [] : []))
                 continue
@@ -56,7 +59,11 @@ public enum Reconciler {
                 plan.conflicts.append(conflict)
                 continue
             }
-            let changes = changes(from: existing, to: definition, source: source)
+            let changes = changes(from: existing, to: definition, source: source).map { change in
+                var change = change
+                change.origin = origin(of: change.field, in: definition)
+                return change
+            }
             if existing.managedBy == .sync && existing.origin?.identity == nil {
                 plan.claimed.append(definition.jobID)
             }
@@ -78,6 +85,14 @@ public enum Reconciler {
         plan.refusal = refusal(
             plan, desired: desired, desiredChannels: desiredChannels, actual: actual, source: source, options: options)
         return plan
+    }
+
+    /// Where a default gave `field`'s value in `definition`, as `FILE:LINE`.
+    static func origin(of field: String, in definition: JobDefinition) -> String? {
+        guard !definition.defaultedFields.isEmpty, let key = JobField(rawValue: field),
+            let location = definition.defaultedFields[key]
+        else { return nil }
+        return "\(location.file):\(location.line)"
     }
 
     /// How many fire times a plan shows for a job it creates or reschedules.

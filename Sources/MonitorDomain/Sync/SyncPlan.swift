@@ -10,12 +10,19 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         public var field: String
         public var old: JSONValue
         public var new: JSONValue
+        /// Where the new value came from when a folder's `_defaults.yaml` gave it
+        /// (`jobs.d/billing/_defaults.yaml:3`); nil when the job wrote it, or left it unset.
+        public var origin: String?
 
-        public init(field: String, old: JSONValue, new: JSONValue) {
+        public init(field: String, old: JSONValue, new: JSONValue, origin: String? = nil) {
             self.field = field
             self.old = old
             self.new = new
+            self.origin = origin
         }
+
+        /// ` (from FILE:LINE)` after a value a default gave, else nothing.
+        public var originSuffix: String { origin.map { " (from \($0))" } ?? "" }
     }
 
     public struct Create: Sendable, Hashable, Codable {

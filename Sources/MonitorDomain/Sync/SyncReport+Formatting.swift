@@ -48,15 +48,17 @@ extension SyncReport {
         if plan.hasChanges { out += "\n" }
         for create in plan.creates {
             out += paint("+ create \(escaped(create.jobID))", "32") + "  (\(escaped(create.file)):\(create.line))\n"
-            for field in create.fields where field.new != .null && field.new != .array([]) {
-                out += "    \(field.field): \(field.new.compactText)\n"
+            for field in create.fields where field.new != .null && field.new != .array([]) && field.new != .object([:])
+            {
+                out += "    \(field.field): \(field.new.compactText)\(field.originSuffix)\n"
             }
             if !create.fireTimes.isEmpty { out += "    next: \(create.fireTimes.joined(separator: ", "))\n" }
         }
         for update in plan.updates {
             out += paint("~ update \(escaped(update.jobID))", "33") + "  (\(escaped(update.file)):\(update.line))\n"
             for change in update.changes {
-                out += "    \(change.field): \(change.old.compactText) → \(change.new.compactText)\n"
+                out +=
+                    "    \(change.field): \(change.old.compactText) → \(change.new.compactText)\(change.originSuffix)\n"
             }
             if !update.oldFireTimes.isEmpty || !update.fireTimes.isEmpty {
                 out += "    next, before: \(update.oldFireTimes.joined(separator: ", "))\n"

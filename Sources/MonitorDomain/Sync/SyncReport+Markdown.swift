@@ -115,15 +115,16 @@ extension SyncReport {
         var lines: [String] = []
         for create in plan.creates {
             lines.append("+ create \(escaped(create.jobID))  (\(escaped(create.file)):\(create.line))")
-            for field in create.fields where field.new != .null && field.new != .array([]) {
-                lines.append("+     \(field.field): \(field.new.compactText)")
+            for field in create.fields where field.new != .null && field.new != .array([]) && field.new != .object([:])
+            {
+                lines.append("+     \(field.field): \(field.new.compactText)\(field.originSuffix)")
             }
         }
         for update in plan.updates {
             lines.append("! update \(escaped(update.jobID))  (\(escaped(update.file)):\(update.line))")
             for change in update.changes {
                 lines.append("-     \(change.field): \(change.old.compactText)")
-                lines.append("+     \(change.field): \(change.new.compactText)")
+                lines.append("+     \(change.field): \(change.new.compactText)\(change.originSuffix)")
             }
         }
         for delete in plan.deletes {
