@@ -87,16 +87,25 @@ import Testing
             #expect(limitY < eightMinuteTop, "10 minutes is drawn above 8")
 
             // Runs, newest first, with everything the client sent, as text.
-            #expect(try await browser.evaluate("document.querySelectorAll('tbody.run').length") as? Int == 4)
-            #expect(try await text("tbody.run .badge") == "▶ running")
-            let failedRun = "document.querySelectorAll('tbody.run')[1]"
+            #expect(try await browser.evaluate("document.querySelectorAll('details.run').length") as? Int == 4)
+            #expect(try await text("details.run .badge") == "▶ running")
+            let failedRun = "document.querySelectorAll('details.run')[1]"
             #expect(
                 try await browser.evaluate("\(failedRun).querySelector('.host').textContent").map {
                     ($0 as? String)?.contains(Self.hostile) == true
                 } == true)
             #expect(try await browser.evaluate("\(failedRun).querySelector('.exit').textContent") as? String == "3")
+            // One line per run: the details wait until asked for.
+            #expect(try await browser.evaluate("\(failedRun).open") as? Bool == false)
+            #expect(
+                try await browser.evaluate(
+                    "Array.from(\(failedRun).querySelectorAll('summary .cell')).every(c => c.getBoundingClientRect().height < 40)"
+                ) as? Bool == true)
+            #expect(
+                try await browser.evaluate("\(failedRun).querySelector('.message').textContent") as? String
+                    == "<b>disk</b> full")
             let details = try #require(
-                try await browser.evaluate("\(failedRun).querySelector('details').textContent") as? String)
+                try await browser.evaluate("\(failedRun).textContent") as? String)
             for expected in [
                 "backup.sh/1.0", "127.0.0.1", "client_info.os", "Debian 12", "\"batch\" : 7", "<b>disk</b> full",
             ] {
@@ -121,12 +130,11 @@ import Testing
             #expect((acknowledged["alerts"] as? [[String: Any]])?.first?["id"] as? Int == id)
 
             // A new start appears on the open page, the run detail left open stays open.
-            try await browser.evaluate("window.loadedOnce = true; \(failedRun).querySelector('details').open = true")
+            try await browser.evaluate("window.loadedOnce = true; \(failedRun).querySelector('summary').click()")
+            #expect(try await browser.evaluate("\(failedRun).open") as? Bool == true)
             #expect(try await monitor.request("POST", "/jobs/etl/start").status == 201)
-            #expect(try await browser.waitUntil("document.querySelectorAll('tbody.run').length === 5"))
-            #expect(
-                try await browser.evaluate("document.querySelectorAll('tbody.run')[2].querySelector('details').open")
-                    as? Bool == true)
+            #expect(try await browser.waitUntil("document.querySelectorAll('details.run').length === 5"))
+            #expect(try await browser.evaluate("document.querySelectorAll('details.run')[2].open") as? Bool == true)
             #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "the page was not reloaded")
         }
     }
@@ -139,7 +147,7 @@ import Testing
                 monitor.clock.advance(by: 1)
                 _ = try await monitor.request("POST", "/jobs/tick/end")
             }
-            func runs(_ page: String) -> Int { page.components(separatedBy: "<tbody class=\"run\"").count - 1 }
+            func runs(_ page: String) -> Int { page.components(separatedBy: "<details class=\"run\"").count - 1 }
             let first = try await monitor.request("GET", "/ui/jobs/tick").text
             #expect(runs(first) == 25)
             #expect(first.contains("1–25 of 30 runs") && first.contains("href=\"/ui/jobs/tick?page=2\""))
@@ -179,12 +187,27 @@ import Testing
             let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)/ui/jobs/etl")
             #expect(try await browser.waitUntil("document.getElementById('ping-url') !== null"))
             #expect(try await browser.evaluate("document.getElementById('ping-url').textContent") as? String == pingURL)
-            #expect(
-                try await browser.evaluate("document.getElementById('snippet-exec').textContent") as? String
-                    == "cronicle exec --ping-url \(pingURL) -- /path/to/job.sh")
-            #expect(
-                try await browser.evaluate("document.getElementById('snippet-curl').textContent") as? String
-                    == "curl -fsS -m 10 --retry 5 -o /dev/null \(pingURL)")
+            // The forms docs/pings.md and docs/exec.md give, with this monitor's address.
+            let base = "http://127.0.0.1:\(monitor.port)"
+            let snippets = [
+                "snippet-curl": "curl -fsS -m 10 --retry 5 -o /dev/null \(pingURL)",
+                "snippet-start":
+                    "curl -fsS -m 10 --retry 5 -o /dev/null \(pingURL)/start\nyour-command\n"
+                    + "curl -fsS -m 10 --retry 5 -o /dev/null \(pingURL)/$?",
+                "snippet-api":
+                    "curl -fsS -m 10 --retry 5 -o /dev/null -X POST \(base)/jobs/etl/start\nyour-command\n"
+                    + "curl -fsS -m 10 --retry 5 -o /dev/null -X POST \"\(base)/jobs/etl/end?exit_code=$?\"",
+                "snippet-exec": "cronicle exec --server \(base) --job etl -- your-command",
+                "snippet-exec-ping": "cronicle exec --ping-url \(pingURL) -- your-command",
+            ]
+            for (id, text) in snippets {
+                #expect(
+                    try await browser.evaluate("document.getElementById('\(id)').textContent") as? String == text,
+                    "\(id)")
+                #expect(
+                    try await browser.evaluate("document.querySelector('button.copy[data-copy=\"\(id)\"]') !== null")
+                        as? Bool == true, "\(id) has a copy button")
+            }
             try await browser.evaluate("document.querySelector('button[data-copy=\"snippet-exec\"]').click()")
             #expect(
                 try await browser.waitUntil(

@@ -4,7 +4,8 @@ import MonitorEngine
 import MonitorStorage
 
 /// What `/ui/alerts` shows: alerts by state (open, acknowledged, resolved, or all),
-/// optionally of one type or one job, newest first, with acknowledge buttons.
+/// optionally of one type or one job, newest first. Each open alert can be acknowledged
+/// (one, the selected ones, or all shown) and its job paused or resumed.
 struct AlertListPage {
     enum State: String, CaseIterable {
         case open, acknowledged, resolved, all
@@ -25,7 +26,8 @@ struct AlertListPage {
     let context: [String: Any]
 
     init(
-        state: State, kind: JobAlert.Kind?, jobID: String?, alerts: Page<JobAlert>, counts: [State: Int]
+        state: State, kind: JobAlert.Kind?, jobID: String?, alerts: Page<JobAlert>, counts: [State: Int],
+        runs: [String: JobRun] = [:], pausedJobs: [String: Bool] = [:]
     ) {
         func href(_ state: State, page: Int = 1) -> String {
             DashboardFormat.href(
@@ -44,8 +46,15 @@ struct AlertListPage {
                 ["value": type.rawValue, "label": DashboardFormat.label(type).text, "selected": type == kind]
             },
             "jobID": jobID ?? "",
-            "alerts": alerts.items.map { AlertRow($0).context },
+            "alerts": alerts.items.map { alert in
+                AlertRow(
+                    alert, run: AlertRow.runID(of: alert).flatMap { runs[$0] },
+                    jobPaused: alert.jobID.flatMap { pausedJobs[$0] }
+                ).context
+            },
         ]
+        // Bulk acknowledging, when the page shows an alert that can be acknowledged.
+        if alerts.items.contains(where: { !$0.acknowledged && $0.resolvedAt == nil }) { context["bulk"] = true }
         if state != .open { context["stateFilter"] = state.rawValue }
         context["pager"] = DashboardFormat.pager(
             page: alerts.page.page, perPage: alerts.page.perPage, total: alerts.total, noun: "alerts"

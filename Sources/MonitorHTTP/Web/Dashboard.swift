@@ -72,7 +72,7 @@ public struct Dashboard: Sendable {
             let list = JobListPage(
                 statuses: try await store.statuses(), status: try query.choice("status", JobStatus.State.self),
                 tag: query["tag"], search: query["q"], page: try query.pageNumber(),
-                pageSize: Self.pageSize)
+                pageSize: Self.pageSize, now: store.clock.now)
             return try await page("jobs", list.context, section: .jobs)
         }
         router.get("/ui/jobs/:job_id") { request, context in try await jobPage(request, context) }
@@ -139,8 +139,15 @@ public struct Dashboard: Sendable {
                 status: .notFound)
         }
         let outputs = try await store.runOutputPreviews(runs.items.map(\.runID), limit: JobPage.outputPreviewBytes)
+        let shownAlerts = try await alerts
+        // The runs the alerts name are mostly on this page already; only the others are read.
+        let known = Dictionary(recent.items.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
+        let alertRuns = try await self.runs(
+            namedBy: shownAlerts.items.filter { AlertRow.runID(of: $0).map { known[$0] == nil } ?? false }
+        ).merging(known) { fetched, _ in fetched }
         let view = JobPage(
-            jobID: jobID, job: job, runs: runs, outputs: outputs, chartRuns: recent.items, alerts: try await alerts,
+            jobID: jobID, job: job, runs: runs, outputs: outputs, chartRuns: recent.items, alerts: shownAlerts,
+            alertRuns: alertRuns,
             deliveries: try await deliveries, baseURL: PublicAddress.base(publicURL: publicURL, request: request),
             now: store.clock.now)
         return try await page("job", view.context, section: .jobs)
@@ -159,12 +166,15 @@ public struct Dashboard: Sendable {
                 jobID: jobID, kind: kind, acknowledged: filters.acknowledged, resolved: filters.resolved,
                 page: PageRequest(page: pageNumber, perPage: AlertListPage.perPage)))
         let counts = try await store.alertCounts(jobID: jobID, kind: kind)
+        let shown = try await alerts
+        async let alertRuns = self.runs(namedBy: shown.items)
+        let paused = try await pausedJobs(namedBy: shown.items)
         let view = AlertListPage(
-            state: state, kind: kind, jobID: jobID, alerts: try await alerts,
+            state: state, kind: kind, jobID: jobID, alerts: shown,
             counts: [
                 .open: counts.open, .acknowledged: counts.acknowledged, .resolved: counts.resolved,
                 .all: counts.total,
-            ])
+            ], runs: try await alertRuns, pausedJobs: paused)
         return try await page("alerts", view.context, section: .alerts)
     }
 

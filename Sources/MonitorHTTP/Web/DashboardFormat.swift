@@ -49,6 +49,29 @@ enum DashboardFormat {
         return String(format: "%.1f h", seconds / 3600)
     }
 
+    /// An instant for the `time` partial: `iso`, the exact instant, goes into `datetime`
+    /// and `title`; `text` is what a reader without the script sees (UTC, to the minute).
+    /// The script rewrites the text as relative and local time in the reader's zone.
+    static func time(_ date: Date) -> [String: Any] {
+        let iso = Timestamp.string(from: date)
+        // `2026-11-28T07:01:00.000Z` → `2026-11-28 07:01 UTC`
+        return ["iso": iso, "text": "\(iso.prefix(10)) \(iso.dropFirst(11).prefix(5)) UTC"]
+    }
+
+    /// Time elapsed since `start`, for the `time` partial: the script keeps counting it up.
+    static func elapsed(since start: Date, now: Date) -> [String: Any] {
+        [
+            "iso": Timestamp.string(from: start), "text": duration(now.timeIntervalSince(start) / 60),
+            "elapsedSince": true,
+        ]
+    }
+
+    /// The API route `/jobs/{job_id}/{action}` (`pause`, `resume`) the page's buttons post to.
+    static func jobActionPath(_ jobID: String, _ action: String) -> String {
+        "/jobs/" + (jobID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? jobID)
+            + "/" + action
+    }
+
     /// `path` with the query `items`, leaving out empty values.
     static func href(_ path: String, _ items: [(String, String?)]) -> String {
         var components = URLComponents()

@@ -9,7 +9,7 @@ struct DeliveryRow {
         var context: [String: Any] = [
             "deliveryID": delivery.deliveryID, "channel": delivery.channel, "event": delivery.event.rawValue,
             "status": delivery.status.rawValue, "attempts": delivery.attempts,
-            "createdAt": Timestamp.string(from: delivery.createdAt),
+            "createdAt": DashboardFormat.time(delivery.createdAt),
             "channelHref": DashboardFormat.href("/ui/notifications", [("channel", delivery.channel)]),
             "statusClass": Self.statusClass(delivery.status),
         ]
@@ -20,8 +20,8 @@ struct DeliveryRow {
         }
         if let code = delivery.lastStatusCode { context["statusCode"] = code }
         if let error = delivery.lastError { context["error"] = error }
-        if let delivered = delivery.deliveredAt { context["deliveredAt"] = Timestamp.string(from: delivered) }
-        if let next = delivery.nextAttemptAt { context["nextAttemptAt"] = Timestamp.string(from: next) }
+        if let delivered = delivery.deliveredAt { context["deliveredAt"] = DashboardFormat.time(delivered) }
+        if let next = delivery.nextAttemptAt { context["nextAttemptAt"] = DashboardFormat.time(next) }
         self.context = context
     }
 

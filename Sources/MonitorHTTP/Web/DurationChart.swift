@@ -55,8 +55,9 @@ struct DurationChart {
             ]
         }
         if let first = plotted.first?.run.startTime, let last = plotted.last?.run.startTime {
-            context["firstTime"] = Timestamp.string(from: first)
-            context["lastTime"] = Timestamp.string(from: last)
+            // Short enough for both to fit side by side at the phone's larger label size.
+            context["firstTime"] = DashboardFormat.time(first)["text"]
+            context["lastTime"] = DashboardFormat.time(last)["text"]
             context["timeLabelY"] = c(Self.height - 6)
         }
         if let maxRuntime, !limitFits {

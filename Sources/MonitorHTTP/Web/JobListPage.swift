@@ -19,13 +19,13 @@ struct JobListPage {
     struct Filters {
         var status: JobStatus.State?
         var tag: String?
-        /// Part of a job id, in lower case.
+        /// Part of a job's id, description or one of its tags, in lower case.
         var search: String?
 
         func matches(_ entry: (job: Job, status: JobStatus)) -> Bool {
             (status == nil || entry.status.state == status)
                 && (tag.map { entry.job.definition.tags.contains($0) } ?? true)
-                && (search.map { entry.job.jobID.lowercased().contains($0) } ?? true)
+                && (search.map { JobListPage.searchText(entry.job.definition).contains($0) } ?? true)
         }
 
         /// The list's address with these filters, at `page`.
@@ -38,10 +38,17 @@ struct JobListPage {
         }
     }
 
-    /// `statuses` ordered by job id, as ``MonitorStore/statuses()`` returns them.
+    /// What the search looks in, in lower case: the id, the description and the tags.
+    /// The script filters the rows shown by the same text (`data-search`) as one types.
+    static func searchText(_ definition: JobDefinition) -> String {
+        ([definition.jobID, definition.description ?? ""] + definition.tags).joined(separator: " ").lowercased()
+    }
+
+    /// `statuses` ordered by job id, as ``MonitorStore/statuses()`` returns them; `now`
+    /// gives running jobs their time so far.
     init(
         statuses: [(job: Job, status: JobStatus)], status: JobStatus.State?, tag: String?, search: String?, page: Int,
-        pageSize: Int
+        pageSize: Int, now: Date
     ) {
         let filters = Filters(
             status: status, tag: tag.flatMap { $0.isEmpty ? nil : $0 },
@@ -68,7 +75,7 @@ struct JobListPage {
             "tags": Set(statuses.flatMap { $0.job.definition.tags }).sorted().map {
                 ["name": $0, "selected": $0 == filters.tag] as [String: Any]
             },
-            "jobs": shown.map(Self.row),
+            "jobs": shown.map { Self.row($0, now: now) },
         ]
         if let status { context["status"] = status.rawValue }
         context["pager"] = DashboardFormat.pager(page: page, perPage: pageSize, total: matching.count, noun: "jobs") {
@@ -89,7 +96,7 @@ struct JobListPage {
     }
 
     /// One job's row in the list.
-    private static func row(_ entry: (job: Job, status: JobStatus)) -> [String: Any] {
+    private static func row(_ entry: (job: Job, status: JobStatus), now: Date) -> [String: Any] {
         let definition = entry.job.definition
         let label = DashboardFormat.label(entry.status.state)
         var row: [String: Any] = [
@@ -97,17 +104,47 @@ struct JobListPage {
             "state": entry.status.state.rawValue, "label": label.text,
             "icon": label.icon, "tags": definition.tags, "schedule": definition.timingText,
             "explanation": definition.scheduleExplanation ?? "",
-            "timezone": definition.timezone,
+            "timezone": definition.timezone, "search": searchText(definition),
         ]
+        if let note = note(entry.status, now: now) { row["note"] = note }
         // Absent keys, not nil values: Mustache takes a boxed nil for a value.
         if let description = definition.description { row["description"] = description }
         if let lastRun = entry.status.lastRun, let time = lastRun.startTime ?? lastRun.endTime {
-            row["lastRun"] = Timestamp.string(from: time)
+            row["lastRun"] = DashboardFormat.time(time)
         }
         if let duration = entry.status.lastRun?.duration {
             row["duration"] = DashboardFormat.duration(duration)
         }
-        if let next = entry.status.nextFireTime { row["nextRun"] = Timestamp.string(from: next) }
+        if let next = entry.status.nextFireTime { row["nextRun"] = DashboardFormat.time(next) }
         return row
+    }
+
+    /// What an operator asks next about a job's state, under its badge: since when it is
+    /// failing or missed (its open alert's opening), how long it has been running, and
+    /// when a late job becomes missed (its deadline). The script's `statusNote` says the
+    /// same for rows it redraws.
+    static func note(_ status: JobStatus, now: Date) -> [String: Any]? {
+        func opened(_ kind: JobAlert.Kind) -> Date? {
+            status.openAlerts.filter { $0.kind == kind }.map(\.createdAt).min()
+        }
+        switch status.state {
+        case .missed, .failed, .tooFast:
+            let kind: JobAlert.Kind =
+                switch status.state {
+                case .missed: .missedJob
+                case .tooFast: .tooFast
+                default: .failed
+                }
+            guard let since = opened(kind) else { return nil }
+            return ["words": "since", "time": DashboardFormat.time(since)]
+        case .running, .longRunning:
+            guard let run = status.lastRun, run.status == .running, let start = run.startTime else { return nil }
+            return ["words": "for", "time": DashboardFormat.elapsed(since: start, now: now)]
+        case .late:
+            guard let deadline = status.deadline else { return nil }
+            return ["words": "missed at", "time": DashboardFormat.time(deadline)]
+        case .paused, .ok, .new:
+            return nil
+        }
     }
 }

@@ -3,7 +3,9 @@ import MonitorDomain
 import MonitorEngine
 import MonitorStorage
 
-/// One run as the job page lists it, with the client's details.
+/// One run as the job page lists it: one line (status, start, duration, exit code, host,
+/// the first line of its message), and on demand the client's details, the whole
+/// message and the output.
 struct RunRow {
     let context: [String: Any]
 
@@ -13,15 +15,22 @@ struct RunRow {
         var context: [String: Any] = [
             "runID": run.runID, "state": label.state, "label": label.text, "icon": label.icon,
         ]
-        if let start = run.startTime { context["start"] = Timestamp.string(from: start) }
-        if let end = run.endTime { context["end"] = Timestamp.string(from: end) }
+        // The line shows times as people read them; the details keep the exact instants.
+        if let start = run.startTime {
+            context["start"] = DashboardFormat.time(start)
+            context["startISO"] = Timestamp.string(from: start)
+        }
+        if let end = run.endTime { context["endISO"] = Timestamp.string(from: end) }
         if let duration = run.duration {
             context["duration"] = DashboardFormat.duration(duration)
         } else if run.status == .running, let start = run.startTime {
-            context["duration"] = DashboardFormat.duration(now.timeIntervalSince(start) / 60) + " so far"
+            context["elapsed"] = DashboardFormat.elapsed(since: start, now: now)
         }
         if let exitCode = run.exitCode { context["exitCode"] = exitCode }
-        if let message = run.message { context["message"] = message }
+        if let message = run.message, !message.isEmpty {
+            context["message"] = message
+            context["messageLine"] = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        }
         if let remoteAddress = run.remoteAddress { context["remoteAddress"] = remoteAddress }
         if let userAgent = run.userAgent { context["userAgent"] = userAgent }
         if case .object(let info) = run.clientInfo {

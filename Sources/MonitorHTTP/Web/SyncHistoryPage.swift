@@ -15,7 +15,7 @@ struct SyncHistoryPage {
             "title": "Sync",
             "records": history.items.map { record -> [String: Any] in
                 var row: [String: Any] = [
-                    "id": Int(record.id), "appliedAt": Timestamp.string(from: record.appliedAt),
+                    "id": Int(record.id), "appliedAt": DashboardFormat.time(record.appliedAt),
                     "result": record.result.rawValue, "applied": record.result == .applied,
                     "created": record.created, "updated": record.updated, "deleted": record.deleted,
                     "unchanged": record.unchanged,
