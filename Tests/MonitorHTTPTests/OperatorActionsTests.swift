@@ -148,6 +148,27 @@ import Testing
         }
     }
 
+    @Test func theDashboardShowsAStreakBelowTheThresholdAndThePolicy() async throws {
+        try await LiveMonitor.with { monitor in
+            _ = try await monitor.request(
+                "POST", "/jobs",
+                json: [
+                    "job_id": "etl", "schedule": "@daily", "failure_threshold": 3, "min_runtime": "2m",
+                    "labels": ["team": "data"],
+                ])
+            for _ in 0..<2 { _ = try await monitor.request("POST", "/jobs/etl/fail") }
+            let status = try await monitor.request("GET", "/jobs/etl/status").object()
+            #expect(status["status"] as? String == "failed" && status["failure_streak"] as? Int == 2)
+            #expect((status["open_alerts"] as? [Any])?.isEmpty == true, "below the threshold nothing opens")
+            let page = try await monitor.request("GET", "/ui/jobs/etl").text
+            #expect(page.contains(#"<span class="note" id="job-streak">(2 of 3 failed)</span>"#))
+            #expect(page.contains("<dt>Min runtime</dt><dd>2m: a shorter successful run is too fast</dd>"))
+            #expect(page.contains(#"<code class="label">team=data</code>"#))
+            let list = try await monitor.request("GET", "/").text
+            #expect(list.contains(#"<span class="note">2 of 3 failed"#), "the list says it too")
+        }
+    }
+
     @Test func policyFieldsAreCheckedAsTheLinterChecksThem() async throws {
         try await LiveMonitor.with { monitor in
             for (extra, words) in [

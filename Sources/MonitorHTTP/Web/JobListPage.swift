@@ -106,7 +106,11 @@ struct JobListPage {
             "explanation": definition.scheduleExplanation ?? "",
             "timezone": definition.timezone, "search": searchText(definition),
         ]
-        if let note = note(entry.status, now: now) { row["note"] = note }
+        if let streak = streakText(entry.status, threshold: definition.failureThreshold) {
+            row["note"] = ["words": streak]
+        } else if let note = note(entry.status, now: now) {
+            row["note"] = note
+        }
         // Absent keys, not nil values: Mustache takes a boxed nil for a value.
         if let description = definition.description { row["description"] = description }
         if let lastRun = entry.status.lastRun, let time = lastRun.startTime ?? lastRun.endTime {
@@ -123,6 +127,15 @@ struct JobListPage {
     /// failing or missed (its open alert's opening), how long it has been running, and
     /// when a late job becomes missed (its deadline). The script's `statusNote` says the
     /// same for rows it redraws.
+    /// "2 of 3 failed" while failures in a row have not reached the job's
+    /// `failure_threshold` (DESIGN 11.1): the job is failing, and nothing notifies yet.
+    static func streakText(_ status: JobStatus, threshold: Int) -> String? {
+        guard threshold > 1, status.failureStreak > 0, status.failureStreak < threshold,
+            !status.openAlerts.contains(where: { $0.kind == .failed })
+        else { return nil }
+        return "\(status.failureStreak) of \(threshold) failed"
+    }
+
     static func note(_ status: JobStatus, now: Date) -> [String: Any]? {
         func opened(_ kind: JobAlert.Kind) -> Date? {
             status.openAlerts.filter { $0.kind == kind }.map(\.createdAt).min()

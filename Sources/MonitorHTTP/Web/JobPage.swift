@@ -104,6 +104,14 @@ struct JobPage {
         ]
         if let description = definition.description { context["description"] = description }
         if let maxRuntime = definition.maxRuntime { context["maxRuntime"] = maxRuntime.description }
+        if let minRuntime = definition.minRuntime { context["minRuntime"] = minRuntime.description }
+        context["failureThreshold"] = definition.failureThreshold > 1 ? definition.failureThreshold : nil
+        if let streak = JobListPage.streakText(status, threshold: definition.failureThreshold) {
+            context["streak"] = streak
+        }
+        if !definition.labels.isEmpty {
+            context["labels"] = ["items": definition.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }]
+        }
         if let deadline = status.deadline { context["deadline"] = DashboardFormat.time(deadline) }
         context["expectText"] = definition.expect == .end ? "an end (or success ping)" : "a start (or success ping)"
         context["firstRunOnly"] = definition.watchFrom == .firstRun
