@@ -15,9 +15,15 @@ import MonitorStorage
 // their deadlines against the database and finds it met, and no ping traffic shares the
 // CPU being measured. 1,000 unhealthy jobs fire every minute with 10 to 49 s of
 // tolerance and never start: every minute, 1,000 deadlines pass, 25 in each second.
-// Usage: alert-benchmark [seconds, default 130] [jobs, default 100000]
+//
+// With a third argument, that many maintenance windows are open for the whole window
+// (recurring every minute for two hours), half `skip` and half `suppress`, each matching
+// by tag and by job glob jobs that do not exist: every due deadline, and every alert
+// opened, is checked against all of them, which is what they cost.
+// Usage: alert-benchmark [seconds, default 130] [jobs, default 100000] [windows, default 0]
 let seconds = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 130 : 130
 let total = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100_000 : 100_000
+let windowCount = CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 0 : 0
 let unhealthy = total / 100
 let folder = NSTemporaryDirectory() + "cronicle-alert-benchmark-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -103,6 +109,24 @@ try writer.write { db in
     }
 }
 print("setup: \(starts) starts recorded ahead for the healthy jobs' fire times in the window")
+
+if windowCount > 0 {
+    try writer.write { db in
+        for index in 0..<windowCount {
+            let window = WindowDefinition(
+                name: "maintenance-\(index)",
+                timing: .recurring(schedule: "* * * * *", duration: JobDuration(seconds: 7200), timezone: "UTC"),
+                match: ChannelDefinition.Match(tags: ["maintenance-\(index)"], jobs: ["maintenance-\(index)-*"]),
+                mode: index.isMultiple(of: 2) ? .skip : .suppress)
+            try db.execute(
+                sql: "INSERT INTO windows (name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    window.name, String(decoding: try JSONEncoder().encode(window), as: UTF8.self), created, created,
+                ])
+        }
+    }
+    print("setup: \(windowCount) maintenance windows open for the whole window, half skip and half suppress")
+}
 
 let memoryBefore = residentMegabytes()
 let engine = AlertEngine(store: store)

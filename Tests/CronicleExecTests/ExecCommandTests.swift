@@ -209,8 +209,15 @@ import Testing
     @Test func aServerDownNeverFailsTheJobAndTheSpoolDeliversTheEndPingLater() async throws {
         let folder = try TemporaryFolder()
         let spool = folder.url("state/cronicle/spool")
-        // A port that was just free: bind a receiver, note its port, stop it.
-        let port = try await WebhookReceiver.with { $0.port }
+        // A port that was just free: bind a receiver, note its port, stop it. Below the
+        // ephemeral range (32768 and up), so that no other test's connection or port-0
+        // server takes it before the receiver binds it again (a loaded CI run once did).
+        var port = 0
+        for _ in 0..<20 where port == 0 {
+            let candidate = Int.random(in: 20_000..<32_000)
+            port = (try? await WebhookReceiver.with(port: candidate) { $0.port }) ?? 0
+        }
+        try #require(port != 0)
         let url = "http://127.0.0.1:\(port)/ping/\(Self.uuid)"
         let result = try await ExecProcess.run(
             ["--ping-url", url, "--spool", spool, "--ping-deadline", "2s", "--", "sh", "-c", "echo partial; exit 3"])

@@ -271,7 +271,9 @@ import Testing
         try await bench.job("0 12 * * *")
         let database = try DatabaseQueue(path: bench.folder.url("cronicle.db"))
         func mark() throws -> String? {
-            try database.read { db in try String.fetchOne(db, sql: "SELECT value FROM monitor_state") }
+            try database.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM monitor_state WHERE key = 'alerts_checked_through'")
+            }
         }
         try await bench.evaluate()
         #expect(try mark() == "2026-11-28 06:00:00.000")

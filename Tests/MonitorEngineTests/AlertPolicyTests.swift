@@ -42,6 +42,10 @@ import Testing
         try await run(bench, lasting: 1, exitCode: 2)
         #expect(try await bench.alerts("job", .tooFast).first?.failureCount == 2)
 
+        // An end alone (a success ping) has no length: it neither opens nor resolves one.
+        _ = try await bench.store.endRun(jobID: "job", RunEnd(exitCode: 0))
+        #expect(try await bench.alerts("job", .tooFast).first?.resolvedAt == nil)
+
         try await run(bench, lasting: 300)
         alerts = try await bench.alerts("job", .tooFast)
         #expect(alerts.count == 1 && alerts[0].resolvedAt != nil, "a run of exactly min_runtime is long enough")

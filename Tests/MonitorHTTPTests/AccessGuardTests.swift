@@ -32,7 +32,9 @@ import Testing
         }.filter { route in
             route.method != "GET" && route.method != "HEAD" && !Self.open.contains("\(route.method) \(route.path)")
         }
-        #expect(guarded.count == 8, "five changes, a channel test and two sync routes, found \(guarded)")
+        #expect(
+            guarded.count == 10,
+            "five changes, a snooze and its end, a channel test and two sync routes, found \(guarded)")
         try await LiveMonitor.with(configuration: configuration) { monitor in
             for route in guarded {
                 let path = route.path.split(separator: "/").map { $0.hasPrefix("{") ? "1" : $0 }

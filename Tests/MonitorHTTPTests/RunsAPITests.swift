@@ -224,7 +224,7 @@ import Testing
         ("/job_runs?jobid=x", "unknown query parameter 'jobid'; expected page, per_page, job_id, status, since, until"),
         (
             "/alerts?type=late",
-            "query parameter type must be one of missed_job, long_running, failed, channel_failing, found 'late'"
+            "query parameter type must be one of missed_job, long_running, failed, too_fast, channel_failing, found 'late'"
         ),
         ("/alerts?resolved=yes", "query parameter resolved must be true or false, found 'yes'"),
     ])

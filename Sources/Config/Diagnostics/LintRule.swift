@@ -35,6 +35,9 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case duplicatePingUUID = "duplicate-ping-uuid"
     case invalidLabel = "invalid-label"
     case invalidDefaults = "invalid-defaults"
+    case invalidWindowName = "invalid-window-name"
+    case invalidWindow = "invalid-window"
+    case duplicateWindow = "duplicate-window"
     // Warnings
     case runsOverlap = "runs-overlap"
     case ambiguousTolerance = "ambiguous-tolerance"
@@ -43,6 +46,7 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     case fileNameMismatch = "file-name-mismatch"
     case unusedChannel = "unused-channel"
     case unusedIgnore = "unused-ignore"
+    case unusedWindow = "unused-window"
 
     /// The rules that only warn, the ones `lint.ignore` and `validate --ignore` accept,
     /// as a message lists them: `runs-overlap, ambiguous-tolerance, ...`.
@@ -53,7 +57,7 @@ public enum LintRule: String, CaseIterable, Sendable, Codable {
     public var severity: Diagnostic.Severity {
         switch self {
         case .runsOverlap, .ambiguousTolerance, .ignoredMaxRuntime, .daylightSaving, .fileNameMismatch, .unusedChannel,
-            .unusedIgnore:
+            .unusedIgnore, .unusedWindow:
             .warning
         default: .error
         }

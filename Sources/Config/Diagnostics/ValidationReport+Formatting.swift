@@ -16,11 +16,12 @@ extension ValidationReport {
         }
     }
 
-    /// `2 errors, 1 warning in 14 files, 31 jobs` (`, 2 channels` when there are any)
+    /// `2 errors, 1 warning in 14 files, 31 jobs` (`, 2 channels`, `, 1 window` when there are any)
     public var summary: String {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
         return "\(count(errorCount, "error")), \(count(warningCount, "warning")) in \(count(fileCount, "file")), "
             + count(jobCount, "job") + (channelCount > 0 ? ", \(count(channelCount, "channel"))" : "")
+            + (windows.isEmpty ? "" : ", \(count(windows.count, "window"))")
     }
 
     /// Compiler-style lines, then the summary. Colour is for terminals only.

@@ -234,7 +234,7 @@ struct ChannelDocumentParser {
 
     /// Which alerts the channel takes, and how often it speaks.
     private mutating func readPolicy(_ values: [Field: Node], into channel: inout ChannelDefinition) {
-        if let node = values[.match] { channel.match = match(node) }
+        if let node = values[.match] { channel.match = reader.match(node) }
         if let node = values[.types] {
             let names = reader.strings(node, name: "types", item: "type", example: "[missed_job, failed]")
             channel.types = names.compactMap { name in
@@ -362,22 +362,5 @@ struct ChannelDocumentParser {
             headers[name] = text
         }
         return headers
-    }
-
-    private mutating func match(_ node: Node) -> ChannelDefinition.Match? {
-        guard let mapping = reader.mapping(node, name: "match", form: "with tags and jobs, such as {tags: [prod]}")
-        else { return nil }
-        enum MatchField: String { case tags, jobs }
-        let (values, _) = reader.fields(
-            of: mapping, example: "tags", known: { MatchField(rawValue: $0) },
-            suggestion: { EditDistance.closest(to: $0, among: ["tags", "jobs"]) })
-        var match = ChannelDefinition.Match()
-        if let tags = values[.tags] {
-            match.tags = reader.strings(tags, name: "match.tags", item: "tag", example: "[prod]")
-        }
-        if let jobs = values[.jobs] {
-            match.jobs = reader.strings(jobs, name: "match.jobs", item: "job id pattern", example: "[\"billing_*\"]")
-        }
-        return match
     }
 }

@@ -72,7 +72,7 @@ public struct JobValidator: Sendable {
                 }
                 jobs.append(job)
                 var warnings = file.warnings[index]
-                if file.documentCount == 1, file.channelDocumentCount == 0 {
+                if file.documentCount == 1, file.channelDocumentCount == 0, file.windowDocumentCount == 0 {
                     let fileName = (file.path as NSString).lastPathComponent as NSString
                     if fileName.deletingPathExtension != job.jobID {
                         warnings.append(
@@ -90,6 +90,7 @@ public struct JobValidator: Sendable {
         if let secrets { channels = resolvable(channels, secrets, &diagnostics) }
         jobs = checkNotifications(
             jobs, channels: channels, declared: Set(parsed.flatMap(\.channelNames)), &diagnostics)
+        let windows = checkWindows(parsed.flatMap(\.windows), jobs: jobs, &diagnostics)
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         if !ignoring.isEmpty {
             let silenced = Set(diagnostics.lazy.map(\.rule)).intersection(ignoring)
@@ -107,7 +108,7 @@ public struct JobValidator: Sendable {
             )
         }
         return ValidationReport(
-            jobs: jobs, channels: channels, diagnostics: diagnostics, fileCount: files.count,
+            jobs: jobs, channels: channels, windows: windows, diagnostics: diagnostics, fileCount: files.count,
             jobCount: parsed.reduce(0) { $0 + $1.documentCount },
             channelCount: parsed.reduce(0) { $0 + $1.channelDocumentCount }, commit: commit)
     }
@@ -148,6 +149,35 @@ public struct JobValidator: Sendable {
             channels.append(channel)
         }
         return channels
+    }
+
+    /// The windows in file order, each name once (a second definition is an error), and
+    /// a warning for each that covers no job.
+    private func checkWindows(
+        _ windows: [WindowDefinition], jobs: [JobDefinition], _ diagnostics: inout [Diagnostic]
+    ) -> [WindowDefinition] {
+        var unique: [WindowDefinition] = []
+        var first: [String: SourceLocation] = [:]
+        for window in windows {
+            let location = window.location ?? SourceLocation(file: "", line: 1, column: 1)
+            if let earlier = first[window.name] {
+                diagnostics.append(
+                    Diagnostic(
+                        at: location, rule: .duplicateWindow,
+                        message: "window '\(window.name)' is already defined at \(earlier)"))
+                continue
+            }
+            first[window.name] = location
+            unique.append(window)
+            if !jobs.contains(where: window.covers) {
+                diagnostics.append(
+                    Diagnostic(
+                        at: location, rule: .unusedWindow,
+                        message: "window '\(window.name)' covers no job: its match selects none; fix the tags or "
+                            + "job patterns, or remove the window"))
+            }
+        }
+        return unique
     }
 
     /// The channels whose every reference resolves; each one that does not is an error
@@ -221,6 +251,8 @@ public struct JobValidator: Sendable {
         /// The names of every channel document, valid or not.
         var channelNames: [String] = []
         var channelDocumentCount = 0
+        var windows: [WindowDefinition] = []
+        var windowDocumentCount = 0
         /// A `_defaults.yaml` file's defaults, when it is one and has no error.
         var defaults: FolderDefaults?
     }
@@ -312,6 +344,13 @@ public struct JobValidator: Sendable {
             let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
             while let node = try parser.nextRoot() {
                 if JobDocumentParser.isEmpty(node) { continue }
+                if WindowDocumentParser.isWindow(node) {
+                    result.windowDocumentCount += 1
+                    var windowParser = WindowDocumentParser(file: file.path)
+                    if let window = windowParser.parse(node) { result.windows.append(window) }
+                    result.diagnostics += windowParser.diagnostics
+                    continue
+                }
                 if ChannelDocumentParser.isChannel(node) {
                     result.channelDocumentCount += 1
                     var channelParser = ChannelDocumentParser(file: file.path)

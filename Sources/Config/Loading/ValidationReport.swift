@@ -5,6 +5,8 @@ public struct ValidationReport: Sendable {
     public var jobs: [JobDefinition]
     /// The valid notification channels, in file order.
     public var channels: [ChannelDefinition]
+    /// The valid maintenance windows, in file order.
+    public var windows: [WindowDefinition]
     public var diagnostics: [Diagnostic]
     /// How many files were read.
     public var fileCount: Int
@@ -16,11 +18,13 @@ public struct ValidationReport: Sendable {
     public var commit: String?
 
     public init(
-        jobs: [JobDefinition], channels: [ChannelDefinition] = [], diagnostics: [Diagnostic], fileCount: Int,
+        jobs: [JobDefinition], channels: [ChannelDefinition] = [], windows: [WindowDefinition] = [],
+        diagnostics: [Diagnostic], fileCount: Int,
         jobCount: Int, channelCount: Int = 0, commit: String? = nil
     ) {
         self.jobs = jobs
         self.channels = channels
+        self.windows = windows
         self.channelCount = channelCount
         self.diagnostics = diagnostics
         self.fileCount = fileCount

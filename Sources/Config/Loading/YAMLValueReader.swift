@@ -157,6 +157,24 @@ struct YAMLValueReader {
         return values
     }
 
+    /// `match: {tags: [prod], jobs: ["billing_*"]}`: which jobs a channel or a window selects.
+    mutating func match(_ node: Node) -> ChannelDefinition.Match? {
+        guard let mapping = mapping(node, name: "match", form: "with tags and jobs, such as {tags: [prod]}")
+        else { return nil }
+        enum MatchField: String { case tags, jobs }
+        let (values, _) = fields(
+            of: mapping, example: "tags", known: { MatchField(rawValue: $0) },
+            suggestion: { EditDistance.closest(to: $0, among: ["tags", "jobs"]) })
+        var match = ChannelDefinition.Match()
+        if let tags = values[.tags] {
+            match.tags = strings(tags, name: "match.tags", item: "tag", example: "[prod]")
+        }
+        if let jobs = values[.jobs] {
+            match.jobs = strings(jobs, name: "match.jobs", item: "job id pattern", example: "[\"billing_*\"]")
+        }
+        return match
+    }
+
     /// A number as YAML 1.2's core schema writes one in decimal: a sign, digits with at
     /// most one point, and an exponent (`30`, `-5`, `1.5`, `.5`, `1e3`). `inf`, `nan`
     /// and `0x10`, which `Double` would also read, are not.

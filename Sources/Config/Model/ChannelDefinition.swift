@@ -40,6 +40,11 @@ public struct ChannelDefinition: Sendable, Hashable, Codable {
             self.tags = tags
             self.jobs = jobs
         }
+
+        /// Whether `job` has one of the tags, or an id one of the globs matches.
+        public func selects(_ job: JobDefinition) -> Bool {
+            tags.contains(where: job.tags.contains) || jobs.contains { Glob.matches($0, job.jobID) }
+        }
     }
 
     /// How an e-mail channel reaches its SMTP server.
@@ -153,8 +158,7 @@ public struct ChannelDefinition: Sendable, Hashable, Codable {
     public func receives(_ job: JobDefinition) -> Bool {
         if job.notify.contains(name) { return true }
         guard let match else { return false }
-        return match.tags.contains(where: job.tags.contains)
-            || match.jobs.contains { Glob.matches($0, job.jobID) }
+        return match.selects(job)
     }
 }
 

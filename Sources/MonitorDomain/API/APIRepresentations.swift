@@ -312,3 +312,54 @@ package struct OriginRepresentation: JSONRepresentable {
         }
     }
 }
+
+/// A maintenance window as `GET /windows` answers it: its definition, whether it is open
+/// at `now`, and its current or next opening.
+package struct WindowRepresentation: JSONRepresentable {
+    package let window: MaintenanceWindow
+    package let now: Date
+
+    package init(_ window: MaintenanceWindow, now: Date) {
+        self.window = window
+        self.now = now
+    }
+
+    package func write(to json: inout JSONWriter) {
+        let definition = window.definition
+        json.object { json in
+            json.field("window", definition.name)
+            json.field("description", definition.description)
+            json.field("mode", definition.mode.rawValue)
+            json.key("match")
+            if let match = definition.match {
+                json.object { json in
+                    json.field("tags") { json in json.array(match.tags) { json, tag in json.string(tag) } }
+                    json.field("jobs") { json in json.array(match.jobs) { json, glob in json.string(glob) } }
+                }
+            } else {
+                json.null()
+            }
+            var start: Date?
+            var end: Date?
+            var schedule: String?
+            var duration: JobDuration?
+            var timezone: String?
+            switch definition.timing {
+            case .once(let from, let to): (start, end) = (from, to)
+            case .recurring(let cron, let span, let zone): (schedule, duration, timezone) = (cron, span, zone)
+            }
+            json.field("start", start.map(Timestamp.string))
+            json.field("end", end.map(Timestamp.string))
+            json.field("schedule", schedule)
+            json.field("duration", duration?.minutes)
+            json.field("duration_seconds", duration?.seconds)
+            json.field("timezone", timezone)
+            let opening = definition.currentOrNext(after: now)
+            json.field("active", definition.occurrence(at: now) != nil)
+            json.field("opens_at", opening.map { Timestamp.string(from: $0.start) })
+            json.field("closes_at", opening.map { Timestamp.string(from: $0.end) })
+            json.key("source")
+            OriginRepresentation(origin: window.origin).write(to: &json)
+        }
+    }
+}

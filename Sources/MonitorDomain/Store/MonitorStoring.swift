@@ -71,6 +71,8 @@ public protocol MonitorStoring: SyncTarget {
 
     /// Every notification channel, by name (channels come from sync only).
     func channels() async throws -> [Channel]
+    /// Every maintenance window, by name (windows come from sync only).
+    func windows() async throws -> [MaintenanceWindow]
     /// Queues a `test` event to a channel; 404 when there is no such channel.
     func enqueueTest(channel: String) async throws -> Delivery
     /// Tells the openings that snoozes and windows held once they end, and forgets ended snoozes.

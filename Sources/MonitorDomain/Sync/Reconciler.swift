@@ -16,11 +16,13 @@ public enum Reconciler {
     /// plan of 20,000 unchanged jobs computes none.
     public static func plan(
         desired: [JobDefinition], actual: [Job], source: SyncSource, options: SyncOptions = SyncOptions(),
-        desiredChannels: [ChannelDefinition] = [], actualChannels: [Channel] = [], now: Date? = nil
+        desiredChannels: [ChannelDefinition] = [], actualChannels: [Channel] = [],
+        desiredWindows: [WindowDefinition] = [], actualWindows: [MaintenanceWindow] = [], now: Date? = nil
     ) -> SyncPlan {
         var plan = SyncPlan(source: source)
         plan.channels = planChannels(
             desired: desiredChannels, actual: actualChannels, source: source, options: options)
+        plan.windows = planWindows(desired: desiredWindows, actual: actualWindows, source: source, options: options)
         var actualByID: [String: Job] = [:]
         var actualByPingUUID: [String: Job] = [:]
         for job in actual {
@@ -83,7 +85,8 @@ public enum Reconciler {
         }
         if options.prune { plan.deletes = deletes(desired: desired, actual: actual, source: source) }
         plan.refusal = refusal(
-            plan, desired: desired, desiredChannels: desiredChannels, actual: actual, source: source, options: options)
+            plan, desired: desired, desiredOthers: desiredChannels.count + desiredWindows.count, actual: actual,
+            source: source, options: options)
         return plan
     }
 
@@ -111,10 +114,10 @@ public enum Reconciler {
     /// unless `allowEmpty`; deleting every job the source has, or more than half of them
     /// when it has more than ten, unless `allowMassDelete`.
     static func refusal(
-        _ plan: SyncPlan, desired: [JobDefinition], desiredChannels: [ChannelDefinition], actual: [Job],
-        source: SyncSource, options: SyncOptions
+        _ plan: SyncPlan, desired: [JobDefinition], desiredOthers: Int, actual: [Job], source: SyncSource,
+        options: SyncOptions
     ) -> String? {
-        if desired.isEmpty && desiredChannels.isEmpty && !options.allowEmpty {
+        if desired.isEmpty && desiredOthers == 0 && !options.allowEmpty {
             return "\(source.path ?? JobFileFinder.defaultFolder) defines no job and no channel; if the source "
                 + "really is empty now, apply with --allow-empty"
                 + (plan.deletes.isEmpty ? "" : " (which deletes its \(plan.deletes.count) job(s))")
@@ -209,24 +212,45 @@ public enum Reconciler {
     public static func planChannels(
         desired: [ChannelDefinition], actual: [Channel], source: SyncSource, options: SyncOptions
     ) -> SyncPlan.ChannelPlan {
-        var plan = SyncPlan.ChannelPlan()
-        var actualByName: [String: Channel] = [:]
-        for channel in actual { actualByName[channel.name] = channel }
+        planDocuments(
+            desired: desired.map { ($0.name, $0.location, fields(of: $0)) }, actual: actual,
+            fields: { fields(of: $0.definition) }, source: source, options: options)
+    }
+
+    /// The windows part of a plan, by the rules of channels.
+    public static func planWindows(
+        desired: [WindowDefinition], actual: [MaintenanceWindow], source: SyncSource, options: SyncOptions
+    ) -> SyncPlan.WindowPlan {
+        planDocuments(
+            desired: desired.map { ($0.name, $0.location, fields(of: $0)) }, actual: actual,
+            fields: { fields(of: $0.definition) }, source: source, options: options)
+    }
+
+    /// Named documents (channels, windows) by the rules of jobs: one of another source is
+    /// a conflict unless adopted, one no longer defined is pruned. `desired` gives each
+    /// document's name, place and fields as a plan shows them.
+    static func planDocuments<Kind, Stored: SyncedDocument>(
+        desired: [(name: String, location: SourceLocation?, fields: [(String, JSONValue)])], actual: [Stored],
+        fields: (Stored) -> [(String, JSONValue)], source: SyncSource, options: SyncOptions
+    ) -> DocumentPlan<Kind> {
+        var plan = DocumentPlan<Kind>()
+        var actualByName: [String: Stored] = [:]
+        for document in actual { actualByName[document.name] = document }
         for definition in desired.sorted(by: { $0.name < $1.name }) {
             let file = definition.location?.file ?? ""
             let line = definition.location?.line ?? 1
             guard let existing = actualByName[definition.name] else {
                 plan.creates.append(
-                    SyncPlan.ChannelChange(
-                        channel: definition.name, file: file, line: line,
-                        changes: fields(of: definition).map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
+                    DocumentChange(
+                        name: definition.name, file: file, line: line,
+                        changes: definition.fields.map { SyncPlan.Change(field: $0.0, old: .null, new: $0.1) }))
                 continue
             }
             if existing.origin?.isOwned(by: source) != true && !options.adopt {
                 plan.conflicts.append(
-                    SyncPlan.ChannelChange(
-                        channel: definition.name, file: file, line: line,
-                        message: "channel '\(definition.name)' is synced from another source, "
+                    DocumentChange(
+                        name: definition.name, file: file, line: line,
+                        message: "\(Kind.word) '\(definition.name)' is synced from another source, "
                             + "\(existing.origin?.ownerDescription ?? "unknown"); apply with --adopt to manage it "
                             + "from \(file):\(line)"))
                 continue
@@ -234,22 +258,44 @@ public enum Reconciler {
             if existing.origin?.identity == nil { plan.claimed.append(definition.name) }
             // With --adopt, the repository change makes it an update, which moves the owner.
             let changes = changes(
-                from: fields(of: existing.definition), to: fields(of: definition), origin: existing.origin,
+                from: fields(existing), to: definition.fields, origin: existing.origin,
                 location: definition.location, source: source)
             if changes.isEmpty {
                 plan.unchanged += 1
             } else {
-                plan.updates.append(
-                    SyncPlan.ChannelChange(channel: definition.name, file: file, line: line, changes: changes))
+                plan.updates.append(DocumentChange(name: definition.name, file: file, line: line, changes: changes))
             }
         }
         if options.prune {
             let names = Set(desired.map(\.name))
             plan.deletes = actual.sorted(by: { $0.name < $1.name }).filter {
                 $0.origin?.isPrunable(by: source) == true && !names.contains($0.name)
-            }.map { SyncPlan.ChannelChange(channel: $0.name, file: $0.origin?.file, line: $0.origin?.line) }
+            }.map { DocumentChange(name: $0.name, file: $0.origin?.file, line: $0.origin?.line) }
         }
         return plan
+    }
+
+    /// A window's fields as a plan shows them: instants in ISO 8601, durations with units.
+    static func fields(of window: WindowDefinition) -> [(String, JSONValue)] {
+        func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+        // Every key, null where it does not apply, so that fields line up between a
+        // one-off and a recurring version of the window.
+        var timing: [(String, JSONValue)] = [
+            ("start", .null), ("end", .null), ("schedule", .null), ("duration", .null), ("timezone", .null),
+        ]
+        switch window.timing {
+        case .once(let start, let end):
+            timing[0].1 = .string(Timestamp.string(from: start))
+            timing[1].1 = .string(Timestamp.string(from: end))
+        case .recurring(let schedule, let duration, let timezone):
+            timing[2].1 = .string(schedule)
+            timing[3].1 = .string(duration.description)
+            timing[4].1 = .string(timezone)
+        }
+        return [("description", window.description.map(JSONValue.string) ?? .null)] + timing + [
+            ("match", window.match.map { .object(["tags": strings($0.tags), "jobs": strings($0.jobs)]) } ?? .null),
+            ("mode", .string(window.mode.rawValue)),
+        ]
     }
 
     /// A channel's fields as a plan shows them: secrets as written (by reference, never

@@ -120,44 +120,9 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         }
     }
 
-    /// One channel's part in a plan: created (with every field), updated (the fields
-    /// that change), deleted, or in conflict (with why).
-    public struct ChannelChange: Sendable, Hashable, Codable {
-        public var channel: String
-        /// Where it is defined now; for a delete, where it was.
-        public var file: String?
-        public var line: Int?
-        public var changes: [Change]
-        public var message: String?
-
-        public init(channel: String, file: String?, line: Int?, changes: [Change] = [], message: String? = nil) {
-            self.channel = channel
-            self.file = file
-            self.line = line
-            self.changes = changes
-            self.message = message
-        }
-    }
-
-    /// What an apply does to notification channels, beside the jobs.
-    public struct ChannelPlan: Sendable, Hashable, Codable {
-        public var creates: [ChannelChange] = []
-        public var updates: [ChannelChange] = []
-        public var deletes: [ChannelChange] = []
-        public var unchanged = 0
-        public var conflicts: [ChannelChange] = []
-        /// Channels recorded before sources had identities that this source takes as its
-        /// own, changing nothing else (not sent over HTTP: the server claims them itself).
-        public var claimed: [String] = []
-
-        public init() {}
-
-        enum CodingKeys: String, CodingKey {
-            case creates, updates, deletes, unchanged, conflicts
-        }
-
-        public var hasChanges: Bool { !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty }
-    }
+    public typealias ChannelChange = DocumentChange<ChannelDocument>
+    public typealias ChannelPlan = DocumentPlan<ChannelDocument>
+    public typealias WindowPlan = DocumentPlan<WindowDocument>
 
     public var source: SyncSource
     public var creates: [Create] = []
@@ -166,6 +131,7 @@ public struct SyncPlan: Sendable, Hashable, Codable {
     public var unchanged = 0
     public var conflicts: [Conflict] = []
     public var channels = ChannelPlan()
+    public var windows = WindowPlan()
     /// Why the whole apply is refused although each job is fine: it would delete every
     /// job of its source, or most of them, or the source defines nothing (DESIGN 12).
     public var refusal: String?
@@ -178,7 +144,7 @@ public struct SyncPlan: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, creates, updates, deletes, unchanged, conflicts, channels, refusal
+        case source, creates, updates, deletes, unchanged, conflicts, channels, windows, refusal
     }
 
     public init(from decoder: any Decoder) throws {
@@ -191,13 +157,16 @@ public struct SyncPlan: Sendable, Hashable, Codable {
         conflicts = try container.decode([Conflict].self, forKey: .conflicts)
         // A server from before channels answers without them.
         channels = try container.decodeIfPresent(ChannelPlan.self, forKey: .channels) ?? ChannelPlan()
+        windows = try container.decodeIfPresent(WindowPlan.self, forKey: .windows) ?? WindowPlan()
         refusal = try container.decodeIfPresent(String.self, forKey: .refusal)
     }
 
     public var hasChanges: Bool {
-        !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty || channels.hasChanges
+        !creates.isEmpty || !updates.isEmpty || !deletes.isEmpty || channels.hasChanges || windows.hasChanges
     }
 
     /// Whether anything stops the apply: a job or a channel in conflict, or a refusal.
-    public var hasConflicts: Bool { !conflicts.isEmpty || !channels.conflicts.isEmpty || refusal != nil }
+    public var hasConflicts: Bool {
+        !conflicts.isEmpty || !channels.conflicts.isEmpty || !windows.conflicts.isEmpty || refusal != nil
+    }
 }

@@ -70,7 +70,9 @@ public struct SyncReport: Sendable, Hashable, Codable {
         if let first = errors.first { return "\(errors.count) error(s) in the job definitions; the first: \(first)" }
         if let refusal = plan?.refusal { return refusal }
         if let plan, plan.hasConflicts {
-            let messages = plan.conflicts.map(\.message) + plan.channels.conflicts.compactMap(\.message)
+            let messages =
+                plan.conflicts.map(\.message) + plan.channels.conflicts.compactMap(\.message)
+                + plan.windows.conflicts.compactMap(\.message)
             return "\(messages.count) conflict(s); the first: \(messages[0])"
         }
         if repeated == true, let record, record.result == .failed { return record.error ?? "the apply failed" }

@@ -28,7 +28,7 @@ extension SyncReport {
         }
         if !diagnostics.isEmpty { out += "\n" }
         out += "Cronicle sync \(applied ? "apply" : "plan"): \(escaped(plan.source.summary))\n"
-        if !plan.conflicts.isEmpty || !plan.channels.conflicts.isEmpty {
+        if !plan.conflicts.isEmpty || !plan.channels.conflicts.isEmpty || !plan.windows.conflicts.isEmpty {
             out += "\n"
             for conflict in plan.conflicts {
                 out +=
@@ -36,13 +36,9 @@ extension SyncReport {
                     + "  (\(escaped(conflict.file)):\(conflict.line))\n"
                 out += "    \(escaped(conflict.message))\n"
             }
-            for conflict in plan.channels.conflicts {
-                out +=
-                    paint("! conflict channel \(escaped(conflict.channel))", "31")
-                    + "  (\(escaped(conflict.file ?? "")):\(conflict.line ?? 1))\n"
-                out += "    \(escaped(conflict.message ?? ""))\n"
-            }
-            out += "\n\(plan.conflicts.count + plan.channels.conflicts.count) conflict(s): nothing was changed.\n"
+            out += conflictLines(plan.channels, paint: paint) + conflictLines(plan.windows, paint: paint)
+            let count = plan.conflicts.count + plan.channels.conflicts.count + plan.windows.conflicts.count
+            out += "\n\(count) conflict(s): nothing was changed.\n"
             return out
         }
         if plan.hasChanges { out += "\n" }
@@ -72,9 +68,11 @@ extension SyncReport {
             if !place.isEmpty { place += ")" }
             out += paint("- delete \(escaped(delete.jobID))", "31") + place + "\n"
         }
-        out += channelLines(plan.channels, paint: paint)
-        let channels = plan.channels
-        let hasChannels = channels.hasChanges || channels.unchanged > 0
+        out += documentLines(plan.channels, paint: paint) + documentLines(plan.windows, paint: paint)
+        let kinds: [(counts: DocumentCounts, name: String)] = [
+            (plan.channels.counts, "channels"), (plan.windows.counts, "windows"),
+        ]
+        let others = kinds.filter { $0.counts.shown }
         let counts =
             "\(plan.creates.count) to create, \(plan.updates.count) to update, \(plan.deletes.count) to delete, \(plan.unchanged) unchanged"
         if let refusal = plan.refusal {
@@ -83,49 +81,51 @@ extension SyncReport {
         } else if applied {
             out +=
                 "\nApplied: \(plan.creates.count) created, \(plan.updates.count) updated, \(plan.deletes.count) deleted, \(plan.unchanged) unchanged"
-                + (hasChannels
-                    ? "; channels: \(channels.creates.count) created, \(channels.updates.count) updated, "
-                        + "\(channels.deletes.count) deleted, \(channels.unchanged) unchanged" : "") + ".\n"
+                + others.map { "; \($0.name): \($0.counts.applied)" }.joined() + ".\n"
         } else if plan.hasChanges {
-            out +=
-                "\nPlan: \(counts)"
-                + (hasChannels
-                    ? "; channels: \(channels.creates.count) to create, \(channels.updates.count) to update, "
-                        + "\(channels.deletes.count) to delete, \(channels.unchanged) unchanged" : "") + ".\n"
+            out += "\nPlan: \(counts)" + others.map { "; \($0.name): \($0.counts.planned)" }.joined() + ".\n"
         } else {
             out +=
                 "\nNo changes: the monitor matches the definitions (\(plan.unchanged) jobs"
-                + (hasChannels ? ", \(channels.unchanged) channels" : "") + ").\n"
+                + others.map { ", \($0.counts.unchanged) \($0.name)" }.joined() + ").\n"
         }
         return out
     }
 
-    /// `+ channel`, `~ channel` and `- channel` lines, with their fields as for jobs.
-    private func channelLines(_ channels: SyncPlan.ChannelPlan, paint: (String, String) -> String) -> String {
+    /// `+ channel`, `~ channel` and `- channel` lines (or window), with their fields as for jobs.
+    private func documentLines<Kind>(_ plan: DocumentPlan<Kind>, paint: (String, String) -> String) -> String {
         func escaped(_ text: String) -> String { UntrustedText.escaped(text) }
         var out = ""
-        for create in channels.creates {
+        for create in plan.creates {
             out +=
-                paint("+ channel \(escaped(create.channel))", "32")
+                paint("+ \(Kind.word) \(escaped(create.name))", "32")
                 + "  (\(escaped(create.file ?? "")):\(create.line ?? 1))\n"
             for field in create.changes where field.new != .null && field.new != .array([]) && field.new != .object([:])
             {
                 out += "    \(field.field): \(field.new.compactText)\n"
             }
         }
-        for update in channels.updates {
+        for update in plan.updates {
             out +=
-                paint("~ channel \(escaped(update.channel))", "33")
+                paint("~ \(Kind.word) \(escaped(update.name))", "33")
                 + "  (\(escaped(update.file ?? "")):\(update.line ?? 1))\n"
             for change in update.changes {
                 out += "    \(change.field): \(change.old.compactText) → \(change.new.compactText)\n"
             }
         }
-        for delete in channels.deletes {
+        for delete in plan.deletes {
             let place = delete.file.map { "  (was \(escaped($0)):\(delete.line ?? 1))" } ?? ""
-            out += paint("- channel \(escaped(delete.channel))", "31") + place + "\n"
+            out += paint("- \(Kind.word) \(escaped(delete.name))", "31") + place + "\n"
         }
         return out
+    }
+
+    private func conflictLines<Kind>(_ plan: DocumentPlan<Kind>, paint: (String, String) -> String) -> String {
+        plan.conflicts.map { conflict in
+            paint("! conflict \(Kind.word) \(UntrustedText.escaped(conflict.name))", "31")
+                + "  (\(UntrustedText.escaped(conflict.file ?? "")):\(conflict.line ?? 1))\n"
+                + "    \(UntrustedText.escaped(conflict.message ?? ""))\n"
+        }.joined()
     }
 
     /// The report as JSON, as the server's sync endpoints answer.

@@ -23,17 +23,15 @@ extension SyncReport {
             return out
         }
         let source = UntrustedText.escaped(plan.source.summary)
-        let conflicts = plan.conflicts.count + plan.channels.conflicts.count
+        let conflicts = plan.conflicts.count + plan.channels.conflicts.count + plan.windows.conflicts.count
         let blocked = conflicts > 0 || plan.refusal != nil
         out += "### \(blocked ? "❌" : plan.hasChanges ? "📝" : "✅") Cronicle plan: \(Self.cell(source))\n\n"
-        let channels = plan.channels
         var counts =
             "**\(plan.creates.count) to create, \(plan.updates.count) to update, \(plan.deletes.count) to delete**, "
             + "\(plan.unchanged) unchanged"
-        if channels.hasChanges || channels.unchanged > 0 {
-            counts +=
-                "; channels: \(channels.creates.count) to create, \(channels.updates.count) to update, "
-                + "\(channels.deletes.count) to delete, \(channels.unchanged) unchanged"
+        for (kind, documents) in [("channels", plan.channels.counts), ("windows", plan.windows.counts)]
+        where documents.shown {
+            counts += "; \(kind): \(documents.planned)"
         }
         out += counts + ".\n\n"
         if let refusal = plan.refusal { out += "> **Refused:** \(Self.cell(refusal))\n\n" }
@@ -41,7 +39,8 @@ extension SyncReport {
             out += "> **\(conflicts) conflict(s)**: an apply changes nothing until they are resolved.\n\n"
             out += Self.fenced(
                 (plan.conflicts.map { "\($0.jobID) (\($0.file):\($0.line)): \($0.message)" }
-                    + plan.channels.conflicts.map { "channel \($0.channel): \($0.message ?? "")" })
+                    + plan.channels.conflicts.map { "channel \($0.channel): \($0.message ?? "")" }
+                    + plan.windows.conflicts.map { "window \($0.name): \($0.message ?? "")" })
                     .map(UntrustedText.escaped).joined(separator: "\n"), language: "text")
         }
         let rows = changeRows(plan)
@@ -68,10 +67,12 @@ extension SyncReport {
         return out
     }
 
+    /// The names of the fields a change touches, as code spans.
+    private static func fields(_ changes: [SyncPlan.Change]) -> String {
+        changes.map { code($0.field) }.joined(separator: ", ")
+    }
+
     private func changeRows(_ plan: SyncPlan) -> [String] {
-        func fields(_ changes: [SyncPlan.Change]) -> String {
-            changes.map { Self.code($0.field) }.joined(separator: ", ")
-        }
         var rows: [String] = []
         for create in plan.creates {
             rows.append("| ➕ | \(Self.code(create.jobID)) | \(Self.code("\(create.file):\(create.line)")) | created |")
@@ -79,24 +80,13 @@ extension SyncReport {
         for update in plan.updates {
             rows.append(
                 "| ✏️ | \(Self.code(update.jobID)) | \(Self.code("\(update.file):\(update.line)")) | "
-                    + "\(fields(update.changes)) |")
+                    + "\(Self.fields(update.changes)) |")
         }
         for delete in plan.deletes {
             let place = delete.file.map { Self.code("\($0):\(delete.line ?? 1)") } ?? ""
             rows.append("| ➖ | \(Self.code(delete.jobID)) | \(place) | **deleted** |")
         }
-        let channels = plan.channels
-        for create in channels.creates {
-            rows.append("| ➕ | channel \(Self.code(create.channel)) | \(Self.code(create.file ?? "")) | created |")
-        }
-        for update in channels.updates {
-            rows.append(
-                "| ✏️ | channel \(Self.code(update.channel)) | \(Self.code(update.file ?? "")) | "
-                    + "\(fields(update.changes)) |")
-        }
-        for delete in channels.deletes {
-            rows.append("| ➖ | channel \(Self.code(delete.channel)) | \(Self.code(delete.file ?? "")) | **deleted** |")
-        }
+        rows += documentRows(plan.channels) + documentRows(plan.windows)
         return rows
     }
 
@@ -130,21 +120,40 @@ extension SyncReport {
         for delete in plan.deletes {
             lines.append("- delete \(escaped(delete.jobID))")
         }
-        for create in plan.channels.creates {
-            lines.append("+ channel \(escaped(create.channel))")
+        lines += documentLines(plan.channels) + documentLines(plan.windows)
+        return lines
+    }
+
+    /// The table rows of a plan's channels or windows.
+    private func documentRows<Kind>(_ plan: DocumentPlan<Kind>) -> [String] {
+        plan.creates.map { "| ➕ | \(Kind.word) \(Self.code($0.name)) | \(Self.code($0.file ?? "")) | created |" }
+            + plan.updates.map {
+                "| ✏️ | \(Kind.word) \(Self.code($0.name)) | \(Self.code($0.file ?? "")) | \(Self.fields($0.changes)) |"
+            }
+            + plan.deletes.map {
+                "| ➖ | \(Kind.word) \(Self.code($0.name)) | \(Self.code($0.file ?? "")) | **deleted** |"
+            }
+    }
+
+    /// The diff lines of a plan's channels or windows.
+    private func documentLines<Kind>(_ plan: DocumentPlan<Kind>) -> [String] {
+        func escaped(_ text: String) -> String { UntrustedText.escaped(text) }
+        var lines: [String] = []
+        for create in plan.creates {
+            lines.append("+ \(Kind.word) \(escaped(create.name))")
             for field in create.changes where field.new != .null && field.new != .array([]) && field.new != .object([:])
             {
                 lines.append("+     \(field.field): \(field.new.compactText)")
             }
         }
-        for update in plan.channels.updates {
-            lines.append("! channel \(escaped(update.channel))")
+        for update in plan.updates {
+            lines.append("! \(Kind.word) \(escaped(update.name))")
             for change in update.changes {
                 lines.append("-     \(change.field): \(change.old.compactText)")
                 lines.append("+     \(change.field): \(change.new.compactText)")
             }
         }
-        for delete in plan.channels.deletes { lines.append("- channel \(escaped(delete.channel))") }
+        for delete in plan.deletes { lines.append("- \(Kind.word) \(escaped(delete.name))") }
         return lines
     }
 

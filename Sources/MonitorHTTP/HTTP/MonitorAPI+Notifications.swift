@@ -3,7 +3,7 @@ import Hummingbird
 import MonitorDomain
 
 extension MonitorAPI {
-    /// Channels, their test, and the delivery log (DESIGN 9.4).
+    /// Channels, their test, the delivery log (DESIGN 9.4), and maintenance windows (11.3).
     func addNotificationRoutes(
         reads: Router<CronicleRequestContext>, changes: RouterGroup<CronicleRequestContext>
     ) {
@@ -18,6 +18,12 @@ extension MonitorAPI {
                     items: channels.map {
                         ChannelRepresentation(channel: $0, state: known[$0.name] ?? ChannelDeliveryState(), now: now)
                     }))
+        }
+        reads.get("/windows") { _, _ in
+            let now = store.clock.now
+            return json(
+                ListRepresentation(
+                    key: "windows", items: try await store.windows().map { WindowRepresentation($0, now: now) }))
         }
         changes.post("/channels/:channel/test") { _, context in
             let name = try context.parameters.require("channel")

@@ -494,6 +494,47 @@ public enum OpenAPIDocument {
                     "dashboard_url": ["type": "string"],
                 ],
             ],
+            "Window": [
+                "type": "object", "additionalProperties": false,
+                "required": [
+                    "window", "description", "mode", "match", "start", "end", "schedule", "duration",
+                    "duration_seconds", "timezone", "active", "opens_at", "closes_at", "source",
+                ],
+                "properties": [
+                    "window": ["type": "string"], "description": nullableString,
+                    "mode": [
+                        "type": "string", "enum": WindowDefinition.Mode.allCases.map(\.rawValue),
+                        "description": "suppress: alerts open but are notified when it ends, if still open; skip: "
+                            + "fire times inside are not expected",
+                    ],
+                    "match": [
+                        "type": ["object", "null"], "description": "null: every job",
+                        "properties": [
+                            "tags": ["type": "array", "items": ["type": "string"]],
+                            "jobs": ["type": "array", "items": ["type": "string"]],
+                        ],
+                    ],
+                    "start": nullableTime, "end": nullableTime,
+                    "schedule": ["type": ["string", "null"], "description": "a recurring window's opening times"],
+                    "duration": ["type": ["number", "null"], "description": "minutes"],
+                    "duration_seconds": ["type": ["integer", "null"]],
+                    "timezone": nullableString,
+                    "active": ["type": "boolean", "description": "open now"],
+                    "opens_at": [
+                        "type": ["string", "null"], "format": "date-time",
+                        "description":
+                            "the current opening's start, else the next one's; null once a one-off has ended",
+                    ],
+                    "closes_at": nullableTime,
+                    "source": [
+                        "type": ["object", "null"],
+                        "properties": [
+                            "identity": ["type": "string"], "repository": ["type": "string"],
+                            "file": ["type": "string"], "line": ["type": "integer"], "commit": ["type": "string"],
+                        ],
+                    ],
+                ],
+            ],
             "Status": [
                 "type": "object", "additionalProperties": false,
                 "required": ["job_id", "status", "last_run", "next_fire_time", "deadline", "open_alerts"],
@@ -924,6 +965,18 @@ public enum OpenAPIDocument {
                         "Server-sent events, one JSON object per message: run_started, run_ended, alert_opened, "
                             + "alert_updated, alert_acknowledged, alert_resolved, jobs_changed, sync_recorded",
                         responses: ["200": ["description": "The stream", "content": ["text/event-stream": [:]]]])
+                ],
+                "/windows": [
+                    "get": operation(
+                        "Every maintenance window, whether it is open now, and its current or next opening",
+                        responses: [
+                            "200": response(
+                                "The windows",
+                                [
+                                    "type": "object",
+                                    "properties": ["windows": ["type": "array", "items": reference("Window")]],
+                                ])
+                        ])
                 ],
                 "/channels": [
                     "get": operation(

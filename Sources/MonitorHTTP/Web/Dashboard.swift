@@ -73,7 +73,11 @@ public struct Dashboard: Sendable {
                 statuses: try await store.statuses(), status: try query.choice("status", JobStatus.State.self),
                 tag: query["tag"], search: query["q"], page: try query.pageNumber(),
                 pageSize: Self.pageSize, now: store.clock.now)
-            return try await page("jobs", list.context, section: .jobs)
+            var context = list.context
+            context["maintenance"] =
+                WindowBanner(try await store.windows(), now: store.clock.now, horizon: 86_400)
+                .context
+            return try await page("jobs", context, section: .jobs)
         }
         router.get("/ui/jobs/:job_id") { request, context in try await jobPage(request, context) }
         router.get("/ui/alerts") { request, _ in try await alertsPage(request) }
@@ -150,7 +154,15 @@ public struct Dashboard: Sendable {
             alertRuns: alertRuns,
             deliveries: try await deliveries, baseURL: PublicAddress.base(publicURL: publicURL, request: request),
             now: store.clock.now)
-        return try await page("job", view.context, section: .jobs)
+        var pageContext = view.context
+        if let job {
+            pageContext["maintenance"] =
+                WindowBanner(
+                    try await store.windows(), covering: job.job.definition, now: store.clock.now,
+                    horizon: 7 * 86_400
+                ).context
+        }
+        return try await page("job", pageContext, section: .jobs)
     }
 
     /// The alerts by state (open, acknowledged, resolved, all), with the count of each.

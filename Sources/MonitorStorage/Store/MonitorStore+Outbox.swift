@@ -39,14 +39,14 @@ extension MonitorStore {
     }
 
     /// Whether a job's alert change is told now (DESIGN 11.3, 11.4): an opening while the
-    /// job is silenced (snoozed) is not, and the alert is marked with why, to be told when
+    /// job is silenced (snoozed, or in a `suppress` window) is not, and the alert is marked with why, to be told when
     /// the silence ends (``releaseSilenced(_:at:jobID:)``); the resolution or
     /// acknowledgement of an opening never told is not told either. Resolution is never
     /// silenced otherwise.
     private static func isTold(_ db: Database, _ change: AlertChange, of job: Job, at now: Date) throws -> Bool {
         switch change.change {
         case .opened:
-            guard let reason = silence(of: job, at: now) else { return true }
+            guard let reason = try silence(of: job, at: now, db) else { return true }
             try db.cachedStatement(sql: "UPDATE job_alerts SET silenced = ? WHERE id = ?").execute(arguments: [
                 reason, change.alertID,
             ])
@@ -61,8 +61,13 @@ extension MonitorStore {
     }
 
     /// Why a job's notifications are held at `now`, as an alert records it, or nil.
-    static func silence(of job: Job, at now: Date) -> String? {
-        job.activeSnooze(at: now) != nil ? "snooze" : nil
+    static func silence(of job: Job, at now: Date, _ db: Database) throws -> String? {
+        if job.activeSnooze(at: now) != nil { return "snooze" }
+        let windows = try cachedWindows(db)
+        guard !windows.isEmpty, let window = window(.suppress, covering: job.definition, at: now, in: windows) else {
+            return nil
+        }
+        return "window:\(window.name)"
     }
 
     /// Tells the openings of open, unacknowledged alerts whose silence has ended (of
@@ -80,7 +85,7 @@ extension MonitorStore {
         for row in rows {
             let alertJobID: String = row[1]
             if jobs[alertJobID] == nil { jobs[alertJobID] = try fetchJob(db, alertJobID) }
-            guard let job = jobs[alertJobID] ?? nil, silence(of: job, at: now) == nil else { continue }
+            guard let job = jobs[alertJobID] ?? nil, try silence(of: job, at: now, db) == nil else { continue }
             try db.execute(sql: "UPDATE job_alerts SET silenced = NULL WHERE id = ?", arguments: [row[0] as Int64])
             released.append(
                 AlertChange(
@@ -171,7 +176,7 @@ extension MonitorStore {
                         if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(db, jobID) }
                         // A snoozed job's alerts are not reminded of either.
                         guard let job = jobs[jobID] ?? nil, channel.receives(job.definition),
-                            Self.silence(of: job, at: now) == nil
+                            try Self.silence(of: job, at: now, db) == nil
                         else { continue }
                     }
                     let change = AlertChange(

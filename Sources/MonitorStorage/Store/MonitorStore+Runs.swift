@@ -212,11 +212,11 @@ extension MonitorStore {
                 ])
             }
             if job.hasOpenAlerts { alerts += try resolveAlerts(db, jobID: run.jobID, kinds: [.failed], at: nowText) }
-            if let minRuntime = job.minRuntime, let start = run.startTime,
-                now.timeIntervalSince(start) < minRuntime
-            {
+            // A run without a start (a success ping alone) has no length: it is not judged.
+            let length = run.startTime.map { now.timeIntervalSince($0) }
+            if let minRuntime = job.minRuntime, let length, length < minRuntime {
                 alerts.append(try raiseIncident(db, .tooFast, jobID: run.jobID, runID: run.runID, at: nowText))
-            } else if job.hasOpenAlerts {
+            } else if job.hasOpenAlerts && (length != nil || job.minRuntime == nil) {
                 alerts += try resolveAlerts(db, jobID: run.jobID, kinds: [.tooFast], at: nowText)
             }
         }

@@ -12,11 +12,13 @@ extension MonitorStore {
         let validation = JobValidator(now: clock.now, secrets: secrets).validate(files, commit: source.commit)
         let (_, actual, actualChannels) = try await snapshot
         guard validation.errorCount == 0 else { return SyncReport(diagnostics: validation.diagnostics) }
+        let actualWindows = try await windows()
         return SyncReport(
             diagnostics: validation.diagnostics,
             plan: Reconciler.plan(
                 desired: validation.jobs, actual: actual, source: source, options: options,
-                desiredChannels: validation.channels, actualChannels: actualChannels, now: clock.now))
+                desiredChannels: validation.channels, actualChannels: actualChannels,
+                desiredWindows: validation.windows, actualWindows: actualWindows, now: clock.now))
     }
 
     /// Validates `files`, then makes the monitor's jobs match them in one transaction:
@@ -49,7 +51,7 @@ extension MonitorStore {
         let desiredChannels = validation.channels
         let earlyPlan = Reconciler.plan(
             desired: desired, actual: actual, source: source, options: options, desiredChannels: desiredChannels,
-            actualChannels: actualChannels, now: now)
+            actualChannels: actualChannels, desiredWindows: validation.windows, now: now)
         let (plan, record, resolved) = try await write { db -> (SyncPlan, SyncRecord, [AlertChange]) in
             var plan = earlyPlan
             var current = actual
@@ -57,11 +59,14 @@ extension MonitorStore {
                 current = try Self.fetchAllJobs(db)
                 plan = Reconciler.plan(
                     desired: desired, actual: current, source: source, options: options,
-                    desiredChannels: desiredChannels, now: now)
+                    desiredChannels: desiredChannels, desiredWindows: validation.windows, now: now)
             }
-            // Channels are few and logged nowhere: planned again inside the transaction, always.
+            // Channels and windows are few and logged nowhere: planned again inside the
+            // transaction, always.
             plan.channels = Reconciler.planChannels(
                 desired: desiredChannels, actual: try Self.fetchAllChannels(db), source: source, options: options)
+            plan.windows = Reconciler.planWindows(
+                desired: validation.windows, actual: try Self.fetchAllWindows(db), source: source, options: options)
             if let error = SyncReport(plan: plan).failure {
                 return (
                     plan, try Self.recordSync(db, source, options, result: .failed, plan: plan, error: error, at: now),
@@ -70,6 +75,7 @@ extension MonitorStore {
             }
             let channelsResolved = try Self.write(
                 plan.channels, desired: desiredChannels, source: source, db: db, at: now)
+            try Self.write(plan.windows, desired: validation.windows, source: source, db: db, at: now)
             let resolved =
                 try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
                 + channelsResolved

@@ -582,6 +582,33 @@ public final class MonitorStore: Sendable {
                     CREATE INDEX job_alerts_silenced ON job_alerts(id) WHERE resolved_at IS NULL AND silenced IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v11: maintenance windows") { db in
+            // Windows come from git only, like channels: `definition` is the window as JSON.
+            // Every change bumps windows_version, so a process that keeps the windows in
+            // memory (the alert engine's look-ups) knows when to read them again.
+            try db.execute(
+                sql: """
+                    CREATE TABLE windows (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        definition TEXT NOT NULL,
+                        source_repository TEXT,
+                        source_file TEXT,
+                        source_line INTEGER,
+                        source_commit TEXT,
+                        source_id TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+                    INSERT INTO monitor_state (key, value) VALUES ('windows_version', '0')
+                        ON CONFLICT (key) DO NOTHING;
+                    CREATE TRIGGER windows_inserted AFTER INSERT ON windows BEGIN
+                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'windows_version'; END;
+                    CREATE TRIGGER windows_updated AFTER UPDATE ON windows BEGIN
+                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'windows_version'; END;
+                    CREATE TRIGGER windows_deleted AFTER DELETE ON windows BEGIN
+                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'windows_version'; END;
+                    """)
+        }
         return migrator
     }
 
