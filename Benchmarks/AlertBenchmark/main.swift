@@ -137,6 +137,9 @@ print(
     "engine: loaded \(total) jobs in \(String(format: "%.2f", Date().timeIntervalSince(loadStarted))) s; resident memory \(String(format: "%.0f", memoryBefore)) MB before, \(String(format: "%.0f", memoryLoaded)) MB after"
 )
 
+// Deadlines that passed before the engine first ran (during a slow setup) are raised at
+// its first evaluation, late by the setup's length: they are counted apart.
+let engineStarted = loadStarted
 let cpuStarted = cpuSeconds()
 let evaluationsStarted = await engine.evaluations
 let wallStarted = Date()
@@ -158,13 +161,20 @@ let rows = try writer.read { db in
 }
 var latencies: [Double] = []
 var healthyAlerts = 0
+var beforeEngine = 0
 for row in rows {
     let jobID: String = row[0]
-    if Int(jobID.dropFirst(4))! >= unhealthy { healthyAlerts += 1 }
     let createdAt: Date = row[1]
     let fireTime: Date = row[2]
     let tolerance: Int = row[3]
-    latencies.append(createdAt.timeIntervalSince(fireTime) - Double(tolerance))
+    let deadline = fireTime.addingTimeInterval(Double(tolerance))
+    if deadline < engineStarted {
+        // Healthy jobs have starts only from the end of the setup on.
+        beforeEngine += 1
+        continue
+    }
+    if Int(jobID.dropFirst(4))! >= unhealthy { healthyAlerts += 1 }
+    latencies.append(createdAt.timeIntervalSince(deadline))
 }
 latencies.sort()
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -174,5 +184,5 @@ print(
     "window: \(String(format: "%.0f", wall)) s, \(wakeUps) wake-ups, CPU \(String(format: "%.2f", cpu)) s = \(String(format: "%.2f", cpu / wall * 100))% of one core, \(String(format: "%.2f", cpu / Double(max(wakeUps, 1)) * 1000)) ms per wake-up; resident memory \(String(format: "%.0f", residentMegabytes())) MB"
 )
 print(
-    "detection: \(latencies.count) missed_job incidents opened, latency after deadline p50 \(String(format: "%.1f", percentile(latencies, 0.5))) ms, p99 \(String(format: "%.1f", percentile(latencies, 0.99))) ms, max \(String(format: "%.1f", (latencies.last ?? .nan) * 1000)) ms; alerts for healthy jobs: \(healthyAlerts)"
+    "detection: \(latencies.count) missed_job incidents opened for deadlines after the engine started (\(beforeEngine) more for deadlines during setup), latency after deadline p50 \(String(format: "%.1f", percentile(latencies, 0.5))) ms, p99 \(String(format: "%.1f", percentile(latencies, 0.99))) ms, max \(String(format: "%.1f", (latencies.last ?? .nan) * 1000)) ms; alerts for healthy jobs after the engine started: \(healthyAlerts)"
 )

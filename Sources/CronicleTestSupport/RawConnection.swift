@@ -11,7 +11,7 @@ import Foundation
 /// ```swift
 /// let connection = try RawConnection(port: monitor.port)
 /// try connection.send("GET /jobs HTTP/1.1\r\nHost: evil.example\r\n\r\n")
-/// let answer = try connection.readResponse()   // "HTTP/1.1 403 Forbidden\r\n..."
+/// let answer = try await connection.readResponse()   // "HTTP/1.1 403 Forbidden\r\n..."
 /// ```
 public final class RawConnection: @unchecked Sendable {
     private let socket: Int32
@@ -59,7 +59,26 @@ public final class RawConnection: @unchecked Sendable {
 
     /// Everything the server sends until it closes the connection or stops sending for
     /// the receive timeout; nil when the connection was closed with nothing sent.
-    public func readUntilClosed() -> String? {
+    ///
+    /// The blocking reads wait on a thread of their own: on one of the concurrency pool's
+    /// two threads they would keep the server in the same process from running, and a
+    /// loaded test run saw a 1 s body timeout close the connection after 4 s.
+    public func readUntilClosed() async -> String? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingReadUntilClosed()) }
+        }
+    }
+
+    /// One response, as ``blockingReadResponse()`` reads it, waiting on a thread of its own.
+    public func readResponse() async throws -> (status: Int, head: String, body: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.blockingReadResponse() })
+            }
+        }
+    }
+
+    private func blockingReadUntilClosed() -> String? {
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -72,7 +91,7 @@ public final class RawConnection: @unchecked Sendable {
 
     /// One response: its status line's code and the text after the head, read until
     /// `Content-Length` bytes of body arrived (or the connection closed).
-    public func readResponse() throws -> (status: Int, head: String, body: String) {
+    private func blockingReadResponse() throws -> (status: Int, head: String, body: String) {
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -58,11 +58,11 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         Terminal.print(report.formatted(format, colored: format == .text && Terminal.colored))
-        if report.jobCount == 0 && report.channelCount == 0 && !allowEmpty {
+        if report.jobCount == 0 && report.channelCount == 0 && report.windows.isEmpty && !allowEmpty {
             let place = repository.repository.map { _ in repository.path } ?? paths.joined(separator: ", ")
             Terminal.error(
                 DefinitionReadError(
-                    "\(place.isEmpty ? JobFileFinder.defaultFolder : place) holds no job and no channel: an apply of "
+                    "\(place.isEmpty ? JobFileFinder.defaultFolder : place) holds no job, channel or window: an apply of "
                         + "it would be refused (it would delete every job); add definitions, or pass --allow-empty "
                         + "if it is meant to be empty"))
             throw ExitCode(1)

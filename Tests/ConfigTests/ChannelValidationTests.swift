@@ -161,7 +161,7 @@ import Testing
         (
             "channel: ops-hook\ntype: webhook\nurl: ${env:HOOK}\ntypes: [missed]\n",
             "jobs.d/channels.yaml:4:8: error: types: 'missed' is not an alert type; write any of missed_job, "
-                + "long_running, failed, channel_failing, sync_failed [invalid-value]"
+                + "long_running, failed, too_fast, channel_failing, sync_failed [invalid-value]"
         ),
         (
             "channel: ops-hook\ntype: webhook\n",

@@ -63,6 +63,11 @@ import Testing
                 .conflictingFields, .unknownChannel,
             ]
         )
+        // Each at the place to fix: the job's max_runtime, and once at the defaults' notify.
+        #expect(
+            Set(report.diagnostics.map { "\($0.file):\($0.line) \($0.rule.rawValue)" }) == [
+                "jobs.d/a.yaml:3 conflicting-fields", "jobs.d/_defaults.yaml:3 unknown-channel",
+            ])
     }
 
     @Test func aDefaultsFileThatSetsWhatEachJobMustSetItself() {

@@ -38,6 +38,23 @@ import Testing
         #expect(report.jobs.count == 1, "a windows file holds no job, and names no file mismatch")
     }
 
+    /// New York falls back on 2026-11-01: 01:00-02:00 happens twice. A window opening at
+    /// 01:30 (a fixed time) opens once, in the first pass (05:30Z), and its two hours run
+    /// on the real clock, to 07:30Z, through the repeated hour.
+    @Test func aRecurringWindowOpensOnceInARepeatedHour() throws {
+        let report = Self.validate(
+            "window: w\nschedule: \"30 1 * * *\"\nduration: 2h\ntimezone: America/New_York\nmatch: {tags: [db]}\n")
+        let window = try #require(report.windows.first)
+        func at(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+        let opening = DateInterval(start: at("2026-11-01T05:30:00Z"), end: at("2026-11-01T07:30:00Z"))
+        #expect(window.occurrence(at: at("2026-11-01T05:29:59Z")) == nil)
+        #expect(window.occurrence(at: at("2026-11-01T06:45:00Z")) == opening, "01:45 EST, the second pass")
+        #expect(window.occurrence(at: at("2026-11-01T07:30:00Z")) == nil)
+        #expect(
+            window.currentOrNext(after: at("2026-11-01T07:30:00Z"))?.start == at("2026-11-02T06:30:00Z"),
+            "the next day at 01:30 EST")
+    }
+
     @Test func aWindowThatEndsBeforeItStarts() {
         #expect(
             Self.lines(

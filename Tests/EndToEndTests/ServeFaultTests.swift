@@ -18,13 +18,13 @@ import Testing
         return try #require(Int(port))
     }
 
-    static func send(_ port: Int, _ method: String, _ path: String, _ body: String = "") throws -> (
+    static func send(_ port: Int, _ method: String, _ path: String, _ body: String = "") async throws -> (
         status: Int, head: String, body: String
     ) {
         let connection = try RawConnection(port: port)
         try connection.send(
             "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        let response = try connection.readResponse()
+        let response = try await connection.readResponse()
         let contentType = response.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-type:") }
             .map { String($0.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces) }
         try OpenAPIContract.server.check(
@@ -38,7 +38,7 @@ import Testing
         let server = try RunningProduct(
             "cronicle", ["serve", "--db", folder.url("c.db"), "--port", "0", "--shutdown-grace", "2s"])
         let port = try await Self.listening(server)
-        #expect(try Self.send(port, "POST", "/jobs", #"{"job_id": "a", "schedule": "@daily"}"#).status == 201)
+        #expect(try await Self.send(port, "POST", "/jobs", #"{"job_id": "a", "schedule": "@daily"}"#).status == 201)
         let holder = try RawConnection(port: port)
         try holder.send("POST /jobs/a/start HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"run_")
         try await Task.sleep(for: .milliseconds(200))
@@ -100,14 +100,14 @@ import Testing
         let path = disk.path + "/c.db"
         let server = try RunningProduct("cronicle", ["serve", "--db", path, "--port", "0"])
         let port = try await Self.listening(server)
-        #expect(try Self.send(port, "POST", "/jobs", #"{"job_id": "a", "schedule": "@daily"}"#).status == 201)
+        #expect(try await Self.send(port, "POST", "/jobs", #"{"job_id": "a", "schedule": "@daily"}"#).status == 201)
         // Fill what is left of the disk.
         let filler = disk.path + "/filler"
         _ = FileManager.default.createFile(atPath: filler, contents: Data(count: 3 << 20))
         let message = String(repeating: "x", count: 9000)
         var full: (status: Int, head: String, body: String)?
         for _ in 0..<600 {
-            let answer = try Self.send(port, "POST", "/jobs/a/fail", #"{"message": "\#(message)"}"#)
+            let answer = try await Self.send(port, "POST", "/jobs/a/fail", #"{"message": "\#(message)"}"#)
             if answer.status != 200 {
                 full = answer
                 break
@@ -118,7 +118,7 @@ import Testing
         #expect(answer.body.contains("storage_full"), "\(answer.body)")
         try FileManager.default.removeItem(atPath: filler)
         try await Task.sleep(for: .milliseconds(300))
-        #expect(try Self.send(port, "POST", "/jobs/a/start").status == 201)
+        #expect(try await Self.send(port, "POST", "/jobs/a/start").status == 201)
         #expect(try await server.stop() == 0)
         // Logged once however many refusals, and the recovery once.
         let log = server.standardError

@@ -149,13 +149,13 @@ import Testing
 
         var result = try await Self.sync(["validate", "jobs.d"], in: folder.path)
         #expect(result.status == 1)
-        #expect(result.standardError.contains("jobs.d holds no job and no channel"), "\(result.standardError)")
+        #expect(result.standardError.contains("jobs.d holds no job, channel or window"), "\(result.standardError)")
         #expect(try await Self.sync(["validate", "--allow-empty", "jobs.d"], in: folder.path).status == 0)
         result = try await Self.sync(["apply"] + base, in: folder.path)
         #expect(result.status == 1)
         #expect(
             result.standardOutput.contains(
-                "! refused: jobs.d defines no job and no channel; if the source really is empty now, apply with "
+                "! refused: jobs.d defines no job, channel or window; if the source really is empty now, apply with "
                     + "--allow-empty (which deletes its 3 job(s))"), "\(result.standardOutput)")
         #expect(try SyncCommandTests.jobs(database).count == 3, "nothing deleted")
 

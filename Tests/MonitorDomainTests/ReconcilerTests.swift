@@ -122,7 +122,7 @@ import Testing
                 desired: [Self.desired("new")], actual: few, source: source, options: SyncOptions(allowMassDelete: true)
             ).refusal == nil)
         let empty = Reconciler.plan(desired: [], actual: few, source: source)
-        #expect(empty.refusal?.contains("jobs.d defines no job and no channel") == true)
+        #expect(empty.refusal?.contains("jobs.d defines no job, channel or window") == true)
         #expect(empty.refusal?.contains("--allow-empty (which deletes its 3 job(s))") == true)
         let allowed = Reconciler.plan(
             desired: [], actual: few, source: source, options: SyncOptions(allowMassDelete: true, allowEmpty: true))

@@ -64,6 +64,32 @@ import Testing
         #expect(alert.missedCount == 2)
     }
 
+    /// `cronicle-sync apply --db` writes windows from another process while the engine
+    /// keeps them in memory: the next deadline sees the new window.
+    @Test func aWindowAppliedThroughAnotherStoreIsSeenAtTheNextDeadline() async throws {
+        let bench = try Bench("2026-11-28T06:00:00Z")
+        let job = ("jobs.d/etl.yaml", "job_id: etl\nschedule: \"0 * * * *\"\ntolerance: 5m\ntags: [db]\n")
+        try await Self.apply(bench, [job])
+        bench.at("2026-11-28T06:30:00Z")
+        try await bench.evaluate()  // the windows (none) are read and kept
+        let other = try MonitorStore(path: bench.folder.url("cronicle.db"), mode: .existing)
+        let report = try await other.applySync(
+            files: [
+                DefinitionFile(path: job.0, contents: Data(job.1.utf8)),
+                DefinitionFile(
+                    path: "jobs.d/w.yaml",
+                    contents: Data(
+                        "window: w\nstart: 2026-11-28T06:45:00Z\nend: 2026-11-28T07:30:00Z\nmode: skip\n".utf8)),
+            ], source: SyncSource(repository: "git@example.com:ops/jobs.git", ref: "main", commit: "abd"))
+        #expect(report.failure == nil, "\(report.formatted())")
+        try other.close()
+        bench.at("2026-11-28T08:06:00Z")
+        try await bench.evaluate()
+        let alert = try #require(try await bench.alerts("etl", .missedJob).first)
+        #expect(alert.fireTime == AlertEngineTests.date("2026-11-28T08:00:00Z"), "07:00 was inside the window")
+        #expect(alert.missedCount == 1)
+    }
+
     @Test func windowsArePlannedAppliedAndPrunedLikeChannels() async throws {
         let bench = try Bench()
         let job = ("jobs.d/etl.yaml", "job_id: etl\nschedule: \"@daily\"\n")

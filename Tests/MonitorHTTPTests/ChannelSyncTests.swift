@@ -83,7 +83,7 @@ import Testing
             // An empty source is refused; allowed, it prunes the channel with the job that used it.
             response = try await monitor.request("POST", "/sync/apply", json: Self.body([:]))
             #expect(response.status == 422)
-            #expect(response.errorMessage?.contains("defines no job and no channel") == true, "\(response.text)")
+            #expect(response.errorMessage?.contains("defines no job, channel or window") == true, "\(response.text)")
             #expect(try await monitor.store.channels().count == 1)
             var allowed = Self.body([:])
             if case .object(var fields) = allowed {

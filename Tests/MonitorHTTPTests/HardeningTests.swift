@@ -148,24 +148,26 @@ import Testing
         configuration.allowedHosts = ["monitor.example.com"]
         try await LiveMonitor.with(configuration: configuration) { monitor in
             try await Self.createJob(monitor)
-            func status(_ host: String, _ method: String = "GET", _ path: String = "/jobs") throws -> (Int, String) {
+            func status(_ host: String, _ method: String = "GET", _ path: String = "/jobs") async throws -> (
+                Int, String
+            ) {
                 let connection = try RawConnection(port: monitor.port)
                 try connection.send("\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nContent-Length: 0\r\n\r\n")
-                let response = try connection.readResponse()
+                let response = try await connection.readResponse()
                 return (response.status, response.body)
             }
-            let (refused, body) = try status("rebind.attacker.example:\(monitor.port)")
+            let (refused, body) = try await status("rebind.attacker.example:\(monitor.port)")
             #expect(refused == 403)
             #expect(body.contains("does not answer to the name 'rebind.attacker.example'"))
             #expect(body.contains("--allowed-host rebind.attacker.example"))
-            #expect(try status("rebind.attacker.example", "POST", "/jobs/backup/pause").0 == 403)
-            #expect(try status("rebind.attacker.example", "GET", "/").0 == 403)
+            #expect(try await status("rebind.attacker.example", "POST", "/jobs/backup/pause").0 == 403)
+            #expect(try await status("rebind.attacker.example", "GET", "/").0 == 403)
             #expect(try await monitor.store.job("backup")?.definition.paused == false)
             for allowed in [
                 "localhost:\(monitor.port)", "127.0.0.1:\(monitor.port)", "[::1]:\(monitor.port)", "LOCALHOST",
                 "monitor.example.com", "10.1.2.3",
             ] {
-                #expect(try status(allowed).0 == 200, "\(allowed)")
+                #expect(try await status(allowed).0 == 200, "\(allowed)")
             }
         }
     }
@@ -282,13 +284,13 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             let extra = try RawConnection(port: monitor.port)
             try extra.send("GET /jobs HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            let refused = try extra.readResponse()
+            let refused = try await extra.readResponse()
             #expect(refused.status == 503)
             #expect(refused.head.lowercased().contains("retry-after: 1"))
             #expect(refused.body.contains("3 connections open, its limit"))
             // A held connection still works, and once they close, new ones are served.
             try held[0].send("GET /jobs HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            #expect(try held[0].readResponse().status == 200)
+            #expect(try await held[0].readResponse().status == 200)
             _ = consume held
             // The server counts a connection out once it has seen it close; under load
             // that may take a moment, so the next request is retried for up to 5 s.
@@ -312,7 +314,7 @@ import Testing
                 "POST /jobs/backup/start HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"run_id\"")
             let clock = ContinuousClock()
             let started = clock.now
-            _ = connection.readUntilClosed()
+            _ = await connection.readUntilClosed()
             let waited = started.duration(to: clock.now)
             #expect(waited >= .milliseconds(800) && waited < .seconds(4), "closed after \(waited)")
             #expect(try await monitor.store.runs(RunQuery()).total == 0)
@@ -335,7 +337,7 @@ import Testing
             #expect(monitor.events.openStreams == 150)
             let over = try RawConnection(port: monitor.port)
             try over.send("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            let refused = try over.readResponse()
+            let refused = try await over.readResponse()
             #expect(refused.status == 503)
             #expect(refused.body.contains("150 live event streams are open"))
             _ = readers
@@ -477,7 +479,7 @@ import Testing
             ] {
                 let connection = try RawConnection(port: monitor.port, receiveTimeout: 10)
                 try connection.send(request)
-                let answer = try connection.readResponse()
+                let answer = try await connection.readResponse()
                 #expect(answer.status == 400)
                 #expect(answer.head.lowercased().contains("content-type: application/json"))
                 #expect(answer.body.contains("\"invalid_request\""))
@@ -486,7 +488,7 @@ import Testing
             // Garbage that is not HTTP at all.
             let connection = try RawConnection(port: monitor.port, receiveTimeout: 10)
             try connection.send("\u{1}\u{2}\u{3} nonsense\r\n\r\n")
-            let answer = try connection.readResponse()
+            let answer = try await connection.readResponse()
             #expect(answer.status == 400)
             #expect(answer.body.contains("not valid HTTP/1.1"))
         }
@@ -512,7 +514,7 @@ import Testing
             try connection.send(
                 "POST /jobs/backup/start HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
                     + "Content-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
-            let answer = try connection.readResponse()
+            let answer = try await connection.readResponse()
             #expect(answer.status == 400, "answered \(answer.status): \(answer.body)")
             #expect(answer.body.contains("\"invalid_request\""))
             #expect(try await monitor.store.runs(RunQuery()).total == 0)

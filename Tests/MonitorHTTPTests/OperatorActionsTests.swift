@@ -71,6 +71,42 @@ import Testing
         }
     }
 
+    @Test func anAlertAcknowledgedDuringASnoozeIsNeverTold() async throws {
+        try await WebhookReceiver.with { receiver in
+            try await LiveMonitor.with(secrets: NotificationDeliveryTests.secrets(receiver)) { monitor in
+                try await NotificationDeliveryTests.apply(monitor, channel: Self.webhook)
+                _ = try await monitor.request("POST", "/jobs/billing/snooze", json: ["for": "1h"])
+                _ = try await monitor.request("POST", "/jobs/billing/fail")
+                let alert = try #require(try await monitor.store.alerts(AlertQuery(page: PageRequest())).items.first)
+                _ = try await monitor.request("POST", "/alerts/\(alert.id)/acknowledge")
+                monitor.clock.advance(by: 3601)
+                #expect(try await monitor.sender.sendDue() == 0)
+                #expect(receiver.requests.isEmpty, "acknowledged: someone already knows")
+            }
+        }
+    }
+
+    @Test func aPausedJobsFailuresRaiseNothingAndDoNotCountTowardsAStreak() async throws {
+        try await LiveMonitor.with { monitor in
+            _ = try await monitor.request(
+                "POST", "/jobs",
+                json: ["job_id": "etl", "schedule": "@daily", "failure_threshold": 2, "min_runtime": "1h"])
+            _ = try await monitor.request("POST", "/jobs/etl/fail")
+            _ = try await monitor.request("POST", "/jobs/etl/pause")
+            _ = try await monitor.request("POST", "/jobs/etl/fail")
+            _ = try await monitor.request("POST", "/jobs/etl/start")
+            _ = try await monitor.request("POST", "/jobs/etl/end")
+            #expect(try await monitor.store.alerts(AlertQuery(page: PageRequest())).items.isEmpty, "nothing opens")
+            _ = try await monitor.request("POST", "/jobs/etl/resume")
+            _ = try await monitor.request("POST", "/jobs/etl/fail")
+            #expect(
+                try await monitor.store.alerts(AlertQuery(page: PageRequest())).items.isEmpty,
+                "the success while paused reset the streak; one failure since is below 2")
+            _ = try await monitor.request("POST", "/jobs/etl/fail")
+            #expect(try await monitor.store.alerts(AlertQuery(kind: .failed, page: PageRequest())).items.count == 1)
+        }
+    }
+
     @Test func aSnoozeNeedsAnEndWithinSevenDays() async throws {
         try await LiveMonitor.with { monitor in
             _ = try await monitor.request("POST", "/jobs", json: ["job_id": "x", "schedule": "@daily"])

@@ -50,6 +50,10 @@ import Testing
                 #expect(alert["silenced"] as? String == "window:db-upgrade")
                 monitor.clock.advance(by: 10)
                 #expect(try await monitor.sender.sendDue() == 0)
+                #expect(
+                    try await monitor.request("GET", "/ui/alerts").text.contains(
+                        #"<span class="held" title="not notified yet: told when this ends, if still open">held by window db-upgrade</span>"#
+                    ))
                 let windows = try await monitor.request("GET", "/windows").object()["windows"] as? [[String: Any]]
                 #expect(windows?.first?["active"] as? Bool == true)
                 #expect(windows?.first?["closes_at"] as? String == "2026-11-28T09:00:00.000Z")

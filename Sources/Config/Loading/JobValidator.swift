@@ -64,10 +64,19 @@ public struct JobValidator: Sendable {
                 }
                 firstDefinition[job.jobID] = idLocation
                 if let problem = JobFieldRules.checkRuntimeBounds(job) {
+                    // Either bound may come from a folder's defaults: at the job's own, if any.
+                    let place =
+                        job.fieldLocations[.minRuntime]?.value ?? job.fieldLocations[.maxRuntime]?.value
+                        ?? job.fieldLocations[.isHealthCheck]?.value ?? idLocation
+                    diagnostics.append(Diagnostic(at: place, rule: problem.rule, message: problem.message))
+                    continue
+                }
+                if job.labels.count > JobFieldRules.mostLabels {
                     diagnostics.append(
                         Diagnostic(
-                            at: job.fieldLocations[.minRuntime]?.value ?? idLocation, rule: problem.rule,
-                            message: problem.message))
+                            at: job.fieldLocations[.labels]?.value ?? idLocation, rule: .invalidLabel,
+                            message: "job '\(job.jobID)' has \(job.labels.count) labels with its folder's defaults; "
+                                + "the limit is \(JobFieldRules.mostLabels)"))
                     continue
                 }
                 jobs.append(job)
@@ -212,19 +221,23 @@ public struct JobValidator: Sendable {
         _ diagnostics: inout [Diagnostic]
     ) -> [JobDefinition] {
         let names = declared
+        // A name a folder's defaults give every job is reported once, at the defaults.
+        var reported: Set<String> = []
         let valid = jobs.filter { job in
             let unknown = job.notify.filter { !names.contains($0) }
             for name in unknown {
+                let own = job.fieldLocations[.notify].map { _ in job.defaultedFields[.notify] == nil } ?? false
+                let place =
+                    (own ? job.fieldLocations[.notify]?.value : job.defaultedFields[.notify])
+                    ?? job.fieldLocations[.notify]?.value ?? job.location!
+                guard reported.insert("\(place)|\(name)").inserted else { continue }
                 var message = "notify names channel '\(UntrustedText.excerpt(name))', which no file defines"
                 if let best = EditDistance.closest(to: name, among: names) {
                     message += "; did you mean '\(best)'?"
                 } else {
                     message += "; define it in a document with channel: \(UntrustedText.excerpt(name))"
                 }
-                diagnostics.append(
-                    Diagnostic(
-                        at: job.fieldLocations[.notify]?.value ?? job.location!, rule: .unknownChannel,
-                        message: message))
+                diagnostics.append(Diagnostic(at: place, rule: .unknownChannel, message: message))
             }
             return unknown.isEmpty
         }

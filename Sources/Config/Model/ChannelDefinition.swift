@@ -25,6 +25,7 @@ public struct ChannelDefinition: Sendable, Hashable, Codable {
         case missedJob = "missed_job"
         case longRunning = "long_running"
         case failed
+        case tooFast = "too_fast"
         case channelFailing = "channel_failing"
         case syncFailed = "sync_failed"
     }

@@ -84,6 +84,11 @@ public struct Job: Sendable, Hashable {
         /// The longest snooze: an on-call silence, not a way to stop watching a job
         /// (pause it, or remove it, for that).
         public static let longest: TimeInterval = 7 * 86_400
+
+        /// The refusal of a snooze that ends too late (or never).
+        public static let tooLong =
+            "a snooze lasts at most 7 days; to stop watching a job for longer, pause it (cronicle pause JOB, or "
+            + "POST /jobs/{job_id}/pause) or set paused: true in its definition"
     }
 
     public var definition: JobDefinition

@@ -26,6 +26,8 @@ public protocol MonitorStoring: SyncTarget {
 
     func jobs() async throws -> [Job]
     func job(_ jobID: String) async throws -> Job?
+    /// The jobs of these ids that exist, in one read (a page of alerts names up to 50).
+    func jobs(ids: [String]) async throws -> [Job]
     /// Creates (`created` true) or updates a job made through the API.
     func saveJob(_ definition: JobDefinition) async throws -> (job: Job, created: Bool)
     /// Deletes a job; its runs and alerts stay in the history.
@@ -97,6 +99,8 @@ public protocol MonitorStoring: SyncTarget {
     func channelDeliveryStates() async throws -> [String: ChannelDeliveryState]
     func alert(_ id: Int64) async throws -> JobAlert?
     func run(_ runID: String) async throws -> JobRun?
+    /// The runs of these ids that exist, in one read.
+    func runs(ids: [String]) async throws -> [JobRun]
     /// One apply of the sync history, for a `sync_failed` notification.
     func syncRecord(id: Int64) async throws -> SyncRecord?
 

@@ -118,7 +118,7 @@ public enum Reconciler {
         options: SyncOptions
     ) -> String? {
         if desired.isEmpty && desiredOthers == 0 && !options.allowEmpty {
-            return "\(source.path ?? JobFileFinder.defaultFolder) defines no job and no channel; if the source "
+            return "\(source.path ?? JobFileFinder.defaultFolder) defines no job, channel or window; if the source "
                 + "really is empty now, apply with --allow-empty"
                 + (plan.deletes.isEmpty ? "" : " (which deletes its \(plan.deletes.count) job(s))")
         }

@@ -118,7 +118,7 @@ public struct SyncOptions: Sendable, Hashable, Codable {
     public var requestID: String?
     /// Delete every job of the source, or more than half of them when it has more than ten.
     public var allowMassDelete: Bool
-    /// Apply a source that defines no job and no channel (which deletes all of its jobs).
+    /// Apply a source that defines no job, channel or window (which deletes all of its jobs).
     public var allowEmpty: Bool
 
     public init(

@@ -270,10 +270,7 @@ enum RequestParsing {
             end = instant
         }
         guard end.timeIntervalSince(now) <= Job.Snooze.longest else {
-            throw MonitorError(
-                .invalidRequest,
-                "a snooze lasts at most \(longest); to stop watching a job for longer, pause it "
-                    + "(POST /jobs/{job_id}/pause) or set paused: true in its definition")
+            throw MonitorError(.invalidRequest, Job.Snooze.tooLong)
         }
         return end
     }

@@ -69,6 +69,12 @@ struct AlertRow {
             }
             if alert.failureCount > 1 { context["streak"] = "\(alert.failureCount) failed runs in a row" }
         }
+        if let silenced = alert.silenced, alert.resolvedAt == nil, alert.acknowledgedAt == nil {
+            // Held by a snooze or a suppress window: the operator sees that nobody was told yet.
+            context["held"] =
+                silenced.hasPrefix("window:")
+                ? "held by window \(silenced.dropFirst("window:".count))" : "held by a snooze"
+        }
         if let acknowledged = alert.acknowledgedAt { context["acknowledgedAt"] = DashboardFormat.time(acknowledged) }
         if let resolved = alert.resolvedAt { context["resolvedAt"] = DashboardFormat.time(resolved) }
         self.context = context

@@ -123,10 +123,6 @@ struct JobListPage {
         return row
     }
 
-    /// What an operator asks next about a job's state, under its badge: since when it is
-    /// failing or missed (its open alert's opening), how long it has been running, and
-    /// when a late job becomes missed (its deadline). The script's `statusNote` says the
-    /// same for rows it redraws.
     /// "2 of 3 failed" while failures in a row have not reached the job's
     /// `failure_threshold` (DESIGN 11.1): the job is failing, and nothing notifies yet.
     static func streakText(_ status: JobStatus, threshold: Int) -> String? {
@@ -136,6 +132,10 @@ struct JobListPage {
         return "\(status.failureStreak) of \(threshold) failed"
     }
 
+    /// What an operator asks next about a job's state, under its badge: since when it is
+    /// failing or missed (its open alert's opening), how long it has been running, and
+    /// when a late job becomes missed (its deadline). The script's `statusNote` says the
+    /// same for rows it redraws.
     static func note(_ status: JobStatus, now: Date) -> [String: Any]? {
         func opened(_ kind: JobAlert.Kind) -> Date? {
             status.openAlerts.filter { $0.kind == kind }.map(\.createdAt).min()

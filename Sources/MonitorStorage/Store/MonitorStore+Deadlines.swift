@@ -59,12 +59,13 @@ extension MonitorStore {
         let (outcome, changes) = try await write { db -> (DeadlineOutcome, [AlertChange]) in
             var outcome = DeadlineOutcome()
             var changes: [AlertChange] = []
-            let skipping = try Self.cachedWindows(db).filter { $0.mode == .skip }
+            let windows = try Self.windowSet(db)
+            let skipping = windows.hasSkip
             for var due in jobs {
                 let next: Date?
                 (due.fireTimes, next) = try Self.expectedTimes(db, due, now: now)
-                if !skipping.isEmpty, !due.fireTimes.isEmpty {
-                    due.fireTimes = try Self.withoutSkipped(db, due.fireTimes, jobID: due.jobID, windows: skipping)
+                if skipping, !due.fireTimes.isEmpty {
+                    due.fireTimes = try Self.withoutSkipped(db, due.fireTimes, jobID: due.jobID, windows: windows)
                 }
                 if let next { outcome.nextIntervalDeadlines[due.jobID] = next }
                 outcome.missedFireTimes += try Self.recordMisses(db, due, now: nowText, changes: &changes)
@@ -131,14 +132,14 @@ extension MonitorStore {
 
     /// `fireTimes` without those inside a `skip` window that covers the job (DESIGN 11.3):
     /// they are not expected, so never missed.
-    private static func withoutSkipped(_ db: Database, _ fireTimes: [Date], jobID: String, windows: [WindowDefinition])
+    private static func withoutSkipped(_ db: Database, _ fireTimes: [Date], jobID: String, windows: WindowSet)
         throws -> [Date]
     {
-        let row = try Row.fetchOne(
+        let tags = try String.fetchOne(
             db.cachedStatement(sql: "SELECT tags FROM job_configs WHERE job_id = ?"), arguments: [jobID])
         var job = JobDefinition(jobID: jobID, schedule: nil)
-        if let tags = row?[0] as String?, tags != "[]" { job.tags = try decodeTags(tags) }
-        let covering = windows.filter { $0.covers(job) }
+        if let tags, tags != "[]" { job.tags = try decodeTags(tags) }
+        let covering = windows.windows(covering: job).filter { $0.mode == .skip }
         guard !covering.isEmpty else { return fireTimes }
         return fireTimes.filter { time in !covering.contains { $0.occurrence(at: time) != nil } }
     }

@@ -18,6 +18,16 @@ extension MonitorStore {
         try await read { db in try Self.fetchJob(db, jobID) }
     }
 
+    public func jobs(ids: [String]) async throws -> [Job] {
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            return try Row.fetchAll(
+                db, sql: Self.selectJobs("WHERE job_id IN (\(marks))"), arguments: StatementArguments(ids)
+            ).map(Self.job)
+        }
+    }
+
     static func fetchJob(_ db: Database, _ jobID: String) throws -> Job? {
         try Row.fetchOne(db, sql: selectJobs("WHERE job_id = ?"), arguments: [jobID]).map(job)
     }
@@ -102,8 +112,8 @@ extension MonitorStore {
                 if let commit = job.origin?.commit { place += " (commit \(SyncSource.shortCommit(commit)))" }
                 throw MonitorError(
                     .managedBySync,
-                    "job '\(jobID)' is paused in its definition, \(place) (paused: true); remove that line there to "
-                        + "resume it")
+                    "job '\(jobID)' is paused in its definition (paused: true), \(place) or its folder's "
+                        + "_defaults.yaml; change it there to resume it")
             }
             guard job.isPaused else { return job }
             try db.execute(
@@ -123,9 +133,7 @@ extension MonitorStore {
     public func snooze(_ jobID: String, until: Date, by actor: String, reason: String?) async throws -> Job {
         let now = clock.now
         guard until > now, until.timeIntervalSince(now) <= Job.Snooze.longest + 1 else {
-            throw MonitorError(
-                .invalidRequest,
-                "a snooze must end in the future and within 7 days; to stop watching a job for longer, pause it")
+            throw MonitorError(.invalidRequest, Job.Snooze.tooLong)
         }
         let job = try await write { db in
             _ = try Self.requireJob(db, jobID)

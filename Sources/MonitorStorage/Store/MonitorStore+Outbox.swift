@@ -63,11 +63,7 @@ extension MonitorStore {
     /// Why a job's notifications are held at `now`, as an alert records it, or nil.
     static func silence(of job: Job, at now: Date, _ db: Database) throws -> String? {
         if job.activeSnooze(at: now) != nil { return "snooze" }
-        let windows = try cachedWindows(db)
-        guard !windows.isEmpty, let window = window(.suppress, covering: job.definition, at: now, in: windows) else {
-            return nil
-        }
-        return "window:\(window.name)"
+        return try window(.suppress, covering: job.definition, at: now, db).map { "window:\($0.name)" }
     }
 
     /// Tells the openings of open, unacknowledged alerts whose silence has ended (of
@@ -76,7 +72,7 @@ extension MonitorStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, job_id, type FROM job_alerts
+                SELECT id, job_id, type, silenced FROM job_alerts
                 WHERE resolved_at IS NULL AND silenced IS NOT NULL AND acknowledged_at IS NULL
                     \(jobID == nil ? "" : "AND job_id = ?")
                 """, arguments: jobID.map { [$0] } ?? [])
@@ -85,7 +81,15 @@ extension MonitorStore {
         for row in rows {
             let alertJobID: String = row[1]
             if jobs[alertJobID] == nil { jobs[alertJobID] = try fetchJob(db, alertJobID) }
-            guard let job = jobs[alertJobID] ?? nil, try silence(of: job, at: now, db) == nil else { continue }
+            guard let job = jobs[alertJobID] ?? nil else { continue }
+            if let reason = try silence(of: job, at: now, db) {
+                // Still held, perhaps by something else now (a window after the snooze).
+                if reason != row[3] as String? {
+                    try db.execute(
+                        sql: "UPDATE job_alerts SET silenced = ? WHERE id = ?", arguments: [reason, row[0] as Int64])
+                }
+                continue
+            }
             try db.execute(sql: "UPDATE job_alerts SET silenced = NULL WHERE id = ?", arguments: [row[0] as Int64])
             released.append(
                 AlertChange(

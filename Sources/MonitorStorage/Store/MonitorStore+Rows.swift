@@ -12,7 +12,9 @@ extension MonitorStore {
         job_id, description, schedule, timezone, tolerance_seconds, max_runtime_seconds, is_health_check, tags, \
         paused, managed_by, source_repository, source_file, source_line, source_commit, created_at, updated_at, \
         watched_since, notify, every_seconds, expect, watch_from, ping_uuid, source_id, min_runtime_seconds, \
-        failure_threshold, labels, paused_at, paused_by, pause_reason, snoozed_until, snoozed_by, snooze_reason
+        failure_threshold, labels, paused_at, paused_by, pause_reason, snoozed_until, snoozed_by, snooze_reason, \
+        min_runtime_seconds IS NOT NULL OR failure_threshold <> 1 OR labels <> '{}' OR paused_at IS NOT NULL \
+        OR snoozed_until IS NOT NULL
         """
 
     /// `SELECT` of every job column, then `clause` (`WHERE ...`, `ORDER BY ...`).
@@ -37,18 +39,23 @@ extension MonitorStore {
         let source: Job.Origin? = (row[11] as String?).map { file in
             Job.Origin(identity: row[22], repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
         }
-        definition.minRuntime = (row[23] as Int?).map { JobDuration(seconds: $0) }
-        definition.failureThreshold = row[24]
-        let labelsText: String = row[25]
-        if labelsText != "{}" { definition.labels = try decodeLabels(labelsText) }
+        // Most jobs set none of the policy and operator columns: one flag says whether to
+        // read them, since each column read costs on a list of 10,000 jobs.
+        let hasPolicy: Bool = row[32]
+        if hasPolicy {
+            definition.minRuntime = (row[23] as Int?).map { JobDuration(seconds: $0) }
+            definition.failureThreshold = row[24]
+            let labelsText: String = row[25]
+            if labelsText != "{}" { definition.labels = try decodeLabels(labelsText) }
+        }
         definition.location = source.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         var job = Job(
             definition: definition, managedBy: Job.ManagedBy(rawValue: row[9]) ?? .api, origin: source,
             createdAt: date(row, 14), updatedAt: date(row, 15), watchedSince: date(row, 16))
-        if row[26] as String? != nil {
+        if hasPolicy, row[26] as String? != nil {
             job.operatorPause = Job.OperatorPause(at: date(row, 26), by: row[27] ?? "", reason: row[28])
         }
-        if row[29] as String? != nil {
+        if hasPolicy, row[29] as String? != nil {
             job.snooze = Job.Snooze(until: date(row, 29), by: row[30] ?? "", reason: row[31])
         }
         return job

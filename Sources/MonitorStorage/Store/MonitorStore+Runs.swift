@@ -215,12 +215,15 @@ extension MonitorStore {
             // A run without a start (a success ping alone) has no length: it is not judged.
             let length = run.startTime.map { now.timeIntervalSince($0) }
             if let minRuntime = job.minRuntime, let length, length < minRuntime {
-                alerts.append(try raiseIncident(db, .tooFast, jobID: run.jobID, runID: run.runID, at: nowText))
+                // A paused job raises nothing (DESIGN 4); what is open still resolves.
+                if !job.paused {
+                    alerts.append(try raiseIncident(db, .tooFast, jobID: run.jobID, runID: run.runID, at: nowText))
+                }
             } else if job.hasOpenAlerts && (length != nil || job.minRuntime == nil) {
                 alerts += try resolveAlerts(db, jobID: run.jobID, kinds: [.tooFast], at: nowText)
             }
         }
-        if run.status == .failed {
+        if run.status == .failed && !job.paused {
             let streak = job.failureStreak + 1
             let first =
                 try String.fetchOne(
@@ -235,6 +238,11 @@ extension MonitorStore {
                     try raiseIncident(
                         db, .failed, jobID: run.jobID, runID: run.runID, at: nowText,
                         streak: job.failureThreshold > 1 ? (first, streak) : nil))
+            } else if job.hasOpenAlerts,
+                let grown = try growOpenIncident(db, .failed, jobID: run.jobID, runID: run.runID)
+            {
+                // An incident opened before the threshold was raised keeps counting.
+                alerts.append(grown)
             }
         }
         return alerts
@@ -273,22 +281,6 @@ extension MonitorStore {
         }
     }
 
-    /// What a ping needs to know of its job, read in one statement: most pings find no
-    /// open alert and no failure streak, and then skip the statements that would change them.
-    struct PingedJob {
-        var jobID: String
-        var healthCheck: Bool
-        /// The job has a `max_runtime`.
-        var limited: Bool
-        /// An end meets its expected times (`expect: end`).
-        var expectEnd: Bool
-        var hasOpenAlerts: Bool
-        var minRuntime: TimeInterval?
-        var failureThreshold: Int
-        /// Failed runs in a row before this one.
-        var failureStreak: Int
-    }
-
     private static func jobAndOpenAlerts(_ db: Database, _ job: JobReference) throws -> PingedJob {
         let (column, key) =
             switch job {
@@ -301,7 +293,8 @@ extension MonitorStore {
                     SELECT job_id, is_health_check, max_runtime_seconds IS NOT NULL, expect = 'end',
                         EXISTS (SELECT 1 FROM job_alerts a WHERE a.job_id = c.job_id AND resolved_at IS NULL),
                         min_runtime_seconds, failure_threshold,
-                        (SELECT failures FROM failure_streaks s WHERE s.job_id = c.job_id)
+                        (SELECT failures FROM failure_streaks s WHERE s.job_id = c.job_id),
+                        paused OR paused_at IS NOT NULL
                     FROM job_configs c WHERE \(column) = ?1
                     """))
         select.bind(1, key)
@@ -309,7 +302,7 @@ extension MonitorStore {
         return PingedJob(
             jobID: jobID, healthCheck: select.bool(1), limited: select.bool(2), expectEnd: select.bool(3),
             hasOpenAlerts: select.bool(4), minRuntime: select.int(5).map(TimeInterval.init),
-            failureThreshold: select.int(6) ?? 1, failureStreak: select.int(7) ?? 0)
+            failureThreshold: select.int(6) ?? 1, failureStreak: select.int(7) ?? 0, paused: select.bool(8))
     }
 
     /// Adds `output` to the run's stored output, keeping its first `output.limit` bytes.
@@ -400,17 +393,8 @@ extension MonitorStore {
         _ db: Database, _ kind: JobAlert.Kind, jobID: String, runID: String, at now: String,
         streak: (firstRunID: String, count: Int)? = nil
     ) throws -> AlertChange {
+        if let grown = try growOpenIncident(db, kind, jobID: jobID, runID: runID) { return grown }
         let kindSQL = "'\(kind.rawValue)'"
-        if let open = try Int64.fetchOne(
-            db.cachedStatement(
-                sql: "SELECT id FROM job_alerts WHERE job_id = ? AND type = \(kindSQL) AND resolved_at IS NULL"),
-            arguments: [jobID])
-        {
-            try db.cachedStatement(
-                sql: "UPDATE job_alerts SET last_run_id = ?, failure_count = failure_count + 1 WHERE id = ?"
-            ).execute(arguments: [runID, open])
-            return AlertChange(alertID: open, jobID: jobID, kind: kind, change: .updated)
-        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO job_alerts (job_id, type, created_at, run_id, last_run_id, failure_count)
@@ -418,6 +402,23 @@ extension MonitorStore {
                 """
         ).execute(arguments: [jobID, now, streak?.firstRunID ?? runID, runID, streak?.count ?? 1])
         return AlertChange(alertID: db.lastInsertedRowID, jobID: jobID, kind: kind, change: .opened)
+    }
+
+    /// Adds the run to the job's open incident of `kind`, if one is open.
+    private static func growOpenIncident(_ db: Database, _ kind: JobAlert.Kind, jobID: String, runID: String) throws
+        -> AlertChange?
+    {
+        guard
+            let open = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql:
+                        "SELECT id FROM job_alerts WHERE job_id = ? AND type = '\(kind.rawValue)' AND resolved_at IS NULL"
+                ), arguments: [jobID])
+        else { return nil }
+        try db.cachedStatement(
+            sql: "UPDATE job_alerts SET last_run_id = ?, failure_count = failure_count + 1 WHERE id = ?"
+        ).execute(arguments: [runID, open])
+        return AlertChange(alertID: open, jobID: jobID, kind: kind, change: .updated)
     }
 
     /// Resolves the job's open alerts of `kinds`; `now` is ``Timestamp/databaseText(from:)``.
@@ -446,6 +447,16 @@ extension MonitorStore {
                     + "AND resolved_at IS NULL RETURNING id"
             )
         })
+
+    public func runs(ids: [String]) async throws -> [JobRun] {
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM job_runs WHERE run_id IN (\(marks))", arguments: StatementArguments(ids)
+            ).map(Self.run)
+        }
+    }
 
     static func fetchRun(_ db: Database, _ runID: String) throws -> JobRun? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job_runs WHERE run_id = ?"), arguments: [runID]).map(

@@ -580,6 +580,8 @@ public final class MonitorStore: Sendable {
                     CREATE UNIQUE INDEX job_alerts_one_failing_channel ON job_alerts(channel)
                         WHERE resolved_at IS NULL AND type = 'channel_failing';
                     CREATE INDEX job_alerts_silenced ON job_alerts(id) WHERE resolved_at IS NULL AND silenced IS NOT NULL;
+                    -- The sender forgets ended snoozes every few seconds: only snoozed jobs are read.
+                    CREATE INDEX job_configs_snoozed ON job_configs(snoozed_until) WHERE snoozed_until IS NOT NULL;
                     """)
         }
         migrator.registerMigration("v11: maintenance windows") { db in
