@@ -309,14 +309,17 @@ import Testing
         configuration.bodyTimeout = .seconds(1)
         try await LiveMonitor.with(configuration: configuration) { monitor in
             try await Self.createJob(monitor)
-            let connection = try RawConnection(port: monitor.port, receiveTimeout: 5)
+            // A connection the server never closed would be given up after 30 s: the bound below
+            // tells a close at the body timeout from that, with room for a loaded machine (2
+            // cores running browsers beside this test once closed it after 4 s).
+            let connection = try RawConnection(port: monitor.port, receiveTimeout: 30)
             try connection.send(
                 "POST /jobs/backup/start HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"run_id\"")
             let clock = ContinuousClock()
             let started = clock.now
             _ = await connection.readUntilClosed()
             let waited = started.duration(to: clock.now)
-            #expect(waited >= .milliseconds(800) && waited < .seconds(4), "closed after \(waited)")
+            #expect(waited >= .milliseconds(800) && waited < .seconds(15), "closed after \(waited)")
             #expect(try await monitor.store.runs(RunQuery()).total == 0)
         }
     }
