@@ -120,7 +120,7 @@ public enum OpenAPIDocument {
     private static var nullableTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
     private static var time: [String: Any] { ["type": "string", "format": "date-time"] }
     /// Who did an operator's action, or why: free text the job's page shows.
-    private static var operatorText: [String: Any] { ["type": "string", "maxLength": 200] }
+    private static var operatorText: [String: Any] { ["type": ["string", "null"], "maxLength": 200] }
     private static var duration: [String: Any] {
         [
             "oneOf": [
