@@ -95,7 +95,9 @@ public struct JobValidator: Sendable {
                 diagnostics += Self.withoutIgnored(warnings, of: job)
             }
         }
-        var channels = uniqueChannels(parsed, &diagnostics)
+        var channels = Self.uniqueByName(
+            parsed.flatMap(\.channels), noun: "channel", rule: .duplicateChannel, name: \.name,
+            location: \.location, &diagnostics)
         if let secrets { channels = resolvable(channels, secrets, &diagnostics) }
         jobs = checkNotifications(
             jobs, channels: channels, declared: Set(parsed.flatMap(\.channelNames)), &diagnostics)
@@ -142,22 +144,26 @@ public struct JobValidator: Sendable {
     }
 
     /// The channels in file order, each name once: a second definition is an error.
-    private func uniqueChannels(_ parsed: [ParsedFile], _ diagnostics: inout [Diagnostic]) -> [ChannelDefinition] {
-        var channels: [ChannelDefinition] = []
+    /// Named documents (channels, windows) in file order, each name once: a second
+    /// definition is `rule`, naming where the first is.
+    private static func uniqueByName<Document>(
+        _ documents: [Document], noun: String, rule: LintRule, name: (Document) -> String,
+        location: (Document) -> SourceLocation?, _ diagnostics: inout [Diagnostic]
+    ) -> [Document] {
+        var unique: [Document] = []
         var first: [String: SourceLocation] = [:]
-        for channel in parsed.flatMap(\.channels) {
-            let location = channel.location ?? SourceLocation(file: "", line: 1, column: 1)
-            if let earlier = first[channel.name] {
+        for document in documents {
+            let place = location(document) ?? SourceLocation(file: "", line: 1, column: 1)
+            if let earlier = first[name(document)] {
                 diagnostics.append(
                     Diagnostic(
-                        at: location, rule: .duplicateChannel,
-                        message: "channel '\(channel.name)' is already defined at \(earlier)"))
+                        at: place, rule: rule, message: "\(noun) '\(name(document))' is already defined at \(earlier)"))
                 continue
             }
-            first[channel.name] = location
-            channels.append(channel)
+            first[name(document)] = place
+            unique.append(document)
         }
-        return channels
+        return unique
     }
 
     /// The windows in file order, each name once (a second definition is an error), and
@@ -165,26 +171,14 @@ public struct JobValidator: Sendable {
     private func checkWindows(
         _ windows: [WindowDefinition], jobs: [JobDefinition], _ diagnostics: inout [Diagnostic]
     ) -> [WindowDefinition] {
-        var unique: [WindowDefinition] = []
-        var first: [String: SourceLocation] = [:]
-        for window in windows {
-            let location = window.location ?? SourceLocation(file: "", line: 1, column: 1)
-            if let earlier = first[window.name] {
-                diagnostics.append(
-                    Diagnostic(
-                        at: location, rule: .duplicateWindow,
-                        message: "window '\(window.name)' is already defined at \(earlier)"))
-                continue
-            }
-            first[window.name] = location
-            unique.append(window)
-            if !jobs.contains(where: window.covers) {
-                diagnostics.append(
-                    Diagnostic(
-                        at: location, rule: .unusedWindow,
-                        message: "window '\(window.name)' covers no job: its match selects none; fix the tags or "
-                            + "job patterns, or remove the window"))
-            }
+        let unique = Self.uniqueByName(
+            windows, noun: "window", rule: .duplicateWindow, name: \.name, location: \.location, &diagnostics)
+        for window in unique where !jobs.contains(where: window.covers) {
+            diagnostics.append(
+                Diagnostic(
+                    at: window.location ?? SourceLocation(file: "", line: 1, column: 1), rule: .unusedWindow,
+                    message: "window '\(window.name)' covers no job: its match selects none; fix the tags or "
+                        + "job patterns, or remove the window"))
         }
         return unique
     }

@@ -241,14 +241,7 @@ package struct ChannelRepresentation: JSONRepresentable {
             json.field("channel", definition.name)
             json.field("type", definition.kind.rawValue)
             json.key("match")
-            if let match = definition.match {
-                json.object { json in
-                    json.field("tags") { json in json.array(match.tags) { json, tag in json.string(tag) } }
-                    json.field("jobs") { json in json.array(match.jobs) { json, glob in json.string(glob) } }
-                }
-            } else {
-                json.null()
-            }
+            MatchRepresentation(match: definition.match).write(to: &json)
             json.key("types")
             if let types = definition.types {
                 json.array(types) { json, type in json.string(type.rawValue) }
@@ -331,14 +324,7 @@ package struct WindowRepresentation: JSONRepresentable {
             json.field("description", definition.description)
             json.field("mode", definition.mode.rawValue)
             json.key("match")
-            if let match = definition.match {
-                json.object { json in
-                    json.field("tags") { json in json.array(match.tags) { json, tag in json.string(tag) } }
-                    json.field("jobs") { json in json.array(match.jobs) { json, glob in json.string(glob) } }
-                }
-            } else {
-                json.null()
-            }
+            MatchRepresentation(match: definition.match).write(to: &json)
             var start: Date?
             var end: Date?
             var schedule: String?
@@ -360,6 +346,19 @@ package struct WindowRepresentation: JSONRepresentable {
             json.field("closes_at", opening.map { Timestamp.string(from: $0.end) })
             json.key("source")
             OriginRepresentation(origin: window.origin).write(to: &json)
+        }
+    }
+}
+
+/// A channel's or window's `match` (`{"tags": [...], "jobs": [...]}`), or null.
+package struct MatchRepresentation: JSONRepresentable {
+    package let match: ChannelDefinition.Match?
+
+    package func write(to json: inout JSONWriter) {
+        guard let match else { return json.null() }
+        json.object { json in
+            json.field("tags") { json in json.array(match.tags) { json, tag in json.string(tag) } }
+            json.field("jobs") { json in json.array(match.jobs) { json, glob in json.string(glob) } }
         }
     }
 }

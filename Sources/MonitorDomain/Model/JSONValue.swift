@@ -91,3 +91,10 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
         return .object(object)
     }
 }
+
+extension JSONValue {
+    /// Null, `[]` or `{}`: a field a plan leaves out of what it creates.
+    public var isNullOrEmpty: Bool {
+        self == .null || self == .array([]) || self == .object([:])
+    }
+}

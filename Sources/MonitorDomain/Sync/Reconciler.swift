@@ -52,7 +52,7 @@ public enum Reconciler {
                         // Only the fields with a value, as plans print them: a first plan of
                         // 20,000 jobs through the server carried every null and empty list,
                         // and its memory went over its bound (ResourceUseTests).
-                        fields: fields(of: definition).filter { !isEmpty($0.1) }.map {
+                        fields: fields(of: definition).filter { !$0.1.isNullOrEmpty }.map {
                             SyncPlan.Change(
                                 field: $0.0, old: .null, new: $0.1, origin: origin(of: $0.0, in: definition))
                         },
@@ -91,11 +91,6 @@ public enum Reconciler {
             plan, desired: desired, desiredOthers: desiredChannels.count + desiredWindows.count, actual: actual,
             source: source, options: options)
         return plan
-    }
-
-    /// Whether a created job's field has nothing to show: null, `[]` or `{}`.
-    static func isEmpty(_ value: JSONValue) -> Bool {
-        value == .null || value == .array([]) || value == .object([:])
     }
 
     /// Where a default gave `field`'s value in `definition`, as `FILE:LINE`.

@@ -44,8 +44,7 @@ extension SyncReport {
         if plan.hasChanges { out += "\n" }
         for create in plan.creates {
             out += paint("+ create \(escaped(create.jobID))", "32") + "  (\(escaped(create.file)):\(create.line))\n"
-            for field in create.fields where field.new != .null && field.new != .array([]) && field.new != .object([:])
-            {
+            for field in create.fields where !field.new.isNullOrEmpty {
                 out += "    \(field.field): \(field.new.compactText)\(field.originSuffix)\n"
             }
             if !create.fireTimes.isEmpty { out += "    next: \(create.fireTimes.joined(separator: ", "))\n" }
@@ -100,8 +99,7 @@ extension SyncReport {
             out +=
                 paint("+ \(Kind.word) \(escaped(create.name))", "32")
                 + "  (\(escaped(create.file ?? "")):\(create.line ?? 1))\n"
-            for field in create.changes where field.new != .null && field.new != .array([]) && field.new != .object([:])
-            {
+            for field in create.changes where !field.new.isNullOrEmpty {
                 out += "    \(field.field): \(field.new.compactText)\n"
             }
         }

@@ -105,8 +105,7 @@ extension SyncReport {
         var lines: [String] = []
         for create in plan.creates {
             lines.append("+ create \(escaped(create.jobID))  (\(escaped(create.file)):\(create.line))")
-            for field in create.fields where field.new != .null && field.new != .array([]) && field.new != .object([:])
-            {
+            for field in create.fields where !field.new.isNullOrEmpty {
                 lines.append("+     \(field.field): \(field.new.compactText)\(field.originSuffix)")
             }
         }
@@ -141,8 +140,7 @@ extension SyncReport {
         var lines: [String] = []
         for create in plan.creates {
             lines.append("+ \(Kind.word) \(escaped(create.name))")
-            for field in create.changes where field.new != .null && field.new != .array([]) && field.new != .object([:])
-            {
+            for field in create.changes where !field.new.isNullOrEmpty {
                 lines.append("+     \(field.field): \(field.new.compactText)")
             }
         }

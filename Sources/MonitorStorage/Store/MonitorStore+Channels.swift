@@ -12,12 +12,22 @@ extension MonitorStore {
     static func fetchAllChannels(_ db: Database) throws -> [Channel] {
         try Row.fetchAll(
             db,
-            sql: """
-                SELECT name, definition, source_repository, source_file, source_line, source_commit, created_at,
-                    updated_at, source_id
-                FROM channels ORDER BY name
-                """
+            sql: "SELECT \(documentColumns) FROM channels ORDER BY name"
         ).map(channel)
+    }
+
+    /// The columns a synced document's rows share (channels, windows), in the order
+    /// ``documentOrigin(_:)`` and the rows' own decoding read them.
+    static let documentColumns = """
+        name, definition, source_repository, source_file, source_line, source_commit, created_at, updated_at, \
+        source_id
+        """
+
+    /// Where a channel or window was applied from, from a row of ``documentColumns``.
+    static func documentOrigin(_ row: Row) -> Job.Origin? {
+        (row[3] as String?).map { file in
+            Job.Origin(identity: row[8], repository: row[2], file: file, line: row[4] ?? 1, commit: row[5])
+        }
     }
 
     static func channel(from row: Row) throws -> Channel {
@@ -29,9 +39,7 @@ extension MonitorStore {
             throw MonitorError(
                 .internalError, "channel '\(row[0] as String)' is stored in a form this build cannot read")
         }
-        let origin = (row[3] as String?).map { file in
-            Job.Origin(identity: row[8], repository: row[2], file: file, line: row[4] ?? 1, commit: row[5])
-        }
+        let origin = documentOrigin(row)
         definition.location = origin.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return Channel(definition: definition, origin: origin, createdAt: date(row, 6), updatedAt: date(row, 7))
     }

@@ -13,11 +13,7 @@ extension MonitorStore {
     static func fetchAllWindows(_ db: Database) throws -> [MaintenanceWindow] {
         try Row.fetchAll(
             db,
-            sql: """
-                SELECT name, definition, source_repository, source_file, source_line, source_commit, created_at,
-                    updated_at, source_id
-                FROM windows ORDER BY name
-                """
+            sql: "SELECT \(documentColumns) FROM windows ORDER BY name"
         ).map(window)
     }
 
@@ -30,9 +26,7 @@ extension MonitorStore {
             throw MonitorError(
                 .internalError, "window '\(row[0] as String)' is stored in a form this build cannot read")
         }
-        let origin = (row[3] as String?).map { file in
-            Job.Origin(identity: row[8], repository: row[2], file: file, line: row[4] ?? 1, commit: row[5])
-        }
+        let origin = documentOrigin(row)
         definition.location = origin.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return MaintenanceWindow(
             definition: definition, origin: origin, createdAt: date(row, 6), updatedAt: date(row, 7))
