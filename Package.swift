@@ -65,6 +65,7 @@ let package = Package(
                 "Config",
                 "Cron",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -274,6 +275,7 @@ let package = Package(
             name: "MonitorEngineTests",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "Config", "CronicleTestSupport",
+                "MonitorTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -79,7 +79,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     for worker in 0..<64 {
         group.addTask {
             for index in stride(from: worker, to: jobs.count, by: 64) {
-                _ = try await store.saveJob(jobs[index])
+                _ = try await store.saveJob(jobs[index], by: ChangeAuthor("benchmark", via: .cli))
             }
         }
     }

@@ -19,9 +19,11 @@ let path = folder + "/cronicle.db"
 
 let setup = try MonitorStore(path: path)
 for index in 0..<jobCount {
-    _ = try await setup.saveJob(JobDefinition(jobID: "minutely-\(index)", schedule: "* * * * *"))
+    _ = try await setup.saveJob(
+        JobDefinition(jobID: "minutely-\(index)", schedule: "* * * * *"), by: ChangeAuthor("benchmark", via: .cli))
 }
-_ = try await setup.saveJob(JobDefinition(jobID: "pinger", schedule: "0 0 1 1 *"))
+_ = try await setup.saveJob(
+    JobDefinition(jobID: "pinger", schedule: "0 0 1 1 *"), by: ChangeAuthor("benchmark", via: .cli))
 try setup.close()
 // Watched, and checked, since the downtime began.
 let downSince = Date().addingTimeInterval(-days * 86_400)

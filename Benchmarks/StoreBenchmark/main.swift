@@ -12,7 +12,8 @@ let folder = NSTemporaryDirectory() + "cronicle-store-benchmark-\(UUID().uuidStr
 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: folder) }
 let store = try MonitorStore(path: folder + "/cronicle.db")
-_ = try await store.saveJob(JobDefinition(jobID: "bench", schedule: "* * * * *"))
+_ = try await store.saveJob(
+    JobDefinition(jobID: "bench", schedule: "* * * * *"), by: ChangeAuthor("benchmark", via: .cli))
 let workers = 64
 let clock = ContinuousClock()
 let started = clock.now

@@ -99,12 +99,16 @@ public struct MonitorServerClient: SyncTarget {
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         if status == 401 {
+            let told =
+                ((try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any])?[
+                    "message"] as? String
             throw Failure(
                 status: status, code: "unauthorized",
                 message: token == nil
-                    ? "the monitor at \(baseURL) needs its API token: pass --token or set CRONICLE_API_TOKEN"
-                    : "the monitor at \(baseURL) refused the API token given (--token or CRONICLE_API_TOKEN): it is "
-                        + "not the token the server was started with")
+                    ? "the monitor at \(baseURL) needs a key: pass --token with a key from `cronicle keys create` "
+                        + "(or the server's API token), or set CRONICLE_API_TOKEN"
+                    : "the monitor at \(baseURL) refused the key given (--token or CRONICLE_API_TOKEN): "
+                        + (told ?? "it is not one of its keys nor its API token"))
         }
         guard accept.contains(status) else {
             let envelope = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any]

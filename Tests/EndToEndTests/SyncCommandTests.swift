@@ -365,14 +365,15 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.standardError.contains(
-                "needs its API token: pass --token or set CRONICLE_API_TOKEN (HTTP 401, unauthorized)"),
+                "needs a key: pass --token with a key from `cronicle keys create` (or the server's API token), or set "
+                    + "CRONICLE_API_TOKEN (HTTP 401, unauthorized)"),
             "\(result.standardError)")
         result = try await Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "stale")
         #expect(result.status == 1)
         #expect(
             result.standardError.contains(
-                "refused the API token given (--token or CRONICLE_API_TOKEN): it is not the token the server was "
-                    + "started with (HTTP 401, unauthorized)"), "a wrong token is told apart from a missing one")
+                "refused the key given (--token or CRONICLE_API_TOKEN): the key sent is not one of this monitor's "
+                    + "keys (nor its --api-token)"), "a wrong token is told apart from a missing one")
         result = try await Self.sync("apply", "--repo", repository.path, "--server", url, "--token", "s3cret")
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Applied: 1 created"))

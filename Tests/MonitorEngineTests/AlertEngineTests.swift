@@ -5,6 +5,7 @@ import GRDB
 import MonitorDomain
 import MonitorEngine
 import MonitorStorage
+import MonitorTestSupport
 import Testing
 
 /// Every transition of DESIGN.md §4 driven by a manual clock: the engine is told to
@@ -240,10 +241,10 @@ import Testing
         let bench = try Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         try await bench.evaluate()
-        _ = try await bench.store.setPaused("job", true, by: "test", reason: nil)
+        _ = try await bench.store.setPaused("job", true, by: .test, reason: nil)
         bench.at("2026-11-28T09:30:00Z")
         #expect(try await bench.evaluate() == DeadlineOutcome())
-        _ = try await bench.store.setPaused("job", false, by: "test", reason: nil)
+        _ = try await bench.store.setPaused("job", false, by: .test, reason: nil)
         try await bench.evaluate()
         #expect(try await bench.alerts().isEmpty, "fire times while paused are not missed")
         bench.at("2026-11-28T10:05:00Z")
@@ -257,10 +258,10 @@ import Testing
         bench.at("2026-11-28T07:00:00Z")
         _ = try await bench.store.startRun(jobID: "job", RunStart(runID: "long"))
         try await bench.evaluate()
-        _ = try await bench.store.setPaused("job", true, by: "test", reason: nil)
+        _ = try await bench.store.setPaused("job", true, by: .test, reason: nil)
         bench.at("2026-11-28T07:12:00Z")
         #expect(try await bench.evaluate() == DeadlineOutcome(), "paused: nothing is raised")
-        _ = try await bench.store.setPaused("job", false, by: "test", reason: nil)
+        _ = try await bench.store.setPaused("job", false, by: .test, reason: nil)
         bench.at("2026-11-28T07:13:00Z")
         #expect(try await bench.evaluate().longRunningAlerts == 1)
         #expect(try await bench.alerts("job", .longRunning).map(\.runID) == ["long"])

@@ -4,6 +4,7 @@ import Foundation
 import MonitorDomain
 import MonitorEngine
 import MonitorStorage
+import MonitorTestSupport
 import Testing
 
 /// The alert policy of DESIGN 11.1 on a manual clock: runs that finish too fast, and a

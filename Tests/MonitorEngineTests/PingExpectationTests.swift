@@ -4,6 +4,7 @@ import Foundation
 import MonitorDomain
 import MonitorEngine
 import MonitorStorage
+import MonitorTestSupport
 import Testing
 
 /// The deadlines of DESIGN.md §10.3 on a manual clock: `every` (interval jobs), `expect:

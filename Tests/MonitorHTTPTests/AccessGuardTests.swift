@@ -17,6 +17,7 @@ import Testing
     static let open: Set<String> = [
         "POST jobs/{job_id}/start", "POST jobs/{job_id}/end", "POST jobs/{job_id}/fail", "POST ping/{uuid_or_key}",
         "POST ping/{uuid_or_key}/{action_or_job_id}", "POST ping/{uuid_or_key}/{action_or_job_id}/{action}",
+        "POST login", "POST logout",
     ]
 
     @Test func everyRouteThatChangesSomethingNeedsTheTokenWhenOneIsSet() async throws {
@@ -25,16 +26,17 @@ import Testing
         let folder = try TemporaryFolder()
         let router = Router(context: CronicleRequestContext.self)
         let store = try MonitorStore(path: folder.url("db.sqlite"))
-        MonitorAPI(store: store, configuration: configuration).addRoutes(to: router)
-        try await Dashboard(store: store, events: LiveEvents(store: store)).addRoutes(to: router)
+        let api = MonitorAPI(store: store, configuration: configuration)
+        api.addRoutes(to: router)
+        try await Dashboard(store: store, events: LiveEvents(store: store)).addRoutes(to: router, access: api.access)
         let guarded: [(method: String, path: String)] = router.routes.map {
             ($0.method.rawValue, $0.path.description.split(separator: "/").joined(separator: "/"))
         }.filter { route in
             route.method != "GET" && route.method != "HEAD" && !Self.open.contains("\(route.method) \(route.path)")
         }
         #expect(
-            guarded.count == 10,
-            "five changes, a snooze and its end, a channel test and two sync routes, found \(guarded)")
+            guarded.count == 12,
+            "five changes, a snooze and its end, a channel test, two sync routes and two of keys, found \(guarded)")
         try await LiveMonitor.with(configuration: configuration) { monitor in
             for route in guarded {
                 let path = route.path.split(separator: "/").map { $0.hasPrefix("{") ? "1" : $0 }

@@ -3,10 +3,11 @@ import CronicleTestSupport
 import Foundation
 import MonitorDomain
 import MonitorEngine
-import MonitorHTTP
 import MonitorStorage
 import MonitorTestSupport
 import Testing
+
+@testable import MonitorHTTP
 
 /// What an operator does from the dashboard, in headless Chromium against a live
 /// server: pause and resume, acknowledge one alert or many, with and without an API
@@ -22,22 +23,27 @@ import Testing
         return configuration
     }
 
-    static func open(_ monitor: LiveMonitor, _ path: String) async throws -> HeadlessBrowser {
-        let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)\(path)")
+    /// Opens `path`; with `signIn`, through `/login` with the API token first, as a person
+    /// on a monitor with a token does, so the page's actions go with the session cookie.
+    static func open(_ monitor: LiveMonitor, _ path: String, signIn: Bool = false) async throws -> HeadlessBrowser {
+        let start = signIn ? "/login?next=\(LoginRedirect.encode(path))" : path
+        let browser = try await HeadlessBrowser(url: "http://127.0.0.1:\(monitor.port)\(start)")
+        if signIn { try await Self.signIn(browser, path: path) }
         #expect(try await browser.waitUntil("document.getElementById('live')?.classList.contains('on') === true"))
         return browser
+    }
+
+    /// Types the token into the sign-in page the browser is on, and waits to be back at `path`.
+    static func signIn(_ browser: HeadlessBrowser, path: String, key: String = token) async throws {
+        #expect(try await browser.waitUntil("document.getElementById('login-key') !== null"))
+        try await browser.evaluate(
+            "document.getElementById('login-key').value = '\(key)'; document.getElementById('login-submit').click()")
+        #expect(try await browser.waitUntil("location.pathname + location.search === '\(path)'"))
     }
 
     static func text(_ browser: HeadlessBrowser, _ selector: String) async throws -> String? {
         try await browser.evaluate("document.querySelector(\"\(selector)\")?.textContent.replace(/\\s+/g, ' ').trim()")
             as? String
-    }
-
-    /// Types the token into the dialog the page opened, and saves it.
-    static func giveToken(_ browser: HeadlessBrowser) async throws {
-        #expect(try await browser.waitUntil("document.getElementById('token-dialog').open === true"))
-        try await browser.evaluate(
-            "document.getElementById('token-input').value = '\(token)'; document.getElementById('token-save').click()")
     }
 
     static func paused(_ monitor: LiveMonitor, _ jobID: String) async throws -> Bool? {
@@ -50,19 +56,18 @@ import Testing
                 try await monitor.request(
                     "POST", "/jobs", json: ["job_id": "etl", "schedule": "@daily"], headers: Self.auth
                 ).status == 201)
-            let browser = try await Self.open(monitor, "/ui/jobs/etl")
+            let browser = try await Self.open(monitor, "/ui/jobs/etl", signIn: withToken)
             try await browser.evaluate("window.loadedOnce = true")
             #expect(try await Self.text(browser, "#job-action") == "Pause")
             try await browser.evaluate("document.getElementById('job-action').click()")
-            if withToken { try await Self.giveToken(browser) }
             #expect(try await browser.waitUntil("document.getElementById('job-action').textContent === 'Resume'"))
             #expect(try await Self.paused(monitor, "etl") == true)
             #expect(try await Self.text(browser, "#job-state") == "‖ paused")
 
-            // The token is kept: resuming asks nothing.
+            // The session is kept: resuming asks nothing.
             try await browser.evaluate("document.getElementById('job-action').click()")
             #expect(try await browser.waitUntil("document.getElementById('job-action').textContent === 'Pause'"))
-            #expect(try await browser.evaluate("document.getElementById('token-dialog').open") as? Bool == false)
+            #expect(try await browser.evaluate("location.pathname") as? String != "/login")
             #expect(try await Self.paused(monitor, "etl") == false)
             #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "the page was not reloaded")
 
@@ -85,7 +90,7 @@ import Testing
                 _ = try await monitor.request(
                     "POST", "/jobs", json: ["job_id": .string(id), "schedule": "@daily"], headers: Self.auth)
             }
-            let browser = try await Self.open(monitor, "/ui/jobs/etl")
+            let browser = try await Self.open(monitor, "/ui/jobs/etl", signIn: withToken)
             try await browser.evaluate(
                 """
                 document.getElementById('snooze-for').value = 'custom';
@@ -94,7 +99,6 @@ import Testing
                 document.getElementById('snooze-reason').value = 'disk swap';
                 document.querySelector('#snooze-form button[type=submit]').click();
                 """)
-            if withToken { try await Self.giveToken(browser) }
             #expect(try await browser.waitUntil("document.getElementById('snoozed') !== null"))
             let job = try await monitor.request("GET", "/jobs/etl").object()
             #expect(job["snoozed_until"] as? String == "2026-11-28T07:30:00.000Z")
@@ -118,9 +122,8 @@ import Testing
 
             // From the alerts list: other fails, and its row snoozes it for an hour.
             #expect(try await monitor.request("POST", "/jobs/other/fail").status == 200)
-            let list = try await Self.open(monitor, "/ui/alerts")
+            let list = try await Self.open(monitor, "/ui/alerts", signIn: withToken)
             try await list.evaluate("document.querySelector('button.snooze-row').click()")
-            if withToken { try await Self.giveToken(list) }
             #expect(
                 try await list.waitUntil(
                     "document.getElementById('notice') === null && document.querySelector('button.snooze-row') !== null"
@@ -147,7 +150,7 @@ import Testing
             let alerts = try #require(
                 try await monitor.request("GET", "/alerts?resolved=false").object()["alerts"] as? [[String: Any]])
             let ids = Dictionary(uniqueKeysWithValues: alerts.map { ($0["job_id"] as! String, $0["id"] as! Int) })
-            let browser = try await Self.open(monitor, "/ui/alerts")
+            let browser = try await Self.open(monitor, "/ui/alerts", signIn: withToken)
             try await browser.evaluate("window.loadedOnce = true")
             #expect(
                 try await browser.evaluate("document.querySelectorAll('table.alerts input.select').length") as? Int == 4
@@ -157,7 +160,6 @@ import Testing
             let row = "#alert-\(ids["a"]!)"
             #expect(try await Self.text(browser, "\(row) button.job-action") == "Pause job")
             try await browser.evaluate("document.querySelector('\(row) button.job-action').click()")
-            if withToken { try await Self.giveToken(browser) }
             #expect(
                 try await browser.waitUntil(
                     "document.querySelector('\(row) button.job-action')?.textContent === 'Resume job'"))
@@ -166,17 +168,15 @@ import Testing
             // Acknowledge b from its row (the token, if any, is saved by now).
             try await browser.evaluate("document.querySelector('#alert-\(ids["b"]!) button.ack').click()")
             #expect(try await browser.waitUntil("document.getElementById('alert-\(ids["b"]!)') === null"))
-            #expect(try await browser.evaluate("document.getElementById('token-dialog').open") as? Bool == false)
+            #expect(try await browser.evaluate("location.pathname") as? String != "/login")
 
             // Tick c and d, acknowledge the selection.
             #expect(try await browser.evaluate("document.getElementById('ack-selected').disabled") as? Bool == true)
-            if withToken { try await browser.evaluate("localStorage.removeItem('cronicle-token')") }
             for id in ["c", "d"] {
                 try await browser.evaluate("document.querySelector('#alert-\(ids[id]!) input.select').click()")
             }
             #expect(try await Self.text(browser, "#ack-selected") == "Acknowledge selected (2)")
             try await browser.evaluate("document.getElementById('ack-selected').click()")
-            if withToken { try await Self.giveToken(browser) }
             #expect(
                 try await browser.waitUntil("document.querySelectorAll('table.alerts tr[data-alert]').length === 1"))
             #expect(try await browser.evaluate("document.getElementById('notice') === null") as? Bool == true)

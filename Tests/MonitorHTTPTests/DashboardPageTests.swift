@@ -229,7 +229,7 @@ import Testing
         }
     }
 
-    @Test func theAlertsPageFollowsAlertsAsksForTheTokenAndCatchesUpAfterADrop() async throws {
+    @Test func theAlertsPageFollowsAlertsSignsInAndOutAndCatchesUpAfterADrop() async throws {
         var configuration = ServerConfiguration()
         configuration.apiToken = "s3cret"
         try await LiveMonitor.with(configuration: configuration, clock: ManualClock("2026-11-28T05:50:00Z")) {
@@ -271,38 +271,56 @@ import Testing
             #expect(try await browser.evaluate("document.getElementById('open-alerts') === null") as? Bool == true)
             #expect(try await browser.evaluate("window.loadedOnce") as? Bool == true, "the page was not reloaded")
 
-            // A failure opens an alert; acknowledging it asks for the token once.
+            // A failure opens an alert; acknowledging it without a session sends the browser to
+            // sign in, which brings it back to the page, where the acknowledgement goes through.
             #expect(try await monitor.request("POST", "/jobs/nightly/fail").status == 200)
             #expect(try await browser.waitUntil("document.querySelector('table.alerts button.ack') !== null"))
             try await browser.evaluate("document.querySelector('table.alerts button.ack').click()")
-            #expect(try await browser.waitUntil("document.getElementById('token-dialog').open === true"))
+            #expect(try await browser.waitUntil("location.pathname === '/login'"))
+            #expect(try await browser.evaluate("location.search") as? String == "?next=%2Fui%2Falerts")
+            // A wrong key is told in words, and nothing else happens.
+            #expect(try await browser.waitUntil("document.getElementById('login-key') !== null"))
             try await browser.evaluate(
-                "document.getElementById('token-input').value = 's3cret'; document.getElementById('token-save').click()"
+                "document.getElementById('login-key').value = 'stale'; document.getElementById('login-submit').click()")
+            #expect(try await browser.waitUntil("document.getElementById('login-error') !== null"))
+            #expect(
+                (try await browser.evaluate("document.getElementById('login-error').textContent") as? String ?? "")
+                    .contains("not a key of this monitor"))
+            try await browser.evaluate(
+                "document.getElementById('login-key').value = 's3cret'; document.getElementById('login-submit').click()"
             )
+            #expect(try await browser.waitUntil("location.pathname === '/ui/alerts'"))
+            #expect(try await browser.waitUntil("document.getElementById('signed-in-as')?.textContent === 'api-token'"))
+            // The cookie is the page's only credential, and scripts cannot read it.
+            #expect(try await browser.evaluate("document.cookie") as? String == "")
+            #expect(try await browser.waitUntil("document.querySelector('table.alerts button.ack') !== null"))
+            try await browser.evaluate("document.querySelector('table.alerts button.ack').click()")
             #expect(try await browser.waitUntil("document.querySelector('table.alerts .empty') !== null"))
             #expect(
                 try await browser.evaluate("document.getElementById('alerts-acknowledged').textContent") as? String
                     == "1")
-            #expect(try await browser.evaluate("localStorage.getItem('cronicle-token')") as? String == "s3cret")
             let open = try await monitor.request("GET", "/alerts?acknowledged=true&resolved=false").object()
             #expect((open["alerts"] as? [[String: Any]])?.first?["type"] as? String == "failed")
+            let audit = try await monitor.request("GET", "/audit?kind=alert.acknowledged").object()
+            let entry = try #require((audit["audit"] as? [[String: Any]])?.first)
+            #expect(entry["actor"] as? String == "api-token")
+            #expect(entry["via"] as? String == "ui")
 
-            // A saved token the server refuses can be forgotten from the dialog.
+            // Signing out ends the session: the next action asks to sign in again.
             _ = try await monitor.request(
                 "POST", "/jobs", json: ["job_id": "spare", "schedule": "@daily"], headers: auth)
             #expect(try await monitor.request("POST", "/jobs/spare/fail").status == 200)
             #expect(try await browser.waitUntil("document.querySelector('table.alerts button.ack') !== null"))
-            try await browser.evaluate(
-                "localStorage.setItem('cronicle-token', 'stale'); document.querySelector('table.alerts button.ack').click()"
-            )
-            #expect(try await browser.waitUntil("document.getElementById('token-dialog').open === true"))
-            #expect(try await browser.evaluate("document.getElementById('token-forget').hidden") as? Bool == false)
-            try await browser.evaluate("document.getElementById('token-forget').click()")
-            #expect(try await browser.waitUntil("document.getElementById('token-dialog').open === false"))
-            #expect(try await browser.waitUntil("localStorage.getItem('cronicle-token') === null"))
-            #expect(
-                try await browser.evaluate("document.querySelectorAll('table.alerts button.ack').length") as? Int == 1,
-                "the alert stays open")
+            try await browser.evaluate("document.getElementById('sign-out').click()")
+            #expect(try await browser.waitUntil("location.pathname === '/login'"))
+            try await browser.evaluate("location.href = '/ui/alerts'")
+            #expect(try await browser.waitUntil("document.querySelector('table.alerts button.ack') !== null"))
+            #expect(try await browser.waitUntil("document.getElementById('live')?.classList.contains('on') === true"))
+            #expect(try await browser.evaluate("document.getElementById('signed-in-as') === null") as? Bool == true)
+            try await browser.evaluate("document.querySelector('table.alerts button.ack').click()")
+            #expect(try await browser.waitUntil("location.pathname === '/login'"))
+            let still = try await monitor.request("GET", "/alerts?acknowledged=false&resolved=false").object()
+            #expect((still["alerts"] as? [[String: Any]])?.count == 1, "the alert stays open")
 
             // The other tabs list it, and the job filter keeps to one job.
             let acknowledgedTab = try await monitor.request("GET", "/ui/alerts?state=acknowledged").text

@@ -174,11 +174,11 @@ import Testing
 
     @Test func theTokenIsComparedWholeAndAnEmptyOneIsRefused() throws {
         let token = Array(repeating: UInt8(ascii: "a"), count: 10)
-        #expect(AccessGuard<CronicleRequestContext>.constantTimeEqual(token, token))
+        #expect(AccessGuard.constantTimeEqual(token, token))
         // Folded into a byte, lengths 256 apart compared equal.
-        #expect(!AccessGuard<CronicleRequestContext>.constantTimeEqual(token, token + Array(repeating: 0, count: 256)))
-        #expect(!AccessGuard<CronicleRequestContext>.constantTimeEqual([], Array(repeating: 0, count: 256)))
-        #expect(!AccessGuard<CronicleRequestContext>.constantTimeEqual(token, Array(token.dropLast())))
+        #expect(!AccessGuard.constantTimeEqual(token, token + Array(repeating: 0, count: 256)))
+        #expect(!AccessGuard.constantTimeEqual([], Array(repeating: 0, count: 256)))
+        #expect(!AccessGuard.constantTimeEqual(token, Array(token.dropLast())))
 
         for environment in [["CRONICLE_API_TOKEN": ""], ["CRONICLE_API_TOKEN": "  "]] {
             var configuration = ServerConfiguration()

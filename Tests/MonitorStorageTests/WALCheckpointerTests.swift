@@ -14,7 +14,7 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.url("cronicle.db")
         let store = try MonitorStore(path: path)
-        _ = try await store.saveJob(.init(jobID: "a", schedule: "@daily"))
+        _ = try await store.saveJob(.init(jobID: "a", schedule: "@daily"), by: ChangeAuthor("test", via: .api))
         for _ in 0..<200 { _ = try await store.startRun(jobID: "a", RunStart()) }
         let connection = try WALCheckpointer.connection(path)
         let result = try await WALCheckpointer.checkpoint(connection)

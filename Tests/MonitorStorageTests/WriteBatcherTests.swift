@@ -43,7 +43,7 @@ import Testing
     @Test func monitorErrorsThrownBeforeWritingFailAloneWithoutReplay() async throws {
         let folder = try TemporaryFolder()
         let store = try MonitorStore(path: folder.url("cronicle.db"))
-        _ = try await store.saveJob(.init(jobID: "a", schedule: "@daily"))
+        _ = try await store.saveJob(.init(jobID: "a", schedule: "@daily"), by: ChangeAuthor("test", via: .api))
         let results = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<30 {
                 group.addTask {

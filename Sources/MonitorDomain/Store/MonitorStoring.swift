@@ -29,22 +29,27 @@ public protocol MonitorStoring: SyncTarget {
     /// The jobs of these ids that exist, in one read (a page of alerts names up to 50).
     func jobs(ids: [String]) async throws -> [Job]
     /// Creates (`created` true) or updates a job made through the API.
-    func saveJob(_ definition: JobDefinition) async throws -> (job: Job, created: Bool)
+    ///
+    /// Every change through the store records `author` in the audit log, in the change's
+    /// own transaction (DESIGN 13).
+    func saveJob(_ definition: JobDefinition, by author: ChangeAuthor) async throws -> (job: Job, created: Bool)
     /// Deletes a job; its runs and alerts stay in the history.
-    func deleteJob(_ jobID: String) async throws
-    /// An operator's pause or resume (DESIGN 11.4), by `actor`; never the definition's
+    func deleteJob(_ jobID: String, by author: ChangeAuthor) async throws
+    /// An operator's pause or resume (DESIGN 11.4), by `author`; never the definition's
     /// `paused` of a synced job.
-    func setPaused(_ jobID: String, _ paused: Bool, by actor: String, reason: String?) async throws -> Job
+    func setPaused(_ jobID: String, _ paused: Bool, by author: ChangeAuthor, reason: String?) async throws -> Job
     /// Holds the job's notifications until `until`, at most 7 days from now.
-    func snooze(_ jobID: String, until: Date, by actor: String, reason: String?) async throws -> Job
+    func snooze(_ jobID: String, until: Date, by author: ChangeAuthor, reason: String?) async throws -> Job
     /// Ends the job's snooze; what it held and is still open is told at once.
-    func endSnooze(_ jobID: String) async throws -> Job
+    func endSnooze(_ jobID: String, by author: ChangeAuthor) async throws -> Job
 
     // MARK: Status
 
     func status(jobID: String) async throws -> JobStatus
     func jobAndStatus(_ jobID: String) async throws -> (job: Job, status: JobStatus)?
     func statuses() async throws -> [(job: Job, status: JobStatus)]
+    /// Success rate, on-time rate and durations over the last 7 and 30 days, from indexes.
+    func jobStats(_ jobID: String) async throws -> [JobStats]
 
     // MARK: Runs
 
@@ -66,7 +71,7 @@ public protocol MonitorStoring: SyncTarget {
     // MARK: Alerts
 
     func alerts(_ query: AlertQuery) async throws -> Page<JobAlert>
-    func acknowledgeAlert(_ id: Int64) async throws -> JobAlert
+    func acknowledgeAlert(_ id: Int64, by author: ChangeAuthor) async throws -> JobAlert
     func alertCounts(jobID: String?, kind: JobAlert.Kind?) async throws -> AlertCounts
 
     // MARK: Notification channels
@@ -103,6 +108,28 @@ public protocol MonitorStoring: SyncTarget {
     func runs(ids: [String]) async throws -> [JobRun]
     /// One apply of the sync history, for a `sync_failed` notification.
     func syncRecord(id: Int64) async throws -> SyncRecord?
+
+    // MARK: Keys, sessions and the audit log (DESIGN 13)
+
+    /// Makes a key; answers it with its secret, shown this once and kept only as a hash.
+    func createKey(name: String, scope: AccessScope, jobs: [String], tags: [String], by author: ChangeAuthor)
+        async throws -> (key: APIKey, secret: String)
+    /// Revokes a key and ends its sessions.
+    func revokeKey(_ name: String, by author: ChangeAuthor) async throws -> APIKey
+    /// Every key made, revoked ones too.
+    func keys() async throws -> [APIKey]
+    /// Every key with its secret's hash, and the keys' version, for an in-memory key ring.
+    func keyHashes() async throws -> (version: Int64, keys: [(hash: String, key: APIKey)])
+    /// Grows with every change to the keys, by any process.
+    func keysVersion() async throws -> Int64
+    func openSession(tokenHash: String, secretHash: String, name: String, expires: Date) async throws
+    /// The secret hash and expiry of an open, unexpired session.
+    func session(tokenHash: String) async throws -> (secretHash: String, expires: Date)?
+    func closeSession(tokenHash: String) async throws
+    /// A page of the audit log, newest first.
+    func audit(_ query: AuditQuery) async throws -> Page<AuditEntry>
+    /// The secret badge URLs are signed with.
+    func badgeSecret() async throws -> String
 
     // MARK: Sync
 

@@ -9,6 +9,8 @@ import NIOCore
 public struct CronicleRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// Who called, once the route's ``AccessGuard`` has looked; nil on unguarded routes.
+    public var caller: Caller?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

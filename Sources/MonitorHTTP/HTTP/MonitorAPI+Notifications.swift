@@ -5,7 +5,7 @@ import MonitorDomain
 extension MonitorAPI {
     /// Channels, their test, the delivery log (DESIGN 9.4), and maintenance windows (11.3).
     func addNotificationRoutes(
-        reads: Router<CronicleRequestContext>, changes: RouterGroup<CronicleRequestContext>
+        reads: RouterGroup<CronicleRequestContext>, changes: RouterGroup<CronicleRequestContext>
     ) {
         reads.get("/channels") { _, _ in
             async let states = store.channelDeliveryStates()

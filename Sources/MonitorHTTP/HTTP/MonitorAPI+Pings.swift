@@ -38,10 +38,12 @@ extension MonitorAPI {
         }
     }
 
-    func addPingRoutes(to router: Router<CronicleRequestContext>) {
-        router.post("/jobs/:job_id/start") { request, context in try await start(request, context) }
-        router.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
-        router.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
+    /// `runs` guards the JSON routes with ping keys; the ping grammar is declared `open`: a
+    /// secret `ping_uuid` is its own credential, and the slug form checks its key here.
+    func addPingRoutes(runs: RouterGroup<CronicleRequestContext>, open router: Router<CronicleRequestContext>) {
+        runs.post("/jobs/:job_id/start") { request, context in try await start(request, context) }
+        runs.post("/jobs/:job_id/end") { request, context in try await end(request, context, failed: false) }
+        runs.post("/jobs/:job_id/fail") { request, context in try await end(request, context, failed: true) }
         // Named as the OpenAPI document names them; the router wants one name per position.
         for path in [
             "/ping/:uuid_or_key", "/ping/:uuid_or_key/:action_or_job_id",
@@ -116,7 +118,7 @@ extension MonitorAPI {
     /// crontab, runitor) read the status and at most a word.
     private func ping(_ request: Request, _ context: CronicleRequestContext) async throws -> Response {
         do {
-            let (job, action) = try pingTarget(context)
+            let (job, action) = try await pingTarget(context)
             // Other query parameters are left alone: clients add their own (cache busters).
             let rid = request.uri.queryParameters["rid"].map(String.init)
             let runID = try RequestParsing.runID(rid, name: "rid")
@@ -149,6 +151,7 @@ extension MonitorAPI {
             switch error.code {
             case .notFound: return pingAnswer(.notFound, "not found")
             case .invalidRequest, .malformedJSON, .conflict: return pingAnswer(.badRequest, error.message)
+            case .forbidden: return pingAnswer(.forbidden, error.message)
             // A database that cannot be written: 503 with Retry-After, as on every route.
             default: throw error
             }
@@ -158,7 +161,7 @@ extension MonitorAPI {
     /// The job and action a ping's path names. `/ping/{uuid}/{action}` when the first
     /// segment is a UUID and the second an action; otherwise two segments are the slug
     /// form `/ping/{key}/{job_id}`, as Healthchecks reads them.
-    private func pingTarget(_ context: CronicleRequestContext) throws -> (JobReference, PingAction) {
+    private func pingTarget(_ context: CronicleRequestContext) async throws -> (JobReference, PingAction) {
         let segments = ["uuid_or_key", "action_or_job_id", "action"].compactMap { context.parameters.get($0) }.map {
             // Decoding costs a Foundation round trip; ping URLs almost never carry an escape.
             $0.contains("%") ? ($0.removingPercentEncoding ?? $0) : $0
@@ -169,10 +172,23 @@ extension MonitorAPI {
             }
             return .pingUUID(uuid)
         }
-        func bySlug(key: String, jobID: String) throws -> JobReference {
-            guard let pingKey = configuration.pingKey,
-                AccessGuard<CronicleRequestContext>.constantTimeEqual(Array(key.utf8), Array(pingKey.utf8))
-            else { throw MonitorError(.notFound, "not found") }
+        // The slug form's key: `--ping-key`, or a key with the ping scope that covers the job
+        // (only a ping key: a URL ends up in crontabs and logs, no place for a write key).
+        func bySlug(key: String, jobID: String) async throws -> JobReference {
+            if let pingKey = configuration.pingKey,
+                AccessGuard.constantTimeEqual(Array(key.utf8), Array(pingKey.utf8))
+            {
+                return .id(jobID)
+            }
+            guard let found = try await access.keyRing.activeKey(secret: key), found.scope == .ping else {
+                throw MonitorError(.notFound, "not found")
+            }
+            let tags = found.tags.isEmpty ? [] : try await store.job(jobID)?.definition.tags ?? []
+            guard found.covers(jobID: jobID, tags: tags) else {
+                throw MonitorError(
+                    .forbidden,
+                    "the key '\(found.name)' may ping \(found.coverage) only, and job '\(jobID)' is not among them")
+            }
             return .id(jobID)
         }
         func action(_ text: String) throws -> PingAction {
@@ -191,9 +207,9 @@ extension MonitorAPI {
             {
                 return (try byUUID(segments[0]), try action(segments[1]))
             }
-            return (try bySlug(key: segments[0], jobID: segments[1]), .success)
+            return (try await bySlug(key: segments[0], jobID: segments[1]), .success)
         default:
-            return (try bySlug(key: segments[0], jobID: segments[1]), try action(segments[2]))
+            return (try await bySlug(key: segments[0], jobID: segments[1]), try action(segments[2]))
         }
     }
 

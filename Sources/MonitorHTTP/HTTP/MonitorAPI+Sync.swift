@@ -17,10 +17,10 @@ extension MonitorAPI {
     /// --server` sends the definition files it read; the server validates and reconciles
     /// them with the same code as `--db`. Both need the API token when one is set: a plan
     /// changes nothing, but reading and checking a repository's files costs the server.
-    func addSyncRoutes(to router: Router<CronicleRequestContext>) {
-        let sync = router.group().add(
-            middleware: AccessGuard<CronicleRequestContext>(.sync, token: configuration.apiToken))
-        sync.post("/sync/plan") { request, _ in
+    func addSyncRoutes(to router: Router<CronicleRequestContext>, reads: RouterGroup<CronicleRequestContext>) {
+        let plans = router.group().add(middleware: access.guarding(.plan))
+        let sync = router.group().add(middleware: access.guarding(.sync))
+        plans.post("/sync/plan") { request, _ in
             defer { Self.returnFreedMemory() }
             let body = try await syncRequest(request)
             return try syncResponse(
@@ -32,7 +32,7 @@ extension MonitorAPI {
             return try syncResponse(
                 try await store.applySync(files: body.jobSourceFiles, source: body.source, options: body.options))
         }
-        router.get("/sync/history") { request, _ in
+        reads.get("/sync/history") { request, _ in
             let query = try RequestParsing.Query(request, allowed: ["limit"])
             let limit = try query.integer("limit", range: 1...500) ?? 20
             let history = try await store.syncHistory(limit: limit)

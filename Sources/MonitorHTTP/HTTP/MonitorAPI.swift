@@ -13,10 +13,13 @@ public struct MonitorAPI: Sendable {
     let configuration: ServerConfiguration
     /// Every route of the server; ``MonitorServer`` fills it once the dashboard's are added too.
     let routes = RouteTable()
+    /// Keys, sessions, and the guards of every route group.
+    public let access: AccessControl
 
     public init(store: any MonitorStoring, configuration: ServerConfiguration) {
         self.store = store
         self.configuration = configuration
+        access = AccessControl(store: store, apiToken: configuration.apiToken, trustProxy: configuration.trustProxy)
     }
 
     public func addRoutes(to router: Router<CronicleRequestContext>) {
@@ -24,22 +27,25 @@ public struct MonitorAPI: Sendable {
         router.add(middleware: ErrorEnvelopeMiddleware(routes: routes))
         router.add(middleware: HostGuard(listenHost: configuration.host, allowedHosts: configuration.allowedHosts))
         router.add(middleware: CrossSiteRequestGuard())
-        // Reads and pings are declared on `router`; everything that changes configurations
-        // or alerts on `changes`, which checks the token.
-        let changes = router.group().add(
-            middleware: AccessGuard<CronicleRequestContext>(.changes, token: configuration.apiToken))
-        addJobRoutes(reads: router, changes: changes)
-        addPingRoutes(to: router)
-        addHistoryRoutes(to: router)
-        addNotificationRoutes(reads: router, changes: changes)
+        // Every route is declared in the group of what it needs (AccessGuard); only the
+        // pings through a secret ping URL (and the slug form, which checks its key itself),
+        // sign-in and the dashboard's static files are declared on `router`, open.
+        let reads = router.group().add(middleware: access.guarding(.read))
+        let changes = router.group().add(middleware: access.guarding(.write))
+        addJobRoutes(reads: reads, changes: changes)
+        addPingRoutes(runs: router.group().add(middleware: access.guarding(.ping)), open: router)
+        addHistoryRoutes(to: reads)
+        addNotificationRoutes(reads: reads, changes: changes)
         changes.post("/alerts/:alert_id/acknowledge") { _, context in
             guard let id = context.parameters.get("alert_id").flatMap({ Int64($0) }) else {
                 throw MonitorError(.notFound, "alert '\(context.parameters.get("alert_id") ?? "")' does not exist")
             }
-            return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
+            return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id, by: author(context))))
         }
-        addSyncRoutes(to: router)
-        router.get("/openapi.json") { _, _ in
+        addSyncRoutes(to: router, reads: reads)
+        addAccessRoutes(reads: reads, admin: router.group().add(middleware: access.guarding(.admin)))
+        addBadgeRoutes(open: router, reads: reads)
+        reads.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
@@ -48,7 +54,7 @@ public struct MonitorAPI: Sendable {
 
     /// Job configurations: read by anyone, changed with the token.
     private func addJobRoutes(
-        reads: Router<CronicleRequestContext>, changes: RouterGroup<CronicleRequestContext>
+        reads: RouterGroup<CronicleRequestContext>, changes: RouterGroup<CronicleRequestContext>
     ) {
         reads.get("/jobs") { request, _ in
             let base = baseURL(request)
@@ -62,18 +68,22 @@ public struct MonitorAPI: Sendable {
                 )
             )
         }
-        changes.post("/jobs") { request, _ in
+        changes.post("/jobs") { request, context in
             let definition = try RequestParsing.jobDefinition(
                 try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true))
-            let (job, created) = try await store.saveJob(definition)
+            let (job, created) = try await store.saveJob(definition, by: author(context))
             return json(JobRepresentation(job, baseURL: baseURL(request)), status: created ? .created : .ok)
         }
         reads.get("/jobs/:job_id") { request, context in
             json(JobRepresentation(try await requireJob(context), baseURL: baseURL(request), now: store.clock.now))
         }
         changes.delete("/jobs/:job_id") { _, context in
-            try await store.deleteJob(try jobID(context))
+            try await store.deleteJob(try jobID(context), by: author(context))
             return Response(status: .noContent)
+        }
+        reads.get("/jobs/:job_id/stats") { _, context in
+            let id = try jobID(context)
+            return json(StatsRepresentation(jobID: id, stats: try await store.jobStats(id)))
         }
         reads.get("/jobs/:job_id/status") { _, context in
             json(StatusRepresentation(status: try await store.status(jobID: try jobID(context))))
@@ -82,14 +92,14 @@ public struct MonitorAPI: Sendable {
             let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
             let action = try RequestParsing.operatorAction(body, allowed: ["by", "reason"])
             let job = try await store.setPaused(
-                try jobID(context), true, by: action.by ?? actor(request, context), reason: action.reason)
+                try jobID(context), true, by: author(context, statedBy: action.by), reason: action.reason)
             return json(JobRepresentation(job, baseURL: baseURL(request), now: store.clock.now))
         }
         changes.post("/jobs/:job_id/resume") { request, context in
             let body = try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: false)
             let action = try RequestParsing.operatorAction(body, allowed: ["by"])
             let job = try await store.setPaused(
-                try jobID(context), false, by: action.by ?? actor(request, context), reason: nil)
+                try jobID(context), false, by: author(context, statedBy: action.by), reason: nil)
             return json(JobRepresentation(job, baseURL: baseURL(request), now: store.clock.now))
         }
         changes.post("/jobs/:job_id/snooze") { request, context in
@@ -98,23 +108,24 @@ public struct MonitorAPI: Sendable {
             let action = try RequestParsing.operatorAction(body, allowed: ["for", "until", "by", "reason"])
             let until = try RequestParsing.snoozeEnd(body, now: now)
             let job = try await store.snooze(
-                try jobID(context), until: until, by: action.by ?? actor(request, context), reason: action.reason)
+                try jobID(context), until: until, by: author(context, statedBy: action.by), reason: action.reason)
             return json(JobRepresentation(job, baseURL: baseURL(request), now: now))
         }
         changes.delete("/jobs/:job_id/snooze") { request, context in
-            let job = try await store.endSnooze(try jobID(context))
+            let job = try await store.endSnooze(try jobID(context), by: author(context))
             return json(JobRepresentation(job, baseURL: baseURL(request), now: store.clock.now))
         }
     }
 
-    /// Who did an operator's action when the request does not say (`by`): the caller's
-    /// address, until keys name people (DESIGN 13).
-    func actor(_ request: Request, _ context: CronicleRequestContext) -> String {
-        "anonymous at \(client(request, context).0 ?? "an unknown address")"
+    /// Who made a change, for the audit log: the key the guard found (followed by the
+    /// request's own `by`, when it states one), or the caller's address on an open monitor.
+    func author(_ context: CronicleRequestContext, statedBy: String? = nil) -> ChangeAuthor {
+        (context.caller ?? Caller(credential: nil, via: .api, address: context.remoteAddress?.ipAddress))
+            .author(statedBy: statedBy)
     }
 
     /// Pages of runs and alerts, newest first, with their filters.
-    private func addHistoryRoutes(to router: Router<CronicleRequestContext>) {
+    private func addHistoryRoutes(to router: RouterGroup<CronicleRequestContext>) {
         router.get("/job_runs") { request, _ in
             let query = try RequestParsing.Query(
                 request, allowed: ["page", "per_page", "job_id", "status", "since", "until"])

@@ -31,11 +31,26 @@ public enum OpenAPIDocument {
                     var responses = operation["responses"] as? [String: Any]
                 else { continue }
                 let changes = method != "get" && method != "head"
-                responses["403"] = response(
-                    changes
-                        ? "Sent by a browser from another site, or addressed to a name the server does not answer to"
-                        : "Addressed to a name the server does not answer to (see --allowed-host)",
-                    reference("Error"))
+                let guarded = !openPaths.contains(where: { path.hasPrefix($0) })
+                if responses["403"] == nil {
+                    responses["403"] = response(
+                        (changes
+                            ? "Sent by a browser from another site, or addressed to a name the server does not answer to"
+                            : "Addressed to a name the server does not answer to (see --allowed-host)")
+                            + (guarded
+                                ? "; or a key whose scope does not allow this (the message names the scope)" : ""),
+                        reference("Error"))
+                }
+                if guarded {
+                    // Once keys exist, every route but the open ones needs one (DESIGN 13).
+                    responses["401"] = response(
+                        "No key where one is needed, or one that is not this monitor's or was revoked",
+                        reference("Error"))
+                    operation["security"] = bearer
+                    if path == "/" || path.hasPrefix("/ui/") {
+                        responses["303"] = ["description": "Not signed in, once keys exist: Location /login?next=..."]
+                    }
+                }
                 responses["503"] = [
                     "description":
                         "Too many connections (unavailable), or the database cannot be written (storage_full, "
@@ -50,6 +65,10 @@ public enum OpenAPIDocument {
         document["paths"] = paths
         return document
     }
+
+    /// The paths no key guards: pings through a secret URL (the slug form checks its own
+    /// key), sign-in, and the dashboard's static files.
+    private static let openPaths = ["/ping/", "/login", "/logout", "/static/", "/badges/job/", "/badges/tag/"]
 
     /// Every alert type, from the model.
     private static var alertTypes: [String] { JobAlert.Kind.allCases.map(\.rawValue) }
@@ -429,6 +448,46 @@ public enum OpenAPIDocument {
                     "next_attempt_at": nullableTime,
                 ],
             ],
+            "Key": [
+                "type": "object", "additionalProperties": false,
+                "required": [
+                    "name", "scope", "jobs", "tags", "hint", "created_at", "created_by", "revoked", "revoked_at",
+                    "revoked_by",
+                ],
+                "properties": [
+                    "name": ["type": "string"],
+                    "scope": ["type": "string", "enum": AccessScope.allCases.map(\.rawValue)],
+                    "jobs": ["type": "array", "items": ["type": "string"], "description": "a ping key's job globs"],
+                    "tags": ["type": "array", "items": ["type": "string"], "description": "a ping key's tags"],
+                    "hint": ["type": "string", "description": "the secret's first characters"],
+                    "created_at": time, "created_by": ["type": "string"], "revoked": ["type": "boolean"],
+                    "revoked_at": nullableTime, "revoked_by": nullableString,
+                    "secret": [
+                        "type": "string", "description": "only in the answer to POST /keys: shown this once",
+                    ],
+                ],
+            ],
+            "BadgeLinks": [
+                "type": "object", "additionalProperties": false,
+                "required": ["svg", "json", "shields", "markdown"],
+                "properties": [
+                    "job_id": ["type": "string"], "tag": ["type": "string"], "svg": ["type": "string"],
+                    "json": ["type": "string"], "shields": ["type": "string"], "markdown": ["type": "string"],
+                ],
+            ],
+            "AuditEntry": [
+                "type": "object", "additionalProperties": false,
+                "required": ["id", "at", "actor", "via", "kind", "target", "job_id", "commit", "before", "after"],
+                "properties": [
+                    "id": ["type": "integer"], "at": time,
+                    "actor": ["type": "string", "description": "a key's name, a sync source, or an address"],
+                    "via": ["type": "string", "enum": ChangeAuthor.Via.allCases.map(\.rawValue)],
+                    "kind": ["type": "string", "enum": AuditEntry.Kind.allCases.map(\.rawValue)],
+                    "target": ["type": "string"], "job_id": nullableString, "commit": nullableString,
+                    "before": ["description": "the values before the change, or null"],
+                    "after": ["description": "the values after the change, or null"],
+                ],
+            ],
             "Channel": [
                 "type": "object", "additionalProperties": false,
                 "required": [
@@ -626,6 +685,14 @@ public enum OpenAPIDocument {
             "responses": [
                 "200": text("OK: recorded"), "400": text("A reason: an exit status over 255, a bad rid"),
                 "404": text("not found: no job has this uuid, or the key or job id is wrong"),
+                "403": [
+                    "description":
+                        "A ping key that does not cover the job (text), or a name the server does not answer to (JSON)",
+                    "content": [
+                        "text/plain": ["schema": ["type": "string"]],
+                        "application/json": ["schema": reference("Error")],
+                    ],
+                ],
             ],
         ]
         var head = ping
@@ -1016,6 +1083,181 @@ public enum OpenAPIDocument {
                         responses: [
                             "200": response("A page of deliveries", page("notifications", "Delivery"))
                         ].merging(errors("400")) { first, _ in first })
+                ],
+                "/jobs/{job_id}/stats": [
+                    "get": operation(
+                        "Success rate, on-time rate and duration p50/p95 over the last 7 and 30 days",
+                        parameters: [jobID],
+                        responses: [
+                            "200": response(
+                                "The stats",
+                                [
+                                    "type": "object", "additionalProperties": false, "required": ["job_id", "windows"],
+                                    "properties": [
+                                        "job_id": ["type": "string"],
+                                        "windows": [
+                                            "type": "array",
+                                            "items": [
+                                                "type": "object", "additionalProperties": false,
+                                                "properties": [
+                                                    "days": ["type": "integer"], "runs": ["type": "integer"],
+                                                    "succeeded": ["type": "integer"], "failed": ["type": "integer"],
+                                                    "success_rate": ["type": ["number", "null"]],
+                                                    "expected": ["type": "integer"], "missed": ["type": "integer"],
+                                                    "on_time_rate": ["type": ["number", "null"]],
+                                                    "duration_p50_seconds": ["type": ["number", "null"]],
+                                                    "duration_p95_seconds": ["type": ["number", "null"]],
+                                                ],
+                                            ],
+                                        ],
+                                    ],
+                                ])
+                        ].merging(errors("404")) { first, _ in first })
+                ],
+                "/keys": [
+                    "get": operation(
+                        "Every key made, revoked ones too (never a secret)",
+                        responses: [
+                            "200": response(
+                                "The keys",
+                                [
+                                    "type": "object", "additionalProperties": false,
+                                    "properties": ["keys": ["type": "array", "items": reference("Key")]],
+                                ])
+                        ], secured: true),
+                    "post": operation(
+                        "Make a key; its secret is in this answer only",
+                        body: [
+                            "type": "object", "additionalProperties": false, "required": ["name", "scope"],
+                            "properties": [
+                                "name": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"],
+                                "scope": ["type": "string", "enum": AccessScope.allCases.map(\.rawValue)],
+                                "jobs": ["type": ["array", "null"], "items": ["type": "string", "minLength": 1]],
+                                "tags": ["type": ["array", "null"], "items": ["type": "string", "minLength": 1]],
+                            ],
+                        ], bodyRequired: true,
+                        responses: ["201": response("Made", reference("Key"))].merging(errors("400", "409", "413")) {
+                            first, _ in first
+                        },
+                        secured: true),
+                ],
+                "/keys/{name}": [
+                    "delete": operation(
+                        "Revoke a key at once; its sessions end with it",
+                        parameters: [["name": "name", "in": "path", "required": true, "schema": ["type": "string"]]],
+                        responses: ["200": response("Revoked", reference("Key"))].merging(errors("404")) {
+                            first, _ in first
+                        },
+                        secured: true)
+                ],
+                "/audit": [
+                    "get": operation(
+                        "The audit log, newest first: every change with who, how, when, and the values before and after",
+                        parameters: pageParameters + [
+                            ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            ["name": "actor", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "kind", "in": "query",
+                                "schema": ["type": "string", "enum": AuditEntry.Kind.allCases.map(\.rawValue)],
+                            ],
+                            ["name": "since", "in": "query", "schema": time],
+                            ["name": "until", "in": "query", "schema": time],
+                        ],
+                        responses: ["200": response("A page of changes", page("audit", "AuditEntry"))].merging(
+                            errors("400")
+                        ) { first, _ in first })
+                ],
+                "/ui/audit": [
+                    "get": operation(
+                        "The dashboard's audit log (HTML)",
+                        parameters: [
+                            pageParameter, ["name": "job_id", "in": "query", "schema": ["type": "string"]],
+                            ["name": "actor", "in": "query", "schema": ["type": "string"]],
+                            [
+                                "name": "kind", "in": "query",
+                                "schema": ["type": "string", "enum": AuditEntry.Kind.allCases.map(\.rawValue)],
+                            ],
+                        ],
+                        responses: ["200": htmlPage].merging(errors("400")) { first, _ in first })
+                ],
+                "/login": [
+                    "get": operation(
+                        "The dashboard's sign-in page (HTML)",
+                        parameters: [["name": "next", "in": "query", "schema": ["type": "string"]]],
+                        responses: ["200": htmlPage]),
+                    "post": [
+                        "summary": "Sign in with a key (a form: key, next); a session cookie and back to next",
+                        "requestBody": [
+                            "required": true,
+                            "content": [
+                                "application/x-www-form-urlencoded": [
+                                    "schema": [
+                                        "type": "object",
+                                        "properties": ["key": ["type": "string"], "next": ["type": "string"]],
+                                    ]
+                                ]
+                            ],
+                        ],
+                        "responses": [
+                            "303": ["description": "Signed in: Set-Cookie, and Location the page asked for"],
+                            "401": ["description": "Not a key of this monitor", "content": ["text/html": [:]]],
+                            "403": ["description": "A ping key, which cannot sign in", "content": ["text/html": [:]]],
+                            "413": error,
+                        ],
+                    ],
+                ],
+                "/logout": [
+                    "post": [
+                        "summary": "End the dashboard session",
+                        "responses": ["303": ["description": "Signed out: the cookie cleared, Location /login"]],
+                    ]
+                ],
+                "/badges/job/{signature}/{file}": [
+                    "get": operation(
+                        "A job's status badge at a signed URL (from GET /badges): {name}.svg, .json or .shields.json",
+                        parameters: [
+                            ["name": "signature", "in": "path", "required": true, "schema": ["type": "string"]],
+                            ["name": "file", "in": "path", "required": true, "schema": ["type": "string"]],
+                        ],
+                        responses: [
+                            "200": [
+                                "description": "The badge: up, late or down (paused for a paused job)",
+                                "headers": ["ETag": ["schema": ["type": "string"]]],
+                                "content": ["image/svg+xml": [:], "application/json": [:]],
+                            ],
+                            "304": ["description": "Unchanged since the ETag sent in If-None-Match"],
+                        ].merging(errors("403", "404")) { first, _ in first })
+                ],
+                "/badges/tag/{signature}/{file}": [
+                    "get": operation(
+                        "A tag (the worst of its jobs)'s status badge at a signed URL (from GET /badges): {name}.svg, .json or .shields.json",
+                        parameters: [
+                            ["name": "signature", "in": "path", "required": true, "schema": ["type": "string"]],
+                            ["name": "file", "in": "path", "required": true, "schema": ["type": "string"]],
+                        ],
+                        responses: [
+                            "200": [
+                                "description": "The badge: up, late or down (paused for a paused job)",
+                                "headers": ["ETag": ["schema": ["type": "string"]]],
+                                "content": ["image/svg+xml": [:], "application/json": [:]],
+                            ],
+                            "304": ["description": "Unchanged since the ETag sent in If-None-Match"],
+                        ].merging(errors("403", "404")) { first, _ in first })
+                ],
+                "/badges": [
+                    "get": operation(
+                        "Every job's and tag's badge URLs, signed, with Markdown to paste",
+                        responses: [
+                            "200": response(
+                                "The badges",
+                                [
+                                    "type": "object", "additionalProperties": false,
+                                    "properties": [
+                                        "jobs": ["type": "array", "items": reference("BadgeLinks")],
+                                        "tags": ["type": "array", "items": reference("BadgeLinks")],
+                                    ],
+                                ])
+                        ])
                 ],
                 "/openapi.json": [
                     "get": operation(

@@ -88,6 +88,21 @@ enum RequestParsing {
         return value
     }
 
+    /// An array of non-empty strings (`tags`, a key's `jobs`); `each` names one in refusals.
+    static func strings(_ object: [String: JSONValue], _ key: String, each: String) throws -> [String]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            return try items.map { item in
+                guard case .string(let text) = item, !text.isEmpty else {
+                    throw invalid(key, "each \(each) must be a non-empty string, found \(item.kind)")
+                }
+                return try self.text(text, key)
+            }
+        case let other?: throw invalid(key, "must be an array of strings, found \(other.kind)")
+        }
+    }
+
     static func bool(_ object: [String: JSONValue], _ key: String) throws -> Bool? {
         switch object[key] {
         case nil, .null?: return nil
@@ -188,17 +203,7 @@ enum RequestParsing {
         definition.labels = try labels(object)
         definition.isHealthCheck = try bool(object, "is_health_check") ?? false
         definition.paused = try bool(object, "paused") ?? false
-        switch object["tags"] {
-        case nil, .null?: break
-        case .array(let items)?:
-            definition.tags = try items.map { item in
-                guard case .string(let tag) = item, !tag.isEmpty else {
-                    throw invalid("tags", "each tag must be a non-empty string, found \(item.kind)")
-                }
-                return tag
-            }
-        case let other?: throw invalid("tags", "must be an array of strings, found \(other.kind)")
-        }
+        if let tags = try strings(object, "tags", each: "tag") { definition.tags = tags }
         if let problem = JobFieldRules.checkRuntimeBounds(definition) {
             throw MonitorError(.invalidRequest, problem.message)
         }

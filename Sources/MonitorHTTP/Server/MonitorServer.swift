@@ -24,7 +24,7 @@ public enum MonitorServer {
         if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
         let api = MonitorAPI(store: store, configuration: configuration)
         api.addRoutes(to: router)
-        dashboard?.addRoutes(to: router)
+        dashboard?.addRoutes(to: router, access: api.access)
         api.routes.fill(from: router)
         let connections = ConnectionLimitHandler.Counter(limit: configuration.maxConnections)
         let bodyTimeout = TimeAmount(configuration.bodyTimeout)

@@ -63,37 +63,60 @@ public struct Dashboard: Sendable {
 
     /// The sections of the navigation bar.
     enum Section: String {
-        case jobs, alerts, notifications, sync
+        case jobs, alerts, notifications, sync, audit, login
     }
 
-    public func addRoutes(to router: Router<CronicleRequestContext>) {
-        router.get("/") { request, _ in
+    /// The pages need a `read` key once keys exist (a browser without a session is sent to
+    /// `/login`); `/events` too; sign-in and the static files are open.
+    public func addRoutes(to router: Router<CronicleRequestContext>, access: AccessControl) {
+        let pages = router.group().add(middleware: access.guarding(.page))
+        addPageRoutes(to: pages)
+        addSignInRoutes(to: router, access: access)
+        addAssetRoutes(open: router, reads: router.group().add(middleware: access.guarding(.read)))
+    }
+
+    private func addPageRoutes(to router: RouterGroup<CronicleRequestContext>) {
+        router.get("/") { request, context in
             let query = try RequestParsing.Query(request, allowed: ["status", "tag", "q", "page"])
             let list = JobListPage(
                 statuses: try await store.statuses(), status: try query.choice("status", JobStatus.State.self),
                 tag: query["tag"], search: query["q"], page: try query.pageNumber(),
                 pageSize: Self.pageSize, now: store.clock.now)
-            var context = list.context
-            context["maintenance"] =
+            var pageContext = list.context
+            pageContext["maintenance"] =
                 WindowBanner(try await store.windows(), now: store.clock.now, horizon: 86_400)
                 .context
-            return try await page("jobs", context, section: .jobs)
+            return try await page("jobs", pageContext, section: .jobs, caller: context.caller)
         }
         router.get("/ui/jobs/:job_id") { request, context in try await jobPage(request, context) }
-        router.get("/ui/alerts") { request, _ in try await alertsPage(request) }
-        router.get("/ui/notifications") { request, _ in try await notificationsPage(request) }
-        router.get("/ui/sync") { request, _ in
+        router.get("/ui/alerts") { request, context in try await alertsPage(request, context) }
+        router.get("/ui/notifications") { request, context in try await notificationsPage(request, context) }
+        router.get("/ui/sync") { request, context in
             let query = try RequestParsing.Query(request, allowed: ["page"])
             let pageNumber = try query.pageNumber()
             let history = try await store.syncHistory(
                 page: PageRequest(page: pageNumber, perPage: SyncHistoryPage.perPage))
-            return try await page("sync", SyncHistoryPage(history: history).context, section: .sync)
+            return try await page(
+                "sync", SyncHistoryPage(history: history).context, section: .sync, caller: context.caller)
         }
-        addAssetRoutes(to: router)
+        router.get("/ui/audit") { request, context in
+            let query = try RequestParsing.Query(request, allowed: ["job_id", "actor", "kind", "page"])
+            let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
+            let actor = query["actor"].flatMap { $0.isEmpty ? nil : $0 }
+            let kind = try query.choice("kind", AuditEntry.Kind.self)
+            let entries = try await store.audit(
+                AuditQuery(
+                    jobID: jobID, actor: actor, kind: kind,
+                    page: PageRequest(page: try query.pageNumber(), perPage: AuditPage.perPage)))
+            return try await page(
+                "audit", AuditPage(entries: entries, jobID: jobID, actor: actor, kind: kind).context, section: .audit,
+                caller: context.caller)
+        }
     }
 
     /// The stylesheet, the scripts and the live event stream the pages load.
-    private func addAssetRoutes(to router: Router<CronicleRequestContext>) {
+    private func addAssetRoutes(open router: Router<CronicleRequestContext>, reads: RouterGroup<CronicleRequestContext>)
+    {
         router.get("/static/:file") { _, context in
             guard let name = context.parameters.get("file"), let asset = assets[name] else {
                 throw MonitorError(.notFound, "no such file")
@@ -103,7 +126,7 @@ public struct Dashboard: Sendable {
                 headers: [.contentType: asset.type, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"],
                 body: ResponseBody(byteBuffer: asset.body))
         }
-        router.get("/events") { _, _ in
+        reads.get("/events") { _, _ in
             guard let stream = events.stream() else {
                 throw MonitorError(
                     .unavailable, "\(events.streamLimit) live event streams are open, the limit; retry later")
@@ -140,7 +163,7 @@ public struct Dashboard: Sendable {
         if job == nil, recent.total == 0, try await alerts.total == 0 {
             return try await page(
                 "missing", ["title": "No such job", "message": "There is no job '\(jobID)'."], section: .jobs,
-                status: .notFound)
+                status: .notFound, caller: context.caller)
         }
         let outputs = try await store.runOutputPreviews(runs.items.map(\.runID), limit: JobPage.outputPreviewBytes)
         let shownAlerts = try await alerts
@@ -156,17 +179,27 @@ public struct Dashboard: Sendable {
             now: store.clock.now)
         var pageContext = view.context
         if let job {
+            pageContext["hasStats"] = true
+            pageContext["stats"] = try await store.jobStats(jobID).map { window -> [String: Any] in
+                func percent(_ rate: Double?) -> String { rate.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
+                func seconds(_ value: Double?) -> String { value.map { DashboardFormat.duration($0 / 60) } ?? "–" }
+                return [
+                    "days": window.days, "success": percent(window.successRate), "onTime": percent(window.onTimeRate),
+                    "missed": window.missed, "expected": window.expected, "p50": seconds(window.durationP50),
+                    "p95": seconds(window.durationP95), "runs": window.runs,
+                ]
+            }
             pageContext["maintenance"] =
                 WindowBanner(
                     try await store.windows(), covering: job.job.definition, now: store.clock.now,
                     horizon: 7 * 86_400
                 ).context
         }
-        return try await page("job", pageContext, section: .jobs)
+        return try await page("job", pageContext, section: .jobs, caller: context.caller)
     }
 
     /// The alerts by state (open, acknowledged, resolved, all), with the count of each.
-    private func alertsPage(_ request: Request) async throws -> Response {
+    private func alertsPage(_ request: Request, _ context: CronicleRequestContext) async throws -> Response {
         let query = try RequestParsing.Query(request, allowed: ["state", "type", "job_id", "page"])
         let state = try query.choice("state", AlertListPage.State.self) ?? .open
         let kind = try query.choice("type", JobAlert.Kind.self)
@@ -187,11 +220,11 @@ public struct Dashboard: Sendable {
                 .open: counts.open, .acknowledged: counts.acknowledged, .resolved: counts.resolved,
                 .all: counts.total,
             ], runs: try await alertRuns, pausedJobs: paused)
-        return try await page("alerts", view.context, section: .alerts)
+        return try await page("alerts", view.context, section: .alerts, caller: context.caller)
     }
 
     /// The channels with their state, and the delivery log filtered by channel, job and status.
-    private func notificationsPage(_ request: Request) async throws -> Response {
+    private func notificationsPage(_ request: Request, _ context: CronicleRequestContext) async throws -> Response {
         let query = try RequestParsing.Query(request, allowed: ["channel", "job_id", "status", "page"])
         let channel = query["channel"].flatMap { $0.isEmpty ? nil : $0 }
         let jobID = query["job_id"].flatMap { $0.isEmpty ? nil : $0 }
@@ -204,13 +237,15 @@ public struct Dashboard: Sendable {
         let view = NotificationsPage(
             channels: try await store.channels(), states: try await states, deliveries: try await deliveries,
             channel: channel, jobID: jobID, status: status, now: store.clock.now)
-        return try await page("notifications", view.context, section: .notifications)
+        return try await page("notifications", view.context, section: .notifications, caller: context.caller)
     }
 
     /// Renders `template` with the navigation bar's facts (the section, the number of
     /// open alerts) added to `context`.
-    private func page(
-        _ template: String, _ context: [String: Any], section: Section, status: HTTPResponse.Status = .ok
+    /// The bar names the signed-in key and offers to sign out.
+    func page(
+        _ template: String, _ context: [String: Any], section: Section, status: HTTPResponse.Status = .ok,
+        caller: Caller?, headers extra: HTTPFields = [:]
     ) async throws -> Response {
         var context = context
         guard library.getTemplate(named: template) != nil else {
@@ -228,13 +263,19 @@ public struct Dashboard: Sendable {
             navigation["failingChannels"] = failing.total
             navigation["failingNames"] = failing.items.compactMap(\.channel).joined(separator: ", ")
         }
+        if let caller, caller.credential != nil {
+            navigation["user"] = caller.name
+            navigation["scope"] = caller.scope?.rawValue
+        }
         context["nav"] = navigation
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy,
+            .xContentTypeOptions: "nosniff", .cacheControl: "no-store",
+        ]
+        headers.append(contentsOf: extra)
         return Response(
             status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy,
-                .xContentTypeOptions: "nosniff", .cacheControl: "no-store",
-            ],
+            headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(string: library.render(context, withTemplate: template) ?? "")))
     }
 }

@@ -20,7 +20,7 @@ extension MonitorStore {
     }
 
     /// Acknowledges an alert, which silences it; it still resolves by itself.
-    public func acknowledgeAlert(_ id: Int64) async throws -> JobAlert {
+    public func acknowledgeAlert(_ id: Int64, by author: ChangeAuthor) async throws -> JobAlert {
         let now = clock.now
         let (alert, changed) = try await write { db in
             try db.execute(
@@ -33,6 +33,13 @@ extension MonitorStore {
             let alert = Self.alert(from: row)
             if changed {
                 try Self.enqueueDeliveries(db, [AlertChange(alert, .acknowledged)], at: now)
+                var before = alert
+                before.acknowledgedAt = nil
+                try Self.recordAudit(
+                    db,
+                    AuditEntry(
+                        at: now, actor: author.name, via: author.via, kind: .alertAcknowledged, target: "\(id)",
+                        jobID: alert.jobID, before: Self.alertValues(before), after: Self.alertValues(alert)))
             }
             return (alert, changed)
         }

@@ -47,13 +47,18 @@ extension MonitorStore {
 
     /// Creates or updates a job through the API. Returns the job and whether it was created.
     /// Jobs that `cronicle-sync` manages are refused.
-    public func saveJob(_ definition: JobDefinition) async throws -> (job: Job, created: Bool) {
+    public func saveJob(_ definition: JobDefinition, by author: ChangeAuthor) async throws -> (job: Job, created: Bool)
+    {
         let now = clock.now
         let saved = try await write { db in
             let existing = try Self.fetchJob(db, definition.jobID)
             if let existing, existing.managedBy == .sync { throw Self.managedBySync(existing) }
             try Self.writeJob(db, definition, replacing: existing, owner: .api, at: now)
-            return (try Self.requireJob(db, definition.jobID), existing == nil)
+            let job = try Self.requireJob(db, definition.jobID)
+            try Self.recordAudit(
+                db, author, existing == nil ? .jobCreated : .jobUpdated, job: definition.jobID, before: existing,
+                after: job, at: now)
+            return (job, existing == nil)
         }
         events.publish(.jobsChanged)
         return saved
@@ -61,11 +66,12 @@ extension MonitorStore {
 
     /// Deletes a job made through the API; its runs and alerts stay in history, and its
     /// open alerts are resolved.
-    public func deleteJob(_ jobID: String) async throws {
+    public func deleteJob(_ jobID: String, by author: ChangeAuthor) async throws {
         let now = clock.now
         let resolved = try await write { db in
             let job = try Self.requireJob(db, jobID)
             if job.managedBy == .sync { throw Self.managedBySync(job) }
+            try Self.recordAudit(db, author, .jobDeleted, job: jobID, before: job, after: nil, at: now)
             return try Self.removeJob(db, jobID, at: now)
         }
         events.publish(.jobsChanged)
@@ -95,7 +101,8 @@ extension MonitorStore {
     /// Resuming lifts it, and for a job made through the API the definition's `paused`
     /// too; a synced job paused in its file stays paused (409, naming the file).
     /// Resuming starts watching from now: fire times that passed while paused are not missed.
-    public func setPaused(_ jobID: String, _ paused: Bool, by actor: String, reason: String? = nil) async throws -> Job
+    public func setPaused(_ jobID: String, _ paused: Bool, by author: ChangeAuthor, reason: String? = nil)
+        async throws -> Job
     {
         let now = clock.now
         let job = try await write { db in
@@ -104,8 +111,10 @@ extension MonitorStore {
                 guard job.operatorPause == nil else { return job }
                 try db.execute(
                     sql: "UPDATE job_configs SET paused_at = ?, paused_by = ?, pause_reason = ? WHERE job_id = ?",
-                    arguments: [now, actor, reason, jobID])
-                return try Self.requireJob(db, jobID)
+                    arguments: [now, author.name, reason, jobID])
+                let pausedJob = try Self.requireJob(db, jobID)
+                try Self.recordAudit(db, author, .jobPaused, job: jobID, before: job, after: pausedJob, at: now)
+                return pausedJob
             }
             if job.definition.paused && job.managedBy == .sync {
                 var place = job.origin.map { "\($0.file):\($0.line)" } ?? "its definition file"
@@ -122,7 +131,9 @@ extension MonitorStore {
                         watched_since = ?, updated_at = CASE WHEN paused THEN ? ELSE updated_at END
                     WHERE job_id = ?
                     """, arguments: [now, now, jobID])
-            return try Self.requireJob(db, jobID)
+            let resumed = try Self.requireJob(db, jobID)
+            try Self.recordAudit(db, author, .jobResumed, job: jobID, before: job, after: resumed, at: now)
+            return resumed
         }
         events.publish(.jobsChanged)
         return job
@@ -130,34 +141,40 @@ extension MonitorStore {
 
     /// Holds the job's notifications until `until` (at most ``Job/Snooze/longest`` from
     /// now); alerts still open and show. A new snooze replaces the one in force.
-    public func snooze(_ jobID: String, until: Date, by actor: String, reason: String?) async throws -> Job {
+    public func snooze(_ jobID: String, until: Date, by author: ChangeAuthor, reason: String?) async throws -> Job {
         let now = clock.now
         guard until > now, until.timeIntervalSince(now) <= Job.Snooze.longest + 1 else {
             throw MonitorError(.invalidRequest, Job.Snooze.tooLong)
         }
         let job = try await write { db in
-            _ = try Self.requireJob(db, jobID)
+            let before = try Self.requireJob(db, jobID)
             try db.execute(
                 sql: "UPDATE job_configs SET snoozed_until = ?, snoozed_by = ?, snooze_reason = ? WHERE job_id = ?",
-                arguments: [until, actor, reason, jobID])
-            return try Self.requireJob(db, jobID)
+                arguments: [until, author.name, reason, jobID])
+            let snoozed = try Self.requireJob(db, jobID)
+            try Self.recordAudit(db, author, .jobSnoozed, job: jobID, before: before, after: snoozed, at: now)
+            return snoozed
         }
         events.publish(.jobsChanged)
         return job
     }
 
     /// Ends the job's snooze now; the alerts it held that are still open are told at once.
-    public func endSnooze(_ jobID: String) async throws -> Job {
+    public func endSnooze(_ jobID: String, by author: ChangeAuthor) async throws -> Job {
         let now = clock.now
         let (job, released) = try await write { db in
-            _ = try Self.requireJob(db, jobID)
+            let before = try Self.requireJob(db, jobID)
             try db.execute(
                 sql: """
                     UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
                     WHERE job_id = ? AND snoozed_until IS NOT NULL
                     """, arguments: [jobID])
             let released = try Self.releaseSilenced(db, at: now, jobID: jobID)
-            return (try Self.requireJob(db, jobID), released)
+            let after = try Self.requireJob(db, jobID)
+            if before.snooze != nil {
+                try Self.recordAudit(db, author, .jobUnsnoozed, job: jobID, before: before, after: after, at: now)
+            }
+            return (after, released)
         }
         events.publish(.jobsChanged)
         if released > 0 { events.publish(.deliveriesQueued) }

@@ -80,7 +80,7 @@ extension MonitorStore {
         JobRun(
             runID: row["run_id"], jobID: row["job_id"], status: JobRun.Status(rawValue: row["status"]) ?? .failed,
             startTime: row["start_time"], endTime: row["end_time"], exitCode: row["exit_code"], message: row["message"],
-            clientInfo: try decodeClientInfo(row["client_info"]), remoteAddress: row["remote_addr"],
+            clientInfo: try decodeCompactJSON(row["client_info"]), remoteAddress: row["remote_addr"],
             userAgent: row["user_agent"])
     }
 
@@ -111,20 +111,22 @@ extension MonitorStore {
         return tags
     }
 
-    /// A run's `client_info` as stored: compact JSON with each number's digits as sent.
-    static func encodeClientInfo(_ value: JSONValue) -> String {
+    /// A run's `client_info` (or an audit entry's values) as stored: compact JSON with each
+    /// number's digits as sent.
+    static func encodeCompactJSON(_ value: JSONValue) -> String {
         var json = JSONWriter()
         json.value(value)
         return String(buffer: json.buffer)
     }
 
-    /// A run's stored `client_info`, read with the same strict, linear parser as request bodies.
-    static func decodeClientInfo(_ text: String?) throws -> JSONValue? {
+    /// A run's stored `client_info` (or an audit entry's values), read with the same strict,
+    /// linear parser as request bodies.
+    static func decodeCompactJSON(_ text: String?, column: String = "a run's client_info") throws -> JSONValue? {
         guard let text else { return nil }
         do {
             return try JSONValue(parsing: text.utf8)
         } catch {
-            throw MonitorError(.internalError, "a run's stored client_info is not JSON: \(error.message)")
+            throw MonitorError(.internalError, "\(column) as stored is not JSON: \(error.message)")
         }
     }
 }

@@ -14,7 +14,7 @@ extension MonitorStore {
     public func startRun(_ job: JobReference, _ start: RunStart) async throws -> (run: JobRun, created: Bool) {
         let now = Timestamp.stored(clock.now)
         let nowText = Timestamp.databaseText(from: now)
-        let clientInfo = start.clientInfo.map(Self.encodeClientInfo)
+        let clientInfo = start.clientInfo.map(Self.encodeCompactJSON)
         let generatedID = RunIdentifier.generate()
         let started = try await write { db -> StartedRun in
             let pinged = try Self.jobAndOpenAlerts(db, job)
@@ -105,7 +105,7 @@ extension MonitorStore {
         let now = Timestamp.stored(clock.now)
         let nowText = Timestamp.databaseText(from: now)
         let message = end.message.map { String($0.prefix(Self.messageLimit)) }
-        let clientInfo = end.clientInfo.map(Self.encodeClientInfo)
+        let clientInfo = end.clientInfo.map(Self.encodeCompactJSON)
         let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
         let generatedID = RunIdentifier.generate()
         // The open run's client_info comes back as text and is decoded after the write,
@@ -147,7 +147,7 @@ extension MonitorStore {
             try Self.enqueueDeliveries(db, alerts, at: now)
             return (run, clientInfoText, alerts)
         }
-        if let clientInfoText { run.clientInfo = try Self.decodeClientInfo(clientInfoText) }
+        if let clientInfoText { run.clientInfo = try Self.decodeCompactJSON(clientInfoText) }
         if run.clientInfo == nil { run.clientInfo = end.clientInfo }
         events.publish(.runEnded(run))
         events.publish(alerts: alerts)

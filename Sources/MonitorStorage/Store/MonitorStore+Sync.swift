@@ -79,10 +79,9 @@ extension MonitorStore {
             let resolved =
                 try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
                 + channelsResolved
-            return (
-                plan, try Self.recordSync(db, source, options, result: .applied, plan: plan, error: nil, at: now),
-                resolved
-            )
+            let record = try Self.recordSync(db, source, options, result: .applied, plan: plan, error: nil, at: now)
+            try Self.recordAudit(db, plan, record: record, replaced: current, at: now)
+            return (plan, record, resolved)
         }
         if plan.hasChanges { events.publish(.jobsChanged) }
         events.publish(alerts: resolved)

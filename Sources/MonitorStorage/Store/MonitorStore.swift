@@ -611,6 +611,66 @@ public final class MonitorStore: Sendable {
                         UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'windows_version'; END;
                     """)
         }
+        migrator.registerMigration("v12: keys, sign-in sessions, audit log, badge secret") { db in
+            // Keys keep only the SHA-256 of their secret. Every change bumps keys_version,
+            // so a server that keeps the keys in memory knows when another process (`cronicle
+            // keys revoke --db`) changed them. A session names the secret it was opened with
+            // by its hash, so revoking the key (or changing --api-token) ends its sessions.
+            // The audit log takes no UPDATE or DELETE: what it says stays as it was written.
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_keys (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        scope TEXT NOT NULL,
+                        jobs TEXT NOT NULL DEFAULT '[]',
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        hint TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        created_by TEXT NOT NULL,
+                        revoked_at DATETIME,
+                        revoked_by TEXT
+                    );
+                    INSERT INTO monitor_state (key, value) VALUES ('keys_version', '0')
+                        ON CONFLICT (key) DO NOTHING;
+                    INSERT INTO monitor_state (key, value) VALUES ('badge_secret', lower(hex(randomblob(32))))
+                        ON CONFLICT (key) DO NOTHING;
+                    CREATE TRIGGER api_keys_inserted AFTER INSERT ON api_keys BEGIN
+                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'keys_version'; END;
+                    CREATE TRIGGER api_keys_updated AFTER UPDATE ON api_keys BEGIN
+                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'keys_version'; END;
+                    CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys BEGIN
+                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'keys_version'; END;
+                    CREATE TABLE sessions (
+                        token_hash TEXT PRIMARY KEY NOT NULL,
+                        secret_hash TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        expires_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX sessions_expiry ON sessions(expires_at);
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at DATETIME NOT NULL,
+                        actor TEXT NOT NULL,
+                        via TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        job_id TEXT,
+                        commit_id TEXT,
+                        before TEXT,
+                        after TEXT
+                    );
+                    CREATE INDEX audit_log_job ON audit_log(job_id, id) WHERE job_id IS NOT NULL;
+                    CREATE INDEX audit_log_actor ON audit_log(actor, id);
+                    CREATE INDEX audit_log_kind ON audit_log(kind, id);
+                    CREATE INDEX audit_log_at ON audit_log(at);
+                    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log BEGIN
+                        SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log BEGIN
+                        SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    """)
+        }
         return migrator
     }
 

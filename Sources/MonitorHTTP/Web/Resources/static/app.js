@@ -297,47 +297,25 @@
 
   // Actions -------------------------------------------------------------------------
 
-  function storedToken() {
-    try { return localStorage.getItem("cronicle-token"); } catch (e) { return null; }
+  // The monitor wants a key (HTTP 401): sign in, then come back to this page. The
+  // session cookie goes with every request after that; no key is kept in the page.
+  function askToken() {
+    window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname + window.location.search));
   }
 
-  // Asks for the API token (the server answered 401 or 403), then calls `retry`.
-  function askToken(retry) {
-    var dialog = document.getElementById("token-dialog");
-    var input = document.getElementById("token-input");
-    if (!dialog || !dialog.showModal) { notice("This monitor needs its API token to make changes."); return; }
-    input.value = "";
-    dialog.returnValue = "";
-    // A saved token that was refused can be forgotten here.
-    var forget = document.getElementById("token-forget");
-    if (forget) forget.hidden = !storedToken();
-    dialog.addEventListener("close", function onClose() {
-      dialog.removeEventListener("close", onClose);
-      if (dialog.returnValue === "forget") {
-        try { localStorage.removeItem("cronicle-token"); } catch (e) {}
-        return;
-      }
-      if (dialog.returnValue !== "save" || !input.value) return;
-      try { localStorage.setItem("cronicle-token", input.value); } catch (e) {}
-      retry();
-    });
-    dialog.showModal();
-  }
-
-  // POSTs to one of the API's changing routes with the saved token. Resolves to "ok",
-  // "token" (refused for want of a token: ask for one) or an error in words.
+  // POSTs to one of the API's changing routes, with the session cookie. Resolves to "ok",
+  // "token" (refused for want of a key: sign in) or an error in words (a key of too
+  // small a scope is told which scope the change needs).
   function post(url, method, body) {
     var headers = { "Accept": "application/json" };
-    var token = storedToken();
-    if (token) headers["Authorization"] = "Bearer " + token;
-    var request = { method: method || "POST", headers: headers };
+    var request = { method: method || "POST", headers: headers, credentials: "same-origin" };
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
       request.body = body;
     }
     return fetch(url, request).then(function (response) {
       if (response.ok) return "ok";
-      if (response.status === 401 || response.status === 403) return "token";
+      if (response.status === 401) return "token";
       return response.json().then(function (body) {
         return (body && body.error && body.error.message) || "the monitor answered HTTP " + response.status;
       }, function () { return "the monitor answered HTTP " + response.status; });

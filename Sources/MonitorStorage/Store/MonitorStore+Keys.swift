@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import MonitorDomain
+
+extension MonitorStore {
+    /// Makes a key and records who made it; answers the key and its secret, which is
+    /// shown this once and kept only as its hash.
+    public func createKey(
+        name: String, scope: AccessScope, jobs: [String], tags: [String], by author: ChangeAuthor
+    ) async throws -> (key: APIKey, secret: String) {
+        try APIKey.checkName(name)
+        guard scope == .ping || (jobs.isEmpty && tags.isEmpty) else {
+            throw MonitorError(
+                .invalidRequest,
+                "only a ping key is limited to jobs or tags; drop --jobs and --tags, or make it with --scope ping")
+        }
+        let now = clock.now
+        let secret = KeySecret.generate()
+        let key = APIKey(
+            name: name, scope: scope, jobs: jobs, tags: tags, hint: KeySecret.hint(secret), createdAt: now,
+            createdBy: author.name)
+        try await write { db in
+            if let existing = try Self.fetchKey(db, name) {
+                throw MonitorError(
+                    .conflict,
+                    "a key named '\(name)' already exists\(existing.isRevoked ? " (revoked)" : ""); "
+                        + "key names are never reused, so that the audit log stays clear: choose another name")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO api_keys (name, scope, jobs, tags, secret_hash, hint, created_at, created_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    name, scope.rawValue, try Self.encodeJSON(jobs), try Self.encodeJSON(tags),
+                    KeySecret.hash(secret), key.hint, now, author.name,
+                ])
+            try Self.recordAudit(
+                db,
+                AuditEntry(
+                    at: now, actor: author.name, via: author.via, kind: .keyCreated, target: name,
+                    after: Self.keyValues(key)))
+        }
+        return (key, secret)
+    }
+
+    /// Revokes a key at once; its sessions end with it. Revoking a revoked key changes nothing.
+    public func revokeKey(_ name: String, by author: ChangeAuthor) async throws -> APIKey {
+        let now = clock.now
+        return try await write { db in
+            guard let key = try Self.fetchKey(db, name) else {
+                throw MonitorError(.notFound, "no key is named '\(name)'; `cronicle keys list` shows the keys")
+            }
+            guard !key.isRevoked else { return key }
+            try db.execute(
+                sql: "UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE name = ?",
+                arguments: [now, author.name, name])
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE secret_hash = (SELECT secret_hash FROM api_keys WHERE name = ?)",
+                arguments: [name])
+            let revoked = try Self.fetchKey(db, name)!
+            try Self.recordAudit(
+                db,
+                AuditEntry(
+                    at: now, actor: author.name, via: author.via, kind: .keyRevoked, target: name,
+                    before: Self.keyValues(key), after: Self.keyValues(revoked)))
+            return revoked
+        }
+    }
+
+    /// Every key made, revoked ones too, by name.
+    public func keys() async throws -> [APIKey] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY name").map(Self.key)
+        }
+    }
+
+    /// Every key with the hash of its secret, and the version of the keys table, for the
+    /// server's in-memory key ring.
+    public func keyHashes() async throws -> (version: Int64, keys: [(hash: String, key: APIKey)]) {
+        try await read { db in
+            let version = try Self.keysVersion(db)
+            let keys = try Row.fetchAll(db, sql: "SELECT * FROM api_keys").map { row in
+                (hash: row["secret_hash"] as String, key: try Self.key(from: row))
+            }
+            return (version, keys)
+        }
+    }
+
+    /// Counts every change to the keys, made by any process.
+    public func keysVersion() async throws -> Int64 {
+        try await read { db in try Self.keysVersion(db) }
+    }
+
+    /// The secret badge URLs are signed with, made once with the database.
+    public func badgeSecret() async throws -> String {
+        try await read { db in
+            guard
+                let secret = try String.fetchOne(db, sql: "SELECT value FROM monitor_state WHERE key = 'badge_secret'")
+            else { throw MonitorError(.internalError, "the database has no badge secret; is it migrated?") }
+            return secret
+        }
+    }
+
+    // MARK: Sessions
+
+    /// Opens a dashboard session for the secret whose hash is `secretHash`, until `expires`.
+    public func openSession(tokenHash: String, secretHash: String, name: String, expires: Date) async throws {
+        let now = clock.now
+        try await write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
+            try db.execute(
+                sql:
+                    "INSERT INTO sessions (token_hash, secret_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [tokenHash, secretHash, name, now, expires])
+        }
+    }
+
+    /// The secret hash and expiry of an open session, or nil when there is none or it expired.
+    public func session(tokenHash: String) async throws -> (secretHash: String, expires: Date)? {
+        let now = clock.now
+        return try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT secret_hash, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
+                arguments: [tokenHash, now]
+            ).map { ($0[0], $0[1]) }
+        }
+    }
+
+    public func closeSession(tokenHash: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
+        }
+    }
+
+    // MARK: Rows
+
+    static func keysVersion(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM monitor_state WHERE key = 'keys_version'")
+            ?? 0
+    }
+
+    static func fetchKey(_ db: Database, _ name: String) throws -> APIKey? {
+        try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE name = ?", arguments: [name]).map(key)
+    }
+
+    static func key(from row: Row) throws -> APIKey {
+        APIKey(
+            name: row["name"], scope: AccessScope(rawValue: row["scope"]) ?? .read,
+            jobs: try decodeTags(row["jobs"]), tags: try decodeTags(row["tags"]), hint: row["hint"],
+            createdAt: row["created_at"], createdBy: row["created_by"], revokedAt: row["revoked_at"],
+            revokedBy: row["revoked_by"])
+    }
+
+    /// A key as the audit log shows it: never its secret or hash.
+    static func keyValues(_ key: APIKey) -> JSONValue {
+        var values: JSONValue = [
+            "name": .string(key.name), "scope": .string(key.scope.rawValue),
+            "jobs": .array(key.jobs.map(JSONValue.string)), "tags": .array(key.tags.map(JSONValue.string)),
+        ]
+        if let revokedAt = key.revokedAt {
+            values = values.setting("revoked_at", .string(Timestamp.string(from: revokedAt)))
+        }
+        return values
+    }
+}
