@@ -45,6 +45,9 @@ public protocol MonitorStoring: SyncTarget {
     func status(jobID: String) async throws -> JobStatus
     func jobAndStatus(_ jobID: String) async throws -> (job: Job, status: JobStatus)?
     func statuses() async throws -> [(job: Job, status: JobStatus)]
+    /// Every job's status and run totals, the outbox's depth and the latest applies, for
+    /// `GET /metrics`: a few queries for all jobs, never one per job.
+    func metricsSnapshot() async throws -> MetricsSnapshot
 
     // MARK: Runs
 
