@@ -35,7 +35,8 @@ import Testing
                 for method in operations.keys { documented.insert("\(method) \(path)") }
             }
             #expect(documented == routed)
-            #expect(routed.count == 41, "27 before the ping grammar's 9, the run's 2, the snooze's 2 and windows")
+            #expect(
+                routed.count == 42, "27 before the ping grammar's 9, the run's 2, the snooze's 2, windows and metrics")
         }
     }
 }

@@ -11,12 +11,17 @@ import NIOCore
 public struct MonitorAPI: Sendable {
     let store: any MonitorStoring
     let configuration: ServerConfiguration
+    /// The monitor's own counters, shared with the alert engine and the notification sender.
+    let metrics: MonitorMetrics
     /// Every route of the server; ``MonitorServer`` fills it once the dashboard's are added too.
     let routes = RouteTable()
 
-    public init(store: any MonitorStoring, configuration: ServerConfiguration) {
+    public init(
+        store: any MonitorStoring, configuration: ServerConfiguration, metrics: MonitorMetrics = MonitorMetrics()
+    ) {
         self.store = store
         self.configuration = configuration
+        self.metrics = metrics
     }
 
     public func addRoutes(to router: Router<CronicleRequestContext>) {
@@ -39,6 +44,7 @@ public struct MonitorAPI: Sendable {
             return json(AlertRepresentation(alert: try await store.acknowledgeAlert(id)))
         }
         addSyncRoutes(to: router)
+        addMetricsRoute(to: router)
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
