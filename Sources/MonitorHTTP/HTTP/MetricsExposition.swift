@@ -24,72 +24,102 @@ struct MetricsExposition {
     /// The exposition so far.
     var bytes: [UInt8] = []
 
+    /// One job's values, taken from its ``JobMetrics`` once: each family then walks these
+    /// small rows instead of copying every job's whole status once per family.
+    private struct JobRow {
+        /// `{job_id="a",team="data"`: the job's labels, escaped once and shared by its series.
+        var labels: [UInt8]
+        var state: JobStatus.State
+        var paused: Bool
+        var openAlerts: Int
+        var consecutiveFailures: Int
+        var lastStart: Date?
+        var lastSuccess: Date?
+        var lastFailure: Date?
+        var nextExpected: Date?
+        var deadline: Date?
+        var expectedInterval: Double?
+        var lastDuration: Double?
+        var succeeded: Int
+        var failed: Int
+
+        init(_ job: JobMetrics) {
+            labels = MetricsExposition.labelPrefix(job)
+            state = job.status.state
+            paused = job.job.isPaused
+            openAlerts = job.status.openAlerts.count
+            consecutiveFailures = job.status.failureStreak
+            lastStart = job.status.lastRun?.startTime
+            lastSuccess = job.runs.lastSuccess
+            lastFailure = job.runs.lastFailure
+            nextExpected = job.status.nextFireTime
+            deadline = job.status.deadline
+            expectedInterval = job.expectedIntervalSeconds
+            lastDuration = job.runs.lastDurationSeconds
+            succeeded = job.runs.succeeded
+            failed = job.runs.failed
+        }
+    }
+
     /// Appends the jobs' series and those the snapshot holds for the monitor.
     mutating func append(_ snapshot: MetricsSnapshot) {
-        let jobs = snapshot.jobs
-        // `{job_id="a",team="data"`: each job's labels, escaped once and shared by its series.
-        let labels = jobs.map(Self.labelPrefix)
-        bytes.reserveCapacity(bytes.count + jobs.count * 1_800)
+        let jobs = snapshot.jobs.map(JobRow.init)
+        bytes.reserveCapacity(bytes.count + jobs.count * 2_200)
 
         family(
             "cronicle_job_status", .gauge,
             "1 for the job's current status, 0 for the others (paused, long_running, missed, failed, too_fast, "
                 + "late, running, ok, new), as GET /jobs/{job_id}/status derives it.")
-        for (job, prefix) in zip(jobs, labels) {
+        for job in jobs {
             for state in JobStatus.State.allCases {
-                sample("cronicle_job_status", prefix, extra: ("status", state.rawValue))
-                integer(job.status.state == state ? 1 : 0)
+                sample("cronicle_job_status", job.labels, extra: ("status", state.rawValue))
+                integer(job.state == state ? 1 : 0)
             }
         }
         gauge(
-            "cronicle_job_paused", "1 while the job is paused (by its definition or an operator), else 0.", jobs,
-            labels
-        ) { Double($0.job.isPaused ? 1 : 0) }
+            "cronicle_job_paused", "1 while the job is paused (by its definition or an operator), else 0.", jobs
+        ) { Double($0.paused ? 1 : 0) }
         gauge(
-            "cronicle_job_open_alerts", "The job's alerts that are not resolved yet.", jobs, labels
-        ) { Double($0.status.openAlerts.count) }
+            "cronicle_job_open_alerts", "The job's alerts that are not resolved yet.", jobs
+        ) { Double($0.openAlerts) }
         gauge(
             "cronicle_job_consecutive_failures", "Failed runs in a row, the latest included; 0 after a success.",
-            jobs, labels
-        ) { Double($0.status.failureStreak) }
+            jobs
+        ) { Double($0.consecutiveFailures) }
         timestamp(
-            "cronicle_job_last_start_timestamp_seconds", "When the job's newest run started (Unix time).", jobs,
-            labels
-        ) { $0.status.lastRun?.startTime }
+            "cronicle_job_last_start_timestamp_seconds", "When the job's newest run started (Unix time).", jobs
+        ) { $0.lastStart }
         timestamp(
             "cronicle_job_last_success_timestamp_seconds", "When the job's latest successful run ended (Unix time).",
-            jobs, labels
-        ) { $0.runs.lastSuccess }
+            jobs
+        ) { $0.lastSuccess }
         timestamp(
             "cronicle_job_last_failure_timestamp_seconds", "When the job's latest failed run ended (Unix time).",
-            jobs, labels
-        ) { $0.runs.lastFailure }
+            jobs
+        ) { $0.lastFailure }
         timestamp(
             "cronicle_job_next_expected_timestamp_seconds",
-            "The job's next expected time (fire time, or last ping plus every), before tolerance (Unix time).", jobs,
-            labels
-        ) { $0.status.nextFireTime }
+            "The job's next expected time (fire time, or last ping plus every), before tolerance (Unix time).", jobs
+        ) { $0.nextExpected }
         timestamp(
             "cronicle_job_deadline_timestamp_seconds",
-            "The latest instant the awaited run may start before it is missed: expected time plus tolerance.", jobs,
-            labels
-        ) { $0.status.deadline }
+            "The latest instant the awaited run may start before it is missed: expected time plus tolerance.", jobs
+        ) { $0.deadline }
         gauge(
             "cronicle_job_expected_interval_seconds",
-            "Seconds between the job's next two expected times (its every, or the cron schedule's gap).", jobs,
-            labels
-        ) { $0.expectedIntervalSeconds }
+            "Seconds between the job's next two expected times (its every, or the cron schedule's gap).", jobs
+        ) { $0.expectedInterval }
         gauge(
-            "cronicle_job_last_duration_seconds", "How long the job's latest run to end lasted.", jobs, labels
-        ) { $0.runs.lastDurationSeconds }
+            "cronicle_job_last_duration_seconds", "How long the job's latest run to end lasted.", jobs
+        ) { $0.lastDuration }
         family(
             "cronicle_job_runs_total", .counter,
             "The job's runs that ended, by result; counted as they end, so removing old runs does not lower it.")
-        for (job, prefix) in zip(jobs, labels) {
-            sample("cronicle_job_runs_total", prefix, extra: ("result", JobRun.Status.succeeded.rawValue))
-            integer(job.runs.succeeded)
-            sample("cronicle_job_runs_total", prefix, extra: ("result", JobRun.Status.failed.rawValue))
-            integer(job.runs.failed)
+        for job in jobs {
+            sample("cronicle_job_runs_total", job.labels, extra: ("result", JobRun.Status.succeeded.rawValue))
+            integer(job.succeeded)
+            sample("cronicle_job_runs_total", job.labels, extra: ("result", JobRun.Status.failed.rawValue))
+            integer(job.failed)
         }
 
         family("cronicle_jobs", .gauge, "Jobs the monitor watches.")
@@ -129,13 +159,11 @@ struct MetricsExposition {
 
     /// A gauge for every job with a value; a job without one has no sample, as Prometheus
     /// prefers to a made-up zero.
-    private mutating func gauge(
-        _ name: String, _ help: String, _ jobs: [JobMetrics], _ labels: [[UInt8]], value: (JobMetrics) -> Double?
-    ) {
+    private mutating func gauge(_ name: String, _ help: String, _ jobs: [JobRow], value: (JobRow) -> Double?) {
         family(name, .gauge, help)
-        for (job, prefix) in zip(jobs, labels) {
+        for job in jobs {
             guard let value = value(job) else { continue }
-            sample(name, prefix)
+            sample(name, job.labels)
             if value == value.rounded(), abs(value) < 1e15 {
                 integer(Int(value))
             } else {
@@ -145,13 +173,11 @@ struct MetricsExposition {
         }
     }
 
-    private mutating func timestamp(
-        _ name: String, _ help: String, _ jobs: [JobMetrics], _ labels: [[UInt8]], value: (JobMetrics) -> Date?
-    ) {
+    private mutating func timestamp(_ name: String, _ help: String, _ jobs: [JobRow], value: (JobRow) -> Date?) {
         family(name, .gauge, help)
-        for (job, prefix) in zip(jobs, labels) {
+        for job in jobs {
             guard let date = value(job) else { continue }
-            sample(name, prefix)
+            sample(name, job.labels)
             seconds(date)
             bytes.append(0x0A)
         }
@@ -207,7 +233,7 @@ struct MetricsExposition {
     /// `{job_id="a",team="data"`: the job's id, then its labels by name. A label named as
     /// one the series add (`status`, `result`), which only a definition validated before
     /// those names were reserved can have, is left out: a sample cannot have it twice.
-    static func labelPrefix(_ job: JobMetrics) -> [UInt8] {
+    private static func labelPrefix(_ job: JobMetrics) -> [UInt8] {
         var prefix: [UInt8] = Array("{job_id=\"".utf8)
         appendEscaped(job.job.jobID, to: &prefix)
         prefix.append(UInt8(ascii: "\""))
