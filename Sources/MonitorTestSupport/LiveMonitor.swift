@@ -34,11 +34,14 @@ public final class LiveMonitor: Sendable {
     /// calls ``NotificationSender/sendDue()`` after an alert, and again after moving the
     /// clock past a retry.
     public let sender: NotificationSender
+    /// The counters the server's `GET /metrics` exports, shared with ``engine`` and ``sender``.
+    public let metrics: MonitorMetrics
 
     init(
         store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder, engine: AlertEngine,
-        events: LiveEvents, sender: NotificationSender
+        events: LiveEvents, sender: NotificationSender, metrics: MonitorMetrics
     ) {
+        self.metrics = metrics
         self.events = events
         self.sender = sender
         self.store = store
@@ -67,7 +70,8 @@ public final class LiveMonitor: Sendable {
         configuration.port = 0
         let store = try MonitorStore(
             path: databasePath ?? folder.url("cronicle.db"), clock: clock, secrets: secrets)
-        let engine = AlertEngine(store: store)
+        let metrics = MonitorMetrics()
+        let engine = AlertEngine(store: store, metrics: metrics)
         let portBox = Mutex<Int?>(nil)
         var logger = Logger(label: "cronicle-test")
         logger.logLevel = .warning
@@ -75,7 +79,7 @@ public final class LiveMonitor: Sendable {
             store: store, keepAlive: .milliseconds(200), streamLimit: configuration.maxEventStreams)
         let dashboard = try await Dashboard(store: store, events: events)
         let application = MonitorServer.makeApplication(
-            store: store, configuration: configuration, dashboard: dashboard, logger: logger,
+            store: store, configuration: configuration, dashboard: dashboard, metrics: metrics, logger: logger,
             onRunning: { port in portBox.withLock { $0 = port } })
         let group = ServiceGroup(services: [application, events], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -88,9 +92,10 @@ public final class LiveMonitor: Sendable {
             guard let port else { throw LiveMonitorError("the server did not start") }
             let sender = NotificationSender(
                 store: store, secrets: secrets ?? ProcessSecrets(environment: [:]),
-                publicURL: "http://127.0.0.1:\(port)", logger: logger)
+                publicURL: "http://127.0.0.1:\(port)", logger: logger, metrics: metrics)
             let monitor = LiveMonitor(
-                store: store, clock: clock, port: port, folder: folder, engine: engine, events: events, sender: sender)
+                store: store, clock: clock, port: port, folder: folder, engine: engine, events: events, sender: sender,
+                metrics: metrics)
             do {
                 let result = try await body(monitor)
                 await sender.shutdown()

@@ -253,7 +253,10 @@ public enum JobFieldRules {
     /// The longest label value, in characters.
     public static let longestLabelValue = 256
     /// Label names the monitor's own metrics use, which a job's label would overwrite.
-    public static let reservedLabelNames: Set<String> = ["job_id", "job", "instance", "le", "quantile"]
+    /// (`status` and `result` label the states and results of `GET /metrics`' job series.)
+    public static let reservedLabelNames: Set<String> = [
+        "job_id", "job", "instance", "le", "quantile", "status", "result",
+    ]
 
     /// A label name as Prometheus allows it (`[a-zA-Z_][a-zA-Z0-9_]*`), not starting
     /// with `__` (reserved for Prometheus' own) and not one the metrics already use.

@@ -50,6 +50,9 @@ public protocol MonitorStoring: SyncTarget {
     func statuses() async throws -> [(job: Job, status: JobStatus)]
     /// Success rate, on-time rate and durations over the last 7 and 30 days, from indexes.
     func jobStats(_ jobID: String) async throws -> [JobStats]
+    /// Every job's status and run totals, the outbox's depth and the latest applies, for
+    /// `GET /metrics`: a few queries for all jobs, never one per job.
+    func metricsSnapshot() async throws -> MetricsSnapshot
 
     // MARK: Runs
 

@@ -74,6 +74,7 @@ public actor AlertEngine: Service {
     private let store: any MonitorStoring
     private let pollInterval: Duration
     private let logger: Logger
+    private let metrics: MonitorMetrics
     private let mailbox = Mailbox()
     private var jobs: [String: Watched] = [:]
     private var queue = Heap<Entry>()
@@ -97,10 +98,13 @@ public actor AlertEngine: Service {
     /// stretched a burst of 10,000 alerts past 10 s.
     private let transactionLimit = (jobs: 50, fireTimes: 10_000)
 
+    /// `metrics` receives each raised alert's detection lag, for `GET /metrics`.
     public init(
-        store: any MonitorStoring, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle")
+        store: any MonitorStoring, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "cronicle"),
+        metrics: MonitorMetrics = MonitorMetrics()
     ) {
         self.store = store
+        self.metrics = metrics
         self.pollInterval = pollInterval
         self.logger = logger
         let mailbox = mailbox
@@ -191,6 +195,7 @@ public actor AlertEngine: Service {
             forget()
             throw error
         }
+        for lag in outcome.detectionLags { metrics.alertRaised(lateBy: lag) }
         if outcome.missedFireTimes > 0 || outcome.longRunningAlerts > 0 {
             logger.notice(
                 "alerts raised",
@@ -240,7 +245,7 @@ public actor AlertEngine: Service {
                 else { continue }
                 let deadline = start.addingTimeInterval(maxRuntime)
                 if deadline <= now {
-                    dueRuns.append(DueRun(runID: runID, jobID: jobID))
+                    dueRuns.append(DueRun(runID: runID, jobID: jobID, deadline: deadline))
                 } else {
                     queue.insert(Entry(deadline: deadline, target: entry.target))
                 }
@@ -295,6 +300,7 @@ public actor AlertEngine: Service {
                 Array(chunk), runs: last ? dueRuns : [], checkedThrough: last ? now : nil)
             outcome.missedFireTimes += recorded.missedFireTimes
             outcome.longRunningAlerts += recorded.longRunningAlerts
+            outcome.detectionLags += recorded.detectionLags
             // Each interval job checked waits for the deadline the store worked out.
             for (jobID, deadline) in recorded.nextIntervalDeadlines {
                 guard let watched = jobs[jobID], watched.every != nil else { continue }

@@ -22,6 +22,7 @@ public actor NotificationSender: Service {
     private let secrets: any SecretResolving
     private let publicURL: String
     private let logger: Logger
+    private let metrics: MonitorMetrics
     private let client: HTTPClient
     private let smtp = SMTPClient()
     private let wake = WakeSignal()
@@ -39,11 +40,14 @@ public actor NotificationSender: Service {
     public static let defaultGroupInterval: TimeInterval = 30
 
     /// `publicURL` is where the dashboard is reached (links in messages): `--public-url`.
+    /// `metrics` counts each attempt's result, for `GET /metrics`.
     public init(
         store: any MonitorStoring, secrets: any SecretResolving, publicURL: String,
-        pollInterval: Duration = .seconds(5), logger: Logger = Logger(label: "cronicle")
+        pollInterval: Duration = .seconds(5), logger: Logger = Logger(label: "cronicle"),
+        metrics: MonitorMetrics = MonitorMetrics()
     ) {
         self.store = store
+        self.metrics = metrics
         self.secrets = secrets
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.pollInterval = pollInterval
@@ -143,6 +147,10 @@ public actor NotificationSender: Service {
             return all
         }
         try await store.recordAttempts(outcomes)
+        let channelOf = Dictionary(due.map { ($0.id, $0.channel) }, uniquingKeysWith: { first, _ in first })
+        for (id, outcome) in outcomes {
+            metrics.deliveryAttempted(channel: channelOf[id] ?? "", MonitorMetrics.DeliveryResult(outcome))
+        }
         return sendable.reduce(0) { $0 + $1.1.count }
     }
 

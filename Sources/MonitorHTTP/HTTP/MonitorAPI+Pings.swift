@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MonitorDomain
+import MonitorEngine
 import NIOCore
 
 /// The run events a job reports, open to every client: the JSON routes of DESIGN.md §5
@@ -77,6 +78,7 @@ extension MonitorAPI {
         start.clientInfo = try start.clientInfo ?? clientInfoHeader(request)
         (start.remoteAddress, start.userAgent) = client(request, context)
         let (run, created) = try await store.startRun(.id(try jobID(context)), start)
+        metrics.pingReceived(.start)
         return json(RunRepresentation(run: run), status: created ? .created : .ok)
     }
 
@@ -104,7 +106,9 @@ extension MonitorAPI {
             end.message = try RequestParsing.text(message, "message")
         }
         (end.remoteAddress, end.userAgent) = client(request, context)
-        return json(RunRepresentation(run: try await store.endRun(.id(try jobID(context)), end)))
+        let run = try await store.endRun(.id(try jobID(context)), end)
+        metrics.pingReceived(run.status == .failed ? .failure : .success)
+        return json(RunRepresentation(run: run))
     }
 
     /// A body sent as `text/plain` is the run's output, not JSON.
@@ -132,8 +136,11 @@ extension MonitorAPI {
                     RunStart(
                         runID: runID, clientInfo: clientInfo, remoteAddress: address, userAgent: userAgent,
                         output: nonEmpty(output)))
+                metrics.pingReceived(.start)
             case .log:
-                if let output { _ = try await store.logRun(job, runID: runID, output: output) }
+                if let output, try await store.logRun(job, runID: runID, output: output) != nil {
+                    metrics.pingReceived(.log)
+                }
             case .success, .fail, .exitStatus:
                 var end = RunEnd(
                     runID: runID, clientInfo: clientInfo, failed: action == .fail, remoteAddress: address,
@@ -144,7 +151,8 @@ extension MonitorAPI {
                     }
                     end.exitCode = status
                 }
-                _ = try await store.endRun(job, end)
+                let run = try await store.endRun(job, end)
+                metrics.pingReceived(run.status == .failed ? .failure : .success)
             }
             return pingAnswer(.ok, "OK")
         } catch let error as MonitorError {

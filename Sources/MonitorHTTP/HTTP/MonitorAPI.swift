@@ -11,14 +11,19 @@ import NIOCore
 public struct MonitorAPI: Sendable {
     let store: any MonitorStoring
     let configuration: ServerConfiguration
+    /// The monitor's own counters, shared with the alert engine and the notification sender.
+    let metrics: MonitorMetrics
     /// Every route of the server; ``MonitorServer`` fills it once the dashboard's are added too.
     let routes = RouteTable()
     /// Keys, sessions, and the guards of every route group.
     public let access: AccessControl
 
-    public init(store: any MonitorStoring, configuration: ServerConfiguration) {
+    public init(
+        store: any MonitorStoring, configuration: ServerConfiguration, metrics: MonitorMetrics = MonitorMetrics()
+    ) {
         self.store = store
         self.configuration = configuration
+        self.metrics = metrics
         access = AccessControl(store: store, apiToken: configuration.apiToken, trustProxy: configuration.trustProxy)
     }
 
@@ -45,6 +50,7 @@ public struct MonitorAPI: Sendable {
         addSyncRoutes(to: router, reads: reads)
         addAccessRoutes(reads: reads, admin: router.group().add(middleware: access.guarding(.admin)))
         addBadgeRoutes(open: router, reads: reads)
+        addMetricsRoute(to: reads)
         reads.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],

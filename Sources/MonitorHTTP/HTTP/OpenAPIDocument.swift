@@ -1027,6 +1027,18 @@ public enum OpenAPIDocument {
                             "200": ["description": "The file", "content": ["text/css": [:], "text/javascript": [:]]]
                         ].merging(errors("404")) { first, _ in first })
                 ],
+                "/metrics": [
+                    "get": operation(
+                        "Every job's status, run times, runs by result and open alerts, and the monitor's pings, "
+                            + "detection lag, notification queue and results and last apply, in the Prometheus "
+                            + "text format (version 0.0.4); docs/metrics.md lists the series",
+                        responses: [
+                            "200": [
+                                "description": "The exposition",
+                                "content": ["text/plain": ["schema": ["type": "string"]]],
+                            ]
+                        ])
+                ],
                 "/events": [
                     "get": operation(
                         "Server-sent events, one JSON object per message: run_started, run_ended, alert_opened, "

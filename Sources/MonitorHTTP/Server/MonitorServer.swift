@@ -17,12 +17,13 @@ public enum MonitorServer {
     /// The HTTP application for `store`; `services` run beside the server and stop with it.
     public static func makeApplication(
         store: any MonitorStoring, configuration: ServerConfiguration, dashboard: Dashboard? = nil,
-        services: [any Service] = [], logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        services: [any Service] = [], metrics: MonitorMetrics = MonitorMetrics(), logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: CronicleRequestContext.self)
         // One line per request at debug level; below that the middleware would only cost time.
         if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
-        let api = MonitorAPI(store: store, configuration: configuration)
+        let api = MonitorAPI(store: store, configuration: configuration, metrics: metrics)
         api.addRoutes(to: router)
         dashboard?.addRoutes(to: router, access: api.access)
         api.routes.fill(from: router)
@@ -63,9 +64,12 @@ public enum MonitorServer {
         let store = try MonitorStore.openWritable(
             path: configuration.databasePath, logger: logger, secrets: ProcessSecrets())
         let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
-        let engine = AlertEngine(store: store, logger: logger)
+        // Shared by the API, the engine and the sender: `GET /metrics` exports what each counts.
+        let metrics = MonitorMetrics()
+        let engine = AlertEngine(store: store, logger: logger, metrics: metrics)
         let sender = NotificationSender(
-            store: store, secrets: ProcessSecrets(), publicURL: configuration.dashboardURL(), logger: logger)
+            store: store, secrets: ProcessSecrets(), publicURL: configuration.dashboardURL(), logger: logger,
+            metrics: metrics)
         let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)
         let dashboard = try await Dashboard(store: store, events: events, publicURL: configuration.publicURL)
         let application = makeApplication(
@@ -78,7 +82,7 @@ public enum MonitorServer {
                             logger: logger)
                     ]
                 } ?? []),
-            logger: logger)
+            metrics: metrics, logger: logger)
         // Services stop in reverse order: the live event streams end first, so open pages
         // do not hold the server's wait for in-flight requests.
         var groupConfiguration = ServiceGroupConfiguration(

@@ -68,7 +68,8 @@ extension MonitorStore {
                     due.fireTimes = try Self.withoutSkipped(db, due.fireTimes, jobID: due.jobID, windows: windows)
                 }
                 if let next { outcome.nextIntervalDeadlines[due.jobID] = next }
-                outcome.missedFireTimes += try Self.recordMisses(db, due, now: nowText, changes: &changes)
+                outcome.missedFireTimes += try Self.recordMisses(
+                    db, due, now: now, changes: &changes, detectionLags: &outcome.detectionLags)
             }
             for run in runs {
                 let opened = try Int64.fetchAll(
@@ -80,6 +81,9 @@ extension MonitorStore {
                         RETURNING id
                         """, arguments: [nowText, run.runID])
                 outcome.longRunningAlerts += opened.count
+                if !opened.isEmpty, let deadline = run.deadline {
+                    outcome.detectionLags.append(now.timeIntervalSince(deadline))
+                }
                 changes += opened.map {
                     AlertChange(alertID: $0, jobID: run.jobID, kind: .longRunning, change: .opened)
                 }
@@ -151,10 +155,14 @@ extension MonitorStore {
     /// ``MissedIncidents`` decides: one database write per incident, not per fire time,
     /// and one look into the index of starts per start that meets or ends something, so
     /// a job down for a week costs a few statements however often it fires.
+    /// Each incident opened adds to `detectionLags` how long after its first fire time's
+    /// deadline it opened.
     private static func recordMisses(
-        _ db: Database, _ due: DueFireTimes, now: String, changes: inout [AlertChange]
+        _ db: Database, _ due: DueFireTimes, now date: Date, changes: inout [AlertChange],
+        detectionLags: inout [TimeInterval]
     ) throws -> Int {
         guard !due.fireTimes.isEmpty else { return 0 }
+        let now = Timestamp.databaseText(from: date)
         let column = Self.pingTimeSQL(due.expect)
         let firstStart = try db.cachedStatement(
             sql: "SELECT MIN(\(column)) FROM job_runs WHERE job_id = ? AND \(column) >= ?")
@@ -188,6 +196,7 @@ extension MonitorStore {
                         """,
                     arguments: [due.jobID, now, incident.firstFireTime, incident.lastFireTime, incident.added])
                 id = db.lastInsertedRowID
+                detectionLags.append(date.timeIntervalSince(incident.firstFireTime.addingTimeInterval(due.tolerance)))
                 changes.append(
                     AlertChange(alertID: db.lastInsertedRowID, jobID: due.jobID, kind: .missedJob, change: .opened))
             }

@@ -1,0 +1,262 @@
+import Config
+import Foundation
+import MonitorDomain
+
+/// `GET /metrics` in the Prometheus text format, version 0.0.4 (DESIGN 13): every job's
+/// series, labelled `job_id` plus the job's `labels`, then the monitor's own.
+///
+/// The job series are written here by hand rather than through swift-prometheus'
+/// registry: a registry keeps long-lived collectors, so exporting 10,000 jobs' states
+/// through it would register, set and unregister some 150,000 gauges under its lock at
+/// every scrape, and drop no series of a deleted job by itself. Each scrape instead
+/// renders one ``MetricsSnapshot`` straight into bytes, each job's labels once. The
+/// monitor's counters and histogram (``MonitorMetrics``) do live in the library's registry.
+///
+/// ```swift
+/// var exposition = MetricsExposition()
+/// exposition.append(try await store.metricsSnapshot())
+/// monitorMetrics.emit(into: &exposition.bytes)
+/// ```
+struct MetricsExposition {
+    /// The media type of the format.
+    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// The exposition so far.
+    var bytes: [UInt8] = []
+
+    /// One job's values, taken from its ``JobMetrics`` once: each family then walks these
+    /// small rows instead of copying every job's whole status once per family.
+    private struct JobRow {
+        /// `{job_id="a",team="data"`: the job's labels, escaped once and shared by its series.
+        var labels: [UInt8]
+        var state: JobStatus.State
+        var paused: Bool
+        var openAlerts: Int
+        var consecutiveFailures: Int
+        var lastStart: Date?
+        var lastSuccess: Date?
+        var lastFailure: Date?
+        var nextExpected: Date?
+        var deadline: Date?
+        var expectedInterval: Double?
+        var lastDuration: Double?
+        var succeeded: Int
+        var failed: Int
+
+        init(_ job: JobMetrics) {
+            labels = MetricsExposition.labelPrefix(job)
+            state = job.status.state
+            paused = job.job.isPaused
+            openAlerts = job.status.openAlerts.count
+            consecutiveFailures = job.status.failureStreak
+            lastStart = job.status.lastRun?.startTime
+            lastSuccess = job.runs.lastSuccess
+            lastFailure = job.runs.lastFailure
+            nextExpected = job.status.nextFireTime
+            deadline = job.status.deadline
+            expectedInterval = job.expectedIntervalSeconds
+            lastDuration = job.runs.lastDurationSeconds
+            succeeded = job.runs.succeeded
+            failed = job.runs.failed
+        }
+    }
+
+    /// Appends the jobs' series and those the snapshot holds for the monitor.
+    mutating func append(_ snapshot: MetricsSnapshot) {
+        let jobs = snapshot.jobs.map(JobRow.init)
+        bytes.reserveCapacity(bytes.count + jobs.count * 2_200)
+
+        family(
+            "cronicle_job_status", .gauge,
+            "1 for the job's current status, 0 for the others (paused, long_running, missed, failed, too_fast, "
+                + "late, running, ok, new), as GET /jobs/{job_id}/status derives it.")
+        for job in jobs {
+            for state in JobStatus.State.allCases {
+                sample("cronicle_job_status", job.labels, extra: ("status", state.rawValue))
+                integer(job.state == state ? 1 : 0)
+            }
+        }
+        gauge(
+            "cronicle_job_paused", "1 while the job is paused (by its definition or an operator), else 0.", jobs
+        ) { Double($0.paused ? 1 : 0) }
+        gauge(
+            "cronicle_job_open_alerts", "The job's alerts that are not resolved yet.", jobs
+        ) { Double($0.openAlerts) }
+        gauge(
+            "cronicle_job_consecutive_failures", "Failed runs in a row, the latest included; 0 after a success.",
+            jobs
+        ) { Double($0.consecutiveFailures) }
+        timestamp(
+            "cronicle_job_last_start_timestamp_seconds", "When the job's newest run started (Unix time).", jobs
+        ) { $0.lastStart }
+        timestamp(
+            "cronicle_job_last_success_timestamp_seconds", "When the job's latest successful run ended (Unix time).",
+            jobs
+        ) { $0.lastSuccess }
+        timestamp(
+            "cronicle_job_last_failure_timestamp_seconds", "When the job's latest failed run ended (Unix time).",
+            jobs
+        ) { $0.lastFailure }
+        timestamp(
+            "cronicle_job_next_expected_timestamp_seconds",
+            "The job's next expected time (fire time, or last ping plus every), before tolerance (Unix time).", jobs
+        ) { $0.nextExpected }
+        timestamp(
+            "cronicle_job_deadline_timestamp_seconds",
+            "The latest instant the awaited run may start before it is missed: expected time plus tolerance.", jobs
+        ) { $0.deadline }
+        gauge(
+            "cronicle_job_expected_interval_seconds",
+            "Seconds between the job's next two expected times (its every, or the cron schedule's gap).", jobs
+        ) { $0.expectedInterval }
+        gauge(
+            "cronicle_job_last_duration_seconds", "How long the job's latest run to end lasted.", jobs
+        ) { $0.lastDuration }
+        family(
+            "cronicle_job_runs_total", .counter,
+            "The job's runs that ended, by result; counted as they end, so removing old runs does not lower it.")
+        for job in jobs {
+            sample("cronicle_job_runs_total", job.labels, extra: ("result", JobRun.Status.succeeded.rawValue))
+            integer(job.succeeded)
+            sample("cronicle_job_runs_total", job.labels, extra: ("result", JobRun.Status.failed.rawValue))
+            integer(job.failed)
+        }
+
+        family("cronicle_jobs", .gauge, "Jobs the monitor watches.")
+        line("cronicle_jobs \(jobs.count)")
+        family("cronicle_notification_queue_depth", .gauge, "Notification deliveries waiting to be sent or retried.")
+        line("cronicle_notification_queue_depth \(snapshot.pendingDeliveries)")
+        if let oldest = snapshot.oldestPendingDelivery {
+            family(
+                "cronicle_notification_oldest_pending_timestamp_seconds", .gauge,
+                "When the oldest delivery still waiting was queued (Unix time); absent when none waits.")
+            append("cronicle_notification_oldest_pending_timestamp_seconds ")
+            seconds(oldest)
+            bytes.append(0x0A)
+        }
+        if !snapshot.lastApplies.isEmpty {
+            family(
+                "cronicle_sync_last_apply_timestamp_seconds", .gauge,
+                "When the latest apply of each result (applied, failed) was recorded (Unix time).")
+            for (result, date) in snapshot.lastApplies.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                append("cronicle_sync_last_apply_timestamp_seconds{result=\"\(result.rawValue)\"} ")
+                seconds(date)
+                bytes.append(0x0A)
+            }
+        }
+    }
+
+    // MARK: - Families
+
+    enum Kind: String {
+        case gauge
+        case counter
+    }
+
+    private mutating func family(_ name: String, _ kind: Kind, _ help: String) {
+        append("# HELP \(name) \(help)\n# TYPE \(name) \(kind.rawValue)\n")
+    }
+
+    /// A gauge for every job with a value; a job without one has no sample, as Prometheus
+    /// prefers to a made-up zero.
+    private mutating func gauge(_ name: String, _ help: String, _ jobs: [JobRow], value: (JobRow) -> Double?) {
+        family(name, .gauge, help)
+        for job in jobs {
+            guard let value = value(job) else { continue }
+            sample(name, job.labels)
+            if value == value.rounded(), abs(value) < 1e15 {
+                integer(Int(value))
+            } else {
+                append(value.description)
+                bytes.append(0x0A)
+            }
+        }
+    }
+
+    private mutating func timestamp(_ name: String, _ help: String, _ jobs: [JobRow], value: (JobRow) -> Date?) {
+        family(name, .gauge, help)
+        for job in jobs {
+            guard let date = value(job) else { continue }
+            sample(name, job.labels)
+            seconds(date)
+            bytes.append(0x0A)
+        }
+    }
+
+    // MARK: - Lines
+
+    /// `name{job_id="a",team="data"` and, with `extra`, `,status="ok"`, then `} `.
+    private mutating func sample(_ name: String, _ prefix: [UInt8], extra: (String, String)? = nil) {
+        append(name)
+        bytes.append(contentsOf: prefix)
+        if let (label, value) = extra {
+            bytes.append(UInt8(ascii: ","))
+            append(label)
+            append("=\"")
+            Self.appendEscaped(value, to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        append("} ")
+    }
+
+    private mutating func integer(_ value: Int) {
+        append(String(value))
+        bytes.append(0x0A)
+    }
+
+    /// Unix time in seconds, to the millisecond the store keeps: `1764309600.123`.
+    private mutating func seconds(_ date: Date) {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (whole, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        if fraction == 0 || milliseconds < 0 {
+            append(milliseconds < 0 ? String(Double(milliseconds) / 1000) : String(whole))
+            return
+        }
+        append(String(whole))
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+
+    private mutating func line(_ text: String) {
+        append(text)
+        bytes.append(0x0A)
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    // MARK: - Labels
+
+    /// `{job_id="a",team="data"`: the job's id, then its labels by name. A label named as
+    /// one the series add (`status`, `result`), which only a definition validated before
+    /// those names were reserved can have, is left out: a sample cannot have it twice.
+    private static func labelPrefix(_ job: JobMetrics) -> [UInt8] {
+        var prefix: [UInt8] = Array("{job_id=\"".utf8)
+        appendEscaped(job.job.jobID, to: &prefix)
+        prefix.append(UInt8(ascii: "\""))
+        for (name, value) in job.job.definition.labels.sorted(by: { $0.key < $1.key })
+        where !JobFieldRules.reservedLabelNames.contains(name) {
+            prefix.append(UInt8(ascii: ","))
+            prefix.append(contentsOf: name.utf8)
+            prefix.append(contentsOf: "=\"".utf8)
+            appendEscaped(value, to: &prefix)
+            prefix.append(UInt8(ascii: "\""))
+        }
+        return prefix
+    }
+
+    /// A label value as the format escapes it: `\` as `\\`, `"` as `\"`, a line feed as `\n`.
+    static func appendEscaped(_ value: String, to bytes: inout [UInt8]) {
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            default: bytes.append(byte)
+            }
+        }
+    }
+}
