@@ -177,6 +177,9 @@ import Testing
         let pings = Task {
             var answered: [String] = []
             while !Task.isCancelled {
+                // Each ping at its own instant, as in life: pings at one instant would all tie
+                // with the job's latest ping, which is always kept.
+                clock.advance(by: 1)
                 let run = try await store.startRun(.id("busy"), RunStart())
                 answered.append(run.run.runID)
                 _ = try await store.endRun(.id("busy"), RunEnd(runID: run.run.runID, exitCode: 0))
