@@ -13,6 +13,6 @@ struct Cronicle: AsyncParsableCommand {
         version: CronicleVersion.current,
         subcommands: [
             ServeCommand.self, ExecCommand.self, SnoozeCommand.self, UnsnoozeCommand.self, PauseCommand.self,
-            ResumeCommand.self, KeysCommand.self,
+            ResumeCommand.self, KeysCommand.self, BackupCommand.self,
         ])
 }

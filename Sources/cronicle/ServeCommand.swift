@@ -16,7 +16,11 @@ struct ServeCommand: AsyncParsableCommand {
             Every option can also be set in the environment: CRONICLE_HOST, CRONICLE_PORT, CRONICLE_DB,
             CRONICLE_API_TOKEN, CRONICLE_INSECURE, CRONICLE_TRUST_PROXY, CRONICLE_MAX_BODY, CRONICLE_LOG_LEVEL,
             CRONICLE_ALLOWED_HOSTS (names separated by commas), CRONICLE_MAX_CONNECTIONS, CRONICLE_PUBLIC_URL,
-            CRONICLE_HEARTBEAT_URL, CRONICLE_PING_KEY, CRONICLE_PING_BODY_LIMIT.
+            CRONICLE_HEARTBEAT_URL, CRONICLE_PING_KEY, CRONICLE_PING_BODY_LIMIT, CRONICLE_KEEP_RUNS,
+            CRONICLE_KEEP_ALERTS.
+            With --keep-runs or --keep-alerts, old rows are removed at start-up and then daily, in small batches \
+            beside the pings; a job's last run, open runs and runs an alert names are always kept \
+            (docs/operations.md).
             Notification channels resolve their ${env:NAME} and ${file:/path} references in this process.
             """)
 
@@ -85,6 +89,18 @@ struct ServeCommand: AsyncParsableCommand {
                 + "Default: 100000", valueName: "bytes"))
     var pingBodyLimit: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Remove finished runs (and their output) older than this, such as 90d; at least 1d. Default: keep all",
+            valueName: "duration"))
+    var keepRuns: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Remove alerts resolved longer ago than this, with their sent notifications, such as 180d; at least 1d. "
+                + "Default: keep all", valueName: "duration"))
+    var keepAlerts: String?
+
     @Option(help: "Log level. Default: info (or CRONICLE_LOG_LEVEL)")
     var logLevel: Logger.Level?
 
@@ -108,6 +124,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let heartbeatInterval { try settings.setHeartbeatInterval(heartbeatInterval) }
             if let pingKey { settings.pingKey = pingKey }
             if let pingBodyLimit { settings.pingBodyLimit = pingBodyLimit }
+            if let keepRuns { try settings.setKeepRuns(keepRuns) }
+            if let keepAlerts { try settings.setKeepAlerts(keepAlerts) }
             try settings.validate()
         } catch {
             throw ValidationError(error.description)

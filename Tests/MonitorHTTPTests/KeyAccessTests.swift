@@ -18,7 +18,8 @@ import Testing
     /// here fails the first test, so a new route must say what it needs.
     static let requirements: [String: AccessScope?] = [
         "GET /jobs": .read, "POST /jobs": .write, "GET /jobs/{job_id}": .read, "DELETE /jobs/{job_id}": .write,
-        "GET /jobs/{job_id}/status": .read, "GET /jobs/{job_id}/stats": .read, "GET /metrics": .read, "POST /jobs/{job_id}/pause": .write,
+        "GET /jobs/{job_id}/status": .read, "GET /jobs/{job_id}/stats": .read, "GET /metrics": .read,
+        "POST /jobs/{job_id}/pause": .write,
         "POST /jobs/{job_id}/resume": .write,
         "POST /jobs/{job_id}/snooze": .write, "DELETE /jobs/{job_id}/snooze": .write,
         "POST /jobs/{job_id}/start": .ping, "POST /jobs/{job_id}/end": .ping, "POST /jobs/{job_id}/fail": .ping,

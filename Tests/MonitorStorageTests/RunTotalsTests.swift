@@ -44,7 +44,8 @@ import Testing
         let clock = ManualClock("2026-11-28T06:00:00Z")
         let store = try MonitorStore(path: path, clock: clock)
         defer { try? store.close() }
-        _ = try await store.saveJob(JobDefinition(jobID: "backup", schedule: "@daily"), by: ChangeAuthor("test", via: .api))
+        _ = try await store.saveJob(
+            JobDefinition(jobID: "backup", schedule: "@daily"), by: ChangeAuthor("test", via: .api))
         for failed in [false, true, false] {
             _ = try await store.startRun(jobID: "backup", RunStart())
             clock.advance(by: 90)

@@ -75,6 +75,8 @@ public enum MonitorServer {
         let application = makeApplication(
             store: store, configuration: configuration, dashboard: dashboard,
             services: [checkpointer, engine, sender, AlertChangeLog(store: store, logger: logger)]
+                + (configuration.retention.isActive
+                    ? [RetentionService(store: store, policy: configuration.retention, logger: logger)] : [])
                 + (configuration.heartbeatURL.map { url -> [any Service] in
                     [
                         Heartbeat(

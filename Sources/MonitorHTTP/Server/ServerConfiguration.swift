@@ -50,6 +50,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The key of the slug form of ping URLs, `/ping/{key}/{job_id}`; without one, only
     /// `/ping/{uuid}` URLs work.
     public var pingKey: String?
+    /// How long finished runs and resolved alerts are kept (`--keep-runs`, `--keep-alerts`);
+    /// by default, forever.
+    public var retention = RetentionPolicy()
 
     /// ``publicURL``, or the listen address (with the port the server got when it asked for 0).
     public func dashboardURL(port: Int? = nil) -> String {
@@ -71,7 +74,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Reads `CRONICLE_HOST`, `CRONICLE_PORT`, `CRONICLE_DB`, `CRONICLE_API_TOKEN`,
     /// `CRONICLE_INSECURE`, `CRONICLE_TRUST_PROXY`, `CRONICLE_MAX_BODY`, `CRONICLE_LOG_LEVEL`,
     /// `CRONICLE_ALLOWED_HOSTS` (names separated by commas), `CRONICLE_MAX_CONNECTIONS`,
-    /// `CRONICLE_PUBLIC_URL`, `CRONICLE_HEARTBEAT_URL`, `CRONICLE_PING_KEY`, `CRONICLE_PING_BODY_LIMIT`.
+    /// `CRONICLE_PUBLIC_URL`, `CRONICLE_HEARTBEAT_URL`, `CRONICLE_PING_KEY`, `CRONICLE_PING_BODY_LIMIT`,
+    /// `CRONICLE_KEEP_RUNS`, `CRONICLE_KEEP_ALERTS`.
     public mutating func apply(environment: [String: String]) throws(Problem) {
         func flag(_ name: String) throws(Problem) -> Bool? {
             guard let value = environment[name] else { return nil }
@@ -126,6 +130,29 @@ public struct ServerConfiguration: Sendable, Hashable {
             }
             maxConnections = value
         }
+        if let text = environment["CRONICLE_KEEP_RUNS"] { try setKeepRuns(text, name: "CRONICLE_KEEP_RUNS") }
+        if let text = environment["CRONICLE_KEEP_ALERTS"] { try setKeepAlerts(text, name: "CRONICLE_KEEP_ALERTS") }
+    }
+
+    /// `--keep-runs`: finished runs older than this go (see ``RetentionPolicy``).
+    public mutating func setKeepRuns(_ text: String, name: String = "--keep-runs") throws(Problem) {
+        retention.keepRuns = try Self.retentionPeriod(text, name: name, what: "runs")
+    }
+
+    /// `--keep-alerts`: alerts resolved longer ago than this go.
+    public mutating func setKeepAlerts(_ text: String, name: String = "--keep-alerts") throws(Problem) {
+        retention.keepAlerts = try Self.retentionPeriod(text, name: name, what: "resolved alerts")
+    }
+
+    /// A retention period: a duration with a unit, at least ``RetentionPolicy/shortest``.
+    private static func retentionPeriod(_ text: String, name: String, what: String) throws(Problem) -> TimeInterval {
+        let usage =
+            "\(name) takes how long to keep \(what), at least 1d, such as 90d or 180d; leave it out to keep them all"
+        guard let period = try? JobDuration(parsing: text), TimeInterval(period.seconds) >= RetentionPolicy.shortest
+        else {
+            throw Problem(description: "\(usage); found '\(text)'")
+        }
+        return TimeInterval(period.seconds)
     }
 
     /// `--shutdown-grace`: a duration with a unit, as in job definitions (`10s`, `1m`).

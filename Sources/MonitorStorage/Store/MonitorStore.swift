@@ -707,6 +707,19 @@ public final class MonitorStore: Sendable {
                     BEGIN \(runEndedUpsert) END;
                     """)
         }
+        migrator.registerMigration(retentionMigration) { db in
+            // What `--keep-runs` and `--keep-alerts` remove, found without scanning a table
+            // (see MonitorStore+Retention.swift). Deleting a run makes SQLite look for alerts
+            // that name it (the foreign keys of run_id and last_run_id): without these two
+            // indexes each deleted run cost two scans of job_alerts. Resolved alerts are
+            // found by when they resolved.
+            try db.execute(
+                sql: """
+                    CREATE INDEX job_alerts_by_run ON job_alerts(run_id);
+                    CREATE INDEX job_alerts_by_last_run ON job_alerts(last_run_id);
+                    CREATE INDEX job_alerts_resolved ON job_alerts(resolved_at) WHERE resolved_at IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 
@@ -730,6 +743,7 @@ public final class MonitorStore: Sendable {
         """
 
     static let policyMigration = "v10: alert policy, operator pause and snooze"
+    static let retentionMigration = "v14: retention indexes"
 }
 
 extension MonitorStore {
