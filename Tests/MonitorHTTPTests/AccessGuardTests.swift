@@ -23,14 +23,8 @@ import Testing
     @Test func everyRouteThatChangesSomethingNeedsTheTokenWhenOneIsSet() async throws {
         var configuration = ServerConfiguration()
         configuration.apiToken = "s3cret-token"
-        let folder = try TemporaryFolder()
-        let router = Router(context: CronicleRequestContext.self)
-        let store = try MonitorStore(path: folder.url("db.sqlite"))
-        let api = MonitorAPI(store: store, configuration: configuration)
-        api.addRoutes(to: router)
-        try await Dashboard(store: store, events: LiveEvents(store: store)).addRoutes(to: router, access: api.access)
-        let guarded: [(method: String, path: String)] = router.routes.map {
-            ($0.method.rawValue, $0.path.description.split(separator: "/").joined(separator: "/"))
+        let guarded = try await ServedRoutes.all(configuration: configuration).map {
+            (method: $0.method, path: String($0.path.dropFirst()))
         }.filter { route in
             route.method != "GET" && route.method != "HEAD" && !Self.open.contains("\(route.method) \(route.path)")
         }

@@ -57,20 +57,9 @@ import Testing
     @Test func everyRouteAgainstEveryScope() async throws {
         var configuration = ServerConfiguration()
         configuration.apiToken = "admin-token"
-        let folder = try TemporaryFolder()
-        let router = Router(context: CronicleRequestContext.self)
-        let routeStore = try MonitorStore(path: folder.url("db.sqlite"))
-        let api = MonitorAPI(store: routeStore, configuration: configuration)
-        api.addRoutes(to: router)
-        try await Dashboard(store: routeStore, events: LiveEvents(store: routeStore)).addRoutes(
-            to: router, access: api.access)
-        let routes = router.routes.filter { $0.method != .head && !$0.path.description.hasPrefix("/ping") }.map {
-            route in
-            let path = route.path.description.split(separator: "/").map {
-                $0.hasPrefix(":") ? "{\($0.dropFirst())}" : $0
-            }
-            return (method: route.method.rawValue, template: "/" + path.joined(separator: "/"))
-        }
+        let routes = try await ServedRoutes.all(configuration: configuration).filter {
+            $0.method != "HEAD" && !$0.path.hasPrefix("/ping")
+        }.map { (method: $0.method, template: $0.path) }
         try await LiveMonitor.with(configuration: configuration) { monitor in
             let keys = try await Self.keys(monitor.store)
             let credentials: [(name: String, scope: AccessScope, secret: String)] =
@@ -397,7 +386,7 @@ private struct RawHTTPClient {
     func post(_ path: String, form: String, cookie: String? = nil) async throws -> (
         status: Int, headers: [String: String], body: String
     ) {
-        let connection = try RawConnection(port: port, receiveTimeout: 10)
+        let connection = try RawConnection(port: port)
         try connection.send(
             "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n"

@@ -700,6 +700,24 @@ public enum OpenAPIDocument {
         return ["get": head, "head": head, "post": ping]
     }
 
+    /// A badge at a signed URL from `GET /badges`, of a job or a tag.
+    private static func badgeOperation(_ whose: String) -> [String: Any] {
+        operation(
+            "\(whose) status badge at a signed URL (from GET /badges): {name}.svg, .json or .shields.json",
+            parameters: [
+                ["name": "signature", "in": "path", "required": true, "schema": ["type": "string"]],
+                ["name": "file", "in": "path", "required": true, "schema": ["type": "string"]],
+            ],
+            responses: [
+                "200": [
+                    "description": "The badge: up, late or down (paused for a paused job)",
+                    "headers": ["ETag": ["schema": ["type": "string"]]],
+                    "content": ["image/svg+xml": [:], "application/json": [:]],
+                ],
+                "304": ["description": "Unchanged since the ETag sent in If-None-Match"],
+            ].merging(errors("403", "404")) { first, _ in first })
+    }
+
     private static func pathParameter(_ name: String, _ description: String) -> [String: Any] {
         ["name": name, "in": "path", "required": true, "description": description, "schema": ["type": "string"]]
     }
@@ -1224,38 +1242,8 @@ public enum OpenAPIDocument {
                         "responses": ["303": ["description": "Signed out: the cookie cleared, Location /login"]],
                     ]
                 ],
-                "/badges/job/{signature}/{file}": [
-                    "get": operation(
-                        "A job's status badge at a signed URL (from GET /badges): {name}.svg, .json or .shields.json",
-                        parameters: [
-                            ["name": "signature", "in": "path", "required": true, "schema": ["type": "string"]],
-                            ["name": "file", "in": "path", "required": true, "schema": ["type": "string"]],
-                        ],
-                        responses: [
-                            "200": [
-                                "description": "The badge: up, late or down (paused for a paused job)",
-                                "headers": ["ETag": ["schema": ["type": "string"]]],
-                                "content": ["image/svg+xml": [:], "application/json": [:]],
-                            ],
-                            "304": ["description": "Unchanged since the ETag sent in If-None-Match"],
-                        ].merging(errors("403", "404")) { first, _ in first })
-                ],
-                "/badges/tag/{signature}/{file}": [
-                    "get": operation(
-                        "A tag (the worst of its jobs)'s status badge at a signed URL (from GET /badges): {name}.svg, .json or .shields.json",
-                        parameters: [
-                            ["name": "signature", "in": "path", "required": true, "schema": ["type": "string"]],
-                            ["name": "file", "in": "path", "required": true, "schema": ["type": "string"]],
-                        ],
-                        responses: [
-                            "200": [
-                                "description": "The badge: up, late or down (paused for a paused job)",
-                                "headers": ["ETag": ["schema": ["type": "string"]]],
-                                "content": ["image/svg+xml": [:], "application/json": [:]],
-                            ],
-                            "304": ["description": "Unchanged since the ETag sent in If-None-Match"],
-                        ].merging(errors("403", "404")) { first, _ in first })
-                ],
+                "/badges/job/{signature}/{file}": ["get": badgeOperation("A job's")],
+                "/badges/tag/{signature}/{file}": ["get": badgeOperation("A tag's (the worst of its jobs)")],
                 "/badges": [
                     "get": operation(
                         "Every job's and tag's badge URLs, signed, with Markdown to paste",

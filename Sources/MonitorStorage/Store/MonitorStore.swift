@@ -601,15 +601,7 @@ public final class MonitorStore: Sendable {
                         created_at DATETIME NOT NULL,
                         updated_at DATETIME NOT NULL
                     );
-                    INSERT INTO monitor_state (key, value) VALUES ('windows_version', '0')
-                        ON CONFLICT (key) DO NOTHING;
-                    CREATE TRIGGER windows_inserted AFTER INSERT ON windows BEGIN
-                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'windows_version'; END;
-                    CREATE TRIGGER windows_updated AFTER UPDATE ON windows BEGIN
-                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'windows_version'; END;
-                    CREATE TRIGGER windows_deleted AFTER DELETE ON windows BEGIN
-                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'windows_version'; END;
-                    """)
+                    """ + versionCounter("windows_version", countingChangesTo: "windows"))
         }
         migrator.registerMigration("v12: keys, sign-in sessions, audit log, badge secret") { db in
             // Keys keep only the SHA-256 of their secret. Every change bumps keys_version,
@@ -631,16 +623,8 @@ public final class MonitorStore: Sendable {
                         revoked_at DATETIME,
                         revoked_by TEXT
                     );
-                    INSERT INTO monitor_state (key, value) VALUES ('keys_version', '0')
-                        ON CONFLICT (key) DO NOTHING;
                     INSERT INTO monitor_state (key, value) VALUES ('badge_secret', lower(hex(randomblob(32))))
                         ON CONFLICT (key) DO NOTHING;
-                    CREATE TRIGGER api_keys_inserted AFTER INSERT ON api_keys BEGIN
-                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'keys_version'; END;
-                    CREATE TRIGGER api_keys_updated AFTER UPDATE ON api_keys BEGIN
-                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'keys_version'; END;
-                    CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys BEGIN
-                        UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'keys_version'; END;
                     CREATE TABLE sessions (
                         token_hash TEXT PRIMARY KEY NOT NULL,
                         secret_hash TEXT NOT NULL,
@@ -669,7 +653,7 @@ public final class MonitorStore: Sendable {
                         SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                     CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log BEGIN
                         SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                    """)
+                    """ + versionCounter("keys_version", countingChangesTo: "api_keys"))
         }
         migrator.registerMigration(metricsMigration) { db in
             // `GET /metrics` exports each job's runs by result and its latest success and
@@ -721,6 +705,18 @@ public final class MonitorStore: Sendable {
                     """)
         }
         return migrator
+    }
+
+    /// SQL that makes `monitor_state.key` count every insert, update and delete of `table`,
+    /// so that a process keeping the table in memory knows when to read it again.
+    static func versionCounter(_ key: String, countingChangesTo table: String) -> String {
+        let bump = "UPDATE monitor_state SET value = CAST(value AS INTEGER) + 1 WHERE key = '\(key)'; END;"
+        return """
+            INSERT INTO monitor_state (key, value) VALUES ('\(key)', '0') ON CONFLICT (key) DO NOTHING;
+            CREATE TRIGGER \(table)_inserted AFTER INSERT ON \(table) BEGIN \(bump)
+            CREATE TRIGGER \(table)_updated AFTER UPDATE ON \(table) BEGIN \(bump)
+            CREATE TRIGGER \(table)_deleted AFTER DELETE ON \(table) BEGIN \(bump)
+            """
     }
 
     static let metricsMigration = "v13: metrics indexes"
