@@ -50,8 +50,10 @@ import Testing
         let run = try #require(try await Self.call(port, "POST", "/jobs/e2e/start") as? [String: Any])
         let runID = try #require(run["run_id"] as? String)
         let started = try #require(Self.date(run["start_time"]))
+        // Seen within 30 s: on a loaded machine the reads that look can lag; the alert's own
+        // created_at must still be within a second of the deadline.
         let long = try #require(
-            try await Self.waitForAlert(port, "job_id=e2e&type=long_running", timeout: .seconds(10)))
+            try await Self.waitForAlert(port, "job_id=e2e&type=long_running", timeout: .seconds(30)))
         #expect(long["run_id"] as? String == runID)
         let longLatency = try #require(Self.date(long["created_at"])).timeIntervalSince(started) - 3
         #expect(longLatency >= 0 && longLatency < 1, "long_running raised \(longLatency) s after its deadline")
