@@ -37,7 +37,7 @@ RUN apt-get update -qq \
 # The binaries find the dashboard's resources beside their real path, so they stay
 # together in /opt/cronicle and PATH gets symlinks.
 COPY --from=build /opt/cronicle /opt/cronicle
-RUN ln -s /opt/cronicle/cronicle /opt/cronicle/cronicle-sync /usr/local/bin/
+RUN ln -s /opt/cronicle/cronicle /opt/cronicle/cronicle-server /opt/cronicle/cronicle-sync /usr/local/bin/
 
 # Listening beyond loopback needs CRONICLE_API_TOKEN (the server refuses to start without
 # one, or CRONICLE_INSECURE=true); CRONICLE_ALLOWED_HOSTS names the host names people use.

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MonitorHTTP", targets: ["MonitorHTTP"]),
         .library(name: "SyncClient", targets: ["SyncClient"]),
         .executable(name: "cronicle", targets: ["cronicle"]),
+        .executable(name: "cronicle-server", targets: ["cronicle-server"]),
         .executable(name: "cronicle-sync", targets: ["cronicle-sync"]),
     ],
     dependencies: [
@@ -59,6 +60,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The version every executable reports; a module apart so that `cronicle exec` needs no domain.
+        .target(name: "CronicleBuildInfo", swiftSettings: strictSettings),
         // The monitor, one target per layer (docs/architecture in README.md). The domain:
         // jobs, runs, alerts, status, plans and reconciliation, the API's timestamps.
         .target(
@@ -76,6 +79,7 @@ let package = Package(
             name: "MonitorStorage",
             dependencies: [
                 "MonitorDomain",
+                "CronicleBuildInfo",
                 "CronicleLogging",
                 "Config",
                 "Cron",
@@ -91,6 +95,7 @@ let package = Package(
             name: "MonitorEngine",
             dependencies: [
                 "MonitorDomain",
+                "CronicleBuildInfo",
                 "CronicleLogging",
                 "Config",
                 "Cron",
@@ -114,6 +119,7 @@ let package = Package(
             name: "MonitorHTTP",
             dependencies: [
                 "MonitorDomain",
+                "CronicleBuildInfo",
                 "MonitorStorage",
                 "MonitorEngine",
                 "Config",
@@ -147,6 +153,7 @@ let package = Package(
             name: "SyncClient",
             dependencies: [
                 "MonitorDomain",
+                "CronicleBuildInfo",
                 "Config",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,6 +165,8 @@ let package = Package(
         .target(
             name: "CronicleExec",
             dependencies: [
+                "CronicleBuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -166,11 +175,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `cronicle`: small, so that `cronicle exec` starts in a few milliseconds (a binary's
+        // start grows with its size: the Swift runtime searches every protocol conformance it
+        // holds). It runs `exec` itself and replaces itself with `cronicle-server`, found
+        // beside it, for every other command. Not a dependency: SwiftPM would link the
+        // server's libraries into `cronicle` too; `swift build` builds both.
         .executableTarget(
             name: "cronicle",
+            dependencies: ["CronicleExec", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        // Every `cronicle` command but `exec`: the monitor and the operator commands.
+        .executableTarget(
+            name: "cronicle-server",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleLogging", "Config",
-                "CronicleExec", "SyncClient",
+                "CronicleExec", "SyncClient", "CronicleBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -179,7 +199,7 @@ let package = Package(
         .executableTarget(
             name: "cronicle-sync",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "SyncClient", "CronicleLogging",
+                "MonitorDomain", "MonitorStorage", "SyncClient", "CronicleLogging", "CronicleBuildInfo",
                 "Config",
                 "Cron",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -287,7 +307,8 @@ let package = Package(
             name: "MonitorHTTPTests",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "SyncClient", "Config",
-                "CronicleTestSupport", "MonitorTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "CronicleBuildInfo", "CronicleTestSupport", "MonitorTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -302,7 +323,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CronicleExecTests",
-            dependencies: ["CronicleExec", "CronicleTestSupport", "MonitorTestSupport"],
+            dependencies: ["CronicleExec", "CronicleBuildInfo", "CronicleTestSupport", "MonitorTestSupport"],
             swiftSettings: strictSettings
         ),
     ],

@@ -33,10 +33,11 @@ public struct PingSender: Sendable {
         }
     }
 
-    private let client: HTTPClient
+    /// For `https:` pings; nil: AsyncHTTPClient's shared client, started only when one is sent.
+    private let client: HTTPClient?
     private let policy: RetryPolicy
 
-    public init(client: HTTPClient = .shared, policy: RetryPolicy = RetryPolicy()) {
+    public init(client: HTTPClient? = nil, policy: RetryPolicy = RetryPolicy()) {
         self.client = client
         self.policy = policy
     }
@@ -54,18 +55,17 @@ public struct PingSender: Sendable {
             guard remaining > .zero, !Task.isCancelled else { return .undelivered(reason: lastFailure) }
             var retryAfter: Duration?
             do {
-                let timeout = min(remaining, policy.attemptTimeout)
-                let response = try await client.execute(
-                    Self.httpRequest(ping), timeout: .nanoseconds(Int64(timeout.secondsValue * 1e9)))
-                let answer = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
-                let status = Int(response.status.code)
+                let response = try await exchange(ping, timeout: min(remaining, policy.attemptTimeout))
+                let status = response.status
                 if (200...299).contains(status) {
-                    let limit = response.headers.first(name: "Ping-Body-Limit").flatMap { Int($0) }
+                    let limit = response.headers["ping-body-limit"].flatMap { Int($0) }
                     return .delivered(status: status, bodyLimit: limit)
                 }
-                guard policy.isRetryable(status: status) else { return .refused(status: status, answer: answer) }
+                guard policy.isRetryable(status: status) else {
+                    return .refused(status: status, answer: response.body)
+                }
                 lastFailure = "HTTP \(status)"
-                retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.retryAfter($0) }
+                retryAfter = response.headers["retry-after"].flatMap { RetryPolicy.retryAfter($0) }
             } catch {
                 if Task.isCancelled { return .undelivered(reason: lastFailure) }
                 lastFailure = Self.describe(error)
@@ -79,6 +79,23 @@ public struct PingSender: Sendable {
                 return .undelivered(reason: lastFailure)
             }
         }
+    }
+
+    /// One attempt: `http:` pings over ``PlainHTTPClient`` (a few hundred microseconds, where
+    /// AsyncHTTPClient's first request costs milliseconds of start-up), `https:` ones through
+    /// AsyncHTTPClient and its TLS.
+    private func exchange(_ ping: PingRequest, timeout: Duration) async throws -> PlainHTTPClient.Response {
+        if let url = URLComponents(string: ping.url), url.scheme?.lowercased() == "http" {
+            return try await PlainHTTPClient().execute(ping, url: url, timeout: timeout)
+        }
+        let response = try await (client ?? .shared).execute(
+            Self.httpRequest(ping), timeout: .nanoseconds(Int64(timeout.secondsValue * 1e9)))
+        let body = (try? await response.body.collect(upTo: PlainHTTPClient.bodyLimit)).map { String(buffer: $0) } ?? ""
+        var headers: [String: String] = [:]
+        for header in response.headers where headers[header.name.lowercased()] == nil {
+            headers[header.name.lowercased()] = header.value
+        }
+        return PlainHTTPClient.Response(status: Int(response.status.code), headers: headers, body: body)
     }
 
     private static func httpRequest(_ ping: PingRequest) -> HTTPClientRequest {

@@ -1,3 +1,4 @@
+import CronicleBuildInfo
 import Foundation
 import MonitorDomain
 import Prometheus

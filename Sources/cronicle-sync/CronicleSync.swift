@@ -1,4 +1,5 @@
 import ArgumentParser
+import CronicleBuildInfo
 import Foundation
 import MonitorDomain
 import MonitorStorage

@@ -1,3 +1,4 @@
+import CronicleBuildInfo
 import CronicleTestSupport
 import Foundation
 import MonitorDomain

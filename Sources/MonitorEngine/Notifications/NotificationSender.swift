@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Config
+import CronicleBuildInfo
 import CronicleLogging
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import Config
+import CronicleBuildInfo
 import Foundation
 import MonitorDomain
 import MonitorEngine

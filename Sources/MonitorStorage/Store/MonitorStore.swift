@@ -1,4 +1,5 @@
 import Config
+import CronicleBuildInfo
 import CronicleLogging
 import Foundation
 import GRDB

@@ -1,4 +1,4 @@
-import MonitorDomain
+import CronicleBuildInfo
 import Testing
 
 @Suite struct CronicleVersionTests {

@@ -1,12 +1,11 @@
 import ArgumentParser
-import CronicleExec
+import CronicleBuildInfo
 import Foundation
-import MonitorDomain
 
 /// `cronicle exec`: runs a command and reports its run to the monitor (docs/exec.md).
-/// Flags override `CRONICLE_*` and runitor's environment variables; the logic is in CronicleExec.
-struct ExecCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// Flags override `CRONICLE_*` and runitor's environment variables; the logic is in ExecRunner.
+public struct ExecCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run a command and report its start, end, exit status and output to the monitor.",
         usage: "cronicle exec [--server URL] [--ping-key KEY] (--job ID | --ping-url URL) [options] -- CMD [ARGS...]",
@@ -59,7 +58,9 @@ struct ExecCommand: AsyncParsableCommand {
         parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "cmd"))
     var command: [String] = []
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         var options = ExecOptions()
         options.server = server
         options.pingKey = pingKey
