@@ -104,3 +104,29 @@ def test_a_read_key_reads_and_cannot_record_runs(keyed: KeyedServer) -> None:
     with pytest.raises(cronicle.APIError) as caught:
         cronicle.Client(keyed.url).job("read_me")
     assert (caught.value.status, caught.value.code) == (401, "unauthorized")
+
+
+@pytest.mark.parametrize("token", ["read", "sync"])
+def test_with_a_token_and_a_ping_key_runs_go_with_the_ping_key_and_reads_with_the_token(
+    keyed: KeyedServer, monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    job_id = f"bill_both_{token}"
+    keyed.server.create_job(job_id)
+    monkeypatch.setenv("CRONICLE_URL", keyed.url)
+    monkeypatch.setenv("CRONICLE_API_TOKEN", keyed.read_key if token == "read" else keyed.sync_key)
+    monkeypatch.setenv("CRONICLE_PING_KEY", keyed.ping_key)
+    client = cronicle.Client()  # not strict, as in a job: a refused ping would only log
+
+    @client.monitor(job_id)
+    def job() -> str:
+        return "done"
+
+    assert job() == "done"
+    with client.run(job_id) as run:
+        pass
+    assert run.delivered
+    assert client.heartbeat(job_id).delivered
+    assert statuses(keyed.server, job_id) == ["succeeded", "succeeded", "succeeded"]
+    assert [stored["status"] for stored in client.runs(job_id=job_id)] == ["succeeded"] * 3
+    assert client.status(job_id)["last_run"]["status"] == "succeeded"
+    assert job_id in [job["job_id"] for job in client.jobs()]
