@@ -78,3 +78,34 @@ test('a read key reads, and cannot record runs', async () => {
   await assert.rejects(client.start('read_me'), (error) => error.status === 403 && error.code === 'forbidden');
   await assert.rejects(quietClient().client.job('read_me'), (error) => error.status === 401 && error.code === 'unauthorized');
 });
+
+for (const token of ['read', 'sync']) {
+  test(`with a ${token} token and a ping key (CRONICLE_API_TOKEN, CRONICLE_PING_KEY), runs go with the ping key and reads with the token`, async () => {
+    const jobId = `bill_both_${token}`;
+    await createJob(server.url, { job_id: jobId }, ADMIN_TOKEN);
+    const names = ['CRONICLE_URL', 'CRONICLE_API_TOKEN', 'CRONICLE_PING_KEY'];
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    try {
+      process.env.CRONICLE_URL = server.url;
+      process.env.CRONICLE_API_TOKEN = keys[token];
+      process.env.CRONICLE_PING_KEY = keys.ping;
+      const warnings = [];
+      const client = new Client({ logger: (message) => warnings.push(message) }); // not strict, as in a job
+      assert.equal(await client.run(jobId, () => 'done'), 'done');
+      assert.ok(await client.heartbeat(jobId));
+      const started = await client.start(jobId);
+      assert.ok(started);
+      await client.end(jobId, { runId: started.run_id });
+      assert.deepEqual(warnings, []);
+      assert.deepEqual(await statuses(jobId), ['succeeded', 'succeeded', 'succeeded']);
+      assert.equal((await client.runs({ jobId }).toArray()).length, 3);
+      assert.equal((await client.status(jobId)).last_run.status, 'succeeded');
+      assert.ok((await client.jobs().toArray()).some((job) => job.job_id === jobId));
+    } finally {
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+  });
+}
