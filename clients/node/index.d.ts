@@ -22,9 +22,15 @@ export interface WarningDetails {
 export interface ClientOptions {
   /** Base URL of the monitor. Default: `CRONICLE_URL`, else `http://127.0.0.1:8000`. */
   url?: string | URL;
-  /** Sent as `Authorization: Bearer <apiToken>`. Default: `CRONICLE_API_TOKEN`. */
+  /**
+   * The key for reads (`read` scope or more), sent as `Authorization: Bearer`; also for
+   * runs when there is no ping key. Default: `CRONICLE_API_TOKEN`.
+   */
   apiToken?: string;
-  /** Used as the bearer key when there is no API token. Default: `CRONICLE_PING_KEY`. */
+  /**
+   * The key for runs (start, end, fail, heartbeat: `ping` scope covering the job, or
+   * `write`); also for reads when there is no API token. Default: `CRONICLE_PING_KEY`.
+   */
   pingKey?: string;
   /** Milliseconds one HTTP attempt may take. Default 5000. */
   timeout?: number;

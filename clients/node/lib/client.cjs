@@ -208,6 +208,10 @@ class Paginated {
 /**
  * A client of a Cronicle monitor.
  *
+ * Runs (start, end, fail, heartbeat) are sent with the ping key, else the API token;
+ * reads with the API token, else the ping key: so a `read` or `sync` token beside a
+ * `ping` key records runs and reads alike (DESIGN 13).
+ *
  * ```js
  * const client = new Client(); // CRONICLE_URL, CRONICLE_API_TOKEN / CRONICLE_PING_KEY
  * await client.run("nightly_backup", async () => doBackup());
@@ -215,7 +219,8 @@ class Paginated {
  */
 class Client {
   #baseUrl;
-  #authorization;
+  #runAuthorization;
+  #readAuthorization;
   #timeout;
   #deadline;
   #strict;
@@ -229,11 +234,19 @@ class Client {
     }
     const env = (typeof process !== 'undefined' && process.env) || {};
     this.#baseUrl = parseBaseUrl(options.url ?? (env.CRONICLE_URL || DEFAULT_URL));
-    const key = options.apiToken || env.CRONICLE_API_TOKEN || options.pingKey || env.CRONICLE_PING_KEY || null;
-    if (key !== null && (typeof key !== 'string' || /[\r\n]/.test(key))) {
-      throw new TypeError('cronicle: apiToken and pingKey must be strings without line breaks');
+    const token = options.apiToken || env.CRONICLE_API_TOKEN || null;
+    const pingKey = options.pingKey || env.CRONICLE_PING_KEY || null;
+    for (const key of [token, pingKey]) {
+      if (key !== null && (typeof key !== 'string' || /[\r\n]/.test(key))) {
+        throw new TypeError('cronicle: apiToken and pingKey must be strings without line breaks');
+      }
     }
-    this.#authorization = key ? `Bearer ${key}` : null;
+    // One key cannot serve both when scopes differ: a ping key may not read, and a read
+    // or sync token may not record runs (the server answers 403 forbidden).
+    const runKey = pingKey || token;
+    const readKey = token || pingKey;
+    this.#runAuthorization = runKey ? `Bearer ${runKey}` : null;
+    this.#readAuthorization = readKey ? `Bearer ${readKey}` : null;
     this.#timeout = checkDuration('timeout', options.timeout, DEFAULT_TIMEOUT);
     this.#deadline = checkDuration('deadline', options.deadline, DEFAULT_DEADLINE);
     this.#strict = Boolean(options.strict);
@@ -438,7 +451,12 @@ class Client {
   /** A ping that never rejects: `{ok: true, value}` or `{ok: false, error}`. */
   async #ping(route, jobId, body, deadline, onAttemptFailed) {
     try {
-      const value = await this.#request('POST', `/jobs/${jobId}/${route}`, body, deadline, onAttemptFailed);
+      const value = await this.#request('POST', `/jobs/${jobId}/${route}`, {
+        body,
+        deadline,
+        onAttemptFailed,
+        authorization: this.#runAuthorization,
+      });
       return { ok: true, value };
     } catch (error) {
       return { ok: false, error };
@@ -460,11 +478,12 @@ class Client {
   /**
    * One API call, retried with exponential backoff and full jitter on connection errors,
    * 408, 429 and 5xx (waiting what Retry-After asks) until `deadline` ms have passed.
+   * Sent with the read credential unless `authorization` says otherwise.
    */
-  async #request(method, path, body, deadline = this.#deadline, onAttemptFailed) {
+  async #request(method, path, { body, deadline = this.#deadline, onAttemptFailed, authorization = this.#readAuthorization } = {}) {
     const url = this.#baseUrl + path;
     const headers = { Accept: 'application/json', 'User-Agent': this.#userAgent };
-    if (this.#authorization) headers.Authorization = this.#authorization;
+    if (authorization) headers.Authorization = authorization;
     let payload;
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';

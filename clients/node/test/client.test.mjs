@@ -304,15 +304,28 @@ test('the URL and the key come from options, then CRONICLE_URL and CRONICLE_API_
     assert.equal(new Client({ url: 'https://mon.example.com/cronicle/' }).url, 'https://mon.example.com/cronicle');
 
     process.env.CRONICLE_URL = proxy.url;
+    await createJob(server.url, { job_id: 'auth_header' });
+    // What a read, a start and an end sent.
+    const sent = async (options) => {
+      seen.length = 0;
+      const client = new Client({ logger: null, ...options });
+      await client.job('auth_header');
+      await client.run('auth_header', () => {});
+      return seen.slice();
+    };
+    const everywhere = (value) => [value, value, value];
     process.env.CRONICLE_PING_KEY = 'ping-key-0123456789';
-    await new Client({ logger: null }).job('esm_ok');
+    assert.deepEqual(await sent(), everywhere('Bearer ping-key-0123456789'));
+    // Both: reads with the token, runs with the ping key.
     process.env.CRONICLE_API_TOKEN = 'token-from-env';
-    await new Client({ logger: null }).job('esm_ok');
-    await new Client({ apiToken: 'token-option', logger: null }).job('esm_ok');
-    delete process.env.CRONICLE_API_TOKEN;
+    assert.deepEqual(await sent(), ['Bearer token-from-env', 'Bearer ping-key-0123456789', 'Bearer ping-key-0123456789']);
+    assert.deepEqual(await sent({ apiToken: 'token-option' }), ['Bearer token-option', 'Bearer ping-key-0123456789', 'Bearer ping-key-0123456789']);
+    assert.deepEqual(await sent({ pingKey: 'ping-option' }), ['Bearer token-from-env', 'Bearer ping-option', 'Bearer ping-option']);
     delete process.env.CRONICLE_PING_KEY;
-    await new Client({ logger: null }).job('esm_ok');
-    assert.deepEqual(seen, ['Bearer ping-key-0123456789', 'Bearer token-from-env', 'Bearer token-option', undefined]);
+    assert.deepEqual(await sent(), everywhere('Bearer token-from-env'));
+    delete process.env.CRONICLE_API_TOKEN;
+    assert.deepEqual(await sent(), everywhere(undefined));
+    assert.deepEqual(await sent({ pingKey: 'ping-option' }), everywhere('Bearer ping-option'));
   } finally {
     for (const name of names) {
       if (saved[name] === undefined) delete process.env[name];

@@ -1,7 +1,7 @@
 // Test support: a real `cronicle serve` on a free port with its own database, a raw
 // HTTP helper that does not go through the client, and a forwarding proxy that can
 // answer chosen requests itself.
-import { spawn } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm, access } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,8 @@ export async function startServer({ apiToken, attempts = 4 } = {}) {
 
 async function launch(apiToken) {
   const dir = await mkdtemp(join(tmpdir(), 'cronicle-node-'));
-  const args = ['serve', '--port', '0', '--db', join(dir, 'cronicle.db')];
+  const db = join(dir, 'cronicle.db');
+  const args = ['serve', '--port', '0', '--db', db];
   if (apiToken) args.push('--api-token', apiToken);
   const child = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -66,6 +67,20 @@ async function launch(apiToken) {
   return {
     url,
     port,
+    /**
+     * `cronicle keys create` on this server's database; resolves to the secret (`crk_...`).
+     * The first key guards every route (DESIGN 13); the `apiToken` stays an admin key.
+     */
+    createKey(name, scope, { jobs } = {}) {
+      const keyArgs = ['keys', 'create', name, '--scope', scope, '--db', db];
+      if (jobs) keyArgs.push('--jobs', jobs);
+      return new Promise((resolveKey, reject) => {
+        execFile(serverBinary, keyArgs, { timeout: 60_000 }, (error, stdout, stderr) => {
+          if (error) reject(new Error(`cronicle ${keyArgs.join(' ')} failed: ${error.message}\n${stderr}`));
+          else resolveKey(stdout.trim());
+        });
+      });
+    },
     get log() {
       return log;
     },
@@ -101,8 +116,8 @@ export async function createJob(base, job, token) {
 }
 
 /** Every run of a job as the server stored it, newest first. */
-export async function storedRuns(base, jobId) {
-  const answer = await api(base, 'GET', `/job_runs?job_id=${jobId}&per_page=500`);
+export async function storedRuns(base, jobId, token) {
+  const answer = await api(base, 'GET', `/job_runs?job_id=${jobId}&per_page=500`, undefined, token);
   return answer.body.job_runs;
 }
 

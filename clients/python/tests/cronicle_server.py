@@ -109,6 +109,20 @@ class CronicleServer:
             text = answer.read()
         return json.loads(text) if text else None
 
+    def create_key(self, name: str, scope: str, jobs: Optional[str] = None) -> str:
+        """`cronicle keys create` on this server's database; returns the secret (`crk_...`).
+
+        The first key switches the server to keys for every route (DESIGN 13); the
+        server's own ``api_token`` stays an admin key, so :meth:`call` keeps working.
+        """
+        command = [self.binary, "keys", "create", name, "--scope", scope, "--db", os.path.join(self.directory, "cronicle.db")]
+        if jobs is not None:
+            command += ["--jobs", jobs]
+        made = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        if made.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed ({made.returncode}): {made.stderr.decode('utf-8', 'replace')}")
+        return made.stdout.decode("utf-8").strip()
+
     def create_job(self, job_id: str, **fields: Any) -> Dict[str, Any]:
         body = {"job_id": job_id, "schedule": "0 0 1 1 *"}
         body.update(fields)

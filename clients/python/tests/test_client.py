@@ -379,19 +379,30 @@ def test_base_url_from_the_environment_or_the_default(monkeypatch: pytest.Monkey
         cronicle.Client()
 
 
-def test_authorization_header_from_arguments_and_environment(proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_authorization_header_from_arguments_and_environment(server: CronicleServer, proxy: RecordingProxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.create_job("auth_header")
+
     def sent_authorization(client: cronicle.Client) -> Any:
+        """What a read and what a run sent: ``(read, start, end)``."""
         before = len(proxy.requests)
         list(client.jobs())
-        return proxy.requests[before][2].get("authorization")
+        with client.run("auth_header"):
+            pass
+        return tuple(headers.get("authorization") for _, _, headers in proxy.requests[before:])
 
-    assert sent_authorization(cronicle.Client(proxy.url)) is None
-    assert sent_authorization(cronicle.Client(proxy.url, api_token="tok-arg")) == "Bearer tok-arg"
+    def everywhere(value: Any) -> Any:
+        return (value, value, value)
+
+    assert sent_authorization(cronicle.Client(proxy.url)) == everywhere(None)
+    assert sent_authorization(cronicle.Client(proxy.url, api_token="tok-arg")) == everywhere("Bearer tok-arg")
+    assert sent_authorization(cronicle.Client(proxy.url, ping_key="ping-arg")) == everywhere("Bearer ping-arg")
     monkeypatch.setenv("CRONICLE_PING_KEY", "ping-key-from-env")
-    assert sent_authorization(cronicle.Client(proxy.url)) == "Bearer ping-key-from-env"
+    assert sent_authorization(cronicle.Client(proxy.url)) == everywhere("Bearer ping-key-from-env")
+    # Both: runs with the ping key, reads with the token.
     monkeypatch.setenv("CRONICLE_API_TOKEN", "token-from-env")
-    assert sent_authorization(cronicle.Client(proxy.url)) == "Bearer token-from-env"
-    assert sent_authorization(cronicle.Client(proxy.url, api_token="tok-arg")) == "Bearer tok-arg"
+    assert sent_authorization(cronicle.Client(proxy.url)) == ("Bearer token-from-env",) + ("Bearer ping-key-from-env",) * 2
+    assert sent_authorization(cronicle.Client(proxy.url, api_token="tok-arg")) == ("Bearer tok-arg",) + ("Bearer ping-key-from-env",) * 2
+    assert sent_authorization(cronicle.Client(proxy.url, ping_key="ping-arg")) == ("Bearer token-from-env",) + ("Bearer ping-arg",) * 2
 
 
 # The monitor down or struggling ---------------------------------------------------------

@@ -199,8 +199,10 @@ class Client:
 
     Every argument falls back to the environment: ``base_url`` to ``CRONICLE_URL``
     (then ``http://127.0.0.1:8000``), ``api_token`` to ``CRONICLE_API_TOKEN``,
-    ``ping_key`` to ``CRONICLE_PING_KEY``; the first of token and key found is sent as
-    ``Authorization: Bearer``.
+    ``ping_key`` to ``CRONICLE_PING_KEY``. Each is sent as ``Authorization: Bearer``
+    where its scope is meant to reach: runs (starts, ends, failures, heartbeats) with the
+    ping key, else the token; reads with the token, else the ping key. So a ``read`` or
+    ``sync`` token beside a ``ping`` key records runs and reads alike (DESIGN 13).
 
     Pings (starts, ends, heartbeats) are retried for ``deadline`` seconds on connection
     errors, 408, 429 and 5xx; if the monitor still cannot be reached a warning is logged
@@ -228,13 +230,18 @@ class Client:
             raise ValueError(f"timeout must be positive, not {timeout!r}")
         if deadline <= 0:
             raise ValueError(f"deadline must be positive, not {deadline!r}")
-        key = api_token or _env("CRONICLE_API_TOKEN") or ping_key or _env("CRONICLE_PING_KEY")
+        token = api_token or _env("CRONICLE_API_TOKEN")
+        ping_key = ping_key or _env("CRONICLE_PING_KEY")
+        # One key cannot serve both when scopes differ: a ping key may not read, and a
+        # read or sync token may not record runs (the server answers 403 forbidden).
+        run_key = ping_key or token
+        read_key = token or ping_key
+        self._run_authorization = f"Bearer {run_key}" if run_key else None
+        self._read_authorization = f"Bearer {read_key}" if read_key else None
         headers = {
             "Accept": "application/json",
             "User-Agent": f"cronicle-client-python/{__version__} ({platform.python_implementation()} {platform.python_version()})",
         }
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
         self._transport = Transport(base_url, headers, timeout)
         self.base_url = self._transport.base_url
         self.timeout = timeout
@@ -410,7 +417,7 @@ class Client:
     # Internals -----------------------------------------------------------------
 
     def _get(self, path: str, query: Optional[Dict[str, Any]] = None) -> Any:
-        return self._transport.request("GET", path, query=query, deadline=self.deadline).body
+        return self._transport.request("GET", path, query=query, deadline=self.deadline, authorization=self._read_authorization).body
 
     def _pages(self, path: str, key: str, query: Dict[str, Any], per_page: int) -> Iterator[Dict[str, Any]]:
         if not 1 <= per_page <= 500:
@@ -450,7 +457,9 @@ class Client:
         body = {"run_id": run.run_id, "client_info": client_info}
         path = f"/jobs/{quote(run.job_id)}/start"
         try:
-            data = self._transport.request("POST", path, json_body=body, deadline=self.deadline).body
+            data = self._transport.request(
+                "POST", path, json_body=body, deadline=self.deadline, authorization=self._run_authorization
+            ).body
             if run.data is None:  # a start answered after its end (given up waiting for) must not win
                 run.data = data
         except CronicleError as error:
@@ -485,7 +494,7 @@ class Client:
             body["client_info"] = dict(client_info)
         path = f"/jobs/{quote(run.job_id)}/{action}"
         try:
-            data = self._transport.request("POST", path, json_body=body, deadline=deadline).body
+            data = self._transport.request("POST", path, json_body=body, deadline=deadline, authorization=self._run_authorization).body
         except CronicleError as error:
             if raise_errors:
                 raise

@@ -209,8 +209,12 @@ class Transport:
         query: Optional[Dict[str, Any]] = None,
         json_body: Any = None,
         deadline: float,
+        authorization: Optional[str] = None,
     ) -> Response:
         """Send one request, retrying within ``deadline`` seconds.
+
+        ``authorization`` is the ``Authorization`` header of this request, if any: the
+        client sends runs and reads with different keys.
 
         Retries on connection errors, timeouts, 408, 429 and 5xx, with exponential
         backoff and full jitter, honouring ``Retry-After``. Returns a 2xx answer;
@@ -221,6 +225,8 @@ class Transport:
         if query:
             url += "?" + urlencode({key: value for key, value in query.items() if value is not None})
         headers = dict(self.headers)
+        if authorization is not None:
+            headers["Authorization"] = authorization
         body: Optional[bytes] = None
         if json_body is not None:
             body = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
