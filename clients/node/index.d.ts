@@ -2,7 +2,7 @@
 
 /** The library version, also sent in `client_info.library` as `cronicle-client/<VERSION>`. */
 export declare const VERSION: string;
-/** The server's default address, used when neither `url` nor `CRONICLE_URL` is set. */
+/** The address `cronicle serve` listens on by default; never a fallback: pass it as `url` to use it. */
 export declare const DEFAULT_URL: string;
 
 /** Receives warnings about pings that could not be delivered. */
@@ -20,7 +20,10 @@ export interface WarningDetails {
 }
 
 export interface ClientOptions {
-  /** Base URL of the monitor. Default: `CRONICLE_URL`, else `http://127.0.0.1:8000`. */
+  /**
+   * Base URL of the monitor. Default: `CRONICLE_URL`. Required: with neither (or an empty
+   * `CRONICLE_URL`) the constructor throws a TypeError.
+   */
   url?: string | URL;
   /**
    * The key for reads (`read` scope or more), sent as `Authorization: Bearer`; also for

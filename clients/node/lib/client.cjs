@@ -8,6 +8,9 @@ const { randomUUID } = require('node:crypto');
 
 const VERSION = '0.1.0';
 const LIBRARY = `cronicle-client/${VERSION}`;
+// The address `cronicle serve` listens on by default. The client never falls back to it (a
+// job pinging a monitor that is not there would go unmonitored without a word); exported so
+// a job beside its monitor can pass it as `new Client({ url: DEFAULT_URL })`.
 const DEFAULT_URL = 'http://127.0.0.1:8000';
 const DEFAULT_TIMEOUT = 5000;
 const DEFAULT_DEADLINE = 10000;
@@ -208,12 +211,15 @@ class Paginated {
 /**
  * A client of a Cronicle monitor.
  *
+ * The monitor's URL comes from the `url` option, else `CRONICLE_URL`; with neither (or an
+ * empty `CRONICLE_URL`) the constructor throws a TypeError: there is no default monitor.
+ *
  * Runs (start, end, fail, heartbeat) are sent with the ping key, else the API token;
  * reads with the API token, else the ping key: so a `read` or `sync` token beside a
  * `ping` key records runs and reads alike (DESIGN 13).
  *
  * ```js
- * const client = new Client(); // CRONICLE_URL, CRONICLE_API_TOKEN / CRONICLE_PING_KEY
+ * const client = new Client(); // CRONICLE_URL (required), CRONICLE_API_TOKEN / CRONICLE_PING_KEY
  * await client.run("nightly_backup", async () => doBackup());
  * ```
  */
@@ -233,7 +239,11 @@ class Client {
       throw new TypeError('cronicle: Client options must be an object');
     }
     const env = (typeof process !== 'undefined' && process.env) || {};
-    this.#baseUrl = parseBaseUrl(options.url ?? (env.CRONICLE_URL || DEFAULT_URL));
+    const url = options.url ?? (env.CRONICLE_URL || null);
+    if (url === null) {
+      throw new TypeError('cronicle: no monitor URL: pass new Client({ url: "http://monitor:8000" }) or set CRONICLE_URL');
+    }
+    this.#baseUrl = parseBaseUrl(url);
     const token = options.apiToken || env.CRONICLE_API_TOKEN || null;
     const pingKey = options.pingKey || env.CRONICLE_PING_KEY || null;
     for (const key of [token, pingKey]) {

@@ -279,12 +279,33 @@ test('bad input throws before any request', async () => {
     assert.throws(() => new Client({ url: 'http://' }), TypeError);
     assert.throws(() => new Client({ url: 'file:///tmp/x' }), TypeError);
     assert.throws(() => new Client({ url: 'http://user:secret@localhost' }), /credentials/);
-    assert.throws(() => new Client({ deadline: -1 }), RangeError);
-    assert.throws(() => new Client({ timeout: 'fast' }), RangeError);
-    assert.throws(() => new Client({ logger: 5 }), TypeError);
+    assert.throws(() => new Client({ url: server.url, deadline: -1 }), RangeError);
+    assert.throws(() => new Client({ url: server.url, timeout: 'fast' }), RangeError);
+    assert.throws(() => new Client({ url: server.url, logger: 5 }), TypeError);
     assert.deepEqual(fetches.calls, []);
   } finally {
     fetches.restore();
+  }
+});
+
+test('without the url option or CRONICLE_URL the client refuses and says what to write', () => {
+  // A job that silently pinged 127.0.0.1:8000 would go unmonitored without a word.
+  const saved = process.env.CRONICLE_URL;
+  const missing = (error) =>
+    error instanceof TypeError &&
+    error.message === 'cronicle: no monitor URL: pass new Client({ url: "http://monitor:8000" }) or set CRONICLE_URL';
+  try {
+    delete process.env.CRONICLE_URL;
+    assert.throws(() => new Client(), missing);
+    assert.throws(() => new Client({ logger: null }), missing);
+    process.env.CRONICLE_URL = '';
+    assert.throws(() => new Client(), missing);
+    assert.equal(new Client({ url: 'http://monitor:8000' }).url, 'http://monitor:8000');
+    process.env.CRONICLE_URL = 'http://monitor:8000';
+    assert.equal(new Client().url, 'http://monitor:8000');
+  } finally {
+    if (saved === undefined) delete process.env.CRONICLE_URL;
+    else process.env.CRONICLE_URL = saved;
   }
 });
 
@@ -300,7 +321,6 @@ test('the URL and the key come from options, then CRONICLE_URL and CRONICLE_API_
     delete process.env.CRONICLE_URL;
     delete process.env.CRONICLE_API_TOKEN;
     delete process.env.CRONICLE_PING_KEY;
-    assert.equal(new Client().url, 'http://127.0.0.1:8000');
     assert.equal(new Client({ url: 'https://mon.example.com/cronicle/' }).url, 'https://mon.example.com/cronicle');
 
     process.env.CRONICLE_URL = proxy.url;

@@ -369,8 +369,22 @@ def test_unusable_base_urls_raise_value_error(url: str) -> None:
         cronicle.Client(url)
 
 
-def test_base_url_from_the_environment_or_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert cronicle.Client().base_url == "http://127.0.0.1:8000"
+def test_without_base_url_or_cronicle_url_the_client_refuses_and_says_what_to_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A job that silently pinged 127.0.0.1:8000 would go unmonitored without a word.
+    expected = 'no monitor URL: pass base_url="http://monitor:8000" to Client() or set CRONICLE_URL'
+    with pytest.raises(ValueError) as unset:
+        cronicle.Client()
+    assert str(unset.value) == expected
+    monkeypatch.setenv("CRONICLE_URL", "")
+    with pytest.raises(ValueError) as empty:
+        cronicle.Client()
+    assert str(empty.value) == expected
+    assert cronicle.Client("http://monitor:8000").base_url == "http://monitor:8000"
+    monkeypatch.setenv("CRONICLE_URL", "http://monitor:8000")
+    assert cronicle.Client().base_url == "http://monitor:8000"
+
+
+def test_base_url_from_the_argument_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CRONICLE_URL", "https://cronicle.example.com/monitor/")
     assert cronicle.Client().base_url == "https://cronicle.example.com:443/monitor"
     assert cronicle.Client("http://10.0.0.5:9000").base_url == "http://10.0.0.5:9000"

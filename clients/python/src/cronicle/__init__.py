@@ -3,7 +3,7 @@
 ```python
 import cronicle
 
-client = cronicle.Client()          # CRONICLE_URL, CRONICLE_API_TOKEN / CRONICLE_PING_KEY
+client = cronicle.Client()          # CRONICLE_URL (required), CRONICLE_API_TOKEN / CRONICLE_PING_KEY
 with client.run("nightly_backup"):  # start; end with exit code 0, or a failed end
     do_backup()
 ```

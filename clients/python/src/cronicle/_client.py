@@ -26,7 +26,9 @@ from ._version import __version__
 
 logger = logging.getLogger("cronicle")
 
-#: The server's default address, used when neither ``base_url`` nor ``CRONICLE_URL`` is set.
+#: The address ``cronicle serve`` listens on by default. The client never falls back to it
+#: (a job pinging a monitor that is not there would go unmonitored without a word): pass it
+#: as ``Client(cronicle.DEFAULT_URL)`` when the monitor runs beside the job.
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 #: Job and run ids, as the server accepts them.
@@ -197,12 +199,14 @@ class RunContext:
 class Client:
     """A connection to one Cronicle monitor.
 
-    Every argument falls back to the environment: ``base_url`` to ``CRONICLE_URL``
-    (then ``http://127.0.0.1:8000``), ``api_token`` to ``CRONICLE_API_TOKEN``,
-    ``ping_key`` to ``CRONICLE_PING_KEY``. Each is sent as ``Authorization: Bearer``
-    where its scope is meant to reach: runs (starts, ends, failures, heartbeats) with the
-    ping key, else the token; reads with the token, else the ping key. So a ``read`` or
-    ``sync`` token beside a ``ping`` key records runs and reads alike (DESIGN 13).
+    Every argument falls back to the environment: ``base_url`` to ``CRONICLE_URL``,
+    ``api_token`` to ``CRONICLE_API_TOKEN``, ``ping_key`` to ``CRONICLE_PING_KEY``.
+    There is no default monitor: with neither ``base_url`` nor a non-empty
+    ``CRONICLE_URL`` the constructor raises ``ValueError``. Each key is sent as
+    ``Authorization: Bearer`` where its scope is meant to reach: runs (starts, ends,
+    failures, heartbeats) with the ping key, else the token; reads with the token, else
+    the ping key. So a ``read`` or ``sync`` token beside a ``ping`` key records runs and
+    reads alike (DESIGN 13).
 
     Pings (starts, ends, heartbeats) are retried for ``deadline`` seconds on connection
     errors, 408, 429 and 5xx; if the monitor still cannot be reached a warning is logged
@@ -225,7 +229,9 @@ class Client:
         client_info: Optional[Mapping[str, Any]] = None,
     ) -> None:
         if base_url is None:
-            base_url = _env("CRONICLE_URL") or DEFAULT_URL
+            base_url = _env("CRONICLE_URL")
+            if base_url is None:
+                raise ValueError('no monitor URL: pass base_url="http://monitor:8000" to Client() or set CRONICLE_URL')
         if timeout <= 0:
             raise ValueError(f"timeout must be positive, not {timeout!r}")
         if deadline <= 0:
