@@ -4,38 +4,57 @@ import MonitorDomain
 
 extension MonitorStore {
     /// The job's stats over the last 7 and 30 days (durations to the millisecond, which is
-    /// what timestamps keep), read through the runs' `(job_id,
-    /// end_time)` index and the alerts' `(job_id, id)` index: a job with a million runs
-    /// costs the runs of its last 30 days, not its history.
+    /// what timestamps keep), read in one pass over the longest window's runs through the
+    /// runs' `(job_id, end_time)` index, and the alerts' `(job_id, id)` index: a job with a
+    /// million runs costs the runs of its last 30 days, not its history.
     public func jobStats(_ jobID: String) async throws -> [JobStats] {
         let now = clock.now
         return try await read { db in
             let job = try Self.requireJob(db, jobID)
-            return try JobStats.windows.map { days in
-                let since = now.addingTimeInterval(-Double(days) * 86_400)
-                let counts = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*), TOTAL(status = 'succeeded'), TOTAL(status = 'failed') FROM job_runs
-                        WHERE job_id = ? AND end_time >= ?
-                        """, arguments: [jobID, since])
-                let durations = try Double.fetchAll(
-                    db,
-                    sql: """
-                        SELECT ROUND((julianday(end_time) - julianday(start_time)) * 86400.0, 3) AS seconds FROM job_runs
-                        WHERE job_id = ? AND end_time >= ? AND start_time IS NOT NULL ORDER BY seconds
-                        """, arguments: [jobID, since])
+            let windows = JobStats.windows.map { (days: $0, since: now.addingTimeInterval(-Double($0) * 86_400)) }
+            guard let oldest = windows.map(\.since).min() else { return [] }
+            // Per window: runs, succeeded, failed, durations. SQLite says which windows each
+            // run is in (one 0-or-1 column per window) and what its status is, as numbers:
+            // no text is decoded per run.
+            var tallies = Array(
+                repeating: (runs: 0, succeeded: 0, failed: 0, durations: [Double]()), count: windows.count)
+            let inWindow = windows.map { _ in "end_time >= ?" }.joined(separator: ", ")
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT CASE status WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 2 ELSE 0 END,
+                        CASE WHEN start_time IS NOT NULL
+                        THEN ROUND((julianday(end_time) - julianday(start_time)) * 86400.0, 3) END,
+                        \(inWindow)
+                    FROM job_runs WHERE job_id = ? AND end_time >= ?
+                    """,
+                arguments: StatementArguments(
+                    windows.map { Timestamp.databaseText(from: $0.since) } + [
+                        jobID, Timestamp.databaseText(from: oldest),
+                    ]))
+            while let row = try cursor.next() {
+                let status: Int = row[0]
+                let seconds: Double? = row[1]
+                for index in windows.indices where row[2 + index] as Int == 1 {
+                    tallies[index].runs += 1
+                    if status == 1 { tallies[index].succeeded += 1 }
+                    if status == 2 { tallies[index].failed += 1 }
+                    if let seconds { tallies[index].durations.append(seconds) }
+                }
+            }
+            return try windows.enumerated().map { index, window in
                 let missed =
                     try Double.fetchOne(
                         db,
                         sql: """
                             SELECT TOTAL(missed_count) FROM job_alerts
                             WHERE job_id = ? AND type = 'missed_job' AND fire_time >= ?
-                            """, arguments: [jobID, since]) ?? 0
-                let watched = max(since, job.watchedSince)
+                            """, arguments: [jobID, window.since]) ?? 0
+                let durations = tallies[index].durations.sorted()
+                let watched = max(window.since, job.watchedSince)
                 return JobStats(
-                    days: days, runs: counts?[0] ?? 0, succeeded: Int(counts?[1] ?? 0.0),
-                    failed: Int(counts?[2] ?? 0.0),
+                    days: window.days, runs: tallies[index].runs, succeeded: tallies[index].succeeded,
+                    failed: tallies[index].failed,
                     expected: job.isPaused ? 0 : JobStats.expectedCount(job.definition, from: watched, to: now),
                     missed: Int(missed), durationP50: JobStats.quantile(0.5, of: durations),
                     durationP95: JobStats.quantile(0.95, of: durations))
