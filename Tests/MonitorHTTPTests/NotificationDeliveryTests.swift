@@ -82,6 +82,36 @@ import Testing
         }
     }
 
+    @Test func aJobMadeThroughTheAPINotifiesTheChannelsItNamesAndUnknownNamesAreRefused() async throws {
+        try await WebhookReceiver.with { receiver in
+            try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in
+                try await Self.apply(monitor, channel: Self.webhook + "match: {jobs: [\"billing\"]}\n")
+                // A name no apply defined: refused with the nearest one, and no job made.
+                let typo = try await monitor.request(
+                    "POST", "/jobs", json: ["job_id": "api_made", "schedule": "@daily", "notify": ["hok"]])
+                #expect(typo.status == 400)
+                #expect(
+                    typo.errorMessage
+                        == "notify names channel 'hok', which this monitor does not have; did you mean 'hook'?")
+                #expect(try await monitor.request("GET", "/jobs/api_made").status == 404)
+                let badName = try await monitor.request(
+                    "POST", "/jobs", json: ["job_id": "api_made", "schedule": "@daily", "notify": ["a b"]])
+                #expect(badName.status == 400)
+                #expect(badName.errorMessage?.hasPrefix("notify:") == true, "\(badName.text)")
+                // The channel matches only billing by its own rules: api_made reaches it
+                // through notify alone, as a YAML job would.
+                let made = try await monitor.request(
+                    "POST", "/jobs", json: ["job_id": "api_made", "schedule": "@daily", "notify": ["hook", "hook"]])
+                #expect(made.status == 201)
+                #expect(try made.object()["notify"] as? [String] == ["hook"])
+                _ = try await monitor.request("POST", "/jobs/api_made/fail", json: ["exit_code": 2])
+                #expect(try await monitor.sender.sendDue() == 1)
+                let body = try #require(receiver.requests.first).object()
+                #expect((body["job"] as? [String: Any])?["job_id"] as? String == "api_made")
+            }
+        }
+    }
+
     @Test func a500IsRetriedWithTheSameIdAndA400IsNot() async throws {
         try await WebhookReceiver.with(answers: [500, 503]) { receiver in
             try await LiveMonitor.with(secrets: Self.secrets(receiver)) { monitor in

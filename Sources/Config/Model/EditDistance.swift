@@ -1,8 +1,8 @@
 /// Levenshtein distance, for "did you mean" suggestions.
-enum EditDistance {
+package enum EditDistance {
     /// The candidate nearest `text`, when near enough to suggest: within a third of the
     /// candidate's length, and always within 2. The first of equals wins.
-    static func closest(to text: String, among candidates: some Sequence<String>) -> String? {
+    package static func closest(to text: String, among candidates: some Sequence<String>) -> String? {
         let scored = candidates.map { ($0, between(text, $0)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, best.0.count / 3) else { return nil }
         return best.0

@@ -77,6 +77,9 @@ public struct MonitorAPI: Sendable {
         changes.post("/jobs") { request, context in
             let definition = try RequestParsing.jobDefinition(
                 try await RequestParsing.object(request, limit: configuration.maxBodyBytes, required: true))
+            if !definition.notify.isEmpty {
+                try RequestParsing.checkChannels(definition.notify, known: try await store.channels().map(\.name))
+            }
             let (job, created) = try await store.saveJob(definition, by: author(context))
             return json(JobRepresentation(job, baseURL: baseURL(request)), status: created ? .created : .ok)
         }

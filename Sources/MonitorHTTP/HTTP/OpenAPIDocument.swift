@@ -202,6 +202,11 @@ public enum OpenAPIDocument {
                     "max_runtime": ["oneOf": (duration["oneOf"] as! [[String: Any]]) + [["type": "null"]]],
                     "is_health_check": ["type": "boolean", "default": false],
                     "tags": ["type": "array", "items": ["type": "string", "minLength": 1]],
+                    "notify": [
+                        "type": "array", "items": ["type": "string", "minLength": 1],
+                        "description":
+                            "channels to notify, by name; each must exist (channels come from cronicle-sync)",
+                    ],
                     "paused": ["type": "boolean", "default": false],
                     "min_runtime": [
                         "oneOf": (duration["oneOf"] as! [[String: Any]]) + [["type": "null"]],

@@ -204,10 +204,35 @@ enum RequestParsing {
         definition.isHealthCheck = try bool(object, "is_health_check") ?? false
         definition.paused = try bool(object, "paused") ?? false
         if let tags = try strings(object, "tags", each: "tag") { definition.tags = tags }
+        if let notify = try strings(object, "notify", each: "channel name") {
+            for name in notify {
+                if let problem = JobFieldRules.checkChannelName(name) {
+                    throw invalid("notify", problem.message)
+                }
+            }
+            var seen: Set<String> = []
+            definition.notify = notify.filter { seen.insert($0).inserted }
+        }
         if let problem = JobFieldRules.checkRuntimeBounds(definition) {
             throw MonitorError(.invalidRequest, problem.message)
         }
         return definition
+    }
+
+    /// `notify` of a job made through the API names channels that exist: channels come from
+    /// sync only, so a name no apply defined would silently notify nobody.
+    static func checkChannels(_ names: [String], known: [String]) throws {
+        for name in names where !known.contains(name) {
+            var message = "notify names channel '\(name)', which this monitor does not have"
+            if let best = EditDistance.closest(to: name, among: known.sorted()) {
+                message += "; did you mean '\(best)'?"
+            } else if known.isEmpty {
+                message += "; it has no channels yet: define them in YAML and apply them with cronicle-sync"
+            } else {
+                message += "; its channels are \(known.sorted().map { "'\($0)'" }.joined(separator: ", "))"
+            }
+            throw MonitorError(.invalidRequest, message)
+        }
     }
 
     /// `labels`: an object of names to string values, by the linter's rules.
