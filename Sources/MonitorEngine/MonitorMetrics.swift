@@ -2,6 +2,7 @@ import CronicleBuildInfo
 import Foundation
 import MonitorDomain
 import Prometheus
+import Synchronization
 
 /// The monitor's own counters and histograms: pings recorded, the alert engine's
 /// detection lag, notification attempts, the build. `GET /metrics` exports them after
@@ -52,6 +53,7 @@ public final class MonitorMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let pings: [PingKind: Counter]
     private let detectionLag: ValueHistogram
+    private let lastEngineEvaluationBox = Mutex<Date?>(nil)
 
     public init(version: String = CronicleVersion.current) {
         var pings: [PingKind: Counter] = [:]
@@ -75,6 +77,14 @@ public final class MonitorMetrics: Sendable {
             labels: [("version", version)]
         ).set(Double(1))
     }
+
+    /// Records that the alert engine checked its deadlines without an error at `date`.
+    public func engineEvaluated(at date: Date) {
+        lastEngineEvaluationBox.withLock { $0 = date }
+    }
+
+    /// When the alert engine last checked its deadlines without an error (`GET /health`).
+    public var lastEngineEvaluation: Date? { lastEngineEvaluationBox.withLock { $0 } }
 
     /// Counts a ping the store recorded.
     public func pingReceived(_ kind: PingKind) {

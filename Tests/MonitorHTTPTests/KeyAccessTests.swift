@@ -31,7 +31,7 @@ import Testing
         "GET /": .read, "GET /ui/jobs/{job_id}": .read, "GET /ui/alerts": .read, "GET /ui/notifications": .read,
         "GET /ui/sync": .read, "GET /ui/audit": .read, "GET /events": .read, "GET /static/{file}": nil,
         "GET /login": nil, "POST /login": nil, "POST /logout": nil, "GET /badges": .read,
-        "GET /badges/job/{signature}/{file}": nil, "GET /badges/tag/{signature}/{file}": nil,
+        "GET /badges/job/{signature}/{file}": nil, "GET /badges/tag/{signature}/{file}": nil, "GET /health": nil,
     ]
 
     /// A value for each path parameter: a job the ping key covers, and ids that need not exist.

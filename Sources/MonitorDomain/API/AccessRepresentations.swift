@@ -84,3 +84,53 @@ package struct StatsRepresentation: JSONRepresentable {
         }
     }
 }
+
+/// `GET /health`: whether this monitor can do its work, for a load balancer or an
+/// orchestrator, without a key: `{"status": "ok", "checks": {"engine": {...}, "database": {...}}}`.
+package struct HealthRepresentation: JSONRepresentable {
+    /// One check: `ok` or not, and in words why not.
+    package struct Check: Sendable {
+        package var ok: Bool
+        package var detail: String?
+
+        package init(ok: Bool, detail: String? = nil) {
+            self.ok = ok
+            self.detail = detail
+        }
+    }
+
+    package let engine: Check
+    package let lastEvaluation: Date?
+    package let database: Check
+
+    package init(engine: Check, lastEvaluation: Date?, database: Check) {
+        self.engine = engine
+        self.lastEvaluation = lastEvaluation
+        self.database = database
+    }
+
+    package var isHealthy: Bool { engine.ok && database.ok }
+
+    package func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("status", isHealthy ? "ok" : "unhealthy")
+            json.field("checks") { json in
+                json.object { json in
+                    json.field("engine") { json in
+                        json.object { json in
+                            json.field("status", engine.ok ? "ok" : "failing")
+                            json.field("last_evaluation", lastEvaluation.map { Timestamp.string(from: $0) })
+                            json.field("detail", engine.detail)
+                        }
+                    }
+                    json.field("database") { json in
+                        json.object { json in
+                            json.field("status", database.ok ? "ok" : "failing")
+                            json.field("detail", database.detail)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -130,7 +130,6 @@ public actor AlertEngine: Service {
             while !Task.isCancelled {
                 do {
                     _ = try await self.evaluate()
-                    await self.markHealthy()
                     failures.clear("alert engine: deadlines are checked again")
                 } catch {
                     // Stopping cancels the wait for the store: not a failure.
@@ -143,7 +142,10 @@ public actor AlertEngine: Service {
         }
     }
 
-    private func markHealthy() { lastSuccessfulEvaluation = store.clock.now }
+    private func markHealthy() {
+        lastSuccessfulEvaluation = store.clock.now
+        metrics.engineEvaluated(at: store.clock.now)
+    }
 
     /// How many times the engine has checked its deadlines (each wake-up is one).
     public private(set) var evaluations = 0
@@ -172,6 +174,12 @@ public actor AlertEngine: Service {
     /// after moving their clock.
     @discardableResult
     public func evaluate() async throws -> DeadlineOutcome {
+        let outcome = try await checkDeadlines()
+        markHealthy()
+        return outcome
+    }
+
+    private func checkDeadlines() async throws -> DeadlineOutcome {
         let now = store.clock.now
         evaluations += 1
         forgetIfTheClockSteppedBack(now: now)

@@ -34,7 +34,8 @@ public struct MonitorAPI: Sendable {
         router.add(middleware: CrossSiteRequestGuard())
         // Every route is declared in the group of what it needs (AccessGuard); only the
         // pings through a secret ping URL (and the slug form, which checks its key itself),
-        // sign-in and the dashboard's static files are declared on `router`, open.
+        // signed badges, `/health`, sign-in and the dashboard's static files are declared on
+        // `router`, open.
         let reads = router.group().add(middleware: access.guarding(.read))
         let changes = router.group().add(middleware: access.guarding(.write))
         addJobRoutes(reads: reads, changes: changes)
@@ -51,6 +52,7 @@ public struct MonitorAPI: Sendable {
         addAccessRoutes(reads: reads, admin: router.group().add(middleware: access.guarding(.admin)))
         addBadgeRoutes(open: router, reads: reads)
         addMetricsRoute(to: reads)
+        addHealthRoute(open: router)
         reads.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],

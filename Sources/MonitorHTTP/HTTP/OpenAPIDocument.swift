@@ -52,12 +52,14 @@ public enum OpenAPIDocument {
                         responses["303"] = ["description": "Not signed in, once keys exist: Location /login?next=..."]
                     }
                 }
-                responses["503"] = [
-                    "description":
-                        "Too many connections (unavailable), or the database cannot be written (storage_full, "
-                        + "storage_unavailable): nothing was recorded; retry after Retry-After seconds",
-                    "headers": ["Retry-After": ["schema": ["type": "integer"]]],
-                ].merging(jsonContent(reference("Error"))) { first, _ in first }
+                responses["503"] =
+                    responses["503"]
+                    ?? [
+                        "description":
+                            "Too many connections (unavailable), or the database cannot be written (storage_full, "
+                            + "storage_unavailable): nothing was recorded; retry after Retry-After seconds",
+                        "headers": ["Retry-After": ["schema": ["type": "integer"]]],
+                    ].merging(jsonContent(reference("Error"))) { first, _ in first }
                 operation["responses"] = responses
                 operations[method] = operation
             }
@@ -68,8 +70,10 @@ public enum OpenAPIDocument {
     }
 
     /// The paths no key guards: pings through a secret URL (the slug form checks its own
-    /// key), sign-in, and the dashboard's static files.
-    private static let openPaths = ["/ping/", "/login", "/logout", "/static/", "/badges/job/", "/badges/tag/"]
+    /// key), signed badges, the health check, sign-in, and the dashboard's static files.
+    private static let openPaths = [
+        "/ping/", "/login", "/logout", "/static/", "/badges/job/", "/badges/tag/", "/health",
+    ]
 
     /// Every alert type, from the model.
     private static var alertTypes: [String] { JobAlert.Kind.allCases.map(\.rawValue) }
@@ -167,6 +171,32 @@ public enum OpenAPIDocument {
                 "properties": [
                     "code": ["type": "string", "enum": MonitorError.Code.allCases.map(\.description)],
                     "message": ["type": "string"],
+                ],
+            ],
+            "Health": [
+                "type": "object", "additionalProperties": false, "required": ["status", "checks"],
+                "properties": [
+                    "status": ["type": "string", "enum": ["ok", "unhealthy"]],
+                    "checks": [
+                        "type": "object", "additionalProperties": false, "required": ["engine", "database"],
+                        "properties": [
+                            "engine": [
+                                "type": "object", "additionalProperties": false,
+                                "required": ["status", "last_evaluation", "detail"],
+                                "properties": [
+                                    "status": ["type": "string", "enum": ["ok", "failing"]],
+                                    "last_evaluation": nullableTime, "detail": nullableString,
+                                ],
+                            ],
+                            "database": [
+                                "type": "object", "additionalProperties": false, "required": ["status", "detail"],
+                                "properties": [
+                                    "status": ["type": "string", "enum": ["ok", "failing"]],
+                                    "detail": nullableString,
+                                ],
+                            ],
+                        ],
+                    ],
                 ],
             ],
             "JobInput": [
@@ -1050,6 +1080,15 @@ public enum OpenAPIDocument {
                         responses: [
                             "200": ["description": "The file", "content": ["text/css": [:], "text/javascript": [:]]]
                         ].merging(errors("404")) { first, _ in first })
+                ],
+                "/health": [
+                    "get": operation(
+                        "Whether this monitor can do its work, for a load balancer or a container's health check: "
+                            + "the alert engine checked its deadlines in the last 10 s and the database answers",
+                        responses: [
+                            "200": response("Healthy", reference("Health")),
+                            "503": response("Not healthy: each failing check says why", reference("Health")),
+                        ])
                 ],
                 "/metrics": [
                     "get": operation(
