@@ -5,7 +5,7 @@ import { hostname, release } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, CronicleError, VERSION } from 'cronicle-client';
-import { startServer, api, createJob, storedRuns, startProxy, closedPort, countFetches, packageRoot } from '../testing/support.mjs';
+import { startServer, api, createJob, storedRuns, startProxy, closedPort, countFetches, packageRoot, collectingClient } from '../testing/support.mjs';
 
 let server;
 before(async () => {
@@ -15,12 +15,8 @@ after(async () => {
   await server?.stop();
 });
 
-/** A client that collects its warnings instead of printing them. */
-function quietClient(options = {}) {
-  const warnings = [];
-  const client = new Client({ url: server.url, logger: (message, details) => warnings.push({ message, ...details }), ...options });
-  return { client, warnings };
-}
+/** A client of the test server that collects its warnings instead of printing them. */
+const quietClient = (options = {}) => collectingClient(server.url, options);
 
 const baseClientInfo = () => ({
   hostname: hostname(),

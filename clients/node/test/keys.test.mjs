@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, CronicleError } from 'cronicle-client';
-import { startServer, api, createJob, storedRuns } from '../testing/support.mjs';
+import { startServer, api, createJob, storedRuns, collectingClient } from '../testing/support.mjs';
 
 const ADMIN_TOKEN = 'admin-token-of-the-key-tests';
 
@@ -21,12 +21,8 @@ after(async () => {
   await server?.stop();
 });
 
-/** A client that collects its warnings instead of printing them. */
-function quietClient(options = {}) {
-  const warnings = [];
-  const client = new Client({ url: server.url, logger: (message, details) => warnings.push({ message, ...details }), ...options });
-  return { client, warnings };
-}
+/** A client of the test server that collects its warnings instead of printing them. */
+const quietClient = (options = {}) => collectingClient(server.url, options);
 
 const statuses = async (jobId) => (await storedRuns(server.url, jobId, ADMIN_TOKEN)).map((run) => run.status).sort();
 

@@ -7,6 +7,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from 'cronicle-client';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const packageRoot = resolve(here, '..');
@@ -182,4 +183,11 @@ export function countFetches() {
     return original(...args);
   };
   return { calls, restore: () => (globalThis.fetch = original) };
+}
+
+/** A client of the monitor at `url` that collects its warnings instead of printing them. */
+export function collectingClient(url, options = {}) {
+  const warnings = [];
+  const client = new Client({ url, logger: (message, details) => warnings.push({ message, ...details }), ...options });
+  return { client, warnings };
 }
