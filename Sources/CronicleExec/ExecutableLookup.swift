@@ -15,6 +15,15 @@
 /// }
 /// ```
 public enum ExecutableLookup {
+    /// The file called `name` in the folder of `executable`, an absolute path (as
+    /// `/proc/self/exe` gives it, or `realpath` of what ``resolve(_:searchPath:)`` found);
+    /// nil for anything else, so that a program never runs a relative name from whatever
+    /// folder it was started in. `cronicle` finds `cronicle-server` this way.
+    public static func sibling(_ name: String, of executable: String) -> String? {
+        guard executable.hasPrefix("/"), let slash = executable.lastIndex(of: "/") else { return nil }
+        return String(executable[...slash]) + name
+    }
+
     /// Why a command cannot be run, with the status and message a shell would give.
     public enum Failure: Error, Sendable, Equatable {
         /// Nothing by that name on `PATH`, or no file at that path.

@@ -34,17 +34,24 @@ struct PlainHTTPClient: Sendable {
 
     /// Sends `request` and waits for the whole answer on a thread of its own, so the
     /// concurrency pool's threads (two on a 2-core machine) never block on the network.
-    /// Cancelling the task closes the socket and throws at once.
+    /// The answer comes by the deadline whatever the thread does (a name look-up that hangs
+    /// in the resolver included), and at once when the task is cancelled: the socket is
+    /// shut, and the thread ends on its own.
     func execute(_ request: PingRequest, url: URLComponents, timeout: Duration) async throws -> Response {
         let deadline = ContinuousClock.now + timeout
         let exchange = Exchange()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Response, any Error>) in
+                exchange.waiting(continuation)
                 let thread = Thread {
-                    continuation.resume(with: Result { try exchange.run(request, url: url, deadline: deadline) })
+                    exchange.finish(Result { try exchange.run(request, url: url, deadline: deadline) })
                 }
                 thread.stackSize = 256 * 1024
                 thread.start()
+                Task {
+                    try? await Task.sleep(until: deadline + .milliseconds(50))
+                    exchange.finish(.failure(Failure(description: "no answer in time")))
+                }
             }
         } onCancel: {
             exchange.cancel()
@@ -52,35 +59,64 @@ struct PlainHTTPClient: Sendable {
     }
 }
 
-/// One connection's socket, which a cancellation may shut down from another thread.
+/// One connection's socket, which a cancellation may shut down from another thread, and
+/// the caller waiting for its answer, resumed once by whichever comes first: the answer,
+/// the deadline or the cancellation.
 private final class Exchange: @unchecked Sendable {
-    // `descriptor` and `cancelled` are read and written under `lock` only.
+    // `descriptor`, `cancelled` and `continuation` are read and written under `lock` only.
     private let lock = NSLock()
     private var descriptor: Int32 = -1
     private var cancelled = false
+    private var continuation: CheckedContinuation<PlainHTTPClient.Response, any Error>?
+    private var finished = false
+
+    func waiting(_ continuation: CheckedContinuation<PlainHTTPClient.Response, any Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        if finished {
+            continuation.resume(throwing: PlainHTTPClient.Failure(description: "cancelled"))
+        } else {
+            self.continuation = continuation
+        }
+    }
+
+    /// Resumes the caller the first time; later outcomes are dropped.
+    func finish(_ result: Result<PlainHTTPClient.Response, any Error>) {
+        lock.lock()
+        let waiting = continuation
+        continuation = nil
+        finished = true
+        lock.unlock()
+        waiting?.resume(with: result)
+    }
 
     func cancel() {
         lock.lock()
-        defer { lock.unlock() }
         cancelled = true
         if descriptor >= 0 { _ = shutdown(descriptor, Int32(SHUT_RDWR)) }
+        lock.unlock()
+        finish(.failure(PlainHTTPClient.Failure(description: "cancelled")))
+    }
+
+    private func forget(_ fd: Int32) {
+        lock.lock()
+        if descriptor == fd { descriptor = -1 }
+        lock.unlock()
+        close(fd)
     }
 
     func run(_ request: PingRequest, url: URLComponents, deadline: ContinuousClock.Instant) throws
         -> PlainHTTPClient.Response
     {
-        guard let host = url.host, !host.isEmpty else {
+        // URLComponents keeps an IPv6 literal's brackets ("[::1]"); the resolver wants none.
+        guard var host = url.host, !host.isEmpty else {
             throw PlainHTTPClient.Failure(description: "no host in the URL")
         }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let port = url.port ?? 80
         let message = try Self.head(request, url: url, host: host) + request.body
         let fd = try connectSocket(host: host, port: port, deadline: deadline)
-        defer {
-            lock.lock()
-            descriptor = -1
-            lock.unlock()
-            close(fd)
-        }
+        defer { forget(fd) }
         try sendAll(message, on: fd, deadline: deadline)
         return try receive(on: fd, deadline: deadline)
     }
@@ -148,16 +184,13 @@ private final class Exchange: @unchecked Sendable {
                     if failure == 0 { return fd }
                     lastError = Self.reason(failure)
                 } catch {
-                    close(fd)
+                    forget(fd)
                     throw error
                 }
             } else {
                 lastError = Self.reason(errno)
             }
-            lock.lock()
-            descriptor = -1
-            lock.unlock()
-            close(fd)
+            forget(fd)
         }
         throw PlainHTTPClient.Failure(description: lastError)
     }
@@ -181,22 +214,29 @@ private final class Exchange: @unchecked Sendable {
     /// Reads until the answer is whole (or its first 64 KiB of body are in).
     private func receive(on fd: Int32, deadline: ContinuousClock.Instant) throws -> PlainHTTPClient.Response {
         var reader = Reader(fd: fd, deadline: deadline)
-        let statusLine = try reader.line().split(separator: " ", maxSplits: 2)
-        guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let status = Int(statusLine[1]),
-            (100...599).contains(status)
-        else {
-            throw PlainHTTPClient.Failure(description: "the server's answer is not HTTP/1.x")
-        }
+        var status = 0
         var headers: [String: String] = [:]
-        while true {
-            let line = try reader.line()
-            if line.isEmpty { break }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            if headers[name] == nil {
-                headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        // Interim answers (100 Continue, 103 Early Hints) come before the final one and are
+        // skipped, as RFC 9110 asks of a client; 101 is never asked for, so it is final.
+        repeat {
+            let statusLine = try reader.line().split(separator: " ", maxSplits: 2)
+            guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let code = Int(statusLine[1]),
+                (100...599).contains(code)
+            else {
+                throw PlainHTTPClient.Failure(description: "the server's answer is not HTTP/1.x")
             }
-        }
+            status = code
+            headers = [:]
+            while true {
+                let line = try reader.line()
+                if line.isEmpty { break }
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let name = line[..<colon].lowercased()
+                if headers[name] == nil {
+                    headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+            }
+        } while (100...199).contains(status) && status != 101
         // Once the head is in, the status stands (the server has decided): a body cut short
         // or badly chunked is kept as far as it was read, as AsyncHTTPClient's callers do.
         let limit = PlainHTTPClient.bodyLimit
@@ -207,7 +247,7 @@ private final class Exchange: @unchecked Sendable {
                     let sizeText = try? reader.line().split(separator: ";").first,
                     let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size > 0
                 {
-                    body += reader.take(size)
+                    body += reader.take(min(size, limit - body.count))
                     _ = try? reader.line()
                 }
             } else if let length = headers["content-length"].flatMap({ Int($0) }) {
@@ -253,7 +293,7 @@ private final class Exchange: @unchecked Sendable {
             while !closed, bytes.count - position < count {
                 do { try readMore(endIsFine: true) } catch { break }
             }
-            let end = min(bytes.count, position + count)
+            let end = count >= bytes.count - position ? bytes.count : position + count
             defer { position = end }
             return Array(bytes[position..<end])
         }

@@ -17,29 +17,59 @@ import Synchronization
 public final class ScriptedHTTPServer: Sendable {
     public let port: Int
     private let listener: Int32
-    private let answer: [UInt8]
-    private let received = Mutex<[String]>([])
+    private let log = RequestLog()
 
-    public init(answer: String) throws {
-        self.answer = Array(answer.utf8)
-        (listener, port) = try TCPRelay.listenOnLoopback()
-        Thread.detachNewThread { [self] in acceptConnections() }
+    /// Listens on 127.0.0.1, or on ::1 with `ipv6`.
+    public init(answer: String, ipv6: Bool = false) throws {
+        (listener, port) = ipv6 ? try Self.listenOnIPv6Loopback() : try TCPRelay.listenOnLoopback()
+        // The thread holds what it needs, not the server, so releasing the server closes
+        // the listener and ends the thread.
+        let (listener, log, bytes) = (listener, log, Array(answer.utf8))
+        Thread.detachNewThread { Self.acceptConnections(listener, answer: bytes, log: log) }
     }
 
     /// Every request received so far, head and body as text.
-    public var requests: [String] { received.withLock { $0 } }
+    public var requests: [String] { log.all }
 
     deinit {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
 
-    private func acceptConnections() {
+    /// The requests a server received, shared with its thread.
+    private final class RequestLog: Sendable {
+        private let requests = Mutex<[String]>([])
+        func add(_ request: String) { requests.withLock { $0.append(request) } }
+        var all: [String] { requests.withLock { $0 } }
+    }
+
+    private static func listenOnIPv6Loopback() throws -> (socket: Int32, port: Int) {
+        let listener = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { throw TCPRelay.Failure(description: "socket: errno \(errno)") }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            }
+        }
+        guard bound == 0, listen(listener, 64) == 0 else {
+            close(listener)
+            throw TCPRelay.Failure(description: "bind or listen on ::1: errno \(errno)")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        return (listener, Int(UInt16(bigEndian: address.sin6_port)))
+    }
+
+    private static func acceptConnections(_ listener: Int32, answer: [UInt8], log: RequestLog) {
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
-            let request = Self.readRequest(connection)
-            received.withLock { $0.append(request) }
+            log.add(readRequest(connection))
             answer.withUnsafeBytes { bytes in
                 var offset = 0
                 while offset < bytes.count {

@@ -21,6 +21,17 @@ import Testing
         return nil
     }
 
+    @Test func aSiblingIsFoundOnlyBesideAnAbsolutePath() {
+        #expect(
+            ExecutableLookup.sibling("cronicle-server", of: "/opt/cronicle-1.0/cronicle")
+                == "/opt/cronicle-1.0/cronicle-server")
+        #expect(ExecutableLookup.sibling("cronicle-server", of: "/cronicle") == "/cronicle-server")
+        // Relative or bare names would run whatever the current folder holds.
+        #expect(ExecutableLookup.sibling("cronicle-server", of: "cronicle") == nil)
+        #expect(ExecutableLookup.sibling("cronicle-server", of: "./bin/cronicle") == nil)
+        #expect(ExecutableLookup.sibling("cronicle-server", of: "") == nil)
+    }
+
     @Test func findsTheFirstExecutableOnThePath() throws {
         let folder = try Self.folderWithFiles()
         let path = "\(folder.url("bin1")):\(folder.url("bin2"))"

@@ -86,6 +86,29 @@ import Testing
         #expect(outcome == .refused(status: 404, answer: String(repeating: "x", count: 64 * 1024)))
     }
 
+    @Test func anIPv6LiteralIsLookedUpWithoutItsBracketsAndNamedWithThemInHost() async throws {
+        let server = try ScriptedHTTPServer(answer: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", ipv6: true)
+        let ping = PingRequest(
+            url: "http://[::1]:\(server.port)/ping/u/start", headers: [:], body: Data(), createdAt: Date())
+        #expect(await Self.send(ping) == .delivered(status: 200, bodyLimit: nil))
+        let request = try #require(server.requests.first)
+        #expect(request.components(separatedBy: "\r\n").contains("Host: [::1]:\(server.port)"))
+    }
+
+    @Test func interimAnswersAreSkippedForTheFinalOne() async throws {
+        let server = try ScriptedHTTPServer(
+            answer: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nPing-Body-Limit: 5\r\nContent-Length: 2\r\n\r\nOK")
+        #expect(await Self.send(Self.ping(server.port)) == .delivered(status: 200, bodyLimit: 5))
+    }
+
+    @Test func aChunkLargerThanAnyBodyIsReadOnlyToTheLimit() async throws {
+        // A chunk size near Int.max: read up to the 64 KiB kept, never summed past the end.
+        let server = try ScriptedHTTPServer(
+            answer: "HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\nabc")
+        #expect(await Self.send(Self.ping(server.port)) == .refused(status: 400, answer: "abc"))
+    }
+
     @Test func anAnswerThatIsNotHTTPIsSaidSo() async throws {
         let server = try ScriptedHTTPServer(answer: "SSH-2.0-OpenSSH_9.2\r\n")
         #expect(await Self.send(Self.ping(server.port)) == .undelivered(reason: "the server's answer is not HTTP/1.x"))

@@ -45,6 +45,11 @@ import Testing
             #expect(
                 stalledEngine?["detail"] as? String
                     == "the alert engine last checked its deadlines 11 s ago (at most 10 s)")
+            // A clock stepped back an hour since the last check reads as stale, not fresh.
+            try await monitor.engine.evaluate()
+            #expect(try await monitor.request("GET", "/health").status == 200)
+            clock.advance(by: -3600)
+            #expect(try await monitor.request("GET", "/health").status == 503)
         }
     }
 

@@ -16,7 +16,10 @@ extension MonitorAPI {
             switch last {
             case nil:
                 engine = .init(ok: false, detail: "the alert engine has not checked its deadlines yet")
-            case let last? where now.timeIntervalSince(last) > Heartbeat.healthyWithin:
+            // A negative age is a clock that stepped back since: stale too, or an engine that
+            // stalled right after the step would read as healthy until the clock caught up.
+            case let last?
+            where now.timeIntervalSince(last) > Heartbeat.healthyWithin || now.timeIntervalSince(last) < -1:
                 let seconds = Int(now.timeIntervalSince(last))
                 engine = .init(
                     ok: false, detail: "the alert engine last checked its deadlines \(seconds) s ago (at most 10 s)")
