@@ -88,7 +88,7 @@ public actor AlertEngine: Service {
     private var lastEvaluation: Date?
     /// When the engine last checked its deadlines without an error: the heartbeat is
     /// sent only while this is recent.
-    public private(set) var lastSuccessfulEvaluation: Date?
+    public var lastSuccessfulEvaluation: Date? { metrics.lastEngineEvaluation }
     /// Most fire times of one job checked in one evaluation, so a job that fires every
     /// minute and was unwatched for years cannot stall the engine; the rest follow.
     private let catchUpLimit = 10_000
@@ -142,10 +142,7 @@ public actor AlertEngine: Service {
         }
     }
 
-    private func markHealthy() {
-        lastSuccessfulEvaluation = store.clock.now
-        metrics.engineEvaluated(at: store.clock.now)
-    }
+    private func markHealthy() { metrics.engineEvaluated(at: store.clock.now) }
 
     /// How many times the engine has checked its deadlines (each wake-up is one).
     public private(set) var evaluations = 0
