@@ -48,11 +48,10 @@ struct PlainHTTPClient: Sendable {
                 }
                 thread.stackSize = 256 * 1024
                 thread.start()
-                exchange.arm(
-                    Task {
-                        try? await Task.sleep(until: deadline + .milliseconds(50))
-                        exchange.finish(.failure(Failure(description: "no answer in time")))
-                    })
+                Task {
+                    try? await Task.sleep(until: deadline + .milliseconds(50))
+                    exchange.finish(.failure(Failure(description: "no answer in time")))
+                }
             }
         } onCancel: {
             exchange.cancel()
@@ -64,15 +63,12 @@ struct PlainHTTPClient: Sendable {
 /// the caller waiting for its answer, resumed once by whichever comes first: the answer,
 /// the deadline or the cancellation.
 private final class Exchange: @unchecked Sendable {
-    // `descriptor`, `cancelled`, `continuation`, `finished` and `deadlineTimer` are read and
-    // written under `lock` only.
+    // `descriptor`, `cancelled` and `continuation` are read and written under `lock` only.
     private let lock = NSLock()
     private var descriptor: Int32 = -1
     private var cancelled = false
     private var continuation: CheckedContinuation<PlainHTTPClient.Response, any Error>?
     private var finished = false
-    /// Gives up at the deadline; cancelled as soon as the caller is resumed otherwise.
-    private var deadlineTimer: Task<Void, Never>?
 
     func waiting(_ continuation: CheckedContinuation<PlainHTTPClient.Response, any Error>) {
         lock.lock()
@@ -84,24 +80,13 @@ private final class Exchange: @unchecked Sendable {
         }
     }
 
-    func arm(_ timer: Task<Void, Never>) {
-        lock.lock()
-        let done = finished
-        if !done { deadlineTimer = timer }
-        lock.unlock()
-        if done { timer.cancel() }
-    }
-
     /// Resumes the caller the first time; later outcomes are dropped.
     func finish(_ result: Result<PlainHTTPClient.Response, any Error>) {
         lock.lock()
         let waiting = continuation
-        let timer = deadlineTimer
         continuation = nil
-        deadlineTimer = nil
         finished = true
         lock.unlock()
-        timer?.cancel()
         waiting?.resume(with: result)
     }
 
