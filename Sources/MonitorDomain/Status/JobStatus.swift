@@ -99,7 +99,7 @@ public struct JobStatus: Sendable {
                 late = next <= now && now < next.addingTimeInterval(tolerance)
                 firstExpectedPassed = next <= now
             }
-        } else if let schedule = definition.cronSchedule {
+        } else if let schedule = job.cronSchedule {
             let from = watchedSince ?? job.watchedSince
             let next = schedule.nextFireTime(after: max(now, from))
             status.nextFireTime = next

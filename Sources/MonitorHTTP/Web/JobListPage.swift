@@ -22,10 +22,13 @@ struct JobListPage {
         /// Part of a job's id, description or one of its tags, in lower case.
         var search: String?
 
-        func matches(_ entry: (job: Job, status: JobStatus)) -> Bool {
-            (status == nil || entry.status.state == status)
-                && (tag.map { entry.job.definition.tags.contains($0) } ?? true)
-                && (search.map { JobListPage.searchText(entry.job.definition).contains($0) } ?? true)
+        /// Whether the entry at `index` matches, read in place: copying an entry copies
+        /// its whole job, which for 10,000 jobs was a twentieth of the list's time.
+        func matches(_ statuses: [(job: Job, status: JobStatus)], at index: Int) -> Bool {
+            if let status, statuses[index].status.state != status { return false }
+            if let tag, !statuses[index].job.definition.tags.contains(tag) { return false }
+            if let search, !JobListPage.searchText(statuses[index].job.definition).contains(search) { return false }
+            return true
         }
 
         /// The list's address with these filters, at `page`.
@@ -58,7 +61,11 @@ struct JobListPage {
         let page = min(page, pages)
         let shown = matching.dropFirst((page - 1) * pageSize).prefix(pageSize).map { statuses[$0] }
         var counts: [JobStatus.State: Int] = [:]
-        for entry in statuses { counts[entry.status.state, default: 0] += 1 }
+        var tags: Set<String> = []
+        for index in statuses.indices {
+            counts[statuses[index].status.state, default: 0] += 1
+            tags.formUnion(statuses[index].job.definition.tags)
+        }
         var context: [String: Any] = [
             "title": "Jobs",
             "total": statuses.count,
@@ -72,7 +79,7 @@ struct JobListPage {
                     "active": state == status, "href": filters.href(status: state),
                 ]
             },
-            "tags": Set(statuses.flatMap { $0.job.definition.tags }).sorted().map {
+            "tags": tags.sorted().map {
                 ["name": $0, "selected": $0 == filters.tag] as [String: Any]
             },
             "jobs": shown.map { Self.row($0, now: now) },
@@ -89,7 +96,7 @@ struct JobListPage {
     /// group, with no sorting (and no copying of jobs) at all.
     private static func matching(_ statuses: [(job: Job, status: JobStatus)], _ filters: Filters) -> [Int] {
         var byState: [JobStatus.State: [Int]] = [:]
-        for index in statuses.indices where filters.matches(statuses[index]) {
+        for index in statuses.indices where filters.matches(statuses, at: index) {
             byState[statuses[index].status.state, default: []].append(index)
         }
         return order.flatMap { byState[$0] ?? [] }

@@ -2,10 +2,30 @@ import Config
 import Foundation
 import GRDB
 import MonitorDomain
+import Synchronization
 
 extension MonitorStore {
     public func jobs() async throws -> [Job] {
-        try await read { db in try Self.fetchAllJobs(db) }
+        try await read { db in try self.allJobs(db) }
+    }
+
+    /// Every job, by id, from memory while none changed: the job list, `GET /jobs`,
+    /// `/metrics` and badges read all of them at every request, and decoding 10,000 rows
+    /// each time was a fifth of a list's time (docs/performance.md). Any change to a job
+    /// row, by this process or another (`cronicle-sync --db`), bumps the change log's
+    /// counter, which says when to read again.
+    func allJobs(_ db: Database) throws -> [Job] {
+        let counter = try Self.jobChangeCounter(db)
+        if let cached = jobCache.withLock({ $0 }), cached.counter == counter { return cached.jobs }
+        let jobs = try Self.fetchAllJobs(db)
+        jobCache.withLock { $0 = (counter, jobs) }
+        return jobs
+    }
+
+    /// How many job changes were ever logged: it only grows, even as the log is pruned.
+    static func jobChangeCounter(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'job_config_changes'")) ?? 0
     }
 
     /// Every job, by id.

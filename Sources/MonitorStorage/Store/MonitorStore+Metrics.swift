@@ -24,7 +24,7 @@ extension MonitorStore {
                     succeeded: row[1], failed: row[2], lastSuccess: row[3], lastFailure: row[4],
                     lastDurationSeconds: start.flatMap { start in end.map { $0.timeIntervalSince(start) } })
             }
-            let jobs = try Self.fetchStatuses(db, now: now).map { job, status in
+            let jobs = try Self.fetchStatuses(db, jobs: try self.allJobs(db), now: now).map { job, status in
                 JobMetrics(job: job, status: status, runs: totals[job.jobID] ?? JobMetrics.RunTotals())
             }
             let outbox = try Row.fetchOne(

@@ -23,45 +23,50 @@ extension MonitorStore {
     /// ``status(jobID:)``, with a few queries for all jobs instead of a few per job.
     public func statuses() async throws -> [(job: Job, status: JobStatus)] {
         let now = clock.now
-        return try await read { db in try Self.fetchStatuses(db, now: now) }
+        return try await read { db in try Self.fetchStatuses(db, jobs: try self.allJobs(db), now: now) }
     }
 
     /// Every job with its derived status at `now`, by job id, inside the caller's transaction.
-    static func fetchStatuses(_ db: Database, now: Date) throws -> [(job: Job, status: JobStatus)] {
-        let jobs = try Self.fetchAllJobs(db)
+    static func fetchStatuses(_ db: Database, jobs: [Job], now: Date) throws -> [(job: Job, status: JobStatus)] {
+        // Cursors decode each row where SQLite left it: fetchAll would copy every row
+        // first, and look each column up by name in the copy (a tenth of a list's time).
         var lastRuns: [String: JobRun] = [:]
-        for row in try Row.fetchAll(
+        let runs = try Row.fetchCursor(
             db,
             sql: """
                 SELECT r.* FROM job_configs c
                 JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
                 """)
-        {
+        while let row = try runs.next() {
             let run = try Self.run(from: row)
             lastRuns[run.jobID] = run
         }
         var lastStarts: [String: Date] = [:]
         var lastEnds: [String: Date] = [:]
         var firstPings: [String: Date] = [:]
-        for row in try Row.fetchAll(
+        let times = try Row.fetchCursor(
             db,
             sql:
                 "SELECT job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL) FROM job_configs c"
-        ) {
+        )
+        while let row = try times.next() {
             if let start = row[1] as Date? { lastStarts[row[0]] = start }
             if let end = row[2] as Date? { lastEnds[row[0]] = end }
             if let first = row[3] as Date? { firstPings[row[0]] = first }
         }
         var oldestOpenStarts: [String: Date] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT job_id, (\(Self.oldestOpenStartSQL)) FROM job_configs c") {
+        let openStarts = try Row.fetchCursor(db, sql: "SELECT job_id, (\(Self.oldestOpenStartSQL)) FROM job_configs c")
+        while let row = try openStarts.next() {
             if let start = row[1] as Date? { oldestOpenStarts[row[0]] = start }
         }
         var streaks: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT job_id, failures FROM failure_streaks") {
+        let failures = try Row.fetchCursor(db, sql: "SELECT job_id, failures FROM failure_streaks")
+        while let row = try failures.next() {
             streaks[row[0]] = row[1]
         }
         var openAlerts: [String: [JobAlert]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM job_alerts WHERE resolved_at IS NULL ORDER BY id") {
+        let alerts = try Row.fetchCursor(db, sql: "SELECT * FROM job_alerts WHERE resolved_at IS NULL ORDER BY id")
+        while let row = try alerts.next() {
             let alert = Self.alert(from: row)
             if let jobID = alert.jobID { openAlerts[jobID, default: []].append(alert) }
         }

@@ -93,13 +93,8 @@ extension MonitorStore {
     /// Every job, with the change log's counter at the time they were read, and every channel.
     private func jobSnapshot() async throws -> (counter: Int64, jobs: [Job], channels: [Channel]) {
         try await read { db in
-            (try Self.jobChangeCounter(db), try Self.fetchAllJobs(db), try Self.fetchAllChannels(db))
+            (try Self.jobChangeCounter(db), try self.allJobs(db), try Self.fetchAllChannels(db))
         }
-    }
-
-    /// How many job changes were ever logged: it only grows, even as the log is pruned.
-    private static func jobChangeCounter(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'job_config_changes'") ?? 0
     }
 
     /// The apply that `requestID` named, if it was recorded.

@@ -5,6 +5,7 @@ import Foundation
 import GRDB
 import Logging
 import MonitorDomain
+import Synchronization
 
 /// The monitor's SQLite database: job configurations, runs and alerts.
 ///
@@ -28,6 +29,9 @@ public final class MonitorStore: Sendable {
     public let events = StoreEvents()
     /// Writes that fail for the storage's sake (full, read-only), logged once a minute.
     let storageFaults: ThrottledLog
+    /// Every job as last decoded, with the job change counter it was read at
+    /// (``allJobs(_:)``).
+    let jobCache = Mutex<(counter: Int64, jobs: [Job])?>(nil)
     /// The monitor's own secrets (environment, files), when this store serves it: a
     /// sync is then refused if a channel's reference does not resolve. `cronicle-sync
     /// apply --db` runs elsewhere and leaves it nil.
