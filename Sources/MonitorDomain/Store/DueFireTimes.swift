@@ -34,10 +34,14 @@ public struct DueFireTimes: Sendable {
     public var fromFirstPing: Bool
     /// Set for an interval job.
     public var interval: Interval?
+    /// The job's tags, as the engine knows them: which `skip` windows cover it (DESIGN
+    /// 11.3) without reading its row at every deadline.
+    public var tags: [String]
 
     public init(
         jobID: String, fireTimes: [Date], tolerance: TimeInterval, earlyAllowance: TimeInterval,
-        expect: JobDefinition.Expect = .start, fromFirstPing: Bool = false, interval: Interval? = nil
+        expect: JobDefinition.Expect = .start, fromFirstPing: Bool = false, interval: Interval? = nil,
+        tags: [String]
     ) {
         self.jobID = jobID
         self.fireTimes = fireTimes
@@ -46,5 +50,6 @@ public struct DueFireTimes: Sendable {
         self.expect = expect
         self.fromFirstPing = fromFirstPing
         self.interval = interval
+        self.tags = tags
     }
 }

@@ -41,6 +41,7 @@ public actor AlertEngine: Service {
         var watchedSince: Date
         var expect: JobDefinition.Expect
         var fromFirstPing: Bool
+        var tags: [String]
         /// Fire times up to this instant have been checked (or were not expected).
         var checkedThrough: Date
         /// Bumped at every change, so queue entries for an older version are ignored.
@@ -244,7 +245,8 @@ public actor AlertEngine: Service {
                         jobID: jobID, fireTimes: [], tolerance: watched.tolerance, earlyAllowance: 0,
                         expect: watched.expect,
                         fromFirstPing: watched.fromFirstPing,
-                        interval: DueFireTimes.Interval(every: every, watchedSince: watched.watchedSince)))
+                        interval: DueFireTimes.Interval(every: every, watchedSince: watched.watchedSince),
+                        tags: watched.tags))
             case .run(let runID, let jobID, let start):
                 guard let watched = jobs[jobID], !watched.paused, let maxRuntime = watched.maxRuntime
                 else { continue }
@@ -282,7 +284,7 @@ public actor AlertEngine: Service {
         }
         return DueFireTimes(
             jobID: jobID, fireTimes: fireTimes, tolerance: watched.tolerance, earlyAllowance: watched.earlyAllowance,
-            expect: watched.expect, fromFirstPing: watched.fromFirstPing)
+            expect: watched.expect, fromFirstPing: watched.fromFirstPing, tags: watched.tags)
     }
 
     /// Records what is due in transactions of at most ``transactionLimit``; the last one
@@ -400,7 +402,7 @@ public actor AlertEngine: Service {
             maxRuntime: definition.isHealthCheck ? nil : definition.maxRuntime.map { TimeInterval($0.seconds) },
             paused: job.isPaused, every: definition.every.map { TimeInterval($0.seconds) },
             watchedSince: job.watchedSince, expect: definition.expect,
-            fromFirstPing: definition.watchFrom == .firstRun,
+            fromFirstPing: definition.watchFrom == .firstRun, tags: definition.tags,
             checkedThrough: max(checkedThrough, min(job.watchedSince, store.clock.now)), generation: generation)
         jobs[job.jobID] = watched
         if !watched.paused, let every = watched.every {

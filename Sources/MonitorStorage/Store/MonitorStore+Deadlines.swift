@@ -65,7 +65,7 @@ extension MonitorStore {
                 let next: Date?
                 (due.fireTimes, next) = try Self.expectedTimes(db, due, now: now)
                 if skipping, !due.fireTimes.isEmpty {
-                    due.fireTimes = try Self.withoutSkipped(db, due.fireTimes, jobID: due.jobID, windows: windows)
+                    due.fireTimes = Self.withoutSkipped(due.fireTimes, of: due, windows: windows)
                 }
                 if let next { outcome.nextIntervalDeadlines[due.jobID] = next }
                 outcome.missedFireTimes += try Self.recordMisses(
@@ -136,13 +136,9 @@ extension MonitorStore {
 
     /// `fireTimes` without those inside a `skip` window that covers the job (DESIGN 11.3):
     /// they are not expected, so never missed.
-    private static func withoutSkipped(_ db: Database, _ fireTimes: [Date], jobID: String, windows: WindowSet)
-        throws -> [Date]
-    {
-        let tags = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT tags FROM job_configs WHERE job_id = ?"), arguments: [jobID])
-        var job = JobDefinition(jobID: jobID, schedule: nil)
-        if let tags, tags != "[]" { job.tags = try decodeTags(tags) }
+    private static func withoutSkipped(_ fireTimes: [Date], of due: DueFireTimes, windows: WindowSet) -> [Date] {
+        var job = JobDefinition(jobID: due.jobID, schedule: nil)
+        job.tags = due.tags
         let covering = windows.windows(covering: job).filter { $0.mode == .skip }
         guard !covering.isEmpty else { return fireTimes }
         return fireTimes.filter { time in !covering.contains { $0.occurrence(at: time) != nil } }

@@ -71,11 +71,11 @@ extension MonitorStore {
             if let jobID = alert.jobID { openAlerts[jobID, default: []].append(alert) }
         }
         return jobs.map { job in
+            let id = job.jobID
             let facts = JobStatus.Facts(
-                lastRun: lastRuns[job.jobID], lastStartTime: lastStarts[job.jobID],
-                lastEndTime: lastEnds[job.jobID], firstPingTime: firstPings[job.jobID],
-                oldestOpenRunStart: oldestOpenStarts[job.jobID], openAlerts: openAlerts[job.jobID] ?? [],
-                failureStreak: streaks[job.jobID] ?? 0)
+                lastRun: lastRuns[id], lastStartTime: lastStarts[id], lastEndTime: lastEnds[id],
+                firstPingTime: firstPings[id], oldestOpenRunStart: oldestOpenStarts[id],
+                openAlerts: openAlerts[id] ?? [], failureStreak: streaks[id] ?? 0)
             return (job, JobStatus.derive(job: job, facts: facts, now: now))
         }
     }
