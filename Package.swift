@@ -259,10 +259,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Shared by every test target: seeded randomness, temp folders, fixture repositories,
-        // raw sockets, subprocesses, the headless browser. Foundation only, so the Cron and
-        // Config tests build no database or HTTP stack.
+        // raw sockets, subprocesses, the headless browser. Foundation and swift-subprocess
+        // only, so the Cron and Config tests build no database or HTTP stack.
         .target(
             name: "CronicleTestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Sources/CronicleTestSupport",
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// Runs one of the package's executables the way a user would, for end-to-end
 /// tests of the command-line contracts.
@@ -44,65 +46,37 @@ public enum ProductRunner {
         return try await run(executable: url, arguments, in: directory)
     }
 
-    /// Runs any program to its end and collects what it printed.
+    /// Runs any program to its end and collects what it printed (both streams drained
+    /// together, so a child that fills one pipe never waits for a reader).
     ///
-    /// The wait happens on a thread of its own: a test that waited on one of the
-    /// concurrency pool's threads (two, on two cores) would stop every other test's tasks
-    /// meanwhile, such as a receiver the program talks to or a wait for a server's first
-    /// line, and a suite of such tests stalled whole runs for 20-30 s.
+    /// Through swift-subprocess, not Foundation's `Process`: on Linux with Swift 6.3.1,
+    /// `Process.run()` crashes now and then reading `/proc/self/fd` past the end of a
+    /// directory entry (swift-corelibs-foundation#5472), which took down a whole test run
+    /// here once. The wait is asynchronous, so no thread of the concurrency pool (two, on
+    /// two cores) is held while the program runs, and no other test's tasks stall.
     public static func run(
         executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
     ) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Swift.Result {
-                        try runWaiting(executable: executable, arguments, in: directory, environment: environment)
-                    })
+        var variables: [Environment.Key: String] = [:]
+        for (name, value) in environment ?? [:] {
+            if let key = Environment.Key(rawValue: name) { variables[key] = value }
+        }
+        let result = try await Subprocess.run(
+            .path(FilePath(executable.path)),
+            arguments: Arguments(arguments),
+            environment: environment == nil ? .inherit : .custom(variables),
+            workingDirectory: directory.map { FilePath($0) },
+            output: .string(limit: outputLimit),
+            error: .string(limit: outputLimit))
+        let status: Int32 =
+            switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): signal
             }
-        }
-    }
-
-    private static func runWaiting(
-        executable: URL, _ arguments: [String], in directory: String?, environment: [String: String]?
-    ) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        // Both pipes are drained at once: read one to its end first, and a child that fills
-        // the other's buffer (64 KiB) waits forever for a reader.
-        let errorText = DrainedPipe(error.fileHandleForReading)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         return Result(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorText.wait(), as: UTF8.self))
-    }
-}
-
-/// A pipe read to its end on a thread of its own.
-private final class DrainedPipe: @unchecked Sendable {
-    // Written once by the reading thread before `done` is signalled, read after waiting on it.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        DispatchQueue.global().async {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }
+            status: status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
 
-    func wait() -> Data {
-        done.wait()
-        return data
-    }
+    /// The most each stream keeps: far more than any command under test prints.
+    private static let outputLimit = 64 * 1024 * 1024
 }

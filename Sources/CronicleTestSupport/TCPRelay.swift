@@ -35,7 +35,8 @@ public final class TCPRelay: Sendable {
     }
 
     /// A socket listening on a free loopback port, and the port.
-    static func listenOnLoopback() throws -> (socket: Int32, port: Int) {
+    /// A socket bound to a free loopback port, listening unless `listening` is false.
+    static func listenOnLoopback(listening: Bool = true) throws -> (socket: Int32, port: Int) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var address = Self.loopback(port: 0)
@@ -44,7 +45,7 @@ public final class TCPRelay: Sendable {
                 bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0, listen(listener, 64) == 0 else {
+        guard bound == 0, !listening || listen(listener, 64) == 0 else {
             close(listener)
             throw Failure(description: "bind or listen: errno \(errno)")
         }

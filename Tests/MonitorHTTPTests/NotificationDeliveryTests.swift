@@ -171,8 +171,8 @@ import Testing
     }
 
     @Test func aReceiverThatIsDownIsRetriedUntilItAnswers() async throws {
-        // A port nothing listens on: taken, then released.
-        let closed = try await WebhookReceiver.with { $0.port }
+        let refusing = try RefusingPort()
+        let closed = refusing.port
         let secrets = ProcessSecrets(environment: [
             "HOOK_URL": "http://127.0.0.1:\(closed)/hook", "HOOK_SECRET": Self.secret,
         ])
@@ -189,6 +189,7 @@ import Testing
             let given = try #require(try await monitor.store.deliveries(DeliveryQuery(page: PageRequest())).items.first)
             #expect(given.status == .failed && given.lastError?.hasSuffix("given up after 24 hours") == true)
         }
+        withExtendedLifetime(refusing) {}
     }
 
     @Test func chatChannelsGroupWhatArrivesTogether() async throws {
@@ -305,7 +306,8 @@ import Testing
     }
 
     @Test func deliveriesWaitingBehindAProbeAreGivenUpAfter24Hours() async throws {
-        let closed = try await WebhookReceiver.with { $0.port }
+        let refusing = try RefusingPort()
+        let closed = refusing.port
         let secrets = ProcessSecrets(environment: [
             "HOOK_URL": "http://127.0.0.1:\(closed)/hook", "HOOK_SECRET": Self.secret,
         ])
@@ -326,6 +328,7 @@ import Testing
             #expect(waiting.total == 2, "the probe and the one behind it")
             #expect(waiting.items.allSatisfy { $0.lastError?.hasSuffix("given up after 24 hours") == true })
         }
+        withExtendedLifetime(refusing) {}
     }
 
     @Test func aTestEventNeedsAKnownChannel() async throws {

@@ -18,10 +18,11 @@ extension MonitorStore {
                     FROM job_run_totals
                     """)
             while let row = try rows.next() {
-                let start = row[5] as Date?
-                let end = row[6] as Date?
+                let start = Self.optionalDate(row, 5)
+                let end = Self.optionalDate(row, 6)
                 totals[row[0]] = JobMetrics.RunTotals(
-                    succeeded: row[1], failed: row[2], lastSuccess: row[3], lastFailure: row[4],
+                    succeeded: row[1], failed: row[2], lastSuccess: Self.optionalDate(row, 3),
+                    lastFailure: Self.optionalDate(row, 4),
                     lastDurationSeconds: start.flatMap { start in end.map { $0.timeIntervalSince(start) } })
             }
             let jobs = try Self.fetchStatuses(db, jobs: try self.allJobs(db), now: now).map { job, status in

@@ -76,10 +76,29 @@ extension MonitorStore {
         return row[index]
     }
 
+    /// A date column by name, read as ``date(_:_:)`` reads it.
+    static func date(_ row: Row, _ column: String) -> Date {
+        if let text = row[column] as String?, let date = Timestamp.fromDatabaseText(text) { return date }
+        return row[column]
+    }
+
+    /// An optional date column, by position, read as ``date(_:_:)`` reads it.
+    static func optionalDate(_ row: Row, _ index: Int) -> Date? {
+        guard let text = row[index] as String? else { return row[index] as Date? }
+        return Timestamp.fromDatabaseText(text) ?? row[index]
+    }
+
+    /// An optional date column, by name, read as ``date(_:_:)`` reads it.
+    static func optionalDate(_ row: Row, _ column: String) -> Date? {
+        guard let text = row[column] as String? else { return row[column] as Date? }
+        return Timestamp.fromDatabaseText(text) ?? row[column]
+    }
+
     static func run(from row: Row) throws -> JobRun {
         JobRun(
             runID: row["run_id"], jobID: row["job_id"], status: JobRun.Status(rawValue: row["status"]) ?? .failed,
-            startTime: row["start_time"], endTime: row["end_time"], exitCode: row["exit_code"], message: row["message"],
+            startTime: optionalDate(row, "start_time"), endTime: optionalDate(row, "end_time"),
+            exitCode: row["exit_code"], message: row["message"],
             clientInfo: try decodeCompactJSON(row["client_info"]), remoteAddress: row["remote_addr"],
             userAgent: row["user_agent"])
     }
@@ -88,9 +107,10 @@ extension MonitorStore {
         JobAlert(
             id: row["id"], jobID: row["job_id"], channel: row["channel"],
             kind: JobAlert.Kind(rawValue: row["type"]) ?? .failed,
-            createdAt: row["created_at"], fireTime: row["fire_time"], lastFireTime: row["last_fire_time"],
-            runID: row["run_id"], lastRunID: row["last_run_id"], missedCount: row["missed_count"],
-            failureCount: row["failure_count"], acknowledgedAt: row["acknowledged_at"], resolvedAt: row["resolved_at"],
+            createdAt: date(row, "created_at"), fireTime: optionalDate(row, "fire_time"),
+            lastFireTime: optionalDate(row, "last_fire_time"), runID: row["run_id"], lastRunID: row["last_run_id"],
+            missedCount: row["missed_count"], failureCount: row["failure_count"],
+            acknowledgedAt: optionalDate(row, "acknowledged_at"), resolvedAt: optionalDate(row, "resolved_at"),
             silenced: row["silenced"])
     }
 

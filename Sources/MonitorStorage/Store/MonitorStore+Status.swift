@@ -50,14 +50,14 @@ extension MonitorStore {
                 "SELECT job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL) FROM job_configs c"
         )
         while let row = try times.next() {
-            if let start = row[1] as Date? { lastStarts[row[0]] = start }
-            if let end = row[2] as Date? { lastEnds[row[0]] = end }
-            if let first = row[3] as Date? { firstPings[row[0]] = first }
+            if let start = Self.optionalDate(row, 1) { lastStarts[row[0]] = start }
+            if let end = Self.optionalDate(row, 2) { lastEnds[row[0]] = end }
+            if let first = Self.optionalDate(row, 3) { firstPings[row[0]] = first }
         }
         var oldestOpenStarts: [String: Date] = [:]
         let openStarts = try Row.fetchCursor(db, sql: "SELECT job_id, (\(Self.oldestOpenStartSQL)) FROM job_configs c")
         while let row = try openStarts.next() {
-            if let start = row[1] as Date? { oldestOpenStarts[row[0]] = start }
+            if let start = Self.optionalDate(row, 1) { oldestOpenStarts[row[0]] = start }
         }
         var streaks: [String: Int] = [:]
         let failures = try Row.fetchCursor(db, sql: "SELECT job_id, failures FROM failure_streaks")
