@@ -4,7 +4,7 @@ import Synchronization
 /// One of the package's executables running in the background, such as `cronicle
 /// serve`, with its standard error collected so a test can wait for a log line.
 public final class RunningProduct: Sendable {
-    private let process: Process
+    private let process: SpawnedProcess
     private let errorOutput = CollectedText()
 
     /// Text appended by a reading thread and read by the test.
@@ -13,20 +13,20 @@ public final class RunningProduct: Sendable {
     }
 
     public init(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = ProductRunner.productURL(name)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
         let collected = errorOutput
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { collected.text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+        process = try SpawnedProcess(
+            executable: ProductRunner.productURL(name).path, arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+            standardError: .pipe(pipe))
+        let reading = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let data = reading.availableData
+                if data.isEmpty { break }
+                collected.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
         }
-        try process.run()
-        self.process = process
     }
 
     public var standardError: String { errorOutput.text.withLock { $0 } }

@@ -52,7 +52,7 @@ public final class SMTPReceiver: Sendable {
     public let port: Int
     /// The self-signed certificate (for 127.0.0.1 and localhost) a client must trust.
     public let certificatePath: String
-    private let process: Process
+    private let process: SpawnedProcess
     private let recorded: Recorded
     private let folder: TemporaryFolder
 
@@ -63,7 +63,9 @@ public final class SMTPReceiver: Sendable {
         let pending = Mutex(Data())
     }
 
-    private init(port: Int, certificatePath: String, process: Process, recorded: Recorded, folder: TemporaryFolder) {
+    private init(
+        port: Int, certificatePath: String, process: SpawnedProcess, recorded: Recorded, folder: TemporaryFolder
+    ) {
         self.port = port
         self.certificatePath = certificatePath
         self.process = process
@@ -102,13 +104,8 @@ public final class SMTPReceiver: Sendable {
         }
         if let login { arguments += ["--auth", "\(login.user):\(login.password)"] }
         if !answers.isEmpty { arguments += ["--answers", answers.map(String.init).joined(separator: ",")] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [scriptPath] + arguments
         let output = Pipe()
         let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
         let recorded = Recorded()
         output.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
@@ -135,7 +132,9 @@ public final class SMTPReceiver: Sendable {
             }
         }
         errors.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
-        try process.run()
+        let process = try SpawnedProcess(
+            executable: "/usr/bin/python3", [scriptPath] + arguments, standardOutput: .pipe(output),
+            standardError: .pipe(errors))
         for _ in 0..<1_000 {
             if let bound = recorded.port.withLock({ $0 }) {
                 return SMTPReceiver(
@@ -144,7 +143,7 @@ public final class SMTPReceiver: Sendable {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         throw ReceiverError(
             "scripts/smtp-receiver did not start; is python3-aiosmtpd installed (scripts/install-deps --tests)?")
     }

@@ -1,3 +1,4 @@
+import CronicleTestSupport
 import Foundation
 import Synchronization
 
@@ -6,7 +7,7 @@ import Synchronization
 /// host does with a wrong token.
 final class RefusingHTTPServer: Sendable {
     let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     private let recorded: Recorded
 
     private final class Recorded: Sendable {
@@ -37,7 +38,7 @@ final class RefusingHTTPServer: Sendable {
         server.serve_forever()
         """
 
-    private init(port: Int, process: Process, recorded: Recorded) {
+    private init(port: Int, process: SpawnedProcess, recorded: Recorded) {
         self.port = port
         self.process = process
         self.recorded = recorded
@@ -47,12 +48,7 @@ final class RefusingHTTPServer: Sendable {
     var credentials: [String] { recorded.state.withLock { $0.credentials } }
 
     static func start() async throws -> RefusingHTTPServer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script]
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
         let recorded = Recorded()
         output.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
@@ -66,7 +62,8 @@ final class RefusingHTTPServer: Sendable {
                 }
             }
         }
-        try process.run()
+        let process = try SpawnedProcess(
+            executable: "/usr/bin/python3", ["-c", script], standardOutput: .pipe(output))
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline && process.isRunning {
             if let port = recorded.state.withLock({ $0.port }) {

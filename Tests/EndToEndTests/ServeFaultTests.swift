@@ -68,12 +68,8 @@ import Testing
         }
         deinit { _ = Self.run("/bin/umount", ["-l", path]) }
         static func run(_ tool: String, _ arguments: [String]) -> Bool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-            guard (try? process.run()) != nil else { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
+            guard let process = try? SpawnedProcess(executable: tool, arguments) else { return false }
+            return process.waitUntilExit() == 0 && process.exited
         }
     }
 

@@ -438,12 +438,10 @@ import Testing
         }
         var outcomes = Set<Int>()
         for delay in [5, 40, 80, 120, 200, 300, 450, 700, 1500, 10000] {
-            let apply = Process()
-            apply.executableURL = ProductRunner.productURL("cronicle-sync")
-            apply.arguments = ["apply", "--source", "test", "--init", "--allow-mass-delete", "--db", database]
-            apply.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-            apply.standardOutput = FileHandle.nullDevice
-            try apply.run()
+            let apply = try SpawnedProcess(
+                executable: ProductRunner.productURL("cronicle-sync").path,
+                ["apply", "--source", "test", "--init", "--allow-mass-delete", "--db", database],
+                directory: folder.path)
             try await Task.sleep(for: .milliseconds(delay))
             kill(apply.processIdentifier, SIGKILL)
             apply.waitUntilExit()

@@ -25,10 +25,9 @@ struct MetricsExposition {
     var bytes: [UInt8] = []
 
     /// One job's values, taken from its ``JobMetrics`` once: each family then walks these
-    /// small rows instead of copying every job's whole status once per family.
+    /// small rows instead of copying every job's whole status once per family. Plain
+    /// values only, so walking them retains nothing; the labels are kept apart.
     private struct JobRow {
-        /// `{job_id="a",team="data"`: the job's labels, escaped once and shared by its series.
-        var labels: [UInt8]
         var state: JobStatus.State
         var paused: Bool
         var openAlerts: Int
@@ -44,7 +43,6 @@ struct MetricsExposition {
         var failed: Int
 
         init(_ job: JobMetrics) {
-            labels = MetricsExposition.labelPrefix(job)
             state = job.status.state
             paused = job.job.isPaused
             openAlerts = job.status.openAlerts.count
@@ -64,61 +62,66 @@ struct MetricsExposition {
     /// Appends the jobs' series and those the snapshot holds for the monitor.
     mutating func append(_ snapshot: MetricsSnapshot) {
         let jobs = snapshot.jobs.map(JobRow.init)
+        // `{job_id="a",team="data"` per job: its labels, escaped once and shared by its series.
+        let labels = snapshot.jobs.map(Self.labelPrefix)
         bytes.reserveCapacity(bytes.count + jobs.count * 2_200)
 
         family(
             "cronicle_job_status", .gauge,
             "1 for the job's current status, 0 for the others (paused, long_running, missed, failed, too_fast, "
                 + "late, running, ok, new), as GET /jobs/{job_id}/status derives it.")
-        for job in jobs {
+        for (index, job) in jobs.enumerated() {
             for state in JobStatus.State.allCases {
-                sample("cronicle_job_status", job.labels, extra: ("status", state.rawValue))
+                sample("cronicle_job_status", labels[index], extra: ("status", state.rawValue))
                 integer(job.state == state ? 1 : 0)
             }
         }
         gauge(
-            "cronicle_job_paused", "1 while the job is paused (by its definition or an operator), else 0.", jobs
+            "cronicle_job_paused", "1 while the job is paused (by its definition or an operator), else 0.", jobs,
+            labels
         ) { Double($0.paused ? 1 : 0) }
         gauge(
-            "cronicle_job_open_alerts", "The job's alerts that are not resolved yet.", jobs
+            "cronicle_job_open_alerts", "The job's alerts that are not resolved yet.", jobs, labels
         ) { Double($0.openAlerts) }
         gauge(
             "cronicle_job_consecutive_failures", "Failed runs in a row, the latest included; 0 after a success.",
-            jobs
+            jobs, labels
         ) { Double($0.consecutiveFailures) }
         timestamp(
-            "cronicle_job_last_start_timestamp_seconds", "When the job's newest run started (Unix time).", jobs
+            "cronicle_job_last_start_timestamp_seconds", "When the job's newest run started (Unix time).", jobs, labels
         ) { $0.lastStart }
         timestamp(
             "cronicle_job_last_success_timestamp_seconds", "When the job's latest successful run ended (Unix time).",
-            jobs
+            jobs, labels
         ) { $0.lastSuccess }
         timestamp(
             "cronicle_job_last_failure_timestamp_seconds", "When the job's latest failed run ended (Unix time).",
-            jobs
+            jobs, labels
         ) { $0.lastFailure }
         timestamp(
             "cronicle_job_next_expected_timestamp_seconds",
-            "The job's next expected time (fire time, or last ping plus every), before tolerance (Unix time).", jobs
+            "The job's next expected time (fire time, or last ping plus every), before tolerance (Unix time).", jobs,
+            labels
         ) { $0.nextExpected }
         timestamp(
             "cronicle_job_deadline_timestamp_seconds",
-            "The latest instant the awaited run may start before it is missed: expected time plus tolerance.", jobs
+            "The latest instant the awaited run may start before it is missed: expected time plus tolerance.", jobs,
+            labels
         ) { $0.deadline }
         gauge(
             "cronicle_job_expected_interval_seconds",
-            "Seconds between the job's next two expected times (its every, or the cron schedule's gap).", jobs
+            "Seconds between the job's next two expected times (its every, or the cron schedule's gap).", jobs, labels
         ) { $0.expectedInterval }
         gauge(
-            "cronicle_job_last_duration_seconds", "How long the job's latest run to end lasted.", jobs
+            "cronicle_job_last_duration_seconds", "How long the job's latest run to end lasted.", jobs, labels
         ) { $0.lastDuration }
         family(
             "cronicle_job_runs_total", .counter,
             "The job's runs that ended, by result; counted as they end, so removing old runs does not lower it.")
-        for job in jobs {
-            sample("cronicle_job_runs_total", job.labels, extra: ("result", JobRun.Status.succeeded.rawValue))
+        for (index, job) in jobs.enumerated() {
+            sample("cronicle_job_runs_total", labels[index], extra: ("result", JobRun.Status.succeeded.rawValue))
             integer(job.succeeded)
-            sample("cronicle_job_runs_total", job.labels, extra: ("result", JobRun.Status.failed.rawValue))
+            sample("cronicle_job_runs_total", labels[index], extra: ("result", JobRun.Status.failed.rawValue))
             integer(job.failed)
         }
 
@@ -159,11 +162,13 @@ struct MetricsExposition {
 
     /// A gauge for every job with a value; a job without one has no sample, as Prometheus
     /// prefers to a made-up zero.
-    private mutating func gauge(_ name: String, _ help: String, _ jobs: [JobRow], value: (JobRow) -> Double?) {
+    private mutating func gauge(
+        _ name: String, _ help: String, _ jobs: [JobRow], _ labels: [[UInt8]], value: (JobRow) -> Double?
+    ) {
         family(name, .gauge, help)
-        for job in jobs {
+        for (index, job) in jobs.enumerated() {
             guard let value = value(job) else { continue }
-            sample(name, job.labels)
+            sample(name, labels[index])
             if value == value.rounded(), abs(value) < 1e15 {
                 integer(Int(value))
             } else {
@@ -173,11 +178,13 @@ struct MetricsExposition {
         }
     }
 
-    private mutating func timestamp(_ name: String, _ help: String, _ jobs: [JobRow], value: (JobRow) -> Date?) {
+    private mutating func timestamp(
+        _ name: String, _ help: String, _ jobs: [JobRow], _ labels: [[UInt8]], value: (JobRow) -> Date?
+    ) {
         family(name, .gauge, help)
-        for job in jobs {
+        for (index, job) in jobs.enumerated() {
             guard let date = value(job) else { continue }
-            sample(name, job.labels)
+            sample(name, labels[index])
             seconds(date)
             bytes.append(0x0A)
         }

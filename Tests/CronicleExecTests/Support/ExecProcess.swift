@@ -30,7 +30,7 @@ final class ExecProcess: Sendable {
         "TRACEPARENT", "CRONICLE_JOB_ID", "CRONICLE_RUN_ID",
     ]
 
-    private let process: Process
+    private let process: SpawnedProcess
     private let output: DrainedHandle
     private let error: DrainedHandle
     private let started = ContinuousClock.now
@@ -39,17 +39,13 @@ final class ExecProcess: Sendable {
         var merged = ProcessInfo.processInfo.environment
         for name in Self.settingsRead { merged[name] = nil }
         merged.merge(environment) { _, new in new }
-        let process = Process()
-        process.executableURL = ProductRunner.productURL("cronicle")
-        process.arguments = ["exec"] + arguments
-        process.environment = merged
         let outputPipe = Pipe()
         let errorPipe = Pipe()
-        process.standardOutput = outputPipe
-        process.standardError = errorPipe
         let inputPipe = Pipe()
-        process.standardInput = standardInput == nil ? FileHandle.nullDevice : inputPipe
-        try process.run()
+        let process = try SpawnedProcess(
+            executable: ProductRunner.productURL("cronicle").path, ["exec"] + arguments, environment: merged,
+            standardInput: standardInput == nil ? .null : .pipe(inputPipe), standardOutput: .pipe(outputPipe),
+            standardError: .pipe(errorPipe))
         if let standardInput {
             let writer = inputPipe.fileHandleForWriting
             DispatchQueue.global().async {
@@ -81,7 +77,7 @@ final class ExecProcess: Sendable {
         }
         let elapsed = ContinuousClock.now - started
         return Result(
-            status: process.terminationStatus, exited: process.terminationReason == .exit,
+            status: process.terminationStatus, exited: process.exited,
             standardOutput: await output.all(), standardError: String(decoding: await error.all(), as: UTF8.self),
             elapsed: elapsed)
     }
