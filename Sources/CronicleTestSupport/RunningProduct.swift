@@ -1,35 +1,21 @@
 import Foundation
-import Synchronization
 
 /// One of the package's executables running in the background, such as `cronicle
 /// serve`, with its standard error collected so a test can wait for a log line.
 public final class RunningProduct: Sendable {
     private let process: SpawnedProcess
-    private let errorOutput = CollectedText()
-
-    /// Text appended by a reading thread and read by the test.
-    private final class CollectedText: Sendable {
-        let text = Mutex("")
-    }
+    private let errorOutput: DrainedPipe
 
     public init(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let pipe = Pipe()
-        let collected = errorOutput
         process = try SpawnedProcess(
             executable: ProductRunner.productURL(name).path, arguments,
             environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
             standardError: .pipe(pipe))
-        let reading = pipe.fileHandleForReading
-        Thread.detachNewThread {
-            while true {
-                let data = reading.availableData
-                if data.isEmpty { break }
-                collected.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-            }
-        }
+        errorOutput = DrainedPipe(pipe.fileHandleForReading)
     }
 
-    public var standardError: String { errorOutput.text.withLock { $0 } }
+    public var standardError: String { String(decoding: errorOutput.soFar, as: UTF8.self) }
     public var processIdentifier: Int32 { process.processIdentifier }
     public var isRunning: Bool { process.isRunning }
 
@@ -58,9 +44,5 @@ public final class RunningProduct: Sendable {
         if process.isRunning { kill(process.processIdentifier, signal) }
         while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }

@@ -163,10 +163,6 @@ public final class SMTPReceiver: Sendable {
         process.waitUntilExit()
     }
 
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-
     static let scriptPath: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }

@@ -193,78 +193,36 @@ public final class SSHServer: Sendable {
         }
     }
 
-    /// A long-running program started with `posix_spawn`, not `Process`: sshd and
-    /// ssh-agent close every inherited descriptor at start, and Foundation takes the
-    /// close of the one it gives each child for that child's exit, then blocks its
-    /// process-watching thread in `waitpid` until the daemon really ends, so no other
-    /// `Process` of the test run was seen to end meanwhile (every `git` a test ran hung).
+    /// A long-running program (sshd, ssh-agent), stopped with SIGTERM, then SIGKILL.
     final class Daemon: Sendable {
-        let pid: pid_t
-        private let exited = Mutex(false)
+        private let process: SpawnedProcess
 
-        private init(pid: pid_t) {
-            self.pid = pid
+        private init(process: SpawnedProcess) {
+            self.process = process
         }
 
         /// Starts `path` with `arguments`, standard input from /dev/null and standard
         /// output and error appended to `output`.
         static func spawn(_ path: String, _ arguments: [String], output: String) throws -> Daemon {
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            // The test runner's threads may block or catch signals; the daemon starts clean.
-            var signals = sigset_t()
-            sigemptyset(&signals)
-            posix_spawnattr_setsigmask(&attributes, &signals)
-            sigfillset(&signals)
-            posix_spawnattr_setsigdefault(&attributes, &signals)
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-            let argv = ([path] + arguments).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            var pid: pid_t = 0
-            let status = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-            guard status == 0 else { throw Failure(description: "cannot start \(path): errno \(status)") }
-            return Daemon(pid: pid)
+            Daemon(
+                process: try SpawnedProcess(
+                    executable: path, arguments, standardOutput: .appending(toFile: output),
+                    standardError: .appending(toFile: output)))
         }
 
         /// Whether it still runs; reaps it once it has ended.
-        var isRunning: Bool {
-            exited.withLock { exited in
-                if !exited {
-                    var status: Int32 = 0
-                    exited = waitpid(pid, &status, WNOHANG) != 0
-                }
-                return !exited
-            }
-        }
+        var isRunning: Bool { process.isRunning }
 
         /// SIGTERM, then SIGKILL if it has not ended within two seconds.
         func stop() async {
             guard isRunning else { return }
-            kill(pid, SIGTERM)
+            kill(process.processIdentifier, SIGTERM)
             let deadline = ContinuousClock.now + .seconds(2)
             while isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-            killAndReap()
-        }
-
-        private func killAndReap() {
-            exited.withLock { exited in
-                guard !exited else { return }
-                kill(pid, SIGKILL)
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                exited = true
+            if isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
             }
-        }
-
-        deinit {
-            killAndReap()
         }
     }
 

@@ -6,9 +6,13 @@ import Synchronization
 #endif
 
 /// A child process for tests, started with `posix_spawn`: what Foundation's `Process`
-/// did for the test support, without its `run()`, which on Linux with Swift 6.3.1 now
-/// and then reads past a `/proc/self/fd` directory entry and crashes the whole test
-/// process (swift-corelibs-foundation#5472; it took down two full runs here in five).
+/// did for the test support, without its faults. Its `run()` on Linux with Swift 6.3.1
+/// now and then reads past a `/proc/self/fd` directory entry and crashes the whole test
+/// process (swift-corelibs-foundation#5472; it took down two full runs here in five);
+/// and a daemon that closes every inherited descriptor at start (sshd, ssh-agent) made
+/// `Process` take that for the child's exit and block its process-watching thread in
+/// `waitpid` until the daemon really ended, so no other `Process` was seen to end
+/// meanwhile (every `git` a test ran hung).
 ///
 /// ```swift
 /// let output = Pipe()
@@ -27,6 +31,8 @@ public final class SpawnedProcess: Sendable {
         case null
         /// The child's end of a pipe; this process's copy of it is closed once the child runs.
         case pipe(Pipe)
+        /// A file the child writes at the end of, created if missing.
+        case appending(toFile: String)
     }
 
     public let processIdentifier: Int32
@@ -41,22 +47,23 @@ public final class SpawnedProcess: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment, directory: String? = nil,
         standardInput: Stream = .null, standardOutput: Stream = .null, standardError: Stream = .null
     ) throws {
-        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
-        guard null >= 0 else { throw Failure(description: "cannot open /dev/null: errno \(errno)") }
-        defer { close(null) }
-        func descriptor(_ stream: Stream, input: Bool) -> Int32 {
-            switch stream {
-            case .null: null
-            case .pipe(let pipe):
-                input ? pipe.fileHandleForReading.fileDescriptor : pipe.fileHandleForWriting.fileDescriptor
-            }
-        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, descriptor(standardInput, input: true), 0)
-        posix_spawn_file_actions_adddup2(&actions, descriptor(standardOutput, input: false), 1)
-        posix_spawn_file_actions_adddup2(&actions, descriptor(standardError, input: false), 2)
+        func redirect(_ stream: Stream, to target: Int32) {
+            switch stream {
+            case .null:
+                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_RDWR, 0)
+            case .pipe(let pipe):
+                let handle = target == 0 ? pipe.fileHandleForReading : pipe.fileHandleForWriting
+                posix_spawn_file_actions_adddup2(&actions, handle.fileDescriptor, target)
+            case .appending(let path):
+                posix_spawn_file_actions_addopen(&actions, target, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            }
+        }
+        redirect(standardInput, to: 0)
+        redirect(standardOutput, to: 1)
+        redirect(standardError, to: 2)
         _ = closeFrom(&actions, 3)
         if let directory { _ = changeDirectory(&actions, directory) }
         var attributes = posix_spawnattr_t()

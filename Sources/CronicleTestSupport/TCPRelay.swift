@@ -34,8 +34,7 @@ public final class TCPRelay: Sendable {
         Thread.detachNewThread { [self] in acceptConnections(listener) }
     }
 
-    /// A socket listening on a free loopback port, and the port.
-    /// A socket bound to a free loopback port, listening unless `listening` is false.
+    /// A socket bound to a free loopback port, listening unless `listening` is false, and the port.
     static func listenOnLoopback(listening: Bool = true) throws -> (socket: Int32, port: Int) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw Failure(description: "socket: errno \(errno)") }

@@ -74,8 +74,4 @@ final class RefusingHTTPServer: Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         throw Failure(description: "the refusing HTTP server (python3) did not start")
     }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
 }

@@ -31,8 +31,8 @@ final class ExecProcess: Sendable {
     ]
 
     private let process: SpawnedProcess
-    private let output: DrainedHandle
-    private let error: DrainedHandle
+    private let output: DrainedPipe
+    private let error: DrainedPipe
     private let started = ContinuousClock.now
 
     init(_ arguments: [String], environment: [String: String] = [:], standardInput: Data? = nil) throws {
@@ -54,8 +54,8 @@ final class ExecProcess: Sendable {
             }
         }
         self.process = process
-        output = DrainedHandle(outputPipe.fileHandleForReading)
-        error = DrainedHandle(errorPipe.fileHandleForReading)
+        output = DrainedPipe(outputPipe.fileHandleForReading)
+        error = DrainedPipe(errorPipe.fileHandleForReading)
     }
 
     var processIdentifier: Int32 { process.processIdentifier }
@@ -87,33 +87,5 @@ final class ExecProcess: Sendable {
         _ arguments: [String], environment: [String: String] = [:], standardInput: Data? = nil
     ) async throws -> Result {
         try await ExecProcess(arguments, environment: environment, standardInput: standardInput).finish()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-}
-
-/// A pipe read to its end on a thread of its own, its bytes so far readable at any time.
-private final class DrainedHandle: Sendable {
-    private let data = Mutex(Data())
-    private let done = Mutex(false)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                data.withLock { $0.append(chunk) }
-            }
-            done.withLock { $0 = true }
-        }
-    }
-
-    var soFar: Data { data.withLock { $0 } }
-
-    func all() async -> Data {
-        while !done.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
-        return soFar
     }
 }
