@@ -19,8 +19,11 @@ import Testing
         let applied = try await ProductRunner.run(
             "cronicle-sync", ["apply", "--source", "billing", "--init", "--db", database], in: folder.path)
         #expect(applied.status == 0, "\(applied.standardError)")
-        // A port nothing listens on yet: the receiver is down while the alert happens.
-        let receiverPort = try await WebhookReceiver.with { $0.port }
+        // A port that refuses connections: the receiver is down while the alert happens.
+        // Held until the receiver takes it over, since a port merely released is soon
+        // handed to another test's server.
+        var refusing: RefusingPort? = try RefusingPort()
+        let receiverPort = try #require(refusing).port
         let environment = ["HOOK_URL": "http://127.0.0.1:\(receiverPort)/hook"]
 
         let server = try RunningProduct(
@@ -44,6 +47,7 @@ import Testing
         let deliveryID = try #require(entry["delivery_id"] as? String)
         #expect(try await server.stop(signal: SIGKILL) == SIGKILL)
 
+        refusing = nil
         try await WebhookReceiver.with(port: receiverPort) { receiver in
             let server = try RunningProduct(
                 "cronicle", ["serve", "--db", database, "--port", "0"], environment: environment)
