@@ -10,10 +10,7 @@ extension MonitorStore {
     }
 
     static func fetchAllChannels(_ db: Database) throws -> [Channel] {
-        try Row.fetchAll(
-            db,
-            sql: "SELECT \(documentColumns) FROM channels ORDER BY name"
-        ).map(channel)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(documentColumns) FROM channels ORDER BY name")).map(channel)
     }
 
     /// The columns a synced document's rows share (channels, windows), in the order

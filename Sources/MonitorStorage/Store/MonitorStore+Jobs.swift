@@ -49,7 +49,7 @@ extension MonitorStore {
     }
 
     static func fetchJob(_ db: Database, _ jobID: String) throws -> Job? {
-        try Row.fetchOne(db, sql: selectJobs("WHERE job_id = ?"), arguments: [jobID]).map(job)
+        try Row.fetchOne(db.cachedStatement(sql: selectJobs("WHERE job_id = ?")), arguments: [jobID]).map(job)
     }
 
     static func requireJob(_ db: Database, _ jobID: String) throws -> Job {

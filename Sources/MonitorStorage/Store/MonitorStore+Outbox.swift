@@ -220,17 +220,18 @@ extension MonitorStore {
             let exclusion =
                 held.isEmpty
                 ? "" : " AND channel NOT IN (\(Array(repeating: "?", count: held.count).joined(separator: ", ")))"
+            // Cached: the text varies only with the channels held back, which are few.
             return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM deliveries d INDEXED BY deliveries_due
-                    WHERE status = 'pending' AND next_attempt_at <= ?\(exclusion)
-                        AND NOT EXISTS (
-                            SELECT 1 FROM deliveries e INDEXED BY deliveries_line
-                            WHERE e.status = 'pending' AND e.channel = d.channel AND e.alert_id IS d.alert_id
-                                AND e.id < d.id)
-                    ORDER BY next_attempt_at, id LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM deliveries d INDEXED BY deliveries_due
+                        WHERE status = 'pending' AND next_attempt_at <= ?\(exclusion)
+                            AND NOT EXISTS (
+                                SELECT 1 FROM deliveries e INDEXED BY deliveries_line
+                                WHERE e.status = 'pending' AND e.channel = d.channel AND e.alert_id IS d.alert_id
+                                    AND e.id < d.id)
+                        ORDER BY next_attempt_at, id LIMIT ?
+                        """),
                 arguments: StatementArguments(
                     [Timestamp.databaseText(from: now)] as [any DatabaseValueConvertible] + held.sorted() + [limit])
             ).map(Self.delivery)
@@ -288,19 +289,21 @@ extension MonitorStore {
                             """
                     ).execute(arguments: [now, code, id])
                 case .retry(let at, let code, let error):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status_code = ?,
                                 last_error = ?
                             WHERE id = ?
-                            """, arguments: [at, code, error, id])
+                            """
+                    ).execute(arguments: [at, code, error, id])
                 case .failed(let code, let error):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             UPDATE deliveries SET status = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
                                 last_status_code = ?, last_error = ?
                             WHERE id = ?
-                            """, arguments: [code, error, id])
+                            """
+                    ).execute(arguments: [code, error, id])
                 }
             }
             let changes = try Self.updateChannelAlerts(db, outcomes, at: now)
@@ -327,7 +330,7 @@ extension MonitorStore {
         var failing: Set<String> = []
         var waiting: Set<String> = []
         // A channel removed since its deliveries were read fails them; that is no alert.
-        let existing = Set(try String.fetchAll(db, sql: "SELECT name FROM channels"))
+        let existing = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM channels")))
         for (id, outcome) in outcomes {
             guard let channel = channelOf[id], existing.contains(channel) else { continue }
             switch outcome {
@@ -338,7 +341,8 @@ extension MonitorStore {
         }
         func hasWaitedTooLong(_ channel: String) throws -> Bool {
             let oldest = try Date.fetchOne(
-                db, sql: "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?",
+                db.cachedStatement(
+                    sql: "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?"),
                 arguments: [channel])
             return ChannelDeliveryState(oldestPending: oldest).hasWaitedTooLong(now: now)
         }
@@ -417,7 +421,8 @@ extension MonitorStore {
     /// One alert, for a notification's payload.
     public func alert(_ id: Int64) async throws -> JobAlert? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM job_alerts WHERE id = ?", arguments: [id]).map(Self.alert)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job_alerts WHERE id = ?"), arguments: [id])
+                .map(Self.alert)
         }
     }
 

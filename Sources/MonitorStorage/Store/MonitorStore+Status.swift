@@ -113,18 +113,22 @@ extension MonitorStore {
 
     static func statusFacts(_ db: Database, jobID: String) throws -> JobStatus.Facts {
         let lastRun = try Row.fetchOne(
-            db, sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY id DESC LIMIT 1", arguments: [jobID]
+            db.cachedStatement(sql: "SELECT * FROM job_runs WHERE job_id = ? ORDER BY id DESC LIMIT 1"),
+            arguments: [jobID]
         ).map(run)
         let times = try Row.fetchOne(
-            db, sql: "SELECT (\(lastStartSQL)), \(lastEndSQL), \(firstPingSQL) FROM job_configs c WHERE job_id = ?",
+            db.cachedStatement(
+                sql: "SELECT (\(lastStartSQL)), \(lastEndSQL), \(firstPingSQL) FROM job_configs c WHERE job_id = ?"),
             arguments: [jobID])
         let oldestOpenStart = try Date.fetchOne(
-            db, sql: "SELECT (\(oldestOpenStartSQL)) FROM job_configs c WHERE job_id = ?", arguments: [jobID])
+            db.cachedStatement(sql: "SELECT (\(oldestOpenStartSQL)) FROM job_configs c WHERE job_id = ?"),
+            arguments: [jobID])
         let alerts = try Row.fetchAll(
-            db, sql: "SELECT * FROM job_alerts WHERE job_id = ? AND resolved_at IS NULL ORDER BY id", arguments: [jobID]
+            db.cachedStatement(sql: "SELECT * FROM job_alerts WHERE job_id = ? AND resolved_at IS NULL ORDER BY id"),
+            arguments: [jobID]
         ).map(alert)
         let streak = try Int.fetchOne(
-            db, sql: "SELECT failures FROM failure_streaks WHERE job_id = ?", arguments: [jobID])
+            db.cachedStatement(sql: "SELECT failures FROM failure_streaks WHERE job_id = ?"), arguments: [jobID])
         return JobStatus.Facts(
             lastRun: lastRun, lastStartTime: times?[0], lastEndTime: times?[1], firstPingTime: times?[2],
             oldestOpenRunStart: oldestOpenStart, openAlerts: alerts, failureStreak: streak ?? 0)
