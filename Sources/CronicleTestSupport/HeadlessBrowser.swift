@@ -147,11 +147,14 @@ public final class HeadlessBrowser: Sendable {
         }
     }
 
-    /// Evaluates `expression` until it is true, for at most `timeout`; whether it became true.
+    /// Evaluates `expression` until it is true in a page that has finished loading, for at
+    /// most `timeout`; whether it became true. A page's buttons exist before its deferred
+    /// script has run and given them their actions: a click then did nothing.
     public func waitUntil(_ expression: String, timeout: Duration = .seconds(10)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
+        let loaded = "document.readyState === 'complete' && (\(expression))"
         while ContinuousClock.now < deadline {
-            if try await evaluate(expression) as? Bool == true { return true }
+            if try await evaluate(loaded) as? Bool == true { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false

@@ -383,9 +383,13 @@ import Testing
                     new Promise(done => {
                       window.phone = document.createElement('iframe');
                       phone.style.cssText = 'width: 400px; height: 900px; border: 0';
-                      phone.onload = () => setTimeout(() => done(true), 300);
                       document.body.appendChild(phone);
-                      fetch(location.href).then(r => r.text()).then(html => { phone.srcdoc = html; });
+                      // Listened for only now: the empty frame's own load came first, and the
+                      // page's fetch may take longer than the wait after it.
+                      fetch(location.href).then(r => r.text()).then(html => {
+                        phone.onload = () => setTimeout(() => done(true), 300);
+                        phone.srcdoc = html;
+                      });
                     }).catch(error => String(error))
                     """)
                 #expect(loaded as? Bool == true, "\(loaded ?? "nil")")
