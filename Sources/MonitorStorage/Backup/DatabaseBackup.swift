@@ -32,6 +32,8 @@ public struct DatabaseBackup: Sendable, Hashable {
     public static func copy(from source: String, to destination: String, overwrite: Bool = false) throws
         -> DatabaseBackup
     {
+        try MonitorStore.requireFilePath(source)
+        try MonitorStore.requireFilePath(destination)
         guard FileManager.default.fileExists(atPath: source) else {
             throw MonitorError(
                 .notFound, "the database \(source) does not exist; give the monitor's database file with --db")

@@ -60,6 +60,7 @@ public final class MonitorStore: Sendable {
         path: String, mode: OpenMode = .create, clock: any MonitorClock = SystemClock(),
         logger: Logger = Logger(label: "cronicle"), secrets: (any SecretResolving)? = nil
     ) throws {
+        try Self.requireFilePath(path)
         self.path = path
         self.secrets = secrets
         self.clock = clock
@@ -176,6 +177,7 @@ public final class MonitorStore: Sendable {
     public static func openWritable(path: String, logger: Logger, secrets: (any SecretResolving)? = nil) throws
         -> MonitorStore
     {
+        try requireFilePath(path)
         let store: MonitorStore
         do {
             store = try MonitorStore(path: path, logger: logger, secrets: secrets)

@@ -1,0 +1,27 @@
+import Foundation
+import MonitorDomain
+
+extension MonitorStore {
+    /// Refuses a `--db` that is a database server's address rather than a file: SQLite
+    /// would take `postgres://...` for a relative path, fail to open it, and echo its
+    /// password in the error. The password is left out of the message.
+    static func requireFilePath(_ path: String) throws {
+        guard let scheme = path.range(of: "://").map({ path[..<$0.lowerBound].lowercased() }),
+            !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) })
+        else { return }
+        var shown = path
+        if var components = URLComponents(string: path), components.password != nil {
+            components.password = "***"
+            shown = components.string ?? "\(scheme)://..."
+        } else if path.contains("@") {
+            shown = "\(scheme)://..."
+        }
+        let what =
+            scheme.hasPrefix("postgres")
+            ? "a PostgreSQL address, and this version of Cronicle stores only in a SQLite file "
+                + "(PostgreSQL is planned: docs/design/postgres-and-several-nodes.md)"
+            : "an address, not a file path"
+        throw MonitorError(
+            .invalidRequest, "--db \(shown) is \(what); give the path of a database file, such as ./cronicle.db")
+    }
+}
