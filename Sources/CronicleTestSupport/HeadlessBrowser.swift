@@ -149,8 +149,11 @@ public final class HeadlessBrowser: Sendable {
 
     /// Evaluates `expression` until it is true in a page that has finished loading, for at
     /// most `timeout`; whether it became true. A page's buttons exist before its deferred
-    /// script has run and given them their actions: a click then did nothing.
-    public func waitUntil(_ expression: String, timeout: Duration = .seconds(10)) async throws -> Bool {
+    /// script has run and given them their actions: a click then did nothing. The time
+    /// allowed is long because the full suite runs dozens of servers and browsers at once
+    /// on two cores, where a page has taken over 10 s to load; a wait that succeeds
+    /// returns as soon as it does.
+    public func waitUntil(_ expression: String, timeout: Duration = .seconds(30)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         let loaded = "document.readyState === 'complete' && (\(expression))"
         while ContinuousClock.now < deadline {

@@ -177,10 +177,11 @@ public final class MonitorStore: Sendable {
     public static func openWritable(path: String, logger: Logger, secrets: (any SecretResolving)? = nil) throws
         -> MonitorStore
     {
-        try requireFilePath(path)
         let store: MonitorStore
         do {
             store = try MonitorStore(path: path, logger: logger, secrets: secrets)
+        } catch let error as MonitorError where error.code == .invalidRequest {
+            throw error  // a --db that is no file path: said as it is, not as a file that cannot be written
         } catch {
             throw unwritable(path, error)
         }
