@@ -97,7 +97,7 @@ public actor AlertEngine: Service {
     /// little behind it: a catch-up after downtime is many short transactions. 50: see
     /// docs/performance.md (notifications), where 100 doubled the pings' tail and 25
     /// stretched a burst of 10,000 alerts past 10 s.
-    private let transactionLimit = (jobs: 50, fireTimes: 10_000)
+    private let transactionLimit = (jobs: 25, fireTimes: 10_000)
 
     /// `metrics` receives each raised alert's detection lag, for `GET /metrics`.
     public init(

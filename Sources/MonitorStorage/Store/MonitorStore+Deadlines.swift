@@ -38,7 +38,7 @@ extension MonitorStore {
 
     /// Forgets change-log entries the engine has read.
     public func pruneJobChanges(through sequence: Int64) async throws {
-        try await write { db in
+        try await write(lane: .background) { db in
             try db.execute(sql: "DELETE FROM job_config_changes WHERE seq <= ?", arguments: [sequence])
         }
     }
@@ -56,7 +56,7 @@ extension MonitorStore {
     {
         let now = clock.now
         let nowText = Timestamp.databaseText(from: now)
-        let (outcome, changes) = try await write { db -> (DeadlineOutcome, [AlertChange]) in
+        let (outcome, changes) = try await write(lane: .background) { db -> (DeadlineOutcome, [AlertChange]) in
             var outcome = DeadlineOutcome()
             var changes: [AlertChange] = []
             let windows = try Self.windowSet(db)

@@ -103,7 +103,7 @@ extension MonitorStore {
     /// Tells what snoozes (and windows) held and that may now go out, and forgets the
     /// snoozes that have ended. The sender calls it every few seconds.
     public func releaseSilencedAlerts(at now: Date) async throws -> Int {
-        let released = try await write { db -> Int in
+        let released = try await write(lane: .background) { db -> Int in
             try db.execute(
                 sql: """
                     UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
@@ -156,7 +156,7 @@ extension MonitorStore {
     /// to a channel with `repeat_every` is at least that old; answers how many. Only
     /// alerts the channel was told of are reminded of.
     public func enqueueReminders(at now: Date) async throws -> Int {
-        let count = try await write { db -> Int in
+        let count = try await write(lane: .background) { db -> Int in
             let channels = try Self.fetchAllChannels(db).map(\.definition).filter { $0.repeatEvery != nil }
             guard !channels.isEmpty else { return 0 }
             var queued = 0
@@ -256,13 +256,13 @@ extension MonitorStore {
         }
     }
 
-    static let attemptsPerTransaction = 100
+    static let attemptsPerTransaction = 50
 
     public func postponeDeliveries(
         channel: String, dueBy now: Date, except probe: Int64, until: Date, statusCode: Int?, error: String
     ) async throws {
         let givenUpBefore = until.addingTimeInterval(-Delivery.retryWindow)
-        try await write { db in
+        try await write(lane: .background) { db in
             try db.execute(
                 sql: """
                     UPDATE deliveries SET attempts = attempts + 1, last_status_code = ?,
@@ -277,7 +277,7 @@ extension MonitorStore {
 
     private func recordAttemptChunk(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
         let now = clock.now
-        let changes = try await write { db in
+        let changes = try await write(lane: .background) { db in
             for (id, outcome) in outcomes {
                 switch outcome {
                 case .delivered(let code):

@@ -139,9 +139,11 @@ public final class MonitorStore: Sendable {
     /// ``MonitorError/Code/storageFull`` or ``MonitorError/Code/storageUnavailable``,
     /// which the API answers 503 with `Retry-After`; it is logged once a minute, and
     /// the first write that works again says so. Nothing needs restarting.
-    func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(
+        lane: WriteLane = .requests, _ operation: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         do {
-            let result = try await batcher.write(operation)
+            let result = try await batcher.write(lane: lane, operation)
             if storageFaults.isActive { storageFaults.clear("the database \(path) can be written again") }
             return result
         } catch let error as DatabaseError {

@@ -6,6 +6,13 @@ import MonitorDomain
 /// go together into the next one. All of a batch's callers are answered only after
 /// its commit (and fsync) returned, so "recorded" always means "on disk".
 ///
+/// Writes come in two lanes. Requests (pings, API changes) are batched together; the
+/// monitor's own background work (the engine's deadlines, the outbox's outcomes, the
+/// reminders) goes one operation per transaction, and only when no request waits, or
+/// when it has waited 20 ms: a ping then waits behind at most one
+/// background operation, not behind every one queued with it, and a flood of pings
+/// cannot hold back an alert for long.
+///
 /// Operations must throw ``MonitorError`` (not found, conflict...) only before they
 /// write anything; the store's operations check first, then write. That lets a batch
 /// run without a savepoint per operation (they cost an eighth of the writer's time).
@@ -14,6 +21,8 @@ import MonitorDomain
 /// so no operation can leave half its writes in another's commit.
 final class WriteBatcher: Sendable {
     private struct Pending: Sendable {
+        /// When it was queued (monotonic), for the background lane's patience.
+        var queuedAt = ContinuousClock.now
         /// Runs the operation, keeping its outcome; returns false if it failed in a way
         /// that may have left partial writes (anything but a ``MonitorError``).
         let perform: @Sendable (Database, _ isolated: Bool) -> Bool
@@ -27,21 +36,35 @@ final class WriteBatcher: Sendable {
     /// The queue and the thread that drains it. The thread holds the core, not the
     /// batcher, so the batcher's end (with its store's) stops the thread.
     private final class Core: @unchecked Sendable {
-        // Unchecked: `queue` and `stopped` are only touched with `condition` locked.
+        // Unchecked: `queue`, `background` and `stopped` are only touched with `condition` locked.
         let condition = NSCondition()
         var queue: [Pending] = []
+        var background: [Pending] = []
         var stopped = false
         let pool: DatabasePool
         /// Largest number of writes committed in one transaction, to bound latency.
         let maximumBatch = 512
+        /// How long a background operation lets requests go first.
+        let backgroundPatience: Duration
 
-        init(pool: DatabasePool) {
+        init(pool: DatabasePool, backgroundPatience: Duration) {
             self.pool = pool
+            self.backgroundPatience = backgroundPatience
         }
 
-        func enqueue(_ pending: Pending) {
+        /// Writes queued and not yet taken by the writer thread.
+        var waiting: Int {
             condition.lock()
-            queue.append(pending)
+            defer { condition.unlock() }
+            return queue.count + background.count
+        }
+
+        func enqueue(_ pending: Pending, lane: WriteLane) {
+            condition.lock()
+            switch lane {
+            case .requests: queue.append(pending)
+            case .background: background.append(pending)
+            }
             condition.signal()
             condition.unlock()
         }
@@ -57,13 +80,20 @@ final class WriteBatcher: Sendable {
         func run() {
             while true {
                 condition.lock()
-                while queue.isEmpty && !stopped { condition.wait() }
-                if queue.isEmpty {
+                while queue.isEmpty && background.isEmpty && !stopped { condition.wait() }
+                if queue.isEmpty && background.isEmpty {
                     condition.unlock()
                     return
                 }
-                let batch = Array(queue.prefix(maximumBatch))
-                queue.removeFirst(batch.count)
+                let batch: [Pending]
+                if let oldest = background.first,
+                    queue.isEmpty || ContinuousClock.now - oldest.queuedAt >= backgroundPatience
+                {
+                    batch = [background.removeFirst()]
+                } else {
+                    batch = Array(queue.prefix(maximumBatch))
+                    queue.removeFirst(batch.count)
+                }
                 condition.unlock()
                 commit(batch)
             }
@@ -92,8 +122,10 @@ final class WriteBatcher: Sendable {
 
     private let core: Core
 
-    init(pool: DatabasePool) {
-        core = Core(pool: pool)
+    /// `backgroundPatience`: how long a background write lets requests go first (tests
+    /// set it to show both orders).
+    init(pool: DatabasePool, backgroundPatience: Duration = .milliseconds(20)) {
+        core = Core(pool: pool, backgroundPatience: backgroundPatience)
         let core = core
         // A thread of its own rather than a task: a batch is committed, fsync included,
         // where it was taken off the queue, with no hop between executors on the way.
@@ -106,7 +138,12 @@ final class WriteBatcher: Sendable {
         core.stop()
     }
 
-    func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Writes queued and not yet taken by the writer thread.
+    var waiting: Int { core.waiting }
+
+    func write<T: Sendable>(
+        lane: WriteLane = .requests, _ operation: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
             let outcome = Outcome<T>()
             core.enqueue(
@@ -125,7 +162,8 @@ final class WriteBatcher: Sendable {
                         } else {
                             continuation.resume(with: outcome.result!)
                         }
-                    }))
+                    }),
+                lane: lane)
         }
     }
 

@@ -1,0 +1,8 @@
+/// Which of the writer's two lanes a write takes (see ``WriteBatcher``).
+enum WriteLane: Sendable {
+    /// A request's write (a ping, an API change): batched with the others waiting.
+    case requests
+    /// The monitor's own work (deadlines, delivery outcomes, reminders): one operation
+    /// per transaction, after the requests waiting.
+    case background
+}
