@@ -17,8 +17,9 @@ extension MonitorStore {
     ///   cut-off moves back to the instant it checked through, less the longest tolerance.
     ///
     /// Each batch is one write transaction over at most `batching.size` consecutive runs
-    /// (by id, which follows the order runs were recorded in), outside the group commit of
-    /// pings, followed by `batching.pause`: pings wait for one batch at most.
+    /// (by id, which follows the order runs were recorded in), in the writer's background
+    /// lane (after the pings waiting), followed by `batching.pause`: pings wait for one
+    /// batch at most.
     public func removeExpiredRuns(olderThan cutoff: Date, batching: RetentionPolicy.Batching) async throws
         -> RetentionOutcome
     {
@@ -34,7 +35,7 @@ extension MonitorStore {
                 try Self.expiredRunWindow(db, after: start, size: batching.size, cutoff: cutoffText)
             }
             guard let window else { break }
-            let removed = try await pool.write { db in
+            let removed = try await write(lane: .background) { db in
                 try Self.removeRuns(db, in: window.ids, cutoff: cutoffText)
             }
             outcome.runs += removed.runs
@@ -68,7 +69,7 @@ extension MonitorStore {
         while !rest.isEmpty {
             let chunk = Array(rest.prefix(batching.size))
             rest = rest.dropFirst(chunk.count)
-            let removed = try await pool.write { db in
+            let removed = try await write(lane: .background) { db in
                 try Self.removeAlerts(db, chunk, cutoff: cutoffText)
             }
             outcome.alerts += removed.alerts
