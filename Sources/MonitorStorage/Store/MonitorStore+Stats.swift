@@ -5,8 +5,9 @@ import MonitorDomain
 extension MonitorStore {
     /// The job's stats over the last 7 and 30 days (durations to the millisecond, which is
     /// what timestamps keep), read in one pass over the longest window's runs through the
-    /// runs' `(job_id, end_time)` index, and the alerts' `(job_id, id)` index: a job with a
-    /// million runs costs the runs of its last 30 days, not its history.
+    /// runs' index of ends (which holds each run's status and length, so no run's row is
+    /// read and no date parsed), and the alerts' `(job_id, id)` index: a job with a million runs costs the
+    /// index entries of its last 30 days, not its history.
     public func jobStats(_ jobID: String) async throws -> [JobStats] {
         let now = clock.now
         return try await read { db in
@@ -18,23 +19,16 @@ extension MonitorStore {
             // no text is decoded per run.
             var tallies = Array(
                 repeating: (runs: 0, succeeded: 0, failed: 0, durations: [Double]()), count: windows.count)
-            let inWindow = windows.map { _ in "end_time >= ?" }.joined(separator: ", ")
             let cursor = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT CASE status WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 2 ELSE 0 END,
-                        CASE WHEN start_time IS NOT NULL
-                        THEN ROUND((julianday(end_time) - julianday(start_time)) * 86400.0, 3) END,
-                        \(inWindow)
-                    FROM job_runs WHERE job_id = ? AND end_time >= ?
-                    """,
+                db.cachedStatement(sql: Self.runTallySQL(windows: windows.count)),
                 arguments: StatementArguments(
                     windows.map { Timestamp.databaseText(from: $0.since) } + [
                         jobID, Timestamp.databaseText(from: oldest),
                     ]))
             while let row = try cursor.next() {
                 let status: Int = row[0]
-                let seconds: Double? = row[1]
+                let milliseconds: Int64? = row[1]
+                let seconds = milliseconds.map { Double($0) / 1000 }
                 for index in windows.indices where row[2 + index] as Int == 1 {
                     tallies[index].runs += 1
                     if status == 1 { tallies[index].succeeded += 1 }
@@ -60,5 +54,18 @@ extension MonitorStore {
                     durationP95: JobStats.quantile(0.95, of: durations))
             }
         }
+    }
+
+    /// Per run that ended since the oldest window began: its status as a number (1
+    /// succeeded, 2 failed, 0 else), its length in milliseconds (nil without a start), and one
+    /// 0-or-1 column per window. Arguments: each window's start, the job, the oldest start.
+    static func runTallySQL(windows: Int) -> String {
+        let inWindow = (0..<windows).map { _ in "end_time >= ?" }.joined(separator: ", ")
+        return """
+            SELECT CASE status WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 2 ELSE 0 END,
+                duration_ms,
+                \(inWindow)
+            FROM job_runs WHERE job_id = ? AND end_time >= ?
+            """
     }
 }

@@ -714,6 +714,21 @@ public final class MonitorStore: Sendable {
                     CREATE INDEX job_alerts_resolved ON job_alerts(resolved_at) WHERE resolved_at IS NOT NULL;
                     """)
         }
+        migrator.registerMigration(statsMigration) { db in
+            // A job's stats read, for each run that ended in its window, the status and the
+            // length (MonitorStore+Stats.swift). The length is a generated column, computed
+            // when a run's index entry is written, and both are in the index of ends: the
+            // stats read numbers from the index, with no date parsed and no row looked up.
+            // An ending run changes this index anyway (its end_time), so pings pay nothing
+            // more than computing the length once.
+            try db.execute(
+                sql: """
+                    ALTER TABLE job_runs ADD COLUMN duration_ms INTEGER GENERATED ALWAYS AS
+                        (CAST(ROUND((julianday(end_time) - julianday(start_time)) * 86400000) AS INTEGER)) VIRTUAL;
+                    DROP INDEX job_runs_by_end;
+                    CREATE INDEX job_runs_by_end ON job_runs(job_id, end_time, status, duration_ms);
+                    """)
+        }
         return migrator
     }
 
@@ -750,6 +765,7 @@ public final class MonitorStore: Sendable {
 
     static let policyMigration = "v10: alert policy, operator pause and snooze"
     static let retentionMigration = "v14: retention indexes"
+    static let statsMigration = "v15: run lengths in the index of ends, for stats"
 }
 
 extension MonitorStore {
