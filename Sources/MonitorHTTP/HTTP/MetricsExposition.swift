@@ -70,10 +70,14 @@ struct MetricsExposition {
             "cronicle_job_status", .gauge,
             "1 for the job's current status, 0 for the others (paused, long_running, missed, failed, too_fast, "
                 + "late, running, ok, new), as GET /jobs/{job_id}/status derives it.")
+        // `,status="ok"} `, once per state rather than once per sample.
+        let statusName = Array("cronicle_job_status".utf8)
+        let states = JobStatus.State.allCases.map { ($0, Self.labelSuffix("status", $0.rawValue)) }
         for (index, job) in jobs.enumerated() {
-            for state in JobStatus.State.allCases {
-                sample("cronicle_job_status", labels[index], extra: ("status", state.rawValue))
-                integer(job.state == state ? 1 : 0)
+            for (state, suffix) in states {
+                sample(statusName, labels[index], suffix)
+                bytes.append(job.state == state ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+                bytes.append(0x0A)
             }
         }
         gauge(
@@ -118,10 +122,13 @@ struct MetricsExposition {
         family(
             "cronicle_job_runs_total", .counter,
             "The job's runs that ended, by result; counted as they end, so removing old runs does not lower it.")
+        let runsName = Array("cronicle_job_runs_total".utf8)
+        let succeeded = Self.labelSuffix("result", JobRun.Status.succeeded.rawValue)
+        let failed = Self.labelSuffix("result", JobRun.Status.failed.rawValue)
         for (index, job) in jobs.enumerated() {
-            sample("cronicle_job_runs_total", labels[index], extra: ("result", JobRun.Status.succeeded.rawValue))
+            sample(runsName, labels[index], succeeded)
             integer(job.succeeded)
-            sample("cronicle_job_runs_total", labels[index], extra: ("result", JobRun.Status.failed.rawValue))
+            sample(runsName, labels[index], failed)
             integer(job.failed)
         }
 
@@ -166,9 +173,10 @@ struct MetricsExposition {
         _ name: String, _ help: String, _ jobs: [JobRow], _ labels: [[UInt8]], value: (JobRow) -> Double?
     ) {
         family(name, .gauge, help)
+        let name = Array(name.utf8)
         for (index, job) in jobs.enumerated() {
             guard let value = value(job) else { continue }
-            sample(name, labels[index])
+            sample(name, labels[index], Self.closingBrace)
             if value == value.rounded(), abs(value) < 1e15 {
                 integer(Int(value))
             } else {
@@ -182,9 +190,10 @@ struct MetricsExposition {
         _ name: String, _ help: String, _ jobs: [JobRow], _ labels: [[UInt8]], value: (JobRow) -> Date?
     ) {
         family(name, .gauge, help)
+        let name = Array(name.utf8)
         for (index, job) in jobs.enumerated() {
             guard let date = value(job) else { continue }
-            sample(name, labels[index])
+            sample(name, labels[index], Self.closingBrace)
             seconds(date)
             bytes.append(0x0A)
         }
@@ -192,34 +201,54 @@ struct MetricsExposition {
 
     // MARK: - Lines
 
-    /// `name{job_id="a",team="data"` and, with `extra`, `,status="ok"`, then `} `.
-    private mutating func sample(_ name: String, _ prefix: [UInt8], extra: (String, String)? = nil) {
-        append(name)
+    /// `name`, the job's `{job_id="a",team="data"`, then `suffix`: `} ` or a label's
+    /// `,status="ok"} `. A scrape of 10,000 jobs writes 210,000 samples: each is copied
+    /// from bytes made once, with no string made per sample.
+    private mutating func sample(_ name: [UInt8], _ prefix: [UInt8], _ suffix: [UInt8]) {
+        bytes.append(contentsOf: name)
         bytes.append(contentsOf: prefix)
-        if let (label, value) = extra {
-            bytes.append(UInt8(ascii: ","))
-            append(label)
-            append("=\"")
-            Self.appendEscaped(value, to: &bytes)
-            bytes.append(UInt8(ascii: "\""))
-        }
-        append("} ")
+        bytes.append(contentsOf: suffix)
+    }
+
+    /// What ends a sample's labels when it adds none.
+    private static let closingBrace = Array("} ".utf8)
+
+    /// `,label="value"} `.
+    private static func labelSuffix(_ label: String, _ value: String) -> [UInt8] {
+        var suffix = Array(",\(label)=\"".utf8)
+        appendEscaped(value, to: &suffix)
+        suffix.append(contentsOf: "\"} ".utf8)
+        return suffix
     }
 
     private mutating func integer(_ value: Int) {
-        append(String(value))
+        digits(value)
         bytes.append(0x0A)
+    }
+
+    /// `value` in decimal, written straight into the exposition.
+    private mutating func digits(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        guard rest > 0 else { return bytes.append(UInt8(ascii: "0")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var start = buffer.count
+            while rest > 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        }
     }
 
     /// Unix time in seconds, to the millisecond the store keeps: `1764309600.123`.
     private mutating func seconds(_ date: Date) {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (whole, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        if fraction == 0 || milliseconds < 0 {
-            append(milliseconds < 0 ? String(Double(milliseconds) / 1000) : String(whole))
-            return
-        }
-        append(String(whole))
+        if milliseconds < 0 { return append(String(Double(milliseconds) / 1000)) }
+        digits(Int(whole))
+        guard fraction != 0 else { return }
         bytes.append(UInt8(ascii: "."))
         bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
         bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
