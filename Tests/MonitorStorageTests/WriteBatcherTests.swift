@@ -61,7 +61,8 @@ import Testing
         #expect(order == [["hold"], ["request-1", "request-2"], ["background-1"], ["background-2"]])
     }
 
-    @Test func aBackgroundWriteThatHasWaitedItsPatienceGoesBeforeRequests() async throws {
+    @Test func backgroundWritesThatHaveWaitedTheirPatienceGoBeforeRequests() async throws {
+        // A flood of requests cannot hold the monitor's own writes back past their patience.
         let order = try await commitOrder(backgroundPatience: .zero)
         #expect(order == [["hold"], ["background-1"], ["background-2"], ["request-1", "request-2"]])
     }

@@ -9,9 +9,10 @@ import MonitorDomain
 /// Writes come in two lanes. Requests (pings, API changes) are batched together; the
 /// monitor's own background work (the engine's deadlines, the outbox's outcomes, the
 /// reminders) goes one operation per transaction, and only when no request waits, or
-/// when it has waited 20 ms: a ping then waits behind at most one
-/// background operation, not behind every one queued with it, and a flood of pings
-/// cannot hold back an alert for long.
+/// once it has waited 20 ms: a ping waits behind the background operations already due
+/// (seldom more than one: the engine, the outbox and retention each have one at a time),
+/// not behind every one queued with it, and a flood of pings cannot hold an alert back
+/// for long.
 ///
 /// Operations must throw ``MonitorError`` (not found, conflict...) only before they
 /// write anything; the store's operations check first, then write. That lets a batch
@@ -86,6 +87,10 @@ final class WriteBatcher: Sendable {
                     return
                 }
                 let batch: [Pending]
+                // A background write goes when no request waits, or once it has waited its
+                // patience. Letting overdue ones take only every other turn bounded the
+                // requests' wait better on paper but measured no better: the burst's work
+                // then lasted longer (docs/performance.md, notifications).
                 if let oldest = background.first,
                     queue.isEmpty || ContinuousClock.now - oldest.queuedAt >= backgroundPatience
                 {
