@@ -8,7 +8,7 @@ import MonitorDomain
 ///
 /// Writes come in two lanes. Requests (pings, API changes) are batched together; the
 /// monitor's own background work (the engine's deadlines, the outbox's outcomes, the
-/// reminders) goes one operation per transaction, and only when no request waits, or
+/// reminders, retention) goes one operation per transaction, and only when no request waits, or
 /// once it has waited 20 ms: a ping waits behind the background operations already due
 /// (seldom more than one: the engine, the outbox and retention each have one at a time),
 /// not behind every one queued with it, and a flood of pings cannot hold an alert back
