@@ -79,7 +79,9 @@ import Testing
         let pool = try DatabasePool(path: folder.url("lanes.db"), configuration: configuration)
         try await pool.write { db in try db.execute(sql: "CREATE TABLE marks (name TEXT, tx REAL, seq INTEGER)") }
         let batcher = WriteBatcher(pool: pool, backgroundPatience: backgroundPatience)
-        let held = DispatchSemaphore(value: 0)
+        // The hold blocks the writer thread (not a task's), until `release`; the test learns
+        // that it holds through a stream, so no task's thread ever blocks.
+        let (held, holding) = AsyncStream<Void>.makeStream()
         let release = DispatchSemaphore(value: 0)
         @Sendable func mark(_ name: String, _ db: Database) throws {
             try db.execute(
@@ -89,11 +91,11 @@ import Testing
         let hold = Task {
             try await batcher.write { db in
                 try mark("hold", db)
-                held.signal()
+                holding.yield()
                 release.wait()
             }
         }
-        await Task.detached { held.wait() }.value
+        for await _ in held { break }
         var writes: [Task<Void, any Error>] = []
         for (name, lane) in [
             ("background-1", WriteLane.background), ("background-2", .background),

@@ -262,7 +262,10 @@ extension MonitorStore {
         channel: String, dueBy now: Date, except probe: Int64, until: Date, statusCode: Int?, error: String
     ) async throws {
         let givenUpBefore = until.addingTimeInterval(-Delivery.retryWindow)
-        try await write(lane: .background) { db in
+        // In the request lane: one per failing channel, side by side, so with many
+        // channels down they would queue as many one-statement background commits, where
+        // here they share the pings' batch.
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE deliveries SET attempts = attempts + 1, last_status_code = ?,
