@@ -4,29 +4,16 @@ import MonitorDomain
 
 extension MonitorStore {
     /// Every job's status and run totals, the outbox's depth and the latest applies, read
-    /// in one transaction: the statuses' few queries for all jobs (``statuses()``), one
-    /// read of the run totals the triggers of ``metricsMigration`` keep, and two small
-    /// reads from partial indexes and the sync history.
+    /// in one transaction: the statuses' query for all jobs (``statuses()``) with the run
+    /// totals the triggers of ``metricsMigration`` keep beside them, and two small reads
+    /// from partial indexes and the sync history.
     public func metricsSnapshot() async throws -> MetricsSnapshot {
         let now = clock.now
         return try await read { db in
-            var totals: [String: JobMetrics.RunTotals] = [:]
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT job_id, succeeded, failed, last_success_at, last_failure_at, last_start_time, last_end_time
-                    FROM job_run_totals
-                    """)
-            while let row = try rows.next() {
-                let start = Self.optionalDate(row, 5)
-                let end = Self.optionalDate(row, 6)
-                totals[row[0]] = JobMetrics.RunTotals(
-                    succeeded: row[1], failed: row[2], lastSuccess: Self.optionalDate(row, 3),
-                    lastFailure: Self.optionalDate(row, 4),
-                    lastDurationSeconds: start.flatMap { start in end.map { $0.timeIntervalSince(start) } })
-            }
-            let jobs = try Self.fetchStatuses(db, jobs: try self.allJobs(db), now: now).map { job, status in
-                JobMetrics(job: job, status: status, runs: totals[job.jobID] ?? JobMetrics.RunTotals())
+            var jobs: [JobMetrics] = []
+            try Self.forEachJobFacts(db, jobs: try self.allJobs(db), withTotals: true) { job, facts, totals in
+                jobs.append(
+                    JobMetrics(job: job, status: JobStatus.derive(job: job, facts: facts, now: now), runs: totals))
             }
             let outbox = try Row.fetchOne(
                 db, sql: "SELECT COUNT(*), MIN(created_at) FROM deliveries WHERE status = 'pending'")

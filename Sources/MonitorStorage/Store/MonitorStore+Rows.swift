@@ -103,6 +103,27 @@ extension MonitorStore {
             userAgent: row["user_agent"])
     }
 
+    /// The columns ``run(from:at:)`` reads, of the runs table named `table` in a query.
+    static func runColumns(of table: String) -> String {
+        [
+            "run_id", "job_id", "status", "start_time", "end_time", "exit_code", "message", "client_info",
+            "remote_addr",
+            "user_agent",
+        ].map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
+    /// A run from the ten columns of ``runColumns(of:)`` starting at `offset`: by position,
+    /// for queries that read a run beside other columns (a job list's newest runs).
+    static func run(from row: Row, at offset: Int) throws -> JobRun {
+        JobRun(
+            runID: row[offset], jobID: row[offset + 1],
+            status: JobRun.Status(rawValue: row[offset + 2]) ?? .failed,
+            startTime: optionalDate(row, offset + 3), endTime: optionalDate(row, offset + 4),
+            exitCode: row[offset + 5], message: row[offset + 6],
+            clientInfo: try decodeCompactJSON(row[offset + 7]), remoteAddress: row[offset + 8],
+            userAgent: row[offset + 9])
+    }
+
     static func alert(from row: Row) -> JobAlert {
         JobAlert(
             id: row["id"], jobID: row["job_id"], channel: row["channel"],

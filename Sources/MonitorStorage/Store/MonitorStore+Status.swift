@@ -28,55 +28,75 @@ extension MonitorStore {
 
     /// Every job with its derived status at `now`, by job id, inside the caller's transaction.
     static func fetchStatuses(_ db: Database, jobs: [Job], now: Date) throws -> [(job: Job, status: JobStatus)] {
-        // Cursors decode each row where SQLite left it: fetchAll would copy every row
-        // first, and look each column up by name in the copy (a tenth of a list's time).
-        var lastRuns: [String: JobRun] = [:]
-        let runs = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.* FROM job_configs c
-                JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
-                """)
-        while let row = try runs.next() {
-            let run = try Self.run(from: row)
-            lastRuns[run.jobID] = run
+        var statuses: [(job: Job, status: JobStatus)] = []
+        statuses.reserveCapacity(jobs.count)
+        try forEachJobFacts(db, jobs: jobs, withTotals: false) { job, facts, _ in
+            statuses.append((job, JobStatus.derive(job: job, facts: facts, now: now)))
         }
-        var lastStarts: [String: Date] = [:]
-        var lastEnds: [String: Date] = [:]
-        var firstPings: [String: Date] = [:]
-        let times = try Row.fetchCursor(
-            db,
-            sql:
-                "SELECT job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL) FROM job_configs c"
-        )
-        while let row = try times.next() {
-            if let start = Self.optionalDate(row, 1) { lastStarts[row[0]] = start }
-            if let end = Self.optionalDate(row, 2) { lastEnds[row[0]] = end }
-            if let first = Self.optionalDate(row, 3) { firstPings[row[0]] = first }
-        }
-        var oldestOpenStarts: [String: Date] = [:]
-        let openStarts = try Row.fetchCursor(db, sql: "SELECT job_id, (\(Self.oldestOpenStartSQL)) FROM job_configs c")
-        while let row = try openStarts.next() {
-            if let start = Self.optionalDate(row, 1) { oldestOpenStarts[row[0]] = start }
-        }
-        var streaks: [String: Int] = [:]
-        let failures = try Row.fetchCursor(db, sql: "SELECT job_id, failures FROM failure_streaks")
-        while let row = try failures.next() {
-            streaks[row[0]] = row[1]
-        }
+        return statuses
+    }
+
+    /// Calls `body` with each of `jobs` (in SQLite's order of ids, as ``allJobs(_:)``
+    /// gives them) and its status facts, and with `withTotals` its run totals, from one
+    /// query over the job rows in id order: each row is paired with its job by walking
+    /// both lists side by side, where a dictionary per fact, keyed by id, cost a sixth of
+    /// a 10,000-job scrape in hashing (docs/performance.md). Open alerts, which few jobs
+    /// have, are read apart.
+    static func forEachJobFacts(
+        _ db: Database, jobs: [Job], withTotals: Bool,
+        _ body: (Job, JobStatus.Facts, JobMetrics.RunTotals) throws -> Void
+    ) throws {
         var openAlerts: [String: [JobAlert]] = [:]
         let alerts = try Row.fetchCursor(db, sql: "SELECT * FROM job_alerts WHERE resolved_at IS NULL ORDER BY id")
         while let row = try alerts.next() {
             let alert = Self.alert(from: row)
             if let jobID = alert.jobID { openAlerts[jobID, default: []].append(alert) }
         }
-        return jobs.map { job in
-            let id = job.jobID
+        // Columns 0-5: the job's id and scalar facts; 6-15: its newest run (as
+        // `run(from:at:)` reads it); 16-21 with `withTotals`: its run totals.
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT c.job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL),
+                    (\(Self.oldestOpenStartSQL)), s.failures, \(Self.runColumns(of: "r"))
+                    \(withTotals ? ", t.succeeded, t.failed, t.last_success_at, t.last_failure_at, t.last_start_time, t.last_end_time" : "")
+                FROM job_configs c
+                LEFT JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
+                LEFT JOIN failure_streaks s ON s.job_id = c.job_id
+                \(withTotals ? "LEFT JOIN job_run_totals t ON t.job_id = c.job_id" : "")
+                ORDER BY c.job_id
+                """)
+        var index = jobs.startIndex
+        while let row = try rows.next(), index < jobs.endIndex {
+            // A job row written since `jobs` was read (by another process) has no job
+            // here, and a job deleted since has no row: both are skipped.
+            let rowJobID: String = row[0]
+            while index < jobs.endIndex, jobs[index].jobID.utf8.lexicographicallyPrecedes(rowJobID.utf8) {
+                try body(jobs[index], JobStatus.Facts(openAlerts: openAlerts[jobs[index].jobID] ?? []), .init())
+                index += 1
+            }
+            guard index < jobs.endIndex, jobs[index].jobID == rowJobID else { continue }
+            let job = jobs[index]
+            index += 1
             let facts = JobStatus.Facts(
-                lastRun: lastRuns[id], lastStartTime: lastStarts[id], lastEndTime: lastEnds[id],
-                firstPingTime: firstPings[id], oldestOpenRunStart: oldestOpenStarts[id],
-                openAlerts: openAlerts[id] ?? [], failureStreak: streaks[id] ?? 0)
-            return (job, JobStatus.derive(job: job, facts: facts, now: now))
+                lastRun: row.hasNull(atIndex: 6) ? nil : try Self.run(from: row, at: 6),
+                lastStartTime: Self.optionalDate(row, 1), lastEndTime: Self.optionalDate(row, 2),
+                firstPingTime: Self.optionalDate(row, 3), oldestOpenRunStart: Self.optionalDate(row, 4),
+                openAlerts: openAlerts[rowJobID] ?? [], failureStreak: row[5] ?? 0)
+            var totals = JobMetrics.RunTotals()
+            if withTotals, let succeeded = row[16] as Int? {
+                let start = Self.optionalDate(row, 20)
+                let end = Self.optionalDate(row, 21)
+                totals = JobMetrics.RunTotals(
+                    succeeded: succeeded, failed: row[17], lastSuccess: Self.optionalDate(row, 18),
+                    lastFailure: Self.optionalDate(row, 19),
+                    lastDurationSeconds: start.flatMap { start in end.map { $0.timeIntervalSince(start) } })
+            }
+            try body(job, facts, totals)
+        }
+        while index < jobs.endIndex {
+            try body(jobs[index], JobStatus.Facts(openAlerts: openAlerts[jobs[index].jobID] ?? []), .init())
+            index += 1
         }
     }
 

@@ -1,0 +1,66 @@
+import Config
+import Foundation
+import MonitorDomain
+import Testing
+
+@testable import MonitorHTTP
+
+/// `GET /metrics` sends the exposition in parts as it writes them: the parts must add up
+/// to exactly what one piece would be, each about the size asked for.
+@Suite struct MetricsExpositionTests {
+    static func snapshot(jobs count: Int) -> MetricsSnapshot {
+        let now = Date(timeIntervalSince1970: 1_764_309_600)
+        let jobs = (0..<count).map { index in
+            var definition = JobDefinition(jobID: String(format: "job_%05d", index), schedule: "*/15 * * * *")
+            definition.labels = ["team": "team\(index % 7)", "tier": index % 3 == 0 ? "gold" : "silver"]
+            let job = Job(definition: definition, createdAt: now, updatedAt: now, watchedSince: now)
+            let status = JobStatus.derive(job: job, facts: JobStatus.Facts(failureStreak: index % 3), now: now)
+            return JobMetrics(
+                job: job, status: status,
+                runs: JobMetrics.RunTotals(
+                    succeeded: index, failed: index % 5, lastSuccess: now.addingTimeInterval(-Double(index)),
+                    lastDurationSeconds: Double(index) / 8))
+        }
+        return MetricsSnapshot(
+            jobs: jobs, pendingDeliveries: 4, oldestPendingDelivery: now, lastApplies: [.applied: now])
+    }
+
+    static func parts(of snapshot: MetricsSnapshot, partSize: Int) -> [[UInt8]] {
+        var exposition = MetricsExposition(snapshot, partSize: partSize)
+        var parts: [[UInt8]] = []
+        while exposition.writeNextPart() {
+            parts.append(exposition.bytes)
+            exposition.bytes.removeAll(keepingCapacity: true)
+        }
+        let more = exposition.writeNextPart()
+        #expect(!more, "once done, it stays done")
+        return parts
+    }
+
+    @Test func thePartsAddUpToTheWholeExposition() throws {
+        let snapshot = Self.snapshot(jobs: 1_000)
+        let whole = Self.parts(of: snapshot, partSize: 1 << 40)
+        #expect(whole.count == 1)
+        let parts = Self.parts(of: snapshot, partSize: MetricsExposition.partSize)
+        #expect(parts.count > 10)
+        let wholeBytes = try #require(whole.first)
+        // Compared as a Bool: a failure would print 2 MB of bytes otherwise.
+        #expect(parts.joined().elementsEqual(wholeBytes), "the parts are not the whole")
+        for part in parts.dropLast() {
+            // A part ends after the job whose samples passed the size: nine status lines at most.
+            #expect(part.count >= MetricsExposition.partSize && part.count < MetricsExposition.partSize + 2_048)
+        }
+
+        let text = String(decoding: wholeBytes, as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("cronicle_job_status{") }.count == 1_000 * 9)
+        #expect(lines.filter { $0.hasPrefix("cronicle_job_runs_total{") }.count == 1_000 * 2)
+        #expect(lines.filter { $0.hasPrefix("# TYPE cronicle_job_status gauge") }.count == 1)
+        #expect(
+            lines.contains(#"cronicle_job_runs_total{job_id="job_00999",team="team5",tier="gold",result="failed"} 4"#)
+        )
+        #expect(lines.contains(#"cronicle_job_last_duration_seconds{job_id="job_00012",team="team5",tier="gold"} 1.5"#))
+        #expect(lines.contains("cronicle_jobs 1000") && lines.contains("cronicle_notification_queue_depth 4"))
+        #expect(lines.last == #"cronicle_sync_last_apply_timestamp_seconds{result="applied"} 1764309600"#)
+    }
+}
