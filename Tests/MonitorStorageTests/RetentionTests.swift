@@ -24,6 +24,11 @@ import Testing
         return Set(try queue.read { db in try String.fetchAll(db, sql: "SELECT run_id FROM job_runs") })
     }
 
+    static func text(_ path: String, _ sql: String) throws -> String? {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in try String.fetchOne(db, sql: sql) }
+    }
+
     static func count(_ path: String, _ sql: String) throws -> Int {
         let queue = try DatabaseQueue(path: path)
         return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
@@ -80,6 +85,12 @@ import Testing
             "old-1, old-2 (and their output), flaky-ok and gone-1 go; the rest is open, named by an open alert, a job's last run or recent"
         )
         #expect(try Self.count(path, "SELECT COUNT(*) FROM run_outputs") == 0)
+        // The day tallies of the jobs whose runs went go too, up to the cut-off's day:
+        // day 0's, where those runs ended; quiet's, whose only run stays, and new-1's, on
+        // day 100, stay.
+        #expect(
+            try Self.text(path, "SELECT group_concat(job_id) FROM job_run_days WHERE day < '2026-04-01'") == "quiet")
+        #expect(try Self.count(path, "SELECT SUM(runs) FROM job_run_days WHERE job_id = 'nightly'") == 1)
         // A second pass finds nothing more.
         let again = try await store.removeExpiredRuns(olderThan: clock.now - 90 * Self.day, batching: Self.instant)
         #expect(again.runs == 0)

@@ -42,11 +42,18 @@ public struct JobStats: Sendable, Hashable {
         expected > 0 ? Double(max(0, expected - missed)) / Double(expected) : nil
     }
 
-    /// The value at quantile `q` (0...1) of sorted `values`, the nearest rank.
-    public static func quantile(_ q: Double, of sorted: [Double]) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
+    /// The value at quantile `q` (0...1) of values given with how often each occurs,
+    /// sorted by value: the nearest rank, the `⌈q·n⌉`-th of the n values in order.
+    public static func quantile(_ q: Double, of counted: [(seconds: Double, count: Int)]) -> Double? {
+        let total = counted.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return nil }
+        let rank = min(max(Int((q * Double(total)).rounded(.up)) - 1, 0), total - 1)
+        var seen = 0
+        for (value, count) in counted {
+            seen += count
+            if rank < seen { return value }
+        }
+        return counted.last?.seconds
     }
 
     /// How many fire times (or intervals) of `definition` fall in `from..<to`, counted up to

@@ -146,6 +146,16 @@ extension MonitorStore {
                 """
         ).execute(arguments: [list])
         let outputs = db.changesCount
+        // The day tallies that stats read (``runDaysMigration``) of these runs' jobs, for
+        // the days before the cut-off's: they go with the runs, so that the tallies stay
+        // no larger than the history and a window reaching past the cut-off counts what
+        // the history still holds.
+        try db.cachedStatement(
+            sql: """
+                DELETE FROM job_run_days WHERE day < substr(?2, 1, 10) AND job_id IN (
+                    SELECT DISTINCT job_id FROM job_runs WHERE id IN (SELECT value FROM json_each(?1)))
+                """
+        ).execute(arguments: [list, cutoff])
         try db.cachedStatement(sql: "DELETE FROM job_runs WHERE id IN (SELECT value FROM json_each(?))").execute(
             arguments: [list])
         return (db.changesCount, outputs)

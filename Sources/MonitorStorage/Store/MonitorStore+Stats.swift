@@ -3,37 +3,55 @@ import GRDB
 import MonitorDomain
 
 extension MonitorStore {
-    /// The job's stats over the last 7 and 30 days (durations to the millisecond, which is
-    /// what timestamps keep), read in one pass over the longest window's runs through the
-    /// runs' index of ends (which holds each run's status and length, so no run's row is
-    /// read and no date parsed), and the alerts' `(job_id, id)` index: a job with a million runs costs the
-    /// index entries of its last 30 days, not its history.
+    /// The job's stats over the last 7 and 30 days. A window's whole days come from the
+    /// day tallies of ``runDaysMigration`` (runs, results and lengths per day, kept as
+    /// runs end), its first, partial day from the runs' index of ends (which holds each
+    /// run's status and length, so no run's row is read and no date parsed); and the
+    /// missed fire times from the alerts' `(job_id, id)` index. A job with a million runs
+    /// in 30 days costs a few thousand tallies and one day of runs, not its history.
+    ///
+    /// Durations are quantiles of the lengths rounded down to three significant digits
+    /// (`61.234 s` counts as `61.2 s`), so p50 and p95 are the exact nearest-rank values
+    /// rounded so, at most 1% below them; under a second they are exact to the millisecond.
     public func jobStats(_ jobID: String) async throws -> [JobStats] {
         let now = clock.now
         return try await read { db in
             let job = try Self.requireJob(db, jobID)
-            let windows = JobStats.windows.map { (days: $0, since: now.addingTimeInterval(-Double($0) * 86_400)) }
-            guard let oldest = windows.map(\.since).min() else { return [] }
-            // Per window: runs, succeeded, failed, durations. SQLite says which windows each
-            // run is in (one 0-or-1 column per window) and what its status is, as numbers:
-            // no text is decoded per run.
-            var tallies = Array(
-                repeating: (runs: 0, succeeded: 0, failed: 0, durations: [Double]()), count: windows.count)
-            let cursor = try Row.fetchCursor(
-                db.cachedStatement(sql: Self.runTallySQL(windows: windows.count)),
-                arguments: StatementArguments(
-                    windows.map { Timestamp.databaseText(from: $0.since) } + [
-                        jobID, Timestamp.databaseText(from: oldest),
-                    ]))
-            while let row = try cursor.next() {
-                let status: Int = row[0]
-                let milliseconds: Int64? = row[1]
-                let seconds = milliseconds.map { Double($0) / 1000 }
-                for index in windows.indices where row[2 + index] as Int == 1 {
-                    tallies[index].runs += 1
-                    if status == 1 { tallies[index].succeeded += 1 }
-                    if status == 2 { tallies[index].failed += 1 }
-                    if let seconds { tallies[index].durations.append(seconds) }
+            let windows = JobStats.windows.map { days in
+                let since = now.addingTimeInterval(-Double(days) * 86_400)
+                // The window's first day, partial, ends at the next midnight (UTC), where its
+                // whole days begin.
+                let firstDayEnd = Date(
+                    timeIntervalSince1970: (since.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 + 86_400)
+                return (
+                    days: days, since: since, firstDay: String(Timestamp.databaseText(from: since).prefix(10)),
+                    firstDayEnd: firstDayEnd
+                )
+            }
+            guard let oldestDay = windows.map(\.firstDay).min() else { return [] }
+            var tallies = Array(repeating: RunTally(), count: windows.count)
+            let days = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: "SELECT day, bucket, runs, succeeded, failed FROM job_run_days WHERE job_id = ? AND day > ?"),
+                arguments: [jobID, oldestDay])
+            while let row = try days.next() {
+                let day: String = row[0]
+                for index in windows.indices where day > windows[index].firstDay {
+                    tallies[index].add(bucket: row[1], runs: row[2], succeeded: row[3], failed: row[4])
+                }
+            }
+            for (index, window) in windows.enumerated() {
+                let runs = try Row.fetchCursor(
+                    db.cachedStatement(sql: Self.firstDayRunsSQL),
+                    arguments: [
+                        jobID, Timestamp.databaseText(from: window.since),
+                        Timestamp.databaseText(from: window.firstDayEnd),
+                    ])
+                while let row = try runs.next() {
+                    let status: Int = row[0]
+                    tallies[index].add(
+                        bucket: Self.lengthBucket(row[1]), runs: 1, succeeded: status == 1 ? 1 : 0,
+                        failed: status == 2 ? 1 : 0)
                 }
             }
             return try windows.enumerated().map { index, window in
@@ -44,28 +62,43 @@ extension MonitorStore {
                             SELECT TOTAL(missed_count) FROM job_alerts
                             WHERE job_id = ? AND type = 'missed_job' AND fire_time >= ?
                             """, arguments: [jobID, window.since]) ?? 0
-                let durations = tallies[index].durations.sorted()
+                let lengths = tallies[index].lengths()
                 let watched = max(window.since, job.watchedSince)
                 return JobStats(
                     days: window.days, runs: tallies[index].runs, succeeded: tallies[index].succeeded,
                     failed: tallies[index].failed,
                     expected: job.isPaused ? 0 : JobStats.expectedCount(job.definition, from: watched, to: now),
-                    missed: Int(missed), durationP50: JobStats.quantile(0.5, of: durations),
-                    durationP95: JobStats.quantile(0.95, of: durations))
+                    missed: Int(missed), durationP50: JobStats.quantile(0.5, of: lengths),
+                    durationP95: JobStats.quantile(0.95, of: lengths))
             }
         }
     }
 
-    /// Per run that ended since the oldest window began: its status as a number (1
-    /// succeeded, 2 failed, 0 else), its length in milliseconds (nil without a start), and one
-    /// 0-or-1 column per window. Arguments: each window's start, the job, the oldest start.
-    static func runTallySQL(windows: Int) -> String {
-        let inWindow = (0..<windows).map { _ in "end_time >= ?" }.joined(separator: ", ")
-        return """
-            SELECT CASE status WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 2 ELSE 0 END,
-                duration_ms,
-                \(inWindow)
-            FROM job_runs WHERE job_id = ? AND end_time >= ?
-            """
+    /// Per run that ended in `?2..<?3` (a window's first day): its status as a number (1
+    /// succeeded, 2 failed, 0 else) and its length in milliseconds (nil without a start).
+    static let firstDayRunsSQL = """
+        SELECT CASE status WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 2 ELSE 0 END, duration_ms
+        FROM job_runs WHERE job_id = ?1 AND end_time >= ?2 AND end_time < ?3
+        """
+
+    /// What a window counts: runs and results, and runs per length bucket.
+    struct RunTally {
+        var runs = 0
+        var succeeded = 0
+        var failed = 0
+        var buckets: [Int64: Int] = [:]
+
+        mutating func add(bucket: Int64, runs: Int, succeeded: Int, failed: Int) {
+            self.runs += runs
+            self.succeeded += succeeded
+            self.failed += failed
+            if bucket != MonitorStore.noLengthBucket { buckets[bucket, default: 0] += runs }
+        }
+
+        /// The lengths in seconds, each bucket's lower end (its length rounded down to three
+        /// significant digits), with their counts, shortest first.
+        func lengths() -> [(seconds: Double, count: Int)] {
+            buckets.sorted { $0.key < $1.key }.map { (Double($0.key) / 1000, $0.value) }
+        }
     }
 }

@@ -729,6 +729,53 @@ public final class MonitorStore: Sendable {
                     CREATE INDEX job_runs_by_end ON job_runs(job_id, end_time, status, duration_ms);
                     """)
         }
+        migrator.registerMigration(runDaysMigration) { db in
+            // A job's runs that ended, counted per day (UTC) and per length, rounded down
+            // to three significant digits: a stats window reads its whole days here and only
+            // its first, partial day from the runs (MonitorStore+Stats.swift), so a job with
+            // a million runs in 30 days costs a few thousand rows, not a million. Kept by
+            // triggers as the run totals are, one upsert per ended run; a run that ended
+            // first and got its start later moves from "no length" to its length. What is
+            // here already is counted once, below (for a large history, a while).
+            let upsert = Self.runDayUpsert(length: "NEW.duration_ms")
+            try db.execute(
+                sql: """
+                    CREATE TABLE job_run_days (
+                        job_id TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        -- The length in milliseconds to three significant digits, or
+                        -- \(Self.noLengthBucket) for runs without a start.
+                        bucket INTEGER NOT NULL,
+                        runs INTEGER NOT NULL,
+                        succeeded INTEGER NOT NULL,
+                        failed INTEGER NOT NULL,
+                        PRIMARY KEY (job_id, day, bucket)
+                    ) WITHOUT ROWID;
+                    INSERT INTO job_run_days (job_id, day, bucket, runs, succeeded, failed)
+                    SELECT job_id, substr(end_time, 1, 10), \(Self.lengthBucketSQL("duration_ms")), COUNT(*),
+                        SUM(status = 'succeeded'), SUM(status = 'failed')
+                    FROM job_runs WHERE status <> 'running' AND end_time IS NOT NULL
+                    GROUP BY 1, 2, 3;
+                    CREATE TRIGGER job_runs_inserted_ended_days AFTER INSERT ON job_runs
+                        WHEN NEW.status <> 'running' AND NEW.end_time IS NOT NULL
+                    BEGIN \(upsert) END;
+                    CREATE TRIGGER job_runs_ended_days AFTER UPDATE OF status ON job_runs
+                        WHEN OLD.status = 'running' AND NEW.status <> 'running' AND NEW.end_time IS NOT NULL
+                    BEGIN \(upsert) END;
+                    CREATE TRIGGER job_runs_started_late_days AFTER UPDATE OF start_time ON job_runs
+                        WHEN OLD.status <> 'running' AND NEW.status <> 'running' AND NEW.end_time IS NOT NULL
+                            AND OLD.start_time IS NULL AND NEW.start_time IS NOT NULL
+                    BEGIN
+                        UPDATE job_run_days SET runs = runs - 1, succeeded = succeeded - (NEW.status = 'succeeded'),
+                            failed = failed - (NEW.status = 'failed')
+                        WHERE job_id = NEW.job_id AND day = substr(NEW.end_time, 1, 10)
+                            AND bucket = \(Self.noLengthBucket);
+                        DELETE FROM job_run_days WHERE job_id = NEW.job_id AND day = substr(NEW.end_time, 1, 10)
+                            AND bucket = \(Self.noLengthBucket) AND runs = 0;
+                        \(upsert)
+                    END;
+                    """)
+        }
         return migrator
     }
 
@@ -766,6 +813,49 @@ public final class MonitorStore: Sendable {
     static let policyMigration = "v10: alert policy, operator pause and snooze"
     static let retentionMigration = "v14: retention indexes"
     static let statsMigration = "v15: run lengths in the index of ends, for stats"
+    static let runDaysMigration = "v16: runs per day and length, for stats"
+
+    /// The bucket of ``runDaysMigration``'s table for runs without a length (no start).
+    static let noLengthBucket: Int64 = -1 << 62
+
+    /// SQL for the bucket of a length in milliseconds, `length` (an expression): the
+    /// length itself under a second, else rounded down (towards zero) to three significant
+    /// digits, so a bucket is at most 1% wide; ``noLengthBucket`` when it is NULL. The
+    /// same as ``lengthBucket(_:)``.
+    static func lengthBucketSQL(_ length: String) -> String {
+        func truncated(_ value: String) -> String {
+            """
+            CAST(substr(CAST(\(value) AS TEXT), 1, 3) || substr('0000000000000000000', 1, length(CAST(\(value) AS TEXT)) - 3) AS INTEGER)
+            """
+        }
+        return """
+            CASE WHEN \(length) IS NULL THEN \(noLengthBucket) WHEN abs(\(length)) < 1000 THEN \(length) \
+            WHEN \(length) > 0 THEN \(truncated(length)) ELSE -\(truncated("-(\(length))")) END
+            """
+    }
+
+    /// The bucket ``lengthBucketSQL(_:)`` gives `milliseconds`.
+    static func lengthBucket(_ milliseconds: Int64?) -> Int64 {
+        guard let milliseconds else { return noLengthBucket }
+        let magnitude = milliseconds.magnitude
+        guard magnitude >= 1000 else { return milliseconds }
+        var scale: UInt64 = 1
+        while magnitude / scale >= 1000 { scale *= 10 }
+        let truncated = Int64(magnitude / scale * scale)
+        return milliseconds < 0 ? -truncated : truncated
+    }
+
+    /// What the triggers of ``runDaysMigration`` do when run `NEW` ends (or gets its
+    /// length): count it in its day and its length's bucket.
+    private static func runDayUpsert(length: String) -> String {
+        """
+        INSERT INTO job_run_days (job_id, day, bucket, runs, succeeded, failed)
+        VALUES (NEW.job_id, substr(NEW.end_time, 1, 10), \(lengthBucketSQL(length)), 1, NEW.status = 'succeeded',
+            NEW.status = 'failed')
+        ON CONFLICT (job_id, day, bucket) DO UPDATE SET
+            runs = runs + 1, succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed;
+        """
+    }
 }
 
 extension MonitorStore {
