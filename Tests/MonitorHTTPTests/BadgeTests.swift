@@ -41,6 +41,8 @@ import Testing
             #expect(shields["color"] as? String == "brightgreen")
             // The same answer again is 304 for its ETag.
             let etag = try #require(image.headers["etag"])
+            // A quoted strong tag: the first 8 bytes of the body's SHA-256 in lower-case hex.
+            #expect(etag.wholeMatch(of: /"[0-9a-f]{16}"/) != nil, "\(etag)")
             #expect(try await monitor.request("GET", path(svg), headers: ["If-None-Match": etag]).status == 304)
 
             // 06:00 passes without a start: the badge says down, and the tag's too.

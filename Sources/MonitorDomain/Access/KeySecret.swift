@@ -20,17 +20,8 @@ public enum KeySecret {
 
     /// The hex SHA-256 of `secret`, as stored and looked up.
     public static func hash(_ secret: String) -> String {
-        // Every request with a key hashes it: written into one string's storage, not as
-        // 32 small strings joined (which cost more than the hash itself).
-        let digest = SHA256.hash(data: Array(secret.utf8))
-        let digits = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { text in
-            for (index, byte) in digest.enumerated() {
-                text[2 * index] = digits[Int(byte >> 4)]
-                text[2 * index + 1] = digits[Int(byte & 0x0F)]
-            }
-            return SHA256.byteCount * 2
-        }
+        // Every request with a key hashes it.
+        LowercaseHex.string(SHA256.hash(data: Array(secret.utf8)))
     }
 
     /// The first characters shown beside a key's name.

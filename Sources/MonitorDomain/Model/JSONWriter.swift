@@ -127,10 +127,9 @@ package struct JSONWriter {
             case 0x0D: buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
                 buffer.writeBytes([
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
-                    hex[Int(byte & 0x0F)],
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    LowercaseHex.digits[Int(byte >> 4)], LowercaseHex.digits[Int(byte & 0x0F)],
                 ])
             default: buffer.writeInteger(byte)
             }

@@ -102,8 +102,7 @@ extension MonitorAPI {
             body = String(buffer: json.buffer)
             type = "application/json"
         }
-        let tag =
-            "\"" + SHA256.hash(data: Array(body.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined() + "\""
+        let tag = "\"" + LowercaseHex.string(SHA256.hash(data: Array(body.utf8)).prefix(8)) + "\""
         // Proxies and README renderers (GitHub's camo) may keep it, but must ask each time.
         var headers: HTTPFields = [.eTag: tag, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"]
         if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: {
