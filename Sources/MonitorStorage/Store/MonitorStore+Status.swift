@@ -55,24 +55,27 @@ extension MonitorStore {
         // Columns 0-5: the job's id and scalar facts; 6-15: its newest run (as
         // `run(from:at:)` reads it); 16-21 with `withTotals`: its run totals.
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT c.job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL),
-                    (\(Self.oldestOpenStartSQL)), s.failures, \(Self.runColumns(of: "r"))
-                    \(withTotals ? ", t.succeeded, t.failed, t.last_success_at, t.last_failure_at, t.last_start_time, t.last_end_time" : "")
-                FROM job_configs c
-                LEFT JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
-                LEFT JOIN failure_streaks s ON s.job_id = c.job_id
-                \(withTotals ? "LEFT JOIN job_run_totals t ON t.job_id = c.job_id" : "")
-                ORDER BY c.job_id
-                """)
+            db.cachedStatement(
+                sql: """
+                    SELECT c.job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL),
+                        (\(Self.oldestOpenStartSQL)), s.failures, \(Self.runColumns(of: "r"))
+                        \(withTotals ? ", t.succeeded, t.failed, t.last_success_at, t.last_failure_at, t.last_start_time, t.last_end_time" : "")
+                    FROM job_configs c
+                    LEFT JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
+                    LEFT JOIN failure_streaks s ON s.job_id = c.job_id
+                    \(withTotals ? "LEFT JOIN job_run_totals t ON t.job_id = c.job_id" : "")
+                    ORDER BY c.job_id
+                    """))
+        // A job deleted since `jobs` was read (by another process) has no row: it has no
+        // runs to tell of either. A row of a job written since has no job here: skipped.
+        func withoutRow(_ job: Job) throws {
+            try body(job, JobStatus.Facts(openAlerts: openAlerts[job.jobID] ?? []), JobMetrics.RunTotals())
+        }
         var index = jobs.startIndex
         while let row = try rows.next(), index < jobs.endIndex {
-            // A job row written since `jobs` was read (by another process) has no job
-            // here, and a job deleted since has no row: both are skipped.
             let rowJobID: String = row[0]
             while index < jobs.endIndex, jobs[index].jobID.utf8.lexicographicallyPrecedes(rowJobID.utf8) {
-                try body(jobs[index], JobStatus.Facts(openAlerts: openAlerts[jobs[index].jobID] ?? []), .init())
+                try withoutRow(jobs[index])
                 index += 1
             }
             guard index < jobs.endIndex, jobs[index].jobID == rowJobID else { continue }
@@ -94,10 +97,7 @@ extension MonitorStore {
             }
             try body(job, facts, totals)
         }
-        while index < jobs.endIndex {
-            try body(jobs[index], JobStatus.Facts(openAlerts: openAlerts[jobs[index].jobID] ?? []), .init())
-            index += 1
-        }
+        for job in jobs[index...] { try withoutRow(job) }
     }
 
     /// When a run pinged: its start, or its end when it has no start (a Healthchecks
