@@ -24,8 +24,9 @@ import Testing
         }
         _ = try await store.endRun(.id("Zeta"), RunEnd(runID: "zeta-1", exitCode: 3, message: "disk full"))
         _ = try await store.startRun(.id("a.b"), RunStart(runID: "ab-1"))
+        clock.advance(by: 5)
         _ = try await store.endRun(.id("a.b"), RunEnd(runID: "ab-1", exitCode: 0))
-        clock.advance(by: 30)
+        clock.advance(by: 25)
         _ = try await store.startRun(.id("a_b"), RunStart(runID: "a_b-open"))
         _ = try await store.endRun(.id("alpha"), RunEnd(runID: "alpha-1", exitCode: 0))
         _ = try await store.endRun(.id("alpha"), RunEnd(runID: "alpha-2", exitCode: 1))
@@ -41,6 +42,8 @@ import Testing
             #expect(status.state == own.state, "\(job.jobID)")
             #expect(status.lastRun?.runID == own.lastRun?.runID, "\(job.jobID)")
             #expect(status.lastRun?.message == own.lastRun?.message, "\(job.jobID)")
+            #expect(status.lastRun?.startTime == own.lastRun?.startTime, "\(job.jobID)")
+            #expect(status.lastRun?.endTime == own.lastRun?.endTime, "\(job.jobID)")
             #expect(status.failureStreak == own.failureStreak, "\(job.jobID)")
             #expect(status.openAlerts.map(\.id) == own.openAlerts.map(\.id), "\(job.jobID)")
             #expect(status.deadline == own.deadline && status.nextFireTime == own.nextFireTime, "\(job.jobID)")
@@ -53,6 +56,9 @@ import Testing
             ])
         #expect(all.first { $0.job.jobID == "alpha" }?.status.failureStreak == 2)
         #expect(all.first { $0.job.jobID == "Zeta" }?.status.lastRun?.exitCode == 3)
+        #expect(
+            all.first { $0.job.jobID == "a_b" }?.status.lastRun?.startTime
+                == ISO8601DateFormatter().date(from: "2026-11-28T06:00:30Z"))
 
         let snapshot = try await store.metricsSnapshot()
         #expect(snapshot.jobs.map(\.job.jobID) == ids)

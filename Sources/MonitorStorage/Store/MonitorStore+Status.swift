@@ -54,18 +54,18 @@ extension MonitorStore {
         }
         // Columns 0-5: the job's id and scalar facts; 6-15: its newest run (as
         // `run(from:at:)` reads it); 16-21 with `withTotals`: its run totals.
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT c.job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL),
-                        (\(Self.oldestOpenStartSQL)), s.failures, \(Self.runColumns(of: "r"))
-                        \(withTotals ? ", t.succeeded, t.failed, t.last_success_at, t.last_failure_at, t.last_start_time, t.last_end_time" : "")
-                    FROM job_configs c
-                    LEFT JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
-                    LEFT JOIN failure_streaks s ON s.job_id = c.job_id
-                    \(withTotals ? "LEFT JOIN job_run_totals t ON t.job_id = c.job_id" : "")
-                    ORDER BY c.job_id
-                    """))
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT c.job_id, (\(Self.lastStartSQL)), \(Self.lastEndSQL), \(Self.firstPingSQL),
+                    (\(Self.oldestOpenStartSQL)), s.failures, \(Self.runColumns(of: "r"))
+                    \(withTotals ? ", t.succeeded, t.failed, t.last_success_at, t.last_failure_at, t.last_start_time, t.last_end_time" : "")
+                FROM job_configs c
+                LEFT JOIN job_runs r ON r.id = (SELECT MAX(id) FROM job_runs WHERE job_id = c.job_id)
+                LEFT JOIN failure_streaks s ON s.job_id = c.job_id
+                \(withTotals ? "LEFT JOIN job_run_totals t ON t.job_id = c.job_id" : "")
+                ORDER BY c.job_id
+                """)
+        let rows = try Row.fetchCursor(statement)
         // A job deleted since `jobs` was read (by another process) has no row: it has no
         // runs to tell of either. A row of a job written since has no job here: skipped.
         func withoutRow(_ job: Job) throws {
@@ -82,17 +82,19 @@ extension MonitorStore {
             let job = jobs[index]
             index += 1
             let facts = JobStatus.Facts(
-                lastRun: row.hasNull(atIndex: 6) ? nil : try Self.run(from: row, at: 6),
-                lastStartTime: Self.optionalDate(row, 1), lastEndTime: Self.optionalDate(row, 2),
-                firstPingTime: Self.optionalDate(row, 3), oldestOpenRunStart: Self.optionalDate(row, 4),
+                lastRun: row.hasNull(atIndex: 6) ? nil : try Self.run(from: row, at: 6, in: statement),
+                lastStartTime: Self.optionalDate(row, 1, in: statement),
+                lastEndTime: Self.optionalDate(row, 2, in: statement),
+                firstPingTime: Self.optionalDate(row, 3, in: statement),
+                oldestOpenRunStart: Self.optionalDate(row, 4, in: statement),
                 openAlerts: openAlerts[rowJobID] ?? [], failureStreak: row[5] ?? 0)
             var totals = JobMetrics.RunTotals()
             if withTotals, let succeeded = row[16] as Int? {
-                let start = Self.optionalDate(row, 20)
-                let end = Self.optionalDate(row, 21)
+                let start = Self.optionalDate(row, 20, in: statement)
+                let end = Self.optionalDate(row, 21, in: statement)
                 totals = JobMetrics.RunTotals(
-                    succeeded: succeeded, failed: row[17], lastSuccess: Self.optionalDate(row, 18),
-                    lastFailure: Self.optionalDate(row, 19),
+                    succeeded: succeeded, failed: row[17], lastSuccess: Self.optionalDate(row, 18, in: statement),
+                    lastFailure: Self.optionalDate(row, 19, in: statement),
                     lastDurationSeconds: start.flatMap { start in end.map { $0.timeIntervalSince(start) } })
             }
             try body(job, facts, totals)
