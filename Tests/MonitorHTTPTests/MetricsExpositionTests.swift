@@ -25,8 +25,8 @@ import Testing
             jobs: jobs, pendingDeliveries: 4, oldestPendingDelivery: now, lastApplies: [.applied: now])
     }
 
-    static func parts(of snapshot: MetricsSnapshot, partSize: Int) -> [[UInt8]] {
-        var exposition = MetricsExposition(snapshot, partSize: partSize)
+    static func parts(of snapshot: MetricsSnapshot, partSize: Int, labels: MetricsLabelCache? = nil) -> [[UInt8]] {
+        var exposition = MetricsExposition(snapshot, labels: labels, partSize: partSize)
         var parts: [[UInt8]] = []
         while exposition.writeNextPart() {
             parts.append(exposition.bytes)
@@ -62,5 +62,26 @@ import Testing
         #expect(lines.contains(#"cronicle_job_last_duration_seconds{job_id="job_00012",team="team5",tier="gold"} 1.5"#))
         #expect(lines.contains("cronicle_jobs 1000") && lines.contains("cronicle_notification_queue_depth 4"))
         #expect(lines.last == #"cronicle_sync_last_apply_timestamp_seconds{result="applied"} 1764309600"#)
+    }
+
+    /// Labels kept from the last scrape serve only jobs that did not change: a job whose
+    /// labels changed, a new job and a job gone are written as a fresh exposition writes them.
+    @Test func labelsKeptBetweenScrapesFollowEveryChange() throws {
+        let cache = MetricsLabelCache()
+        let first = Self.snapshot(jobs: 300)
+        #expect(Self.parts(of: first, partSize: 1 << 40, labels: cache) == Self.parts(of: first, partSize: 1 << 40))
+        var second = first
+        second.jobs.remove(at: 7)
+        second.jobs[20].job.definition.labels = ["team": "moved \"away\"", "zone": "b"]
+        var added = first.jobs[0]
+        added.job.definition.jobID = "job_00000a"
+        second.jobs.insert(added, at: 1)
+        let cached = String(decoding: Self.parts(of: second, partSize: 1 << 40, labels: cache)[0], as: UTF8.self)
+        let fresh = String(decoding: Self.parts(of: second, partSize: 1 << 40)[0], as: UTF8.self)
+        let same = cached == fresh  // a Bool, or a failure prints both expositions whole
+        #expect(same, "the exposition with kept labels differs from a fresh one")
+        #expect(cached.contains(#"cronicle_job_paused{job_id="job_00021",team="moved \"away\"",zone="b"} 0"#))
+        #expect(cached.contains(#"{job_id="job_00000a",team="team0",tier="gold"} "#))
+        #expect(!cached.contains(#"job_id="job_00007""#))
     }
 }

@@ -176,21 +176,27 @@ struct MetricsExposition {
         }()
     }
 
-    init(_ snapshot: MetricsSnapshot, partSize: Int = Self.partSize) {
+    /// The exposition of `snapshot`; with `labels`, each job's labels are taken from the
+    /// last scrape while the job is unchanged.
+    init(_ snapshot: MetricsSnapshot, labels: MetricsLabelCache? = nil, partSize: Int = Self.partSize) {
         self.snapshot = snapshot
         self.partSize = partSize
         jobs = snapshot.jobs.map(JobRow.init)
-        var labelBytes: [UInt8] = []
-        var labelRanges: [Range<Int>] = []
-        labelRanges.reserveCapacity(snapshot.jobs.count)
-        for index in snapshot.jobs.indices {
-            // By index: `for job in` would copy each job's status (and retain its parts).
-            let start = labelBytes.count
-            Self.appendLabelPrefix(snapshot.jobs[index], to: &labelBytes)
-            labelRanges.append(start..<labelBytes.count)
+        let snapshotJobs = snapshot.jobs.map(\.job)
+        if let labels {
+            (labelBytes, labelRanges) = labels.prefixes(of: snapshotJobs, render: Self.appendLabelPrefix)
+        } else {
+            var labelBytes: [UInt8] = []
+            var labelRanges: [Range<Int>] = []
+            labelRanges.reserveCapacity(snapshotJobs.count)
+            for job in snapshotJobs {
+                let start = labelBytes.count
+                Self.appendLabelPrefix(job, to: &labelBytes)
+                labelRanges.append(start..<labelBytes.count)
+            }
+            self.labelBytes = labelBytes
+            self.labelRanges = labelRanges
         }
-        self.labelBytes = labelBytes
-        self.labelRanges = labelRanges
         bytes.reserveCapacity(min(partSize, Self.partSize) + 4_096)
     }
 
@@ -379,11 +385,11 @@ struct MetricsExposition {
     /// `{job_id="a",team="data"`: the job's id, then its labels by name. A label named as
     /// one the series add (`status`, `result`), which only a definition validated before
     /// those names were reserved can have, is left out: a sample cannot have it twice.
-    private static func appendLabelPrefix(_ job: JobMetrics, to prefix: inout [UInt8]) {
+    private static func appendLabelPrefix(_ job: Job, to prefix: inout [UInt8]) {
         prefix.append(contentsOf: "{job_id=\"".utf8)
-        appendEscaped(job.job.jobID, to: &prefix)
+        appendEscaped(job.jobID, to: &prefix)
         prefix.append(UInt8(ascii: "\""))
-        for (name, value) in job.job.definition.labels.sorted(by: { $0.key < $1.key })
+        for (name, value) in job.definition.labels.sorted(by: { $0.key < $1.key })
         where !JobFieldRules.reservedLabelNames.contains(name) {
             prefix.append(UInt8(ascii: ","))
             prefix.append(contentsOf: name.utf8)

@@ -16,7 +16,7 @@ extension MonitorAPI {
             return Response(
                 status: .ok, headers: [.contentType: MetricsExposition.contentType],
                 body: ResponseBody { writer in
-                    var exposition = MetricsExposition(snapshot)
+                    var exposition = MetricsExposition(snapshot, labels: metricsLabels)
                     while exposition.writeNextPart() {
                         try await writer.write(ByteBuffer(bytes: exposition.bytes))
                         exposition.bytes.removeAll(keepingCapacity: true)

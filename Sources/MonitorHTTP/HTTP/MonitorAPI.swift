@@ -17,6 +17,8 @@ public struct MonitorAPI: Sendable {
     let routes = RouteTable()
     /// Keys, sessions, and the guards of every route group.
     public let access: AccessControl
+    /// Each job's labels as `GET /metrics` writes them, from one scrape to the next.
+    let metricsLabels = MetricsLabelCache()
 
     public init(
         store: any MonitorStoring, configuration: ServerConfiguration, metrics: MonitorMetrics = MonitorMetrics()
