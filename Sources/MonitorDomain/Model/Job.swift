@@ -109,13 +109,14 @@ public struct Job: Sendable, Hashable {
         var createdAt: Date
         var updatedAt: Date
         var watchedSince: Date
-        /// The definition's parsed schedule once asked for (``Job/cronSchedule``);
-        /// forgotten when the definition changes.
+        /// The definition's parsed schedule once asked for (``Job/cronSchedule``), with
+        /// its recent answers; both forgotten when the definition changes.
         let schedule = Mutex<ParsedSchedule>(.unknown)
 
         enum ParsedSchedule: Sendable {
             case unknown
-            case known(CronSchedule?)
+            /// nil for a job without a cron schedule.
+            case known(FireTimeMemo?)
         }
 
         init(
@@ -161,10 +162,28 @@ public struct Job: Sendable, Hashable {
     /// cost a twentieth of the job list's time, asked for each of 10,000 jobs at every
     /// request while the jobs themselves come from memory.
     public var cronSchedule: CronSchedule? {
-        if case .known(let schedule) = storage.schedule.withLock({ $0 }) { return schedule }
-        let schedule = definition.cronSchedule
-        storage.schedule.withLock { $0 = .known(schedule) }
-        return schedule
+        parsedSchedule?.schedule
+    }
+
+    /// The first fire time of the job's cron schedule strictly after `date`; nil without
+    /// one. The same as `cronSchedule?.nextFireTime(after:)`, answered from the job's recent
+    /// answers when they cover `date` (``FireTimeMemo``).
+    public func nextFireTime(after date: Date) -> Date? {
+        parsedSchedule?.next(after: date)
+    }
+
+    /// The last fire time of the job's cron schedule strictly before `date`; nil without
+    /// one. The same as `cronSchedule?.previousFireTime(before:)`, remembered like
+    /// ``nextFireTime(after:)``.
+    public func previousFireTime(before date: Date) -> Date? {
+        parsedSchedule?.previous(before: date)
+    }
+
+    private var parsedSchedule: FireTimeMemo? {
+        if case .known(let memo) = storage.schedule.withLock({ $0 }) { return memo }
+        let memo = definition.cronSchedule.map(FireTimeMemo.init)
+        storage.schedule.withLock { $0 = .known(memo) }
+        return memo
     }
     public var managedBy: ManagedBy {
         _read { yield storage.managedBy }

@@ -104,14 +104,14 @@ public struct JobStatus: Sendable {
                 late = next <= now && now < next.addingTimeInterval(tolerance)
                 firstExpectedPassed = next <= now
             }
-        } else if let schedule = job.cronSchedule {
+        } else if job.cronSchedule != nil {
             let from = watchedSince ?? job.watchedSince
-            let next = schedule.nextFireTime(after: max(now, from))
+            let next = job.nextFireTime(after: max(now, from))
             status.nextFireTime = next
             status.deadline = next?.addingTimeInterval(tolerance)
             if let watchedSince {
-                firstExpectedPassed = schedule.nextFireTime(after: watchedSince).map { $0 <= now } ?? false
-                if let previous = schedule.previousFireTime(before: now.addingTimeInterval(1)), previous <= now,
+                firstExpectedPassed = job.nextFireTime(after: watchedSince).map { $0 <= now } ?? false
+                if let previous = job.previousFireTime(before: now.addingTimeInterval(1)), previous <= now,
                     previous > watchedSince, now < previous.addingTimeInterval(tolerance)
                 {
                     let satisfied =

@@ -45,9 +45,7 @@ public struct JobMetrics: Sendable {
     /// time, what tells "no success for two periods" apart from a slow job.
     public var expectedIntervalSeconds: Double? {
         if let every = job.definition.every { return Double(every.seconds) }
-        guard let next = status.nextFireTime, let schedule = job.cronSchedule,
-            let following = schedule.nextFireTime(after: next)
-        else { return nil }
+        guard let next = status.nextFireTime, let following = job.nextFireTime(after: next) else { return nil }
         return following.timeIntervalSince(next)
     }
 }
