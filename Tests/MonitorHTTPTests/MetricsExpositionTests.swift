@@ -31,6 +31,10 @@ import Testing
         while exposition.writeNextPart() {
             parts.append(exposition.bytes)
             exposition.bytes.removeAll(keepingCapacity: true)
+            if parts.count > 100_000 {
+                Issue.record("the exposition never ends in parts of \(partSize) bytes")
+                break
+            }
         }
         let more = exposition.writeNextPart()
         #expect(!more, "once done, it stays done")
@@ -62,6 +66,24 @@ import Testing
         #expect(lines.contains(#"cronicle_job_last_duration_seconds{job_id="job_00012",team="team5",tier="gold"} 1.5"#))
         #expect(lines.contains("cronicle_jobs 1000") && lines.contains("cronicle_notification_queue_depth 4"))
         #expect(lines.last == #"cronicle_sync_last_apply_timestamp_seconds{result="applied"} 1764309600"#)
+    }
+
+    /// Whatever the size of the parts, even smaller than a family's header, each family's
+    /// header comes once and the parts add up to the whole.
+    @Test func everyPartSizeGivesTheSameExposition() throws {
+        let snapshot = Self.snapshot(jobs: 12)
+        let whole = try #require(Self.parts(of: snapshot, partSize: 1 << 40).first)
+        for partSize in [1, 2, 7, 50, 99, 100, 101, 250, 333, 1_000, 1_024, 4_096] {
+            let parts = Self.parts(of: snapshot, partSize: partSize)
+            #expect(parts.joined().elementsEqual(whole), "parts of \(partSize) bytes")
+            #expect(parts.count > 1 && parts.count <= whole.count)
+        }
+        // And at the real size, a header that ends a part just before the family's samples.
+        let text = String(decoding: whole, as: UTF8.self)
+        let headerEnd = try #require(text.range(of: "# TYPE cronicle_job_paused gauge\n")).upperBound
+        let partSize = text.utf8.distance(from: text.startIndex, to: headerEnd)
+        let parts = Self.parts(of: snapshot, partSize: partSize)
+        #expect(parts.joined().elementsEqual(whole))
     }
 
     /// Labels kept from the last scrape serve only jobs that did not change: a job whose

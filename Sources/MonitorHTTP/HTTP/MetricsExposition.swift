@@ -149,6 +149,9 @@ struct MetricsExposition {
     /// The family and the job ``writeNextPart()`` goes on from.
     private var familyIndex = 0
     private var jobIndex = 0
+    /// Whether the current family's `# HELP` and `# TYPE` lines are written: a part can
+    /// end right after them, before the family's first sample.
+    private var headerWritten = false
     private let partSize: Int
 
     /// The ends of samples' labels, made once and written from one buffer: `} ` when a
@@ -212,7 +215,10 @@ struct MetricsExposition {
         let suffixes = Suffixes.shared
         while familyIndex < Self.jobFamilies.count, bytes.count < end {
             let current = Self.jobFamilies[familyIndex]
-            if jobIndex == 0 { header(current.name, current.kind, current.help) }
+            if !headerWritten {
+                header(current.name, current.kind, current.help)
+                headerWritten = true
+            }
             labelBytes.withUnsafeBufferPointer { labels in
                 current.name.withUnsafeBufferPointer { name in
                     suffixes.bytes.withUnsafeBufferPointer { suffixBytes in
@@ -227,6 +233,7 @@ struct MetricsExposition {
             if jobIndex == jobs.count {
                 familyIndex += 1
                 jobIndex = 0
+                headerWritten = false
             }
         }
         if familyIndex == Self.jobFamilies.count, bytes.count < end {
