@@ -85,15 +85,40 @@ import Testing
             "old-1, old-2 (and their output), flaky-ok and gone-1 go; the rest is open, named by an open alert, a job's last run or recent"
         )
         #expect(try Self.count(path, "SELECT COUNT(*) FROM run_outputs") == 0)
-        // The day tallies of the jobs whose runs went go too, up to the cut-off's day:
-        // day 0's, where those runs ended; quiet's, whose only run stays, and new-1's, on
-        // day 100, stay.
+        // The day tallies older than the longest stats window of the jobs whose runs went
+        // go too: day 0's, where those runs ended; quiet's, whose only run stays, and
+        // new-1's, on day 100, stay.
         #expect(
             try Self.text(path, "SELECT group_concat(job_id) FROM job_run_days WHERE day < '2026-04-01'") == "quiet")
         #expect(try Self.count(path, "SELECT SUM(runs) FROM job_run_days WHERE job_id = 'nightly'") == 1)
         // A second pass finds nothing more.
         let again = try await store.removeExpiredRuns(olderThan: clock.now - 90 * Self.day, batching: Self.instant)
         #expect(again.runs == 0)
+    }
+
+    /// The stats' day tallies count what ran, as the run totals do: a short `--keep-runs`
+    /// removes the runs, and the 30-day stats still count them.
+    @Test func statsStillCountRunsThatAShortRetentionRemoved() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url("short.db")
+        let clock = ManualClock("2026-01-01T12:00:00Z")
+        let store = try MonitorStore(path: path, clock: clock)
+        _ = try await store.saveJob(JobDefinition(jobID: "daily", schedule: "@daily"), by: Self.author)
+        for day in 0..<20 {
+            _ = try await store.startRun(.id("daily"), RunStart(runID: "run-\(day)"))
+            clock.advance(by: 90)
+            _ = try await store.endRun(.id("daily"), RunEnd(runID: "run-\(day)", exitCode: day % 5 == 0 ? 1 : 0))
+            clock.advance(by: Self.day - 90)
+        }
+        let before = try await store.jobStats("daily")
+        _ = try await store.recordDeadlines([], runs: [], checkedThrough: clock.now)
+        let removed = try await store.removeExpiredRuns(olderThan: clock.now - 7 * Self.day, batching: Self.instant)
+        // The last week's and the failures' (their resolved alerts name them) stay.
+        #expect(removed.runs == 10)
+        #expect(try Self.count(path, "SELECT COUNT(*) FROM job_runs") == 10)
+        let after = try await store.jobStats("daily")
+        #expect(after[1].runs == 20 && after[1].failed == 4 && after[1].durationP50 == 90)
+        #expect(after.map(\.runs) == before.map(\.runs) && after.map(\.failed) == before.map(\.failed))
     }
 
     @Test func theCutoffWaitsForDeadlinesTheEngineHasNotChecked() async throws {

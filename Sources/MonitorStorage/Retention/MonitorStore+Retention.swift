@@ -27,6 +27,10 @@ extension MonitorStore {
         guard let cutoff = try await runsCutoff(cutoff) else { return outcome }
         outcome.runsCutoff = cutoff
         let cutoffText = Timestamp.databaseText(from: cutoff)
+        // Day tallies older than the longest stats window are read by nothing.
+        let longestWindow = JobStats.windows.max() ?? 30
+        let horizon = clock.now.addingTimeInterval(-Double(longestWindow + 1) * 86_400)
+        let tallyHorizon = String(Timestamp.databaseText(from: horizon).prefix(10))
         var after: Int64 = 0
         while true {
             // The window is found on a reader, not under the write lock.
@@ -36,7 +40,7 @@ extension MonitorStore {
             }
             guard let window else { break }
             let removed = try await write(lane: .background) { db in
-                try Self.removeRuns(db, in: window.ids, cutoff: cutoffText)
+                try Self.removeRuns(db, in: window.ids, cutoff: cutoffText, tallyHorizon: tallyHorizon)
             }
             outcome.runs += removed.runs
             outcome.outputs += removed.outputs
@@ -131,7 +135,8 @@ extension MonitorStore {
             AND NOT EXISTS (SELECT 1 FROM failure_streaks WHERE job_id = r.job_id AND first_run_id = r.run_id)
         """
 
-    private static func removeRuns(_ db: Database, in ids: ClosedRange<Int64>, cutoff: String) throws
+    private static func removeRuns(_ db: Database, in ids: ClosedRange<Int64>, cutoff: String, tallyHorizon: String)
+        throws
         -> (runs: Int, outputs: Int)
     {
         let removable = try Int64.fetchAll(
@@ -146,16 +151,15 @@ extension MonitorStore {
                 """
         ).execute(arguments: [list])
         let outputs = db.changesCount
-        // The day tallies that stats read (``runDaysMigration``) of these runs' jobs, for
-        // the days before the cut-off's: they go with the runs, so that the tallies stay
-        // no larger than the history and a window reaching past the cut-off counts what
-        // the history still holds.
+        // The day tallies that stats read (``runDaysMigration``) count what ran, as the run
+        // totals do: removing runs leaves them. Those of these runs' jobs older than the
+        // longest stats window, which nothing reads, go with the runs.
         try db.cachedStatement(
             sql: """
-                DELETE FROM job_run_days WHERE day < substr(?2, 1, 10) AND job_id IN (
+                DELETE FROM job_run_days WHERE day < ?2 AND job_id IN (
                     SELECT DISTINCT job_id FROM job_runs WHERE id IN (SELECT value FROM json_each(?1)))
                 """
-        ).execute(arguments: [list, cutoff])
+        ).execute(arguments: [list, tallyHorizon])
         try db.cachedStatement(sql: "DELETE FROM job_runs WHERE id IN (SELECT value FROM json_each(?))").execute(
             arguments: [list])
         return (db.changesCount, outputs)

@@ -18,7 +18,9 @@ extension MonitorStore {
         return try await read { db in
             let job = try Self.requireJob(db, jobID)
             let windows = JobStats.windows.map { days in
-                let since = now.addingTimeInterval(-Double(days) * 86_400)
+                // To the millisecond first, as the database keeps instants: the window's first
+                // day and its end must come from the same instant.
+                let since = Timestamp.stored(now.addingTimeInterval(-Double(days) * 86_400))
                 // The window's first day, partial, ends at the next midnight (UTC), where its
                 // whole days begin.
                 let firstDayEnd = Date(
@@ -80,25 +82,4 @@ extension MonitorStore {
         SELECT CASE status WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 2 ELSE 0 END, duration_ms
         FROM job_runs WHERE job_id = ?1 AND end_time >= ?2 AND end_time < ?3
         """
-
-    /// What a window counts: runs and results, and runs per length bucket.
-    struct RunTally {
-        var runs = 0
-        var succeeded = 0
-        var failed = 0
-        var buckets: [Int64: Int] = [:]
-
-        mutating func add(bucket: Int64, runs: Int, succeeded: Int, failed: Int) {
-            self.runs += runs
-            self.succeeded += succeeded
-            self.failed += failed
-            if bucket != MonitorStore.noLengthBucket { buckets[bucket, default: 0] += runs }
-        }
-
-        /// The lengths in seconds, each bucket's lower end (its length rounded down to three
-        /// significant digits), with their counts, shortest first.
-        func lengths() -> [(seconds: Double, count: Int)] {
-            buckets.sorted { $0.key < $1.key }.map { (Double($0.key) / 1000, $0.value) }
-        }
-    }
 }
