@@ -9,7 +9,8 @@ import Testing
 @Suite struct FireTimeMemoTests {
     @Test(arguments: [
         ("*/15 * * * *", "UTC"), ("30 2 * * *", "America/New_York"), ("0 * * * *", "Europe/Berlin"),
-        ("0 9 * * 1#2", "Australia/Sydney"), ("15 10 L * *", "Asia/Kolkata"),
+        ("0 9 * * 1#2", "Australia/Sydney"), ("15 10 L * *", "Asia/Kolkata"), ("30 1 * * *", "America/New_York"),
+        ("*/20 * * * *", "Europe/Berlin"),
     ])
     func rememberedAnswersAreTheComputedOnes(expression: String, zone: String) throws {
         var definition = JobDefinition(jobID: "job", schedule: expression)
@@ -19,9 +20,14 @@ import Testing
         let schedule = try #require(job.cronSchedule)
         var generator = SystemRandomNumberGenerator()
         // Questions near each other (as a status asks them, seconds apart), around fire
-        // times and clock changes (2021 and 2026), and far apart; whole and half seconds.
+        // times and the clock changes of 2021 and 2026 in New York, Berlin and Sydney
+        // (fixed times in repeated and skipped hours among them), and far apart; whole and
+        // half seconds.
         var instants: [Double] = []
-        for base in [1_615_705_200.0, 1_636_264_800, 1_774_800_000, 1_792_000_000] {
+        for base in [
+            1_615_705_200.0, 1_636_264_800, 1_772_953_200, 1_793_512_800, 1_774_746_000, 1_792_890_000,
+            1_775_318_400, 1_791_043_200,
+        ] {
             instants += (0..<150).map { _ in base + Double(Int.random(in: -7_200...7_200, using: &generator)) }
         }
         instants += (0..<100).map { _ in Double(Int.random(in: 0...4_000_000_000, using: &generator)) }

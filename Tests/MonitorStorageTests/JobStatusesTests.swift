@@ -80,13 +80,24 @@ import Testing
             _ = try await store.saveJob(JobDefinition(jobID: id, schedule: "@daily"), by: Self.author)
             _ = try await store.endRun(.id(id), RunEnd(runID: "\(id)-run", exitCode: id.count))
         }
-        let everyOther = try await store.jobs().enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
-        #expect(everyOther.map(\.jobID) == ["a-b", "a0", "alpha"])
-        let statuses = try await store.read { db in
-            try MonitorStore.fetchStatuses(db, jobs: everyOther, now: clock.now)
+        var asked = try await store.jobs().enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        // And two jobs without a row (as if deleted by another process since): before the
+        // rows' first and after their last.
+        let now = clock.now
+        for id in ["0first", "zz"] {
+            let job = Job(
+                definition: JobDefinition(jobID: id, schedule: "@daily"), createdAt: now, updatedAt: now,
+                watchedSince: now)
+            asked.insert(job, at: id == "zz" ? asked.endIndex : 0)
         }
-        #expect(statuses.map(\.job.jobID) == ["a-b", "a0", "alpha"])
-        #expect(statuses.map { $0.status.lastRun?.runID } == ["a-b-run", "a0-run", "alpha-run"])
-        #expect(statuses.map { $0.status.lastRun?.exitCode } == [3, 2, 5])
+        #expect(asked.map(\.jobID) == ["0first", "a-b", "a0", "alpha", "zz"])
+        let everyOther = asked
+        let statuses = try await store.read { db in
+            try MonitorStore.fetchStatuses(db, jobs: everyOther, now: now)
+        }
+        #expect(statuses.map(\.job.jobID) == ["0first", "a-b", "a0", "alpha", "zz"])
+        #expect(statuses.map { $0.status.lastRun?.runID } == [nil, "a-b-run", "a0-run", "alpha-run", nil])
+        #expect(statuses.map { $0.status.lastRun?.exitCode } == [nil, 3, 2, 5, nil])
+        #expect(statuses.map(\.status.state) == [.new, .failed, .failed, .failed, .new])
     }
 }

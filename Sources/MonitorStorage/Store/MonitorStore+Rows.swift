@@ -86,7 +86,8 @@ extension MonitorStore {
     /// An optional date column, by position, read as ``date(_:_:)`` reads it. Given the
     /// statement `row` comes from (a cursor's), the store's own form is parsed from
     /// SQLite's buffer, without making a string: reading every job's dates at once (the
-    /// job list, `GET /metrics`) parses some 70,000 of them.
+    /// job list, `GET /metrics`) parses some 70,000 of them. `statement` must be at `row`:
+    /// only a cursor's current row, never a copied or fetched-all one.
     static func optionalDate(_ row: Row, _ index: Int, in statement: Statement? = nil) -> Date? {
         if let handle = statement?.sqliteStatement, sqlite3_column_type(handle, Int32(index)) == SQLITE_TEXT,
             let text = sqlite3_column_text(handle, Int32(index)),

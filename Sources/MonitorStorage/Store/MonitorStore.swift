@@ -734,9 +734,11 @@ public final class MonitorStore: Sendable {
             // to three significant digits: a stats window reads its whole days here and only
             // its first, partial day from the runs (MonitorStore+Stats.swift), so a job with
             // a million runs in 30 days costs a few thousand rows, not a million. Kept by
-            // triggers as the run totals are, one upsert per ended run; a run that ended
-            // first and got its start later moves from "no length" to its length. What is
-            // here already is counted once, below (for a large history, a while).
+            // triggers as the run totals are, one upsert per ended run. The store never
+            // gives an ended run a start (a late start joins it without one, DESIGN 10.2),
+            // but a row changed by hand or by an import could get one: the third trigger
+            // moves such a run from "no length" to its length. What is here already is
+            // counted once, below (for a large history, a while).
             let upsert = Self.runDayUpsert(length: "NEW.duration_ms")
             try db.execute(
                 sql: """
