@@ -185,21 +185,9 @@ struct MetricsExposition {
         self.snapshot = snapshot
         self.partSize = partSize
         jobs = snapshot.jobs.map(JobRow.init)
-        let snapshotJobs = snapshot.jobs.map(\.job)
-        if let labels {
-            (labelBytes, labelRanges) = labels.prefixes(of: snapshotJobs, render: Self.appendLabelPrefix)
-        } else {
-            var labelBytes: [UInt8] = []
-            var labelRanges: [Range<Int>] = []
-            labelRanges.reserveCapacity(snapshotJobs.count)
-            for job in snapshotJobs {
-                let start = labelBytes.count
-                Self.appendLabelPrefix(job, to: &labelBytes)
-                labelRanges.append(start..<labelBytes.count)
-            }
-            self.labelBytes = labelBytes
-            self.labelRanges = labelRanges
-        }
+        // Without a cache of its own (one exposition alone), a new one renders every job.
+        (labelBytes, labelRanges) = (labels ?? MetricsLabelCache()).prefixes(
+            of: snapshot.jobs.map(\.job), render: Self.appendLabelPrefix)
         bytes.reserveCapacity(min(partSize, Self.partSize) + 4_096)
     }
 
