@@ -19,13 +19,80 @@ public final class HeadlessBrowser: Sendable {
     /// Commands go to Chromium's fd 3, answers come from its fd 4, each message a JSON
     /// text ended by a NUL byte (`--remote-debugging-pipe`).
     private let commands: FileHandle
-    private let answers: FileHandle
     private let state = Mutex(State())
+    private let inbox = Inbox()
 
     private struct State {
         var counter = 0
         var session: String?
-        var pending = Data()
+    }
+
+    /// Chromium's answers by command id, filled by a thread of its own that reads the pipe.
+    ///
+    /// The read blocks, so it must not run on the concurrency pool: with two cores the pool
+    /// has two threads, and two browsers each waiting there for a page that needs the
+    /// test's own server (whose handlers run on that pool) to answer hung the suite.
+    private final class Inbox: Sendable {
+        private struct Contents {
+            var arrived: [Int: Data] = [:]
+            var waiting: [Int: CheckedContinuation<Data, any Error>] = [:]
+            var closed = false
+        }
+
+        private let contents = Mutex(Contents())
+
+        /// Reads messages (JSON texts ended by a NUL byte) until the pipe closes.
+        func read(from descriptor: Int32) {
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                // A plain read(2): whatever has arrived, not a full buffer.
+                let count = Glibc.read(descriptor, &buffer, buffer.count)
+                guard count > 0 else { break }
+                pending.append(contentsOf: buffer[0..<count])
+                while let end = pending.firstIndex(of: 0) {
+                    let message = Data(pending[..<end])
+                    pending.removeSubrange(...end)
+                    // Events have no id; only answers are waited for.
+                    let id = (try? JSONSerialization.jsonObject(with: message) as? [String: Any])?["id"] as? Int
+                    if let id { deliver(message, to: id) }
+                }
+            }
+            let waiting = contents.withLock { contents in
+                contents.closed = true
+                defer { contents.waiting = [:] }
+                return contents.waiting
+            }
+            for (_, waiter) in waiting {
+                waiter.resume(throwing: Failure(description: "Chromium closed its DevTools pipe"))
+            }
+        }
+
+        private func deliver(_ message: Data, to id: Int) {
+            let waiter = contents.withLock { contents in
+                guard let waiter = contents.waiting.removeValue(forKey: id) else {
+                    contents.arrived[id] = message
+                    return nil as CheckedContinuation<Data, any Error>?
+                }
+                return waiter
+            }
+            waiter?.resume(returning: message)
+        }
+
+        /// The answer to command `id`, once it arrives.
+        func answer(to id: Int) async throws -> Data {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = contents.withLock { contents -> Result<Data, any Error>? in
+                    if let message = contents.arrived.removeValue(forKey: id) { return .success(message) }
+                    if contents.closed {
+                        return .failure(Failure(description: "Chromium closed its DevTools pipe"))
+                    }
+                    contents.waiting[id] = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -67,7 +134,10 @@ public final class HeadlessBrowser: Sendable {
         try toBrowser.fileHandleForReading.close()
         try fromBrowser.fileHandleForWriting.close()
         commands = toBrowser.fileHandleForWriting
-        answers = fromBrowser.fileHandleForReading
+        // The reader thread holds the pipe's read end and lets it close only when it is
+        // done, so that it never reads a descriptor number reused by something else.
+        let (inbox, answers) = (inbox, fromBrowser.fileHandleForReading)
+        Thread { inbox.read(from: answers.fileDescriptor) }.start()
         // Attach to the page opened on the command line; commands then name its session.
         var target: String?
         for _ in 0..<100 where target == nil {
@@ -113,38 +183,12 @@ public final class HeadlessBrowser: Sendable {
         var message = try JSONSerialization.data(withJSONObject: request)
         message.append(0)
         try commands.write(contentsOf: message)
-        let answers = answers
-        let reply = try await Task.detached { () throws -> Data in
-            while true {
-                let reply = try self.nextMessage(from: answers)
-                let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any]
-                if object?["id"] as? Int == id { return reply }
-            }
-        }.value
+        let reply = try await inbox.answer(to: id)
         let object = try JSONSerialization.jsonObject(with: reply) as? [String: Any]
         if let error = object?["error"] as? [String: Any] {
             throw Failure(description: "\(method): \(error["message"] as? String ?? "failed")")
         }
         return object?["result"] as? [String: Any]
-    }
-
-    /// Reads up to the next NUL (blocking; called off the cooperative pool's threads' way in a detached task).
-    private func nextMessage(from handle: FileHandle) throws -> Data {
-        while true {
-            if let message = state.withLock({ state -> Data? in
-                guard let end = state.pending.firstIndex(of: 0) else { return nil }
-                let message = state.pending[state.pending.startIndex..<end]
-                state.pending = Data(state.pending[(end + 1)...])
-                return Data(message)
-            }) {
-                return message
-            }
-            // A plain read(2): whatever has arrived, not a full buffer.
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            let count = read(handle.fileDescriptor, &buffer, buffer.count)
-            guard count > 0 else { throw Failure(description: "Chromium closed its DevTools pipe") }
-            state.withLock { $0.pending.append(contentsOf: buffer[0..<count]) }
-        }
     }
 
     /// Evaluates `expression` until it is true in a page that has finished loading, for at
