@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // The monitor's own counters and histograms on `GET /metrics` (DESIGN 13).
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL store (DESIGN 14).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Cron expressions, fire times and descriptions. Foundation only.
@@ -87,6 +89,21 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The store on PostgreSQL: the same SQL as on SQLite (MonitorStorage's SQLSession), run
+        // over postgres-nio. A target apart, so that what opens no PostgreSQL does not build it.
+        .target(
+            name: "MonitorStoragePostgres",
+            dependencies: [
+                "MonitorDomain",
+                "MonitorStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -252,6 +269,13 @@ let package = Package(
             path: "Benchmarks/CatchUpBenchmark",
             swiftSettings: strictSettings
         ),
+        // `scripts/bench-postgres`: the ping path's transactions on PostgreSQL, beside store-benchmark.
+        .executableTarget(
+            name: "postgres-benchmark",
+            dependencies: ["MonitorDomain", "MonitorStorage", "MonitorStoragePostgres"],
+            path: "Benchmarks/PostgresBenchmark",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "store-benchmark",
             dependencies: ["MonitorDomain", "MonitorStorage", "Config"],
@@ -268,6 +292,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Sources/CronicleTestSupport",
+            swiftSettings: strictSettings
+        ),
+        // For the store's tests on every database: the checks each SQL driver must pass alike.
+        .target(
+            name: "StorageTestSupport",
+            dependencies: ["MonitorDomain", "MonitorStorage", "MonitorStoragePostgres"],
+            path: "Sources/StorageTestSupport",
             swiftSettings: strictSettings
         ),
         // For the monitor's tests: a live server on a manual clock.
@@ -293,8 +324,16 @@ let package = Package(
         .testTarget(
             name: "MonitorStorageTests",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "Config", "CronicleTestSupport",
+                "MonitorDomain", "MonitorStorage", "Config", "CronicleTestSupport", "StorageTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MonitorStoragePostgresTests",
+            dependencies: [
+                "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "CronicleTestSupport",
+                "StorageTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,135 @@
+import Foundation
+import MonitorDomain
+
+/// A PostgreSQL database as `--db` and `CRONICLE_DB` name it,
+/// `postgres://user:password@host:port/database?sslmode=require`, read the way libpq reads
+/// it (the same defaults: port 5432, the database named after the user, `sslmode=prefer`).
+///
+/// Its ``description`` never holds the password: log and show that, never the text given.
+package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
+    /// How the connection uses TLS, as libpq's `sslmode` says it.
+    package enum SSLMode: String, Sendable, Hashable, CaseIterable {
+        /// Plain TCP.
+        case disable
+        /// TLS when the server offers it, without checking its certificate (libpq's default).
+        case prefer
+        /// TLS always, without checking the certificate (as libpq's `require`).
+        case require
+        /// TLS always, the certificate checked against the system's roots and the host name.
+        case verifyFull = "verify-full"
+    }
+
+    package var host: String
+    package var port: Int
+    package var user: String
+    package var password: String?
+    package var database: String
+    package var sslMode: SSLMode
+    /// Shown in `pg_stat_activity`; `cronicle` unless the URL names one.
+    package var applicationName: String
+    /// How long to wait for a connection to open.
+    package var connectTimeout: Duration
+
+    /// The parameters read from the URL's query; any other is refused, so that a misspelt
+    /// `sslmode` does not quietly connect without TLS.
+    static let parameters = ["sslmode", "application_name", "connect_timeout"]
+
+    /// Whether `text` names a PostgreSQL database rather than a file.
+    package static func isPostgres(_ text: String) -> Bool {
+        let lowered = text.prefix(13).lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
+    }
+
+    /// Reads `text`; an error says what is wrong with it, without its password.
+    package init(_ text: String) throws {
+        guard Self.isPostgres(text) else {
+            throw MonitorError(
+                .invalidRequest,
+                "a PostgreSQL database is named postgres://user:password@host:port/database, not \(Self.hidden(text))")
+        }
+        guard let components = URLComponents(string: text) else {
+            throw MonitorError(
+                .invalidRequest,
+                "\(Self.hidden(text)) is not a URL; write postgres://user:password@host:port/database, "
+                    + "with any @, : or / in the password written as %40, %3A or %2F")
+        }
+        var host = components.host ?? ""
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else {
+            throw MonitorError(
+                .invalidRequest, "\(Self.hidden(text)) names no host; write postgres://user:password@host:port/database"
+            )
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw MonitorError(
+                .invalidRequest,
+                "\(Self.hidden(text)) names no user; write postgres://user:password@\(host)/database")
+        }
+        let port = components.port ?? 5432
+        guard (1...65_535).contains(port) else {
+            throw MonitorError(.invalidRequest, "\(Self.hidden(text)) has port \(port); a port is 1 to 65535")
+        }
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = components.password
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        self.database = path.isEmpty ? user : path
+        sslMode = .prefer
+        applicationName = "cronicle"
+        connectTimeout = .seconds(10)
+        for item in components.queryItems ?? [] {
+            let value = item.value ?? ""
+            switch item.name {
+            case "sslmode":
+                guard let mode = SSLMode(rawValue: value) else {
+                    throw MonitorError(
+                        .invalidRequest,
+                        "sslmode=\(value) is not one Cronicle knows; write sslmode= one of "
+                            + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                sslMode = mode
+            case "application_name":
+                applicationName = value
+            case "connect_timeout":
+                guard let seconds = Int(value), seconds > 0 else {
+                    throw MonitorError(
+                        .invalidRequest, "connect_timeout=\(value) is not a number of seconds above 0")
+                }
+                connectTimeout = .seconds(seconds)
+            default:
+                throw MonitorError(
+                    .invalidRequest,
+                    "\(item.name) is not a parameter Cronicle reads in a PostgreSQL URL; it reads "
+                        + Self.parameters.joined(separator: ", "))
+            }
+        }
+    }
+
+    /// The URL without its password, for logs and messages.
+    package var description: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = user
+        if password != nil { components.password = "***" }
+        components.host = host.contains(":") ? "[\(host)]" : host
+        components.port = port
+        components.path = "/" + database
+        var query: [URLQueryItem] = []
+        if sslMode != .prefer { query.append(URLQueryItem(name: "sslmode", value: sslMode.rawValue)) }
+        if !query.isEmpty { components.queryItems = query }
+        return components.string ?? "postgres://\(user)@\(host):\(port)/\(database)"
+    }
+
+    /// Where the database is, for messages: `host:port/database`.
+    package var location: String { "\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)" }
+
+    /// `text` with anything between `://` and `@` hidden: a text that failed to parse may
+    /// still hold a password.
+    static func hidden(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://"), let at = text.range(of: "@", options: .backwards),
+            schemeEnd.upperBound <= at.lowerBound
+        else { return text }
+        return String(text[..<schemeEnd.upperBound]) + "***" + String(text[at.lowerBound...])
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import Logging
+import MonitorDomain
+import MonitorStorage
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// One connection to PostgreSQL and the thread that uses it: transactions queued on the
+/// lane run one at a time, each as synchronous code over a ``PostgresSession``, so that
+/// the store's rules are written once for SQLite and PostgreSQL (see ``SQLSession``).
+///
+/// The thread is the lane's own: it blocks on each statement's answer, which it may,
+/// since it is neither one of the concurrency pool's two threads nor an event loop's.
+/// The connection opens with the first transaction, and again after one is lost; a
+/// transaction that finds the database out of reach fails with `storage_unavailable`.
+///
+/// ```swift
+/// let lane = PostgresLane(url: try DatabaseURL("postgres://cronicle:pw@127.0.0.1/cronicle"))
+/// let count = try await lane.transaction { session in try session.fetchOne("SELECT count(*) FROM job_configs") }
+/// ```
+package final class PostgresLane: Sendable {
+    /// How a transaction starts.
+    package enum Access: Sendable {
+        /// `BEGIN`: READ COMMITTED, PostgreSQL's default, as the store's writes expect
+        /// (each statement sees what committed before it, after the locks it waited for).
+        case readWrite
+        /// A snapshot for the whole transaction, so that the parts of a page agree.
+        case readOnly
+        /// No transaction: each statement commits on its own. For what PostgreSQL refuses
+        /// inside one (`CREATE DATABASE`), never for the store's operations.
+        case autocommit
+    }
+
+    private final class Core: @unchecked Sendable {
+        // Unchecked: `queue` and `stopped` are touched with `condition` locked; `connection`
+        // and `rewrites` only on the lane's thread.
+        let condition = NSCondition()
+        var queue: [@Sendable () -> Void] = []
+        var stopped = false
+        var connection: PostgresConnection?
+        let rewrites = RewriteCache()
+        let url: DatabaseURL
+        let eventLoopGroup: any EventLoopGroup
+        let logger: Logger
+        let name: String
+        let answerDeadline: TimeAmount
+
+        init(
+            url: DatabaseURL, name: String, eventLoopGroup: any EventLoopGroup, logger: Logger,
+            answerDeadline: TimeAmount
+        ) {
+            self.url = url
+            self.answerDeadline = answerDeadline
+            self.name = name
+            self.eventLoopGroup = eventLoopGroup
+            self.logger = logger
+        }
+
+        func enqueue(_ work: @escaping @Sendable () -> Void) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            guard !stopped else { return false }
+            queue.append(work)
+            condition.signal()
+            return true
+        }
+
+        func stop() {
+            condition.lock()
+            stopped = true
+            condition.signal()
+            condition.unlock()
+        }
+
+        func run() {
+            while true {
+                condition.lock()
+                while queue.isEmpty && !stopped { condition.wait() }
+                if queue.isEmpty {
+                    condition.unlock()
+                    break
+                }
+                let work = queue.removeFirst()
+                condition.unlock()
+                work()
+            }
+            try? connection?.close().wait()
+            connection = nil
+        }
+
+        /// The lane's connection, opened when there is none.
+        func openConnection() throws -> PostgresConnection {
+            if let connection, !connection.isClosed { return connection }
+            connection = nil
+            do {
+                let opened = try PostgresConnection.connect(
+                    on: eventLoopGroup.next(), configuration: try configuration(), id: Int.random(in: 0..<Int.max),
+                    logger: logger
+                ).wait()
+                connection = opened
+                return opened
+            } catch {
+                throw PostgresFault.monitorError(error, location: url.location)
+            }
+        }
+
+        func configuration() throws -> PostgresConnection.Configuration {
+            let tls: PostgresConnection.Configuration.TLS
+            switch url.sslMode {
+            case .disable:
+                tls = .disable
+            case .prefer, .require:
+                var settings = TLSConfiguration.makeClientConfiguration()
+                settings.certificateVerification = .none
+                let context = try NIOSSLContext(configuration: settings)
+                tls = url.sslMode == .prefer ? .prefer(context) : .require(context)
+            case .verifyFull:
+                tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            var configuration = PostgresConnection.Configuration(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+                tls: tls)
+            configuration.options.connectTimeout = .nanoseconds(
+                Int64(url.connectTimeout.components.seconds) * 1_000_000_000)
+            if url.sslMode == .verifyFull { configuration.options.tlsServerName = url.host }
+            // A commit is on disk when it returns, whatever the server's default says.
+            configuration.options.additionalStartupParameters = [
+                ("application_name", url.applicationName), ("synchronous_commit", "on"), ("TimeZone", "UTC"),
+            ]
+            return configuration
+        }
+
+        /// Runs `body` in one transaction on this thread: committed when it returns, rolled
+        /// back when it throws. A lost connection is dropped, to be opened again next time.
+        func transaction<T>(_ access: Access, _ body: (PostgresSession) throws -> T) throws -> T {
+            let connection = try openConnection()
+            let session = PostgresSession(
+                connection: connection, rewrites: rewrites, logger: logger, location: url.location,
+                answerDeadline: answerDeadline)
+            do {
+                switch access {
+                case .readWrite: try session.execute("BEGIN")
+                case .readOnly: try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                case .autocommit: return try body(session)
+                }
+                let result = try body(session)
+                try session.execute("COMMIT")
+                return result
+            } catch let failure as PostgresStatementError {
+                if failure.connectionSurvives {
+                    _ = try? session.execute("ROLLBACK")
+                } else {
+                    try? connection.close().wait()
+                    self.connection = nil
+                }
+                throw failure.error
+            } catch {
+                _ = try? session.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    private let core: Core
+
+    /// A lane to the database at `url`; nothing connects until the first transaction.
+    /// `name` names the thread (`ps -L`, debuggers). A statement whose answer has not
+    /// come within `answerDeadline` fails with `storage_unavailable` and its connection is
+    /// closed: a database behind a lost network answers nothing, not even an error.
+    package init(
+        url: DatabaseURL, name: String = "cronicle-postgres",
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "cronicle.postgres"), answerDeadline: Duration = .seconds(15)
+    ) {
+        var logger = logger
+        // postgres-nio logs each query at debug and trace; the monitor logs its own faults.
+        logger.logLevel = max(logger.logLevel, .warning)
+        let (seconds, attoseconds) = answerDeadline.components
+        core = Core(
+            url: url, name: name, eventLoopGroup: eventLoopGroup, logger: logger,
+            answerDeadline: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        let core = core
+        let thread = Thread { core.run() }
+        thread.name = name
+        thread.start()
+    }
+
+    deinit {
+        core.stop()
+    }
+
+    /// Closes the connection once the transactions queued have run; later ones fail.
+    package func close() { core.stop() }
+
+    /// Runs `body` in one transaction on the lane's thread and returns what it returned:
+    /// committed when it returns, rolled back when it throws. Errors are ``MonitorError``s.
+    @discardableResult
+    package func transaction<T: Sendable>(
+        _ access: Access = .readWrite, _ body: @escaping @Sendable (PostgresSession) throws -> T
+    ) async throws -> T {
+        let core = core
+        return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
+            let queued = core.enqueue {
+                continuation.resume(with: Result { try core.transaction(access, body) })
+            }
+            if !queued {
+                continuation.resume(
+                    throwing: MonitorError(
+                        .unavailable, "the connection to PostgreSQL at \(core.url.location) is closed"))
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import MonitorDomain
+import MonitorStorage
+import MonitorStoragePostgres
+
+/// A database of its own for one test, on the throwaway cluster `scripts/test` starts
+/// (`scripts/postgres-cluster`), named by `CRONICLE_TEST_POSTGRES_URL`; dropped after.
+///
+/// ```swift
+/// @Test(.enabled(if: TemporaryPostgresDatabase.isAvailable, Comment(rawValue: TemporaryPostgresDatabase.unavailable)))
+/// func something() async throws {
+///     try await TemporaryPostgresDatabase.with { url in ... }
+/// }
+/// ```
+package enum TemporaryPostgresDatabase {
+    /// The cluster's URL, from `CRONICLE_TEST_POSTGRES_URL`.
+    package static var serverURL: DatabaseURL? {
+        ProcessInfo.processInfo.environment["CRONICLE_TEST_POSTGRES_URL"].flatMap { try? DatabaseURL($0) }
+    }
+
+    /// Whether the PostgreSQL tests can run here.
+    package static var isAvailable: Bool { serverURL != nil }
+
+    /// Why they are skipped when they cannot.
+    package static let unavailable =
+        "no PostgreSQL: set CRONICLE_TEST_POSTGRES_URL (scripts/test starts a throwaway cluster with scripts/postgres-cluster)"
+
+    /// Runs `body` with the URL of a new, empty database, dropped afterwards whatever
+    /// `body` did.
+    package static func with<T: Sendable>(_ body: (DatabaseURL) async throws -> T) async throws -> T {
+        guard let server = serverURL else { throw MonitorError(.unavailable, unavailable) }
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        let admin = PostgresLane(url: server, name: "test-database-admin")
+        defer { admin.close() }
+        try await admin.transaction(.autocommit) { session in try session.execute("CREATE DATABASE \(name)") }
+        var url = server
+        url.database = String(name)
+        do {
+            let result = try await body(url)
+            try await drop(name, on: admin)
+            return result
+        } catch {
+            try? await drop(name, on: admin)
+            throw error
+        }
+    }
+
+    private static func drop(_ name: String, on admin: PostgresLane) async throws {
+        try await admin.transaction(.autocommit) { session in
+            try session.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+    }
+}

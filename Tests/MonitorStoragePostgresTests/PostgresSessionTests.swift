@@ -1,0 +1,229 @@
+import CronicleTestSupport
+import Foundation
+import MonitorDomain
+import MonitorStorage
+import MonitorStoragePostgres
+import StorageTestSupport
+import Testing
+
+/// The PostgreSQL driver of ``SQLSession`` on a real cluster (`scripts/postgres-cluster`):
+/// the same conformance table as SQLite's, locks between two connections, and the faults
+/// a database server brings (a lost connection, a refused port, a wrong password).
+@Suite(.enabled(if: TemporaryPostgresDatabase.isAvailable, Comment(rawValue: TemporaryPostgresDatabase.unavailable)))
+struct PostgresSessionTests {
+    @Test func passesTheConformanceTable() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let lane = PostgresLane(url: url)
+            defer { lane.close() }
+            let mismatches = try await SQLSessionConformance.mismatches { body in
+                try await lane.transaction { session in try body(session) }
+            }
+            #expect(mismatches == [])
+        }
+    }
+
+    @Test func aJobLockIsHeldUntilItsTransactionEnds() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let holder = PostgresLane(url: url, name: "holder")
+            let other = PostgresLane(url: url, name: "other")
+            defer {
+                holder.close()
+                other.close()
+            }
+            let held = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            async let holding: Void = holder.transaction { session in
+                try session.lock(.job("nightly_backup"))
+                held.signal()
+                // The holder's own thread waits here, not the concurrency pool.
+                release.wait()
+            }
+            await Self.wait(for: held)
+            let whileHeld = try await other.transaction { session in
+                (
+                    try session.tryLock(.job("nightly_backup")), try session.tryLock(.job("weekly_report")),
+                    try session.tryLock(.task(.syncApply))
+                )
+            }
+            release.signal()
+            try await holding
+            let afterwards = try await other.transaction { session in try session.tryLock(.job("nightly_backup")) }
+            #expect(whileHeld == (false, true, true))
+            #expect(afterwards)
+        }
+    }
+
+    @Test func aConnectionLostInATransactionIsUnavailableAndTheLaneOpensAnother() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let lane = PostgresLane(url: url, name: "victim")
+            let admin = PostgresLane(url: url, name: "admin")
+            defer {
+                lane.close()
+                admin.close()
+            }
+            let started = DispatchSemaphore(value: 0)
+            let terminated = DispatchSemaphore(value: 0)
+            let pid = PIDBox()
+            let lost = Task {
+                try await lane.transaction { session in
+                    try session.execute("CREATE TABLE half_written (id bigint)")
+                    pid.value = try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
+                    started.signal()
+                    terminated.wait()
+                    try session.execute("INSERT INTO half_written VALUES (1)")
+                }
+            }
+            await Self.wait(for: started)
+            let killed = try await admin.transaction { session in
+                try session.fetchOne("SELECT pg_terminate_backend(CAST(? AS integer))", [.integer(pid.value)])!.bool(0)
+            }
+            terminated.signal()
+            let error = try await #require(throws: MonitorError.self) { try await lost.value }
+            #expect(killed)
+            #expect(error.code == .storageUnavailable, "\(error.message)")
+            #expect(error.message.contains(url.location), "\(error.message)")
+            // Nothing of the lost transaction was kept, and the lane works again on a new connection.
+            let (second, tables) = try await lane.transaction { session in
+                (
+                    try session.fetchOne("SELECT pg_backend_pid()")!.int64(0),
+                    try session.fetchOne("SELECT count(*) FROM pg_tables WHERE tablename = 'half_written'")!.int64(0)
+                )
+            }
+            #expect(second != pid.value)
+            #expect(tables == 0)
+        }
+    }
+
+    @Test func anIdleConnectionLostIsReplacedWithoutAnError() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let lane = PostgresLane(url: url, name: "idle")
+            let admin = PostgresLane(url: url, name: "admin")
+            defer {
+                lane.close()
+                admin.close()
+            }
+            let first = try await lane.transaction { session in
+                try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
+            }
+            try await admin.transaction { session in
+                try session.execute("SELECT pg_terminate_backend(CAST(? AS integer))", [.integer(first)])
+            }
+            // The server's goodbye reaches the lane before its next transaction does.
+            try await Task.sleep(for: .milliseconds(200))
+            let second = try await lane.transaction { session in
+                try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
+            }
+            #expect(second != first)
+        }
+    }
+
+    /// The backend's process id, written on the lane's thread and read after it signalled.
+    final class PIDBox: @unchecked Sendable {
+        var value: Int64 = 0
+    }
+
+    /// Waits for `semaphore` off the concurrency pool.
+    static func wait(for semaphore: DispatchSemaphore) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                semaphore.wait()
+                continuation.resume()
+            }
+        }
+    }
+
+    @Test func anAnswerThatDoesNotComeInTimeIsUnavailableAndClosesTheConnection() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let holder = PostgresLane(url: url, name: "holder")
+            let waiter = PostgresLane(url: url, name: "waiter", answerDeadline: .milliseconds(500))
+            defer {
+                holder.close()
+                waiter.close()
+            }
+            let held = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            let holding = Task {
+                try await holder.transaction { session in
+                    try session.lock(.job("nightly_backup"))
+                    held.signal()
+                    release.wait()
+                }
+            }
+            await Self.wait(for: held)
+            let pid = try await waiter.transaction { session in
+                try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
+            }
+            let started = ContinuousClock.now
+            let error = try await #require(throws: MonitorError.self) {
+                try await waiter.transaction { session in try session.lock(.job("nightly_backup")) }
+            }
+            let waited = ContinuousClock.now - started
+            release.signal()
+            try await holding.value
+            #expect(error.code == .storageUnavailable)
+            #expect(error.message.contains("did not answer within"), "\(error.message)")
+            #expect(waited >= .milliseconds(500) && waited < .seconds(5), "\(waited)")
+            let next = try await waiter.transaction { session in
+                try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
+            }
+            #expect(next != pid)
+        }
+    }
+
+    @Test func aServerThatNeverAnswersTheSignInIsUnavailableAfterTheConnectTimeout() async throws {
+        let silent = try SilentServer()
+        let lane = PostgresLane(
+            url: try DatabaseURL("postgres://cronicle:pw@127.0.0.1:\(silent.port)/cronicle?connect_timeout=1"))
+        defer { lane.close() }
+        let started = ContinuousClock.now
+        let error = try await #require(throws: MonitorError.self) {
+            try await lane.transaction { session in try session.execute("SELECT 1") }
+        }
+        #expect(error.code == .storageUnavailable, "\(error.message)")
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func aStatementThatFailsLeavesTheConnectionUsable() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let lane = PostgresLane(url: url)
+            defer { lane.close() }
+            let pid = try await lane.transaction { session in try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
+            }
+            let error = try await #require(throws: MonitorError.self) {
+                try await lane.transaction { session in try session.execute("SELECT * FROM no_such_table") }
+            }
+            #expect(error.code == .internalError)
+            #expect(error.message.contains("no_such_table") && error.message.contains("42P01"), "\(error.message)")
+            let again = try await lane.transaction { session in
+                try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
+            }
+            #expect(again == pid)
+        }
+    }
+
+    @Test func aRefusedPortIsUnavailableAndNamesTheDatabaseNotThePassword() async throws {
+        let port = try RefusingPort()
+        let url = try DatabaseURL("postgres://cronicle:s3cret-word@127.0.0.1:\(port.port)/cronicle?connect_timeout=2")
+        let lane = PostgresLane(url: url)
+        defer { lane.close() }
+        let error = try await #require(throws: MonitorError.self) {
+            try await lane.transaction { session in try session.execute("SELECT 1") }
+        }
+        #expect(error.code == .storageUnavailable)
+        #expect(error.message.contains("127.0.0.1:\(port.port)/cronicle"), "\(error.message)")
+        #expect(!error.message.contains("s3cret-word"), "\(error.message)")
+    }
+
+    @Test func aWrongPasswordIsRefusedInTheServersWords() async throws {
+        var url = try #require(TemporaryPostgresDatabase.serverURL)
+        url.password = "not-the-password"
+        let lane = PostgresLane(url: url)
+        defer { lane.close() }
+        let error = try await #require(throws: MonitorError.self) {
+            try await lane.transaction { session in try session.execute("SELECT 1") }
+        }
+        #expect(error.code == .storageUnavailable)
+        #expect(error.message.contains("password authentication failed"), "\(error.message)")
+        #expect(!error.message.contains("not-the-password"), "\(error.message)")
+    }
+}
