@@ -11,19 +11,26 @@ import MonitorStoragePostgres
 // It says whether one node can reach the ping goal (half of SQLite's rate at 64
 // connections, p99 under 10 ms) and how many lanes it takes. `scripts/bench-postgres`
 // runs it beside store-benchmark (the SQLite store, the same 64 callers) on one cluster.
-// Usage: postgres-benchmark URL [lanes, default 8] [jobs, default 64] [operations, default 40000]
+// With a batch above 1, each lane commits the transactions waiting together as one (group
+// commit, PostgresLane's maximumBatch); a job's writes always go to the same lane. With
+// batch "set", the pings waiting on a lane go as one transaction of a few statements over
+// arrays (SetBatcher), a probe of that shape.
+// Usage: postgres-benchmark URL [lanes, default 8] [jobs, default 64] [operations, default 40000] [batch|set, default 1]
 let arguments = CommandLine.arguments
 guard arguments.count > 1 else {
-    FileHandle.standardError.write(Data("usage: postgres-benchmark URL [lanes] [jobs] [operations]\n".utf8))
+    FileHandle.standardError.write(Data("usage: postgres-benchmark URL [lanes] [jobs] [operations] [batch]\n".utf8))
     exit(2)
 }
 let url = try DatabaseURL(arguments[1])
 let laneCount = arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8
 let jobCount = arguments.count > 3 ? Int(arguments[3]) ?? 64 : 64
 let operations = arguments.count > 4 ? Int(arguments[4]) ?? 40_000 : 40_000
+let setBased = arguments.count > 5 && arguments[5] == "set"
+let batch = arguments.count > 5 ? Int(arguments[5]) ?? 1 : 1
 let callers = 64
 
-let lanes = (0..<laneCount).map { PostgresLane(url: url, name: "bench-\($0)") }
+let lanes = (0..<laneCount).map { PostgresLane(url: url, name: "bench-\($0)", maximumBatch: batch) }
+let setBatchers = lanes.map(SetBatcher.init)
 try await lanes[0].transaction { session in
     try session.execute("DROP TABLE IF EXISTS bench_runs")
     try session.execute("DROP TABLE IF EXISTS bench_totals")
@@ -43,9 +50,21 @@ try await lanes[0].transaction { session in
 /// One caller's latencies, in microseconds.
 func run(caller: Int) async throws -> [Int] {
     let job = "job-\(caller % jobCount)"
-    let lane = lanes[caller % laneCount]
+    let lane = lanes[(caller % jobCount) % laneCount]
     var latencies: [Int] = []
     let clock = ContinuousClock()
+    if setBased {
+        let batcher = setBatchers[(caller % jobCount) % laneCount]
+        for _ in 0..<(operations / callers / 2) {
+            var started = clock.now
+            let run = try await batcher.start(job: job)
+            latencies.append(microseconds(clock.now - started))
+            started = clock.now
+            try await batcher.end(job: job, run: run)
+            latencies.append(microseconds(clock.now - started))
+        }
+        return latencies
+    }
     for _ in 0..<(operations / callers / 2) {
         var started = clock.now
         let runID = try await lane.transaction { session in
@@ -97,6 +116,7 @@ func quantile(_ q: Double) -> String {
 }
 print(
     "postgres: \(latencies.count) start/end writes from \(callers) callers on \(laneCount) lanes, \(jobCount) jobs, "
+        + (setBased ? "set-based batches, " : "batches of up to \(batch), ")
         + "in \(String(format: "%.2f", seconds)) s = \(Int(Double(latencies.count) / seconds)) writes/s, "
         + "p50 \(quantile(0.5)) ms, p99 \(quantile(0.99)) ms")
 for lane in lanes { lane.close() }

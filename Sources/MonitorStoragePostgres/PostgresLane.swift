@@ -16,6 +16,14 @@ import PostgresNIO
 /// The connection opens with the first transaction, and again after one is lost; a
 /// transaction that finds the database out of reach fails with `storage_unavailable`.
 ///
+/// Group commit, as `WriteBatcher` does on SQLite: with `maximumBatch` above 1, write
+/// transactions queued together run as one (one `COMMIT`, one WAL flush). A body must then
+/// throw a ``MonitorError`` of its own (not found, conflict...) only before it writes; when
+/// a statement fails, the batch is rolled back and each body run again alone. Two lanes must
+/// not take the same job's lock in batches (route a job's writes to one lane): two batches
+/// taking two jobs' locks in opposite orders would wait on each other until PostgreSQL's
+/// deadlock check (1 s) ends one.
+///
 /// ```swift
 /// let lane = PostgresLane(url: try DatabaseURL("postgres://cronicle:pw@127.0.0.1/cronicle"))
 /// let count = try await lane.transaction { session in try session.fetchOne("SELECT count(*) FROM job_configs") }
@@ -37,8 +45,9 @@ package final class PostgresLane: Sendable {
         // Unchecked: `queue` and `stopped` are touched with `condition` locked; `connection`
         // and `rewrites` only on the lane's thread.
         let condition = NSCondition()
-        var queue: [@Sendable () -> Void] = []
+        var queue: [Pending] = []
         var stopped = false
+        let maximumBatch: Int
         var connection: PostgresConnection?
         let rewrites = RewriteCache()
         let url: DatabaseURL
@@ -49,8 +58,9 @@ package final class PostgresLane: Sendable {
 
         init(
             url: DatabaseURL, name: String, eventLoopGroup: any EventLoopGroup, logger: Logger,
-            answerDeadline: TimeAmount
+            answerDeadline: TimeAmount, maximumBatch: Int
         ) {
+            self.maximumBatch = maximumBatch
             self.url = url
             self.answerDeadline = answerDeadline
             self.name = name
@@ -58,11 +68,11 @@ package final class PostgresLane: Sendable {
             self.logger = logger
         }
 
-        func enqueue(_ work: @escaping @Sendable () -> Void) -> Bool {
+        func enqueue(_ pending: Pending) -> Bool {
             condition.lock()
             defer { condition.unlock() }
             guard !stopped else { return false }
-            queue.append(work)
+            queue.append(pending)
             condition.signal()
             return true
         }
@@ -82,12 +92,56 @@ package final class PostgresLane: Sendable {
                     condition.unlock()
                     break
                 }
-                let work = queue.removeFirst()
+                // Write transactions waiting together go as one; anything else goes alone.
+                var batch = [queue.removeFirst()]
+                if batch[0].access == .readWrite {
+                    while batch.count < maximumBatch, let next = queue.first, next.access == .readWrite {
+                        batch.append(queue.removeFirst())
+                    }
+                }
                 condition.unlock()
-                work()
+                if batch.count == 1 {
+                    let pending = batch[0]
+                    pending.finish(failure { try transaction(pending.access) { try pending.perform($0) } })
+                } else {
+                    commit(batch)
+                }
             }
             try? connection?.close().wait()
             connection = nil
+        }
+
+        /// Runs `batch` as one transaction; if a statement fails, rolls it back and runs
+        /// each alone.
+        func commit(_ batch: [Pending]) {
+            do {
+                try transaction(.readWrite) { session in
+                    for pending in batch {
+                        do {
+                            try pending.perform(session)
+                        } catch let error as PostgresStatementError {
+                            throw error
+                        } catch {
+                            // The body's own error, thrown before it wrote: its caller gets it.
+                        }
+                    }
+                }
+                for pending in batch { pending.finish(nil) }
+            } catch {
+                for pending in batch {
+                    pending.finish(failure { try transaction(.readWrite) { try pending.perform($0) } })
+                }
+            }
+        }
+
+        /// What `work` threw, or nil.
+        func failure(_ work: () throws -> Void) -> (any Error)? {
+            do {
+                try work()
+                return nil
+            } catch {
+                return error
+            }
         }
 
         /// The lane's connection, opened when there is none.
@@ -155,7 +209,7 @@ package final class PostgresLane: Sendable {
                     try? connection.close().wait()
                     self.connection = nil
                 }
-                throw failure.error
+                throw failure
             } catch {
                 _ = try? session.execute("ROLLBACK")
                 throw error
@@ -172,7 +226,8 @@ package final class PostgresLane: Sendable {
     package init(
         url: DatabaseURL, name: String = "cronicle-postgres",
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "cronicle.postgres"), answerDeadline: Duration = .seconds(15)
+        logger: Logger = Logger(label: "cronicle.postgres"), answerDeadline: Duration = .seconds(15),
+        maximumBatch: Int = 1
     ) {
         var logger = logger
         // postgres-nio logs each query at debug and trace; the monitor logs its own faults.
@@ -180,7 +235,8 @@ package final class PostgresLane: Sendable {
         let (seconds, attoseconds) = answerDeadline.components
         core = Core(
             url: url, name: name, eventLoopGroup: eventLoopGroup, logger: logger,
-            answerDeadline: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+            answerDeadline: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000),
+            maximumBatch: max(1, maximumBatch))
         let core = core
         let thread = Thread { core.run() }
         thread.name = name
@@ -202,14 +258,50 @@ package final class PostgresLane: Sendable {
     ) async throws -> T {
         let core = core
         return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
-            let queued = core.enqueue {
-                continuation.resume(with: Result { try core.transaction(access, body) })
-            }
+            let outcome = Outcome<T>()
+            let queued = core.enqueue(
+                Pending(
+                    access: access,
+                    perform: { session in
+                        do {
+                            outcome.result = .success(try body(session))
+                        } catch {
+                            outcome.result = .failure(error)
+                            throw error
+                        }
+                    },
+                    finish: { error in
+                        if let error {
+                            continuation.resume(throwing: Self.reported(error))
+                        } else {
+                            continuation.resume(with: outcome.result!.mapError(Self.reported))
+                        }
+                    }))
             if !queued {
                 continuation.resume(
                     throwing: MonitorError(
                         .unavailable, "the connection to PostgreSQL at \(core.url.location) is closed"))
             }
         }
+    }
+
+    /// The error a caller sees: a statement's failure as the ``MonitorError`` it maps to.
+    private static func reported(_ error: any Error) -> any Error {
+        (error as? PostgresStatementError)?.error ?? error
+    }
+
+    /// A transaction waiting for the lane's thread.
+    private struct Pending: Sendable {
+        let access: Access
+        /// Runs the body on a session, keeping what it returned or threw, and rethrows.
+        let perform: @Sendable (PostgresSession) throws -> Void
+        /// Answers the caller: with the body's outcome when the commit succeeded, else the error.
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    /// A body's outcome, written by `perform` and read by `finish`, both on the lane's
+    /// thread, one after the other; it needs no lock.
+    private final class Outcome<T: Sendable>: @unchecked Sendable {
+        var result: Result<T, any Error>?
     }
 }

@@ -132,6 +132,94 @@ struct PostgresSessionTests {
         }
     }
 
+    /// Ten inserts queued behind a transaction that holds the lane's thread, on a lane that
+    /// commits what waits together; `fail` says which one inserts a duplicate key and which
+    /// one throws an error of its own before writing. Returns each caller's transaction id
+    /// or error, and the ids in the table afterwards.
+    static func batch(
+        on url: DatabaseURL, duplicateAt duplicate: Int? = nil, refusedAt refused: Int? = nil
+    ) async throws -> (outcomes: [Result<Int64, MonitorError>], stored: [Int64]) {
+        let lane = PostgresLane(url: url, name: "batching", maximumBatch: 64)
+        defer { lane.close() }
+        try await lane.transaction { session in
+            try session.execute("CREATE TABLE batched (id bigint PRIMARY KEY)")
+            try session.execute("INSERT INTO batched VALUES (1000)")
+        }
+        let busy = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holding = Task {
+            try await lane.transaction { _ in
+                busy.signal(); release.wait()
+            }
+        }
+        await wait(for: busy)
+        let outcomes = await withTaskGroup(of: (Int, Result<Int64, MonitorError>).self) { group in
+            for index in 0..<10 {
+                group.addTask {
+                    do {
+                        let transaction = try await lane.transaction { session -> Int64 in
+                            if index == refused { throw MonitorError(.notFound, "no job number \(index)") }
+                            try session.execute(
+                                "INSERT INTO batched VALUES (?)", [.integer(index == duplicate ? 1000 : Int64(index))])
+                            return try session.fetchOne("SELECT txid_current()")!.int64(0)
+                        }
+                        return (index, .success(transaction))
+                    } catch {
+                        return (index, .failure(error as! MonitorError))
+                    }
+                }
+            }
+            // All ten are queued before the lane's thread is let go.
+            try? await Task.sleep(for: .milliseconds(300))
+            release.signal()
+            var outcomes: [(Int, Result<Int64, MonitorError>)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        try await holding.value
+        let stored = try await lane.transaction(.readOnly) { session in
+            try session.fetchAll("SELECT id FROM batched WHERE id < 1000 ORDER BY id").map { try $0.int64(0) }
+        }
+        return (outcomes, stored)
+    }
+
+    @Test func transactionsWaitingTogetherCommitAsOne() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let (outcomes, stored) = try await Self.batch(on: url)
+            let transactions = Set(outcomes.compactMap { try? $0.get() })
+            #expect(transactions.count == 1, "\(outcomes)")
+            #expect(stored == Array(0..<10))
+        }
+    }
+
+    @Test func aStatementThatFailsInABatchRunsEachAloneAndFailsOnlyItsCaller() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let (outcomes, stored) = try await Self.batch(on: url, duplicateAt: 4)
+            guard case .failure(let error) = outcomes[4] else {
+                Issue.record("the duplicate key was accepted: \(outcomes[4])")
+                return
+            }
+            #expect(error.code == .conflict, "\(error.message)")
+            #expect(error.message.contains("23505"), "\(error.message)")
+            #expect(stored == [0, 1, 2, 3, 5, 6, 7, 8, 9])
+            let transactions = Set(outcomes.compactMap { try? $0.get() })
+            #expect(transactions.count == 9, "replayed one transaction each: \(outcomes)")
+        }
+    }
+
+    @Test func aBodysOwnErrorInABatchFailsOnlyItsCaller() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let (outcomes, stored) = try await Self.batch(on: url, refusedAt: 7)
+            guard case .failure(let error) = outcomes[7] else {
+                Issue.record("the refusal was lost: \(outcomes[7])")
+                return
+            }
+            #expect(error.code == .notFound)
+            #expect(stored == [0, 1, 2, 3, 4, 5, 6, 8, 9])
+            #expect(Set(outcomes.compactMap { try? $0.get() }).count == 1, "the others still committed as one")
+        }
+    }
+
     @Test func anAnswerThatDoesNotComeInTimeIsUnavailableAndClosesTheConnection() async throws {
         try await TemporaryPostgresDatabase.with { url in
             let holder = PostgresLane(url: url, name: "holder")
