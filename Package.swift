@@ -326,6 +326,7 @@ let package = Package(
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "Config", "CronicleTestSupport", "StorageTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

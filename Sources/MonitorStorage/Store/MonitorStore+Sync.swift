@@ -40,9 +40,11 @@ extension MonitorStore {
         let validation = JobValidator(now: now, secrets: secrets).validate(files, commit: source.commit)
         let (counter, actual, actualChannels) = try await snapshot
         if let error = SyncReport(diagnostics: validation.diagnostics).failure {
-            let record = try await write { db in
-                try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
+            let (record, repeated) = try await write { db -> (SyncRecord, Bool) in
+                if let earlier = try Self.syncRecord(db, requestID: options.requestID) { return (earlier, true) }
+                return (try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now), false)
             }
+            if repeated { return SyncReport(record: record, repeated: true) }
             events.publish(.syncRecorded(record))
             events.publish(.deliveriesQueued)
             return SyncReport(diagnostics: validation.diagnostics, record: record)
@@ -52,7 +54,10 @@ extension MonitorStore {
         let earlyPlan = Reconciler.plan(
             desired: desired, actual: actual, source: source, options: options, desiredChannels: desiredChannels,
             actualChannels: actualChannels, desiredWindows: validation.windows, now: now)
-        let (plan, record, resolved) = try await write { db -> (SyncPlan, SyncRecord, [AlertChange]) in
+        let applied = try await write { db -> (plan: SyncPlan, record: SyncRecord, resolved: [AlertChange])? in
+            // Checked again here: the same apply sent again while the first was still on its
+            // way passed the check above too, and must not be applied (or recorded) twice.
+            if try Self.syncRecord(db, requestID: options.requestID) != nil { return nil }
             var plan = earlyPlan
             var current = actual
             if try Self.jobChangeCounter(db) != counter {
@@ -83,6 +88,12 @@ extension MonitorStore {
             try Self.recordAudit(db, plan, record: record, replaced: current, at: now)
             return (plan, record, resolved)
         }
+        guard let (plan, record, resolved) = applied else {
+            guard let requestID = options.requestID, let record = try await syncRecord(requestID: requestID) else {
+                throw MonitorError(.internalError, "an apply's request id was recorded and then not found")
+            }
+            return SyncReport(record: record, repeated: true)
+        }
         if plan.hasChanges { events.publish(.jobsChanged) }
         events.publish(alerts: resolved)
         events.publish(.syncRecorded(record))
@@ -99,10 +110,15 @@ extension MonitorStore {
 
     /// The apply that `requestID` named, if it was recorded.
     func syncRecord(requestID: String) async throws -> SyncRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM sync_history WHERE request_id = ?", arguments: [requestID])
-                .map(Self.syncRecord)
-        }
+        try await read { db in try Self.syncRecord(db, requestID: requestID) }
+    }
+
+    /// The apply that `requestID` named, if there is one and it was recorded.
+    private static func syncRecord(_ db: Database, requestID: String?) throws -> SyncRecord? {
+        guard let requestID else { return nil }
+        return try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM sync_history WHERE request_id = ?"), arguments: [requestID]
+        ).map(syncRecord)
     }
 
     /// One apply of the sync history.
