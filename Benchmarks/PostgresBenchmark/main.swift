@@ -12,7 +12,8 @@ import MonitorStoragePostgres
 // connections, p99 under 10 ms) and how many lanes it takes. `scripts/bench-postgres`
 // runs it beside store-benchmark (the SQLite store, the same 64 callers) on one cluster.
 // With a batch above 1, each lane commits the transactions waiting together as one (group
-// commit, PostgresLane's maximumBatch); a job's writes always go to the same lane. With
+// commit, PostgresLane's maximumBatch); caller i uses lane i mod lanes, so with 64 jobs a job's
+// writes always go to one lane, and with 1 job every lane waits on its lock. With
 // batch "set", the pings waiting on a lane go as one transaction of a few statements over
 // arrays (SetBatcher), a probe of that shape.
 // Usage: postgres-benchmark URL [lanes, default 8] [jobs, default 64] [operations, default 40000] [batch|set, default 1]
@@ -50,11 +51,11 @@ try await lanes[0].transaction { session in
 /// One caller's latencies, in microseconds.
 func run(caller: Int) async throws -> [Int] {
     let job = "job-\(caller % jobCount)"
-    let lane = lanes[(caller % jobCount) % laneCount]
+    let lane = lanes[caller % laneCount]
     var latencies: [Int] = []
     let clock = ContinuousClock()
     if setBased {
-        let batcher = setBatchers[(caller % jobCount) % laneCount]
+        let batcher = setBatchers[caller % laneCount]
         for _ in 0..<(operations / callers / 2) {
             var started = clock.now
             let run = try await batcher.start(job: job)

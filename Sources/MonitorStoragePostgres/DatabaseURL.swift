@@ -2,8 +2,11 @@ import Foundation
 import MonitorDomain
 
 /// A PostgreSQL database as `--db` and `CRONICLE_DB` name it,
-/// `postgres://user:password@host:port/database?sslmode=require`, read the way libpq reads
-/// it (the same defaults: port 5432, the database named after the user, `sslmode=prefer`).
+/// `postgres://user:password@host:port/database?sslmode=require`, with libpq's defaults (port
+/// 5432, the database named after the user, `sslmode=prefer`). Narrower than libpq: a host
+/// and a user are required, no Unix socket, and only `sslmode`, `application_name` and
+/// `connect_timeout` are read from the query (libpq's `host=`, `user=` and `password=` there
+/// are refused by name).
 ///
 /// Its ``description`` never holds the password: log and show that, never the text given.
 package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {

@@ -4,8 +4,9 @@ import PostgresNIO
 /// What a PostgreSQL error means to the monitor, as a ``MonitorError`` whose code chooses
 /// the HTTP answer: the database out of reach (a lost connection, a server shutting down,
 /// a standby after a failover) is `storage_unavailable` (503 with `Retry-After`), a full
-/// disk is `storage_full`. Messages hold the server's words and SQLSTATE, never a query's
-/// values or the password.
+/// disk is `storage_full`. Messages hold the server's words, the constraint, table or
+/// column it names and the SQLSTATE; never its detail, which quotes rows and values, nor
+/// the password.
 package enum PostgresFault {
     /// `error` as the store reports it; `location` says which database (``DatabaseURL/location``).
     package static func monitorError(_ error: any Error, location: String) -> MonitorError {

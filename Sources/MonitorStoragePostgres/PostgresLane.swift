@@ -77,6 +77,13 @@ package final class PostgresLane: Sendable {
             return true
         }
 
+        /// Transactions queued and not yet taken by the lane's thread.
+        var waiting: Int {
+            condition.lock()
+            defer { condition.unlock() }
+            return queue.count
+        }
+
         func stop() {
             condition.lock()
             stopped = true
@@ -111,23 +118,30 @@ package final class PostgresLane: Sendable {
             connection = nil
         }
 
-        /// Runs `batch` as one transaction; if a statement fails, rolls it back and runs
-        /// each alone.
+        /// Runs `batch` as one transaction. When it is rolled back because a statement
+        /// failed (or a body threw anything but a ``MonitorError``), runs each body alone, so
+        /// that only the one at fault fails. When the database is lost or the commit's outcome
+        /// is unknown, fails them all: replaying could write a committed batch twice.
         func commit(_ batch: [Pending]) {
             do {
                 try transaction(.readWrite) { session in
                     for pending in batch {
                         do {
                             try pending.perform(session)
-                        } catch let error as PostgresStatementError {
-                            throw error
-                        } catch {
+                        } catch is MonitorError {
                             // The body's own error, thrown before it wrote: its caller gets it.
                         }
                     }
                 }
                 for pending in batch { pending.finish(nil) }
+            } catch let statement as PostgresStatementError where statement.connectionSurvives {
+                for pending in batch {
+                    pending.finish(failure { try transaction(.readWrite) { try pending.perform($0) } })
+                }
+            } catch let error as PostgresStatementError {
+                for pending in batch { pending.finish(error) }
             } catch {
+                // A body threw something else, as WriteBatcher treats it: each alone.
                 for pending in batch {
                     pending.finish(failure { try transaction(.readWrite) { try pending.perform($0) } })
                 }
@@ -178,7 +192,6 @@ package final class PostgresLane: Sendable {
                 tls: tls)
             configuration.options.connectTimeout = .nanoseconds(
                 Int64(url.connectTimeout.components.seconds) * 1_000_000_000)
-            if url.sslMode == .verifyFull { configuration.options.tlsServerName = url.host }
             // A commit is on disk when it returns, whatever the server's default says.
             configuration.options.additionalStartupParameters = [
                 ("application_name", url.applicationName), ("synchronous_commit", "on"), ("TimeZone", "UTC"),
@@ -188,32 +201,80 @@ package final class PostgresLane: Sendable {
 
         /// Runs `body` in one transaction on this thread: committed when it returns, rolled
         /// back when it throws. A lost connection is dropped, to be opened again next time.
+        /// A statement that failed fails the transaction even when the body caught its error:
+        /// PostgreSQL would answer the `COMMIT` with a rollback.
         func transaction<T>(_ access: Access, _ body: (PostgresSession) throws -> T) throws -> T {
-            let connection = try openConnection()
-            let session = PostgresSession(
-                connection: connection, rewrites: rewrites, logger: logger, location: url.location,
-                answerDeadline: answerDeadline)
+            let session = try begin(access)
+            if access == .autocommit { return try body(session) }
+            let result: T
             do {
-                switch access {
-                case .readWrite: try session.execute("BEGIN")
-                case .readOnly: try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                case .autocommit: return try body(session)
-                }
-                let result = try body(session)
-                try session.execute("COMMIT")
-                return result
-            } catch let failure as PostgresStatementError {
-                if failure.connectionSurvives {
-                    _ = try? session.execute("ROLLBACK")
-                } else {
-                    try? connection.close().wait()
-                    self.connection = nil
-                }
-                throw failure
+                result = try body(session)
+                if let failed = session.failedStatement { throw failed }
             } catch {
-                _ = try? session.execute("ROLLBACK")
+                rollBack(session)
                 throw error
             }
+            let tag: String
+            do {
+                tag = try session.commandTag("COMMIT")
+            } catch let failure as PostgresStatementError where failure.connectionSurvives {
+                // Refused at commit (a serialization failure, a deferred constraint): rolled back.
+                rollBack(session)
+                throw failure
+            } catch let failure as PostgresStatementError {
+                drop(session.connection)
+                throw PostgresStatementError(
+                    error: MonitorError(
+                        .storageUnavailable,
+                        "the connection to PostgreSQL at \(url.location) was lost during a commit, whose outcome "
+                            + "is unknown (\(failure.error.message))"),
+                    connectionSurvives: false)
+            }
+            guard tag == "COMMIT" else {
+                throw PostgresStatementError(
+                    error: MonitorError(
+                        .internalError, "PostgreSQL answered the commit with \(tag): nothing was written"),
+                    connectionSurvives: true)
+            }
+            return result
+        }
+
+        /// A session in a new transaction. A connection lost while idle is noticed at the
+        /// `BEGIN`, before anything ran, so that one is opened again once.
+        func begin(_ access: Access) throws -> PostgresSession {
+            var attempt = 0
+            while true {
+                attempt += 1
+                let connection = try openConnection()
+                let session = PostgresSession(
+                    connection: connection, rewrites: rewrites, logger: logger, location: url.location,
+                    answerDeadline: answerDeadline)
+                do {
+                    switch access {
+                    case .readWrite: try session.execute("BEGIN")
+                    case .readOnly: try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    case .autocommit: break
+                    }
+                    return session
+                } catch let failure as PostgresStatementError where !failure.connectionSurvives && attempt == 1 {
+                    drop(connection)
+                }
+            }
+        }
+
+        /// Ends a failed transaction; a connection that cannot even roll back is closed.
+        func rollBack(_ session: PostgresSession) {
+            let lost = session.failedStatement.map { !$0.connectionSurvives } ?? false
+            guard !lost, !session.connection.isClosed, (try? session.execute("ROLLBACK")) != nil else {
+                drop(session.connection)
+                return
+            }
+        }
+
+        /// Closes `connection` and forgets it, so that the next transaction opens another.
+        func drop(_ connection: PostgresConnection) {
+            try? connection.close().wait()
+            if self.connection === connection { self.connection = nil }
         }
     }
 
@@ -246,6 +307,9 @@ package final class PostgresLane: Sendable {
     deinit {
         core.stop()
     }
+
+    /// Transactions queued and not yet taken by the lane's thread.
+    package var waiting: Int { core.waiting }
 
     /// Closes the connection once the transactions queued have run; later ones fail.
     package func close() { core.stop() }

@@ -32,9 +32,20 @@ package final class PostgresSession: SQLSession {
 
     package var dialect: SQLDialect { .postgres }
 
+    /// The first statement of this transaction that failed, kept because PostgreSQL ends a
+    /// transaction at its first error even when the caller went on: see
+    /// `PostgresLane.Core.transaction`.
+    private(set) var failedStatement: PostgresStatementError?
+
     @discardableResult
     package func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try run(sql, arguments).metadata.rows ?? 0
+    }
+
+    /// Runs a statement and returns PostgreSQL's command tag (`COMMIT`, or `ROLLBACK`
+    /// when a commit found its transaction failed).
+    func commandTag(_ sql: String) throws -> String {
+        try run(sql, []).metadata.command
     }
 
     package func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
@@ -57,7 +68,8 @@ package final class PostgresSession: SQLSession {
     package func lock(_ lock: SQLLock) throws {
         switch lock {
         case .job(let job): try execute("SELECT pg_advisory_xact_lock(1, hashtext(?))", [.text(job)])
-        case .task(let task): try execute("SELECT pg_advisory_xact_lock(2, ?)", [.integer(Int64(task.rawValue))])
+        case .task(let task):
+            try execute("SELECT pg_advisory_xact_lock(2, CAST(? AS integer))", [.integer(Int64(task.rawValue))])
         }
     }
 
@@ -85,9 +97,10 @@ package final class PostgresSession: SQLSession {
         // which then never comes: a connection the server closed is checked first, and every
         // answer has a deadline, past which the connection is closed and counted lost.
         guard !connection.isClosed else {
-            throw PostgresStatementError(
-                error: MonitorError(.storageUnavailable, "the connection to PostgreSQL at \(location) was lost"),
-                connectionSurvives: false)
+            throw failing(
+                PostgresStatementError(
+                    error: MonitorError(.storageUnavailable, "the connection to PostgreSQL at \(location) was lost"),
+                    connectionSurvives: false))
         }
         let eventLoop = connection.eventLoop
         let answer = eventLoop.makePromise(of: PostgresQueryResult.self)
@@ -99,14 +112,24 @@ package final class PostgresSession: SQLSession {
         do {
             return try answer.futureResult.wait()
         } catch is AnswerDeadlinePassed {
-            throw PostgresStatementError(
-                error: MonitorError(
-                    .storageUnavailable,
-                    "PostgreSQL at \(location) did not answer within \(answerDeadline.nanoseconds / 1_000_000_000) s"),
-                connectionSurvives: false)
+            throw failing(
+                PostgresStatementError(
+                    error: MonitorError(
+                        .storageUnavailable,
+                        "PostgreSQL at \(location) did not answer within \(answerDeadline.nanoseconds / 1_000_000) ms"),
+                    connectionSurvives: false))
         } catch {
-            throw PostgresFault.monitorError(error, location: location).keeping(error)
+            throw failing(
+                PostgresStatementError(
+                    error: PostgresFault.monitorError(error, location: location),
+                    connectionSurvives: PostgresFault.connectionSurvives(error)))
         }
+    }
+
+    /// `error`, kept as this transaction's first failure.
+    private func failing(_ error: PostgresStatementError) -> PostgresStatementError {
+        if failedStatement == nil { failedStatement = error }
+        return error
     }
 
     private struct AnswerDeadlinePassed: Error {}
@@ -155,13 +178,5 @@ package final class PostgresSession: SQLSession {
             throw MonitorError(
                 .internalError, "column \(cell.columnName) of type \(cell.dataType) could not be read: \(error)")
         }
-    }
-}
-
-extension MonitorError {
-    /// This error, for a caller that needs to know whether the connection survived the
-    /// underlying one (see ``PostgresFault/connectionSurvives(_:)``).
-    fileprivate func keeping(_ underlying: any Error) -> any Error {
-        PostgresStatementError(error: self, connectionSurvives: PostgresFault.connectionSurvives(underlying))
     }
 }

@@ -98,8 +98,10 @@ package enum SQLSessionConformance {
             check(streamed == samples.map(\.id), "forEach gave ids \(streamed)")
             for (row, sample) in zip(rows, samples) { try compare(row, sample, &mismatches) }
 
-            let byName = try session.fetchOne("SELECT t AS label, id FROM sql_conformance WHERE id = ?", [1])
+            let byName = try session.fetchOne(
+                "SELECT t AS label, id, i AS jobId FROM sql_conformance WHERE id = ?", [1])
             check(try byName?.text("label") == "plain", "a column read by name")
+            check(try byName?.int64("jobid") == .max, "a column read by name without case")
             check(try byName?.int64("id") == 1, "a second column read by name")
             do {
                 _ = try byName?.text("missing")
@@ -141,6 +143,7 @@ package enum SQLSessionConformance {
             try session.lock(.job("backup"))
             try session.lock(.job("backup"))
             check(try session.tryLock(.task(.syncApply)), "a free lock is taken")
+            for task in SQLLock.SerialTask.allCases { try session.lock(.task(task)) }
             return mismatches
         }
 
@@ -161,6 +164,31 @@ package enum SQLSessionConformance {
             }
             mismatches.append("a duplicate primary key was accepted")
         } catch {}
+        // A body that catches a failed statement's error and goes on. SQLite undoes only
+        // that statement; PostgreSQL ends the transaction at it, so its driver must fail the
+        // transaction rather than report a commit that PostgreSQL turned into a rollback.
+        let swallowedFailed: Bool
+        do {
+            _ = try await transaction { session in
+                try session.execute("INSERT INTO sql_conformance (id, t) VALUES (?, ?)", [7, "before"])
+                _ = try? session.execute("INSERT INTO sql_conformance (id, t) VALUES (?, ?)", [1, "duplicate"])
+                return []
+            }
+            swallowedFailed = false
+        } catch {
+            swallowedFailed = true
+        }
+        mismatches += try await transaction { session in
+            let kept = try session.fetchOne("SELECT COUNT(*) FROM sql_conformance WHERE id = ?", [7])?.int64(0)
+            switch session.dialect.database {
+            case .sqlite:
+                return swallowedFailed || kept != 1
+                    ? ["SQLite kept the statements around a failed one: \(kept ?? -1)"] : []
+            case .postgres:
+                return !swallowedFailed || kept != 0
+                    ? ["a transaction whose statement failed was reported committed (\(kept ?? -1) rows kept)"] : []
+            }
+        }
         mismatches += try await transaction { session in
             let left = try session.fetchOne("SELECT COUNT(*) FROM sql_conformance WHERE id = ?", [6])
             try session.execute("DROP TABLE sql_conformance")

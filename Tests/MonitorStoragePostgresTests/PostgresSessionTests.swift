@@ -32,13 +32,15 @@ struct PostgresSessionTests {
             }
             let held = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
+            // Whatever fails below, the holder's thread is let go.
+            defer { release.signal() }
             async let holding: Void = holder.transaction { session in
                 try session.lock(.job("nightly_backup"))
                 held.signal()
                 // The holder's own thread waits here, not the concurrency pool.
                 release.wait()
             }
-            await Self.wait(for: held)
+            try #require(await Self.wait(for: held), "the holder never took the lock")
             let whileHeld = try await other.transaction { session in
                 (
                     try session.tryLock(.job("nightly_backup")), try session.tryLock(.job("weekly_report")),
@@ -63,6 +65,7 @@ struct PostgresSessionTests {
             }
             let started = DispatchSemaphore(value: 0)
             let terminated = DispatchSemaphore(value: 0)
+            defer { terminated.signal() }
             let pid = PIDBox()
             let lost = Task {
                 try await lane.transaction { session in
@@ -73,7 +76,7 @@ struct PostgresSessionTests {
                     try session.execute("INSERT INTO half_written VALUES (1)")
                 }
             }
-            await Self.wait(for: started)
+            try #require(await Self.wait(for: started), "the transaction never started")
             let killed = try await admin.transaction { session in
                 try session.fetchOne("SELECT pg_terminate_backend(CAST(? AS integer))", [.integer(pid.value)])!.bool(0)
             }
@@ -108,8 +111,8 @@ struct PostgresSessionTests {
             try await admin.transaction { session in
                 try session.execute("SELECT pg_terminate_backend(CAST(? AS integer))", [.integer(first)])
             }
-            // The server's goodbye reaches the lane before its next transaction does.
-            try await Task.sleep(for: .milliseconds(200))
+            // Whether or not the server's goodbye has reached the lane yet, its next
+            // transaction finds the connection gone at BEGIN and opens another.
             let second = try await lane.transaction { session in
                 try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
             }
@@ -122,12 +125,12 @@ struct PostgresSessionTests {
         var value: Int64 = 0
     }
 
-    /// Waits for `semaphore` off the concurrency pool.
-    static func wait(for semaphore: DispatchSemaphore) async {
+    /// Waits for `semaphore` off the concurrency pool, for at most 10 seconds; false when
+    /// it was not signalled by then (the other side failed).
+    static func wait(for semaphore: DispatchSemaphore) async -> Bool {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                semaphore.wait()
-                continuation.resume()
+                continuation.resume(returning: semaphore.wait(timeout: .now() + 10) == .success)
             }
         }
     }
@@ -147,12 +150,13 @@ struct PostgresSessionTests {
         }
         let busy = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
+        defer { release.signal() }
         let holding = Task {
             try await lane.transaction { _ in
                 busy.signal(); release.wait()
             }
         }
-        await wait(for: busy)
+        try #require(await wait(for: busy), "the lane never ran the first transaction")
         let outcomes = await withTaskGroup(of: (Int, Result<Int64, MonitorError>).self) { group in
             for index in 0..<10 {
                 group.addTask {
@@ -170,7 +174,8 @@ struct PostgresSessionTests {
                 }
             }
             // All ten are queued before the lane's thread is let go.
-            try? await Task.sleep(for: .milliseconds(300))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while lane.waiting < 10 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
             release.signal()
             var outcomes: [(Int, Result<Int64, MonitorError>)] = []
             for await outcome in group { outcomes.append(outcome) }
@@ -230,6 +235,8 @@ struct PostgresSessionTests {
             }
             let held = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
+            // Whatever fails below, the holder's thread is let go.
+            defer { release.signal() }
             let holding = Task {
                 try await holder.transaction { session in
                     try session.lock(.job("nightly_backup"))
@@ -237,7 +244,7 @@ struct PostgresSessionTests {
                     release.wait()
                 }
             }
-            await Self.wait(for: held)
+            try #require(await Self.wait(for: held), "the holder never took the lock")
             let pid = try await waiter.transaction { session in
                 try session.fetchOne("SELECT pg_backend_pid()")!.int64(0)
             }

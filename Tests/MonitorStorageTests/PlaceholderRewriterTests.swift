@@ -64,7 +64,19 @@ import Testing
         #expect(try PlaceholderRewriter.postgres("SELECT ?::bigint[]").sql == "SELECT $1::bigint[]")
     }
 
-    @Test(arguments: ["SELECT :name", "SELECT @name", "SELECT $name", "SELECT $1", "SELECT ?0"])
+    @Test func aDollarQuotedBodyAndANameWithADollarAreLeftAlone() throws {
+        let function =
+            "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN RAISE '?'; RETURN $1; END $body$ LANGUAGE plpgsql"
+        #expect(try PlaceholderRewriter.postgres(function).sql == function)
+        #expect(try PlaceholderRewriter.postgres("SELECT $$it's ?$$, ?").sql == "SELECT $$it's ?$$, $1")
+        #expect(
+            try PlaceholderRewriter.postgres("SELECT a$b FROM t WHERE x = ?").sql == "SELECT a$b FROM t WHERE x = $1")
+    }
+
+    @Test(arguments: [
+        "SELECT :name", "SELECT @name", "SELECT $name", "SELECT $1", "SELECT ?0", "SELECT :1", "SELECT @1",
+        "SELECT #name",
+    ])
     func refusesWhatTheStoreDoesNotWrite(_ sql: String) throws {
         let error = try #require(throws: MonitorError.self) { try PlaceholderRewriter.postgres(sql) }
         #expect(error.message.contains(sql), "\(error.message)")

@@ -4,8 +4,9 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import MonitorDomain
-@testable import MonitorStorage
 import Testing
+
+@testable import MonitorStorage
 
 /// An apply sent again with its request id (its answer was lost) is applied once, even
 /// when the second arrives while the first is still on its way to the database.
@@ -33,7 +34,10 @@ import Testing
         async let second = store.applySync(files: files, source: source, options: options)
         // Until both have passed their first check and wait for the writer (the lock is
         // held, so neither can have recorded anything).
-        for _ in 0..<200 where store.batcher.waiting < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while store.batcher.waiting < 1 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         try await Task.sleep(for: .milliseconds(100))
         #expect(sqlite3_exec(other, "COMMIT", nil, nil, nil) == SQLITE_OK)
         let reports = try await [first, second]

@@ -31,14 +31,13 @@ package struct SQLRow {
         }
     }
 
-    /// The index of the column named `name`, or an error that names it.
+    /// The index of the column named `name` (without case), or an error that names it.
     package func index(of name: String) throws -> Int {
         let index: Int? =
             switch storage {
             case .sqlite(let row):
-                row.columnNames.firstIndex(of: name).map {
-                    row.columnNames.distance(from: row.columnNames.startIndex, to: $0)
-                }
+                // Without case, as GRDB's own lookup by name is.
+                Array(row.columnNames).firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
             case .values(_, let columns): columns.index(of: name)
             }
         guard let index else { throw MonitorError(.internalError, "the result has no column named \(name)") }

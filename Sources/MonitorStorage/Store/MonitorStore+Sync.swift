@@ -42,7 +42,8 @@ extension MonitorStore {
         if let error = SyncReport(diagnostics: validation.diagnostics).failure {
             let (record, repeated) = try await write { db -> (SyncRecord, Bool) in
                 if let earlier = try Self.syncRecord(db, requestID: options.requestID) { return (earlier, true) }
-                return (try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now), false)
+                let record = try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
+                return (record, false)
             }
             if repeated { return SyncReport(record: record, repeated: true) }
             events.publish(.syncRecorded(record))
