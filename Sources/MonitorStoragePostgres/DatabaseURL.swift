@@ -4,8 +4,8 @@ import MonitorDomain
 /// A PostgreSQL database as `--db` and `CRONICLE_DB` name it,
 /// `postgres://user:password@host:port/database?sslmode=require`, with libpq's defaults (port
 /// 5432, the database named after the user, `sslmode=prefer`). Narrower than libpq: a host
-/// and a user are required, no Unix socket, and only `sslmode`, `application_name` and
-/// `connect_timeout` are read from the query (libpq's `host=`, `user=` and `password=` there
+/// and a user are required, no Unix socket, and only `sslmode`, `sslrootcert`,
+/// `application_name` and `connect_timeout` are read from the query (libpq's `host=`, `user=` and `password=` there
 /// are refused by name).
 ///
 /// Its ``description`` never holds the password: log and show that, never the text given.
@@ -18,7 +18,10 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         case prefer
         /// TLS always, without checking the certificate (as libpq's `require`).
         case require
-        /// TLS always, the certificate checked against the system's roots and the host name.
+        /// TLS always, the certificate checked against the trusted roots (`sslrootcert`, else
+        /// the system's), not the host name.
+        case verifyCA = "verify-ca"
+        /// TLS always, the certificate checked against the trusted roots and the host name.
         case verifyFull = "verify-full"
     }
 
@@ -28,6 +31,10 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     package var password: String?
     package var database: String
     package var sslMode: SSLMode
+    /// A PEM file of the certificates to trust for `verify-ca` and `verify-full` (libpq's
+    /// `sslrootcert`), for a server whose certificate a private authority signed; the
+    /// system's roots when nil.
+    package var sslRootCertificate: String?
     /// Shown in `pg_stat_activity`; `cronicle` unless the URL names one.
     package var applicationName: String
     /// How long to wait for a connection to open.
@@ -35,7 +42,7 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The parameters read from the URL's query; any other is refused, so that a misspelt
     /// `sslmode` does not quietly connect without TLS.
-    static let parameters = ["sslmode", "application_name", "connect_timeout"]
+    static let parameters = ["sslmode", "sslrootcert", "application_name", "connect_timeout"]
 
     /// Whether `text` names a PostgreSQL database rather than a file.
     package static func isPostgres(_ text: String) -> Bool {
@@ -92,6 +99,11 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
                             + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 sslMode = mode
+            case "sslrootcert":
+                guard !value.isEmpty else {
+                    throw MonitorError(.invalidRequest, "sslrootcert= needs the path of a PEM file of certificates")
+                }
+                sslRootCertificate = value
             case "application_name":
                 applicationName = value
             case "connect_timeout":
@@ -120,6 +132,7 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         components.path = "/" + database
         var query: [URLQueryItem] = []
         if sslMode != .prefer { query.append(URLQueryItem(name: "sslmode", value: sslMode.rawValue)) }
+        if let sslRootCertificate { query.append(URLQueryItem(name: "sslrootcert", value: sslRootCertificate)) }
         if !query.isEmpty { components.queryItems = query }
         return components.string ?? "postgres://\(user)@\(host):\(port)/\(database)"
     }

@@ -1,4 +1,5 @@
 import MonitorDomain
+import NIOSSL
 import PostgresNIO
 
 /// What a PostgreSQL error means to the monitor, as a ``MonitorError`` whose code chooses
@@ -21,11 +22,32 @@ package enum PostgresFault {
             let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
             return MonitorError(
                 code(forSQLState: state), "PostgreSQL at \(location): \(message)\(detail) [SQLSTATE \(state)]")
+        case .connectionError where error.underlying is NIOSSLError:
+            let reason = "\(error.underlying!)"
+            if reason.contains("CERTIFICATE_VERIFY_FAILED") {
+                return MonitorError(
+                    .storageUnavailable,
+                    "PostgreSQL at \(location) showed a certificate that could not be verified; trust the authority "
+                        + "that signed it with sslrootcert=FILE.pem, or write sslmode=require to encrypt without "
+                        + "verifying")
+            }
+            if reason.contains("hostname") || reason.contains("unableToValidateCertificate") {
+                return MonitorError(
+                    .storageUnavailable,
+                    "PostgreSQL at \(location) showed a certificate for another name; connect by a name the "
+                        + "certificate holds, or write sslmode=verify-ca to check only who signed it")
+            }
+            return MonitorError(.storageUnavailable, "TLS to PostgreSQL at \(location) failed: \(reason)")
         case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection,
             .messageDecodingFailure, .unexpectedBackendMessage:
             let underlying = error.underlying.map { ": \($0)" } ?? ""
             return MonitorError(
                 .storageUnavailable, "the connection to PostgreSQL at \(location) was lost (\(error.code))\(underlying)"
+            )
+        case .failedToAddSSLHandler:
+            return MonitorError(
+                .storageUnavailable,
+                "TLS to PostgreSQL at \(location) could not start: \(error.underlying.map { "\($0)" } ?? "no reason given")"
             )
         case .sslUnsupported:
             return MonitorError(

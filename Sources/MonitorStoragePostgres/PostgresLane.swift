@@ -184,8 +184,21 @@ package final class PostgresLane: Sendable {
                 settings.certificateVerification = .none
                 let context = try NIOSSLContext(configuration: settings)
                 tls = url.sslMode == .prefer ? .prefer(context) : .require(context)
-            case .verifyFull:
-                tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .verifyCA, .verifyFull:
+                var settings = TLSConfiguration.makeClientConfiguration()
+                settings.certificateVerification =
+                    url.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
+                if let roots = url.sslRootCertificate {
+                    do {
+                        settings.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(roots))
+                    } catch {
+                        throw MonitorError(
+                            .invalidRequest,
+                            "sslrootcert=\(roots) could not be read as PEM certificates: \(error); give the path "
+                                + "of the certificate authority's PEM file")
+                    }
+                }
+                tls = .require(try NIOSSLContext(configuration: settings))
             }
             var configuration = PostgresConnection.Configuration(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
@@ -272,8 +285,12 @@ package final class PostgresLane: Sendable {
         }
 
         /// Closes `connection` and forgets it, so that the next transaction opens another.
+        /// Without waiting: a TLS connection's close waits for the server's goodbye, which a
+        /// server that stopped answering never sends (NIOSSL gives up after 5 s).
         func drop(_ connection: PostgresConnection) {
-            try? connection.close().wait()
+            let closing: EventLoopFuture<Void> = connection.close()
+            // Kept until closed: postgres-nio requires a connection be closed before it goes.
+            closing.whenComplete { _ in withExtendedLifetime(connection) {} }
             if self.connection === connection { self.connection = nil }
         }
     }

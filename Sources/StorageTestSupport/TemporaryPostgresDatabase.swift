@@ -18,6 +18,12 @@ package enum TemporaryPostgresDatabase {
         ProcessInfo.processInfo.environment["CRONICLE_TEST_POSTGRES_URL"].flatMap { try? DatabaseURL($0) }
     }
 
+    /// The cluster's self-signed certificate (for 127.0.0.1), to trust for `verify-full`,
+    /// from `CRONICLE_TEST_POSTGRES_ROOT_CERT`.
+    package static var serverCertificate: String? {
+        ProcessInfo.processInfo.environment["CRONICLE_TEST_POSTGRES_ROOT_CERT"]
+    }
+
     /// Whether the PostgreSQL tests can run here.
     package static var isAvailable: Bool { serverURL != nil }
 
