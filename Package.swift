@@ -334,7 +334,7 @@ let package = Package(
             name: "MonitorStoragePostgresTests",
             dependencies: [
                 "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "CronicleTestSupport",
-                "StorageTestSupport",
+                "StorageTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,42 @@
+import Foundation
+import MonitorDomain
+import MonitorStorage
+
+/// Brings a PostgreSQL database to the schema this build knows (``PostgresSchema``): each
+/// migration it lacks in a transaction of its own, recorded in `cronicle_migrations`. Nodes
+/// starting together take turns (a lock held by each migration's transaction, which then
+/// reads what the others applied). A database holding a migration this build does not know
+/// was written by a newer Cronicle and is refused, as SQLite's is.
+package enum PostgresMigrator {
+    /// Applies what is missing and returns the ids it applied, oldest first.
+    @discardableResult
+    package static func migrate(
+        _ lane: PostgresLane, location: String, migrations: [PostgresSchema.Migration] = PostgresSchema.migrations
+    ) async throws -> [String] {
+        var applied: [String] = []
+        for migration in migrations {
+            let didApply = try await lane.transaction { session -> Bool in
+                try session.lock(.task(.migrate))
+                try session.execute(
+                    """
+                    CREATE TABLE IF NOT EXISTS cronicle_migrations (
+                        id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                    """)
+                let present = Set(try session.fetchAll("SELECT id FROM cronicle_migrations").map { try $0.text(0) })
+                let unknown = present.subtracting(migrations.map(\.id))
+                guard unknown.isEmpty else {
+                    throw MonitorError(
+                        .invalidRequest,
+                        "the database at \(location) was written by a newer Cronicle than this one (it has "
+                            + "\(unknown.sorted().joined(separator: ", "))); run that version or a later one")
+                }
+                guard !present.contains(migration.id) else { return false }
+                for statement in migration.statements { try session.execute(statement) }
+                try session.execute("INSERT INTO cronicle_migrations (id) VALUES (?)", [.text(migration.id)])
+                return true
+            }
+            if didApply { applied.append(migration.id) }
+        }
+        return applied
+    }
+}
