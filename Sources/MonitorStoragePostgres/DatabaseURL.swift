@@ -1,5 +1,6 @@
 import Foundation
 import MonitorDomain
+import MonitorStorage
 
 /// A PostgreSQL database as `--db` and `CRONICLE_DB` name it,
 /// `postgres://user:password@host:port/database?sslmode=require`, with libpq's defaults (port
@@ -55,29 +56,33 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         guard Self.isPostgres(text) else {
             throw MonitorError(
                 .invalidRequest,
-                "a PostgreSQL database is named postgres://user:password@host:port/database, not \(Self.hidden(text))")
+                "a PostgreSQL database is named postgres://user:password@host:port/database, not \(DatabaseAddress.withoutPassword(text))"
+            )
         }
         guard let components = URLComponents(string: text) else {
             throw MonitorError(
                 .invalidRequest,
-                "\(Self.hidden(text)) is not a URL; write postgres://user:password@host:port/database, "
+                "\(DatabaseAddress.withoutPassword(text)) is not a URL; write postgres://user:password@host:port/database, "
                     + "with any @, : or / in the password written as %40, %3A or %2F")
         }
         var host = components.host ?? ""
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else {
             throw MonitorError(
-                .invalidRequest, "\(Self.hidden(text)) names no host; write postgres://user:password@host:port/database"
+                .invalidRequest,
+                "\(DatabaseAddress.withoutPassword(text)) names no host; write postgres://user:password@host:port/database"
             )
         }
         guard let user = components.user, !user.isEmpty else {
             throw MonitorError(
                 .invalidRequest,
-                "\(Self.hidden(text)) names no user; write postgres://user:password@\(host)/database")
+                "\(DatabaseAddress.withoutPassword(text)) names no user; write postgres://user:password@\(host)/database"
+            )
         }
         let port = components.port ?? 5432
         guard (1...65_535).contains(port) else {
-            throw MonitorError(.invalidRequest, "\(Self.hidden(text)) has port \(port); a port is 1 to 65535")
+            throw MonitorError(
+                .invalidRequest, "\(DatabaseAddress.withoutPassword(text)) has port \(port); a port is 1 to 65535")
         }
         self.host = host
         self.port = port
@@ -139,13 +144,4 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Where the database is, for messages: `host:port/database`.
     package var location: String { "\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)" }
-
-    /// `text` with anything between `://` and `@` hidden: a text that failed to parse may
-    /// still hold a password.
-    static func hidden(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://"), let at = text.range(of: "@", options: .backwards),
-            schemeEnd.upperBound <= at.lowerBound
-        else { return text }
-        return String(text[..<schemeEnd.upperBound]) + "***" + String(text[at.lowerBound...])
-    }
 }

@@ -53,17 +53,15 @@ package final class PostgresLane: Sendable {
         let url: DatabaseURL
         let eventLoopGroup: any EventLoopGroup
         let logger: Logger
-        let name: String
         let answerDeadline: TimeAmount
 
         init(
-            url: DatabaseURL, name: String, eventLoopGroup: any EventLoopGroup, logger: Logger,
-            answerDeadline: TimeAmount, maximumBatch: Int
+            url: DatabaseURL, eventLoopGroup: any EventLoopGroup, logger: Logger, answerDeadline: TimeAmount,
+            maximumBatch: Int
         ) {
             self.maximumBatch = maximumBatch
             self.url = url
             self.answerDeadline = answerDeadline
-            self.name = name
             self.eventLoopGroup = eventLoopGroup
             self.logger = logger
         }
@@ -312,7 +310,7 @@ package final class PostgresLane: Sendable {
         logger.logLevel = max(logger.logLevel, .warning)
         let (seconds, attoseconds) = answerDeadline.components
         core = Core(
-            url: url, name: name, eventLoopGroup: eventLoopGroup, logger: logger,
+            url: url, eventLoopGroup: eventLoopGroup, logger: logger,
             answerDeadline: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000),
             maximumBatch: max(1, maximumBatch))
         let core = core

@@ -49,14 +49,18 @@ package final class PostgresSession: SQLSession {
     }
 
     package func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        let result = try run(sql, arguments)
-        guard let first = result.rows.first else { return [] }
-        let columns = SQLColumnNames(first.makeRandomAccess().map(\.columnName))
-        return try result.rows.map { row in SQLRow(values: try row.map(Self.value), columns: columns) }
+        try Self.rows(try run(sql, arguments).rows)
     }
 
     package func fetchOne(_ sql: String, _ arguments: [SQLValue]) throws -> SQLRow? {
-        try fetchAll(sql, arguments).first
+        try Self.rows(try run(sql, arguments).rows.prefix(1)).first
+    }
+
+    /// `rows` decoded, sharing one set of column names.
+    private static func rows(_ rows: some Collection<PostgresRow>) throws -> [SQLRow] {
+        guard let first = rows.first else { return [] }
+        let columns = SQLColumnNames(first.makeRandomAccess().map(\.columnName))
+        return try rows.map { row in SQLRow(values: try row.map(value), columns: columns) }
     }
 
     package func forEach(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {

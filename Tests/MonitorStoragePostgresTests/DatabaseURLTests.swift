@@ -19,6 +19,16 @@ import Testing
         #expect(url.location == "db.internal:6432/cronicle_prod")
     }
 
+    @Test func readsTheTLSSettings() throws {
+        let url = try DatabaseURL(
+            "postgres://cronicle:pw@db.internal/cronicle?sslmode=verify-ca&sslrootcert=/etc/ca.pem")
+        #expect(url.sslMode == .verifyCA)
+        #expect(url.sslRootCertificate == "/etc/ca.pem")
+        #expect(
+            url.description
+                == "postgres://cronicle:***@db.internal:5432/cronicle?sslmode=verify-ca&sslrootcert=/etc/ca.pem")
+    }
+
     @Test func takesLibpqsDefaults() throws {
         let url = try DatabaseURL("postgres://cronicle@localhost")
         #expect(url.port == 5432)

@@ -19,25 +19,26 @@ struct PostgresTLSTests {
         }
     }
 
-    static func url(_ query: String) throws -> DatabaseURL {
-        let server = try #require(TemporaryPostgresDatabase.serverURL)
-        var text = server.description.replacingOccurrences(of: "***", with: server.password ?? "")
-        text += (text.contains("?") ? "&" : "?") + query
-        return try DatabaseURL(text)
+    /// The cluster's URL with another `sslmode` and `sslrootcert`.
+    static func url(_ mode: DatabaseURL.SSLMode, trusting roots: String? = nil) throws -> DatabaseURL {
+        var url = try #require(TemporaryPostgresDatabase.serverURL)
+        url.sslMode = mode
+        url.sslRootCertificate = roots
+        return url
     }
 
     @Test func eachModeConnectsAsLibpqWould() async throws {
         let certificate = try #require(TemporaryPostgresDatabase.serverCertificate, "CRONICLE_TEST_POSTGRES_ROOT_CERT")
-        #expect(try await Self.encrypted(Self.url("sslmode=disable")) == false)
-        #expect(try await Self.encrypted(Self.url("sslmode=prefer")) == true)
-        #expect(try await Self.encrypted(Self.url("sslmode=require")) == true)
-        #expect(try await Self.encrypted(Self.url("sslmode=verify-ca&sslrootcert=\(certificate)")) == true)
-        #expect(try await Self.encrypted(Self.url("sslmode=verify-full&sslrootcert=\(certificate)")) == true)
+        #expect(try await Self.encrypted(Self.url(.disable)) == false)
+        #expect(try await Self.encrypted(Self.url(.prefer)) == true)
+        #expect(try await Self.encrypted(Self.url(.require)) == true)
+        #expect(try await Self.encrypted(Self.url(.verifyCA, trusting: certificate)) == true)
+        #expect(try await Self.encrypted(Self.url(.verifyFull, trusting: certificate)) == true)
     }
 
     @Test func aCertificateNoTrustedAuthoritySignedIsRefused() async throws {
         let error = try await #require(throws: MonitorError.self) {
-            try await Self.encrypted(Self.url("sslmode=verify-full"))
+            try await Self.encrypted(Self.url(.verifyFull))
         }
         #expect(error.code == .storageUnavailable)
         #expect(error.message.contains("127.0.0.1"), "\(error.message)")
@@ -47,7 +48,7 @@ struct PostgresTLSTests {
 
     @Test func anUnreadableRootCertificateFileIsABadURL() async throws {
         let error = try await #require(throws: MonitorError.self) {
-            try await Self.encrypted(Self.url("sslmode=verify-full&sslrootcert=/nonexistent/ca.pem"))
+            try await Self.encrypted(Self.url(.verifyFull, trusting: "/nonexistent/ca.pem"))
         }
         #expect(error.code == .invalidRequest)
         #expect(error.message.contains("sslrootcert=/nonexistent/ca.pem could not be read"), "\(error.message)")

@@ -9,13 +9,7 @@ extension MonitorStore {
         guard let scheme = path.range(of: "://").map({ path[..<$0.lowerBound].lowercased() }),
             !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) })
         else { return }
-        var shown = path
-        if var components = URLComponents(string: path), components.password != nil {
-            components.password = "***"
-            shown = components.string ?? "\(scheme)://..."
-        } else if path.contains("@") {
-            shown = "\(scheme)://..."
-        }
+        let shown = DatabaseAddress.withoutPassword(path)
         let what =
             scheme.hasPrefix("postgres")
             ? "a PostgreSQL address, and this version of Cronicle stores only in a SQLite file "
