@@ -818,7 +818,7 @@ public final class MonitorStore: Sendable {
     static let runDaysMigration = "v16: runs per day and length, for stats"
 
     /// The bucket of ``runDaysMigration``'s table for runs without a length (no start).
-    static let noLengthBucket: Int64 = -1 << 62
+    package static let noLengthBucket: Int64 = -1 << 62
 
     /// SQL for the bucket of a length in milliseconds, `length` (an expression): the
     /// length itself under a second, else rounded down (towards zero) to three significant
