@@ -171,7 +171,8 @@ struct TriggerParityTests {
                 let error = await #expect(throws: (any Error).self, "\(change)") {
                     try await lane.transaction { session in try session.execute(change) }
                 }
-                #expect("\(error.map { "\($0)" } ?? "")".contains("append-only"), "\(change): \(String(describing: error))")
+                #expect(
+                    "\(error.map { "\($0)" } ?? "")".contains("append-only"), "\(change): \(String(describing: error))")
             }
             let actors = try await lane.transaction(.readOnly) { session in
                 try session.fetchAll("SELECT actor FROM audit_log").map { try $0.text(0) }
