@@ -13,6 +13,12 @@ extension PostgresSchema {
         INSERT INTO monitor_state (key, value)
         VALUES ('job_changes', '0'), ('windows_version', '0'), ('keys_version', '0')
         """,
+        // The secret badge URLs are signed with (SQLite's is 32 random bytes in hex): two
+        // version 4 UUIDs, 244 random bits from the server's strong random source.
+        """
+        INSERT INTO monitor_state (key, value)
+        VALUES ('badge_secret', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+        """,
         """
         CREATE FUNCTION cronicle_job_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE

@@ -69,6 +69,8 @@ package final class PostgresSession: SQLSession {
 
     /// A transaction-scoped advisory lock, `(1, hashtext(job))` for a job and `(2, n)` for
     /// a task: two numbers, so jobs and tasks never share a key.
+    package func databaseName() throws -> String { location }
+
     package func lock(_ lock: SQLLock) throws {
         switch lock {
         case .job(let job): try execute("SELECT pg_advisory_xact_lock(1, hashtext(?))", [.text(job)])

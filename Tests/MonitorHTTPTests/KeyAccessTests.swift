@@ -221,7 +221,7 @@ import Testing
             let audit = try await monitor.request("GET", "/audit", headers: auth).object()
             #expect(audit["total"] as? Int == 1)
             // Nothing stored is the secret itself.
-            let stored = try await monitor.store.read { db in
+            let stored = try await monitor.store.readDatabase { db in
                 try String.fetchAll(db, sql: "SELECT secret_hash FROM api_keys")
             }
             #expect(stored == [KeySecret.hash(admin)])
@@ -353,10 +353,10 @@ import Testing
             #expect(badKind.status == 400)
             // The log takes no edits, not even from SQL.
             await #expect(throws: DatabaseError.self) {
-                try await monitor.store.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'nobody'") }
+                try await monitor.store.writeDatabase { db in try db.execute(sql: "UPDATE audit_log SET actor = 'nobody'") }
             }
             await #expect(throws: DatabaseError.self) {
-                try await monitor.store.write { db in try db.execute(sql: "DELETE FROM audit_log") }
+                try await monitor.store.writeDatabase { db in try db.execute(sql: "DELETE FROM audit_log") }
             }
             // The dashboard shows it.
             let ui = try await monitor.request("GET", "/ui/audit?kind=job.updated", headers: auth).text

@@ -92,8 +92,8 @@ import Testing
         }
         #expect(asked.map(\.jobID) == ["0first", "a-b", "a0", "alpha", "zz"])
         let everyOther = asked
-        let statuses = try await store.read { db in
-            try MonitorStore.fetchStatuses(db, jobs: everyOther, now: now)
+        let statuses = try await store.read { session in
+            try MonitorStore.fetchStatuses(session, jobs: everyOther, now: now)
         }
         #expect(statuses.map(\.job.jobID) == ["0first", "a-b", "a0", "alpha", "zz"])
         #expect(statuses.map { $0.status.lastRun?.runID } == [nil, "a-b-run", "a0-run", "alpha-run", nil])

@@ -31,7 +31,7 @@ import Testing
             let length: Int64? = index % 11 == 0 ? nil : Int64(index * 7_919 % 5_000_000 + index % 900)
             return Ended(end: now.addingTimeInterval(-Double(index) * 37 * 60), length: length, failed: index % 7 == 0)
         }
-        try await store.write { db in
+        try await store.writeDatabase { db in
             for (index, run) in runs.enumerated() {
                 try db.execute(
                     sql: """
@@ -47,7 +47,7 @@ import Testing
         // A run recorded by its end alone that gets its start afterwards (the store itself
         // keeps such a run without a start; an import might not) moves to its length's bucket.
         _ = try await store.endRun(.id("job"), RunEnd(runID: "late", exitCode: 0))
-        try await store.write { db in
+        try await store.writeDatabase { db in
             try db.execute(
                 sql: "UPDATE job_runs SET start_time = ? WHERE run_id = 'late'",
                 arguments: [Timestamp.databaseText(from: now.addingTimeInterval(-2.5))])
@@ -74,7 +74,7 @@ import Testing
             }
         }
         #expect(stats[0].runs > 250 && stats[1].runs > 1_100, "both windows have whole days and a partial one")
-        let lateBuckets = try await store.read { db in
+        let lateBuckets = try await store.readDatabase { db in
             try Row.fetchAll(
                 db, sql: "SELECT bucket, runs FROM job_run_days WHERE day = ? AND bucket IN (?, 2500)",
                 arguments: [String(Timestamp.databaseText(from: now).prefix(10)), MonitorStore.noLengthBucket]

@@ -14,7 +14,7 @@ import Testing
     @Test func aWindowsFirstDayReadsOnlyTheIndexOfEndsAndItsOtherDaysTheTallies() async throws {
         let folder = try TemporaryFolder()
         let store = try MonitorStore(path: folder.url("cronicle.db"))
-        let plans = try await store.read { db in
+        let plans = try await store.readDatabase { db in
             try [
                 (MonitorStore.firstDayRunsSQL, ["job", "2026-11-01 06:00:00.000", "2026-11-02 00:00:00.000"]),
                 (
@@ -33,7 +33,7 @@ import Testing
             ])
         // What the first day's read needs is in the index itself (SQLite 3.40 still names
         // the search "USING INDEX" when a generated column comes from the index).
-        let columns = try await store.read { db in
+        let columns = try await store.readDatabase { db in
             try Row.fetchAll(db, sql: "PRAGMA index_info(job_runs_by_end)").map { $0["name"] as String }
         }
         #expect(columns == ["job_id", "end_time", "status", "duration_ms"])
@@ -48,7 +48,7 @@ import Testing
         lengths += lengths.compactMap { $0.map { -$0 } }
         lengths += (0..<200).map { _ in Int64.random(in: -10_000_000_000...10_000_000_000) }
         let asked = lengths
-        let inSQL = try await store.read { db in
+        let inSQL = try await store.readDatabase { db in
             try asked.map { length in
                 try Int64.fetchOne(
                     db, sql: "SELECT \(MonitorStore.lengthBucketSQL("?1"))", arguments: [length])
@@ -68,7 +68,7 @@ import Testing
         let folder = try TemporaryFolder()
         let store = try MonitorStore(path: folder.url("cronicle.db"))
         _ = try await store.saveJob(.init(jobID: "job", schedule: "@daily"), by: ChangeAuthor("test", via: .api))
-        let lengths = try await store.write { db in
+        let lengths = try await store.writeDatabase { db in
             try db.execute(
                 sql: """
                     INSERT INTO job_runs (run_id, job_id, status, start_time, end_time) VALUES

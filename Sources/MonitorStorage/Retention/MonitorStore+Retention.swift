@@ -35,11 +35,11 @@ extension MonitorStore {
         while true {
             // The window is found on a reader, not under the write lock.
             let start = after
-            let window = try await read { db in
+            let window = try await readDatabase { db in
                 try Self.expiredRunWindow(db, after: start, size: batching.size, cutoff: cutoffText)
             }
             guard let window else { break }
-            let removed = try await write(lane: .background) { db in
+            let removed = try await writeDatabase(lane: .background) { db in
                 try Self.removeRuns(db, in: window.ids, cutoff: cutoffText, tallyHorizon: tallyHorizon)
             }
             outcome.runs += removed.runs
@@ -61,7 +61,7 @@ extension MonitorStore {
     {
         var outcome = RetentionOutcome()
         let cutoffText = Timestamp.databaseText(from: cutoff)
-        let candidates = try await read { db in
+        let candidates = try await readDatabase { db in
             try Int64.fetchAll(
                 db,
                 sql: """
@@ -73,7 +73,7 @@ extension MonitorStore {
         while !rest.isEmpty {
             let chunk = Array(rest.prefix(batching.size))
             rest = rest.dropFirst(chunk.count)
-            let removed = try await write(lane: .background) { db in
+            let removed = try await writeDatabase(lane: .background) { db in
                 try Self.removeAlerts(db, chunk, cutoff: cutoffText)
             }
             outcome.alerts += removed.alerts
@@ -87,7 +87,7 @@ extension MonitorStore {
     /// `cutoff`, moved back so that no run the alert engine may still look at goes; nil
     /// when the engine has never checked a deadline (a new database, nothing to remove).
     private func runsCutoff(_ cutoff: Date) async throws -> Date? {
-        try await read { db in
+        try await readDatabase { db in
             guard
                 let checked = try String.fetchOne(
                     db, sql: "SELECT value FROM monitor_state WHERE key = ?", arguments: [Self.checkedThroughKey]

@@ -21,18 +21,22 @@ package struct GRDBSession: SQLSession {
 
     package func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let statement = try database.cachedStatement(sql: sql)
-        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map(SQLRow.init)
+        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map { SQLRow($0) }
     }
 
     package func fetchOne(_ sql: String, _ arguments: [SQLValue]) throws -> SQLRow? {
         let statement = try database.cachedStatement(sql: sql)
-        return try Row.fetchOne(statement, arguments: Self.arguments(arguments)).map(SQLRow.init)
+        return try Row.fetchOne(statement, arguments: Self.arguments(arguments)).map { SQLRow($0) }
     }
 
     package func forEach(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
         let statement = try database.cachedStatement(sql: sql)
         let rows = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-        while let row = try rows.next() { try body(SQLRow(row)) }
+        while let row = try rows.next() { try body(SQLRow(row, statement: statement)) }
+    }
+
+    package func databaseName() throws -> String {
+        try fetchOne("SELECT file FROM pragma_database_list WHERE name = 'main'")?.text(0) ?? ""
     }
 
     /// Nothing to take: SQLite lets one writer in at a time, and the store writes only

@@ -35,6 +35,22 @@ package struct SQLDialect: Sendable, Hashable {
         }
     }
 
+    /// A query of one integer: how many job changes were ever logged, which only grows even
+    /// as the log is pruned (the job cache's key). SQLite numbers the log with
+    /// AUTOINCREMENT, whose high mark it keeps; PostgreSQL's triggers keep a counter that
+    /// commits in order (``PostgresSchema``).
+    package var jobChangeCounter: String {
+        switch database {
+        case .sqlite: "SELECT seq FROM sqlite_sequence WHERE name = 'job_config_changes'"
+        case .postgres: "SELECT CAST(value AS bigint) FROM monitor_state WHERE key = 'job_changes'"
+        }
+    }
+
+    /// ` COLLATE "C"` after an `ORDER BY` of text that must come in the byte order Swift
+    /// compares in (the job list walked beside another, in MonitorStore+Status.swift):
+    /// PostgreSQL's default collation follows the database's locale; SQLite's is bytes.
+    package var byteOrder: String { database == .postgres ? " COLLATE \"C\"" : "" }
+
     /// ` FOR UPDATE` after a `SELECT` whose rows the transaction will change; nothing on
     /// SQLite, where the one writer already excludes every other.
     package var forUpdate: String { database == .postgres ? " FOR UPDATE" : "" }

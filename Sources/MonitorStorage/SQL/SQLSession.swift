@@ -33,6 +33,11 @@ package protocol SQLSession {
     /// Waits for `lock` and holds it until the transaction ends.
     func lock(_ lock: SQLLock) throws
 
+    /// What names the database this session is connected to, the same for every
+    /// connection to it, for caches the store's connections share (SQLite: the file's
+    /// path; PostgreSQL: host, port and database).
+    func databaseName() throws -> String
+
     /// Takes `lock` when it is free and holds it until the transaction ends; false when
     /// another transaction holds it.
     func tryLock(_ lock: SQLLock) throws -> Bool

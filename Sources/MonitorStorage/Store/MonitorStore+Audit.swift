@@ -1,41 +1,42 @@
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
     /// A page of the audit log, newest first.
     public func audit(_ query: AuditQuery) async throws -> Page<AuditEntry> {
-        try await read { db in
+        try await read { session in
             var filter = SQLFilter()
-            if let jobID = query.jobID { filter.add("job_id = ?", jobID) }
-            if let actor = query.actor { filter.add("actor = ?", actor) }
-            if let kind = query.kind { filter.add("kind = ?", kind.rawValue) }
-            if let since = query.since { filter.add("at >= ?", since) }
-            if let until = query.until { filter.add("at < ?", until) }
-            return try Self.fetchPage(db, table: "audit_log", filter: filter, page: query.page, decode: Self.auditEntry)
+            if let jobID = query.jobID { filter.add("job_id = ?", .text(jobID)) }
+            if let actor = query.actor { filter.add("actor = ?", .text(actor)) }
+            if let kind = query.kind { filter.add("kind = ?", .text(kind.rawValue)) }
+            if let since = query.since { filter.add("at >= ?", .date(since)) }
+            if let until = query.until { filter.add("at < ?", .date(until)) }
+            return try Self.fetchPage(
+                session, table: "audit_log", filter: filter, page: query.page, decode: Self.auditEntry)
         }
     }
 
     /// Writes one entry, inside the transaction of the change it records.
-    static func recordAudit(_ db: Database, _ entry: AuditEntry) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO audit_log (at, actor, via, kind, target, job_id, commit_id, before, after)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            entry.at, entry.actor, entry.via.rawValue, entry.kind.rawValue, entry.target, entry.jobID, entry.commit,
-            entry.before.map(encodeCompactJSON), entry.after.map(encodeCompactJSON),
-        ])
+    static func recordAudit(_ session: any SQLSession, _ entry: AuditEntry) throws {
+        try session.execute(
+            """
+            INSERT INTO audit_log (at, actor, via, kind, target, job_id, commit_id, before, after)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .date(entry.at), .text(entry.actor), .text(entry.via.rawValue), .text(entry.kind.rawValue),
+                .text(entry.target), .text(entry.jobID), .text(entry.commit),
+                .text(entry.before.map(encodeCompactJSON)), .text(entry.after.map(encodeCompactJSON)),
+            ])
     }
 
     /// Records a change to one job, with its values before and after.
     static func recordAudit(
-        _ db: Database, _ author: ChangeAuthor, _ kind: AuditEntry.Kind, job jobID: String, before: Job?, after: Job?,
-        at now: Date
+        _ session: any SQLSession, _ author: ChangeAuthor, _ kind: AuditEntry.Kind, job jobID: String, before: Job?,
+        after: Job?, at now: Date
     ) throws {
         try recordAudit(
-            db,
+            session,
             AuditEntry(
                 at: now, actor: author.name, via: author.via, kind: kind, target: jobID, jobID: jobID,
                 before: jobValues(before), after: jobValues(after)))
@@ -45,7 +46,7 @@ extension MonitorStore {
     /// for each job, channel and window it created, updated or deleted, with the fields
     /// that changed before and after. `replaced` are the jobs as they were before it.
     static func recordAudit(
-        _ db: Database, _ plan: SyncPlan, record: SyncRecord, replaced: [Job], at now: Date
+        _ session: any SQLSession, _ plan: SyncPlan, record: SyncRecord, replaced: [Job], at now: Date
     ) throws {
         guard plan.hasChanges else { return }
         let source = record.source
@@ -53,7 +54,7 @@ extension MonitorStore {
             _ kind: AuditEntry.Kind, _ target: String, job: String? = nil, before: JSONValue?, after: JSONValue?
         ) throws {
             try recordAudit(
-                db,
+                session,
                 AuditEntry(
                     at: now, actor: source.identity, via: .sync, kind: kind, target: target, jobID: job,
                     commit: source.commit, before: before, after: after))
@@ -126,12 +127,13 @@ extension MonitorStore {
         return try? JSONValue(parsing: json.bytes)
     }
 
-    static func auditEntry(from row: Row) throws -> AuditEntry {
+    static func auditEntry(from row: SQLRow) throws -> AuditEntry {
         AuditEntry(
-            id: row["id"], at: row["at"], actor: row["actor"], via: ChangeAuthor.Via(rawValue: row["via"]) ?? .api,
-            kind: AuditEntry.Kind(rawValue: row["kind"]) ?? .jobUpdated, target: row["target"], jobID: row["job_id"],
-            commit: row["commit_id"],
-            before: try decodeCompactJSON(row["before"], column: "an audit entry's before"),
-            after: try decodeCompactJSON(row["after"], column: "an audit entry's after"))
+            id: try row.int64("id"), at: try row.date("at"), actor: try row.text("actor"),
+            via: ChangeAuthor.Via(rawValue: try row.text("via")) ?? .api,
+            kind: AuditEntry.Kind(rawValue: try row.text("kind")) ?? .jobUpdated, target: try row.text("target"),
+            jobID: try row.optionalText("job_id"), commit: try row.optionalText("commit_id"),
+            before: try decodeCompactJSON(try row.optionalText("before"), column: "an audit entry's before"),
+            after: try decodeCompactJSON(try row.optionalText("after"), column: "an audit entry's after"))
     }
 }

@@ -1,21 +1,20 @@
 import Config
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
     static let checkedThroughKey = "alerts_checked_through"
 
     public func alertEngineSnapshot() async throws -> AlertEngineSnapshot {
-        try await read { db in
-            let sequence = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM job_config_changes") ?? 0
-            let checked = try String.fetchOne(
-                db, sql: "SELECT value FROM monitor_state WHERE key = ?", arguments: [Self.checkedThroughKey])
-            let jobs = try Self.fetchAllJobs(db)
-            let openRuns = try Self.fetchOpenRuns(db, jobID: nil)
+        try await read { session in
+            let sequence = try session.fetchOne("SELECT MAX(seq) FROM job_config_changes")?.optionalInt64(0) ?? 0
+            let checked = try session.fetchOne(
+                "SELECT value FROM monitor_state WHERE key = ?", [.text(Self.checkedThroughKey)])?.text(0)
+            let jobs = try Self.fetchAllJobs(session)
+            let openRuns = try Self.fetchOpenRuns(session, jobID: nil)
             return AlertEngineSnapshot(
-                changeSequence: sequence, checkedThrough: checked.flatMap { Date.fromDatabaseValue($0.databaseValue) },
-                jobs: jobs, openRuns: openRuns)
+                changeSequence: sequence, checkedThrough: checked.flatMap(Timestamp.fromDatabaseText), jobs: jobs,
+                openRuns: openRuns)
         }
     }
 
@@ -23,23 +22,23 @@ extension MonitorStore {
     /// configuration; a job missing from `jobs` was deleted.
     public func jobChanges(after sequence: Int64) async throws -> (sequence: Int64, changed: Set<String>, jobs: [Job])?
     {
-        try await read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, job_id FROM job_config_changes WHERE seq > ? ORDER BY seq", arguments: [sequence])
+        try await read { session in
+            let rows = try session.fetchAll(
+                "SELECT seq, job_id FROM job_config_changes WHERE seq > ? ORDER BY seq", [.integer(sequence)])
             guard let last = rows.last else { return nil }
-            let changed = Set(rows.map { $0[1] as String })
+            let changed = Set(try rows.map { try $0.text(1) })
             var jobs: [Job] = []
             for jobID in changed {
-                if let job = try Self.fetchJob(db, jobID) { jobs.append(job) }
+                if let job = try Self.fetchJob(session, jobID) { jobs.append(job) }
             }
-            return (last[0], changed, jobs)
+            return (try last.int64(0), changed, jobs)
         }
     }
 
     /// Forgets change-log entries the engine has read.
     public func pruneJobChanges(through sequence: Int64) async throws {
-        try await write(lane: .background) { db in
-            try db.execute(sql: "DELETE FROM job_config_changes WHERE seq <= ?", arguments: [sequence])
+        try await write(lane: .background) { session in
+            try session.execute("DELETE FROM job_config_changes WHERE seq <= ?", [.integer(sequence)])
         }
     }
 
@@ -55,31 +54,34 @@ extension MonitorStore {
         -> DeadlineOutcome
     {
         let now = clock.now
-        let nowText = Timestamp.databaseText(from: now)
-        let (outcome, changes) = try await write(lane: .background) { db -> (DeadlineOutcome, [AlertChange]) in
+        let (outcome, changes) = try await write(lane: .background) { session -> (DeadlineOutcome, [AlertChange]) in
+            // Each job's pings wait while its deadlines are checked, so a start cannot slip in
+            // between the check and the alert (SQLite's writer is alone already). Taken in
+            // one order, the same on every node, so two checks never wait on each other.
+            for jobID in Set(jobs.map(\.jobID) + runs.map(\.jobID)).sorted() { try session.lock(.job(jobID)) }
             var outcome = DeadlineOutcome()
             var changes: [AlertChange] = []
-            let windows = try Self.windowSet(db)
+            let windows = try Self.windowSet(session)
             let skipping = windows.hasSkip
             for var due in jobs {
                 let next: Date?
-                (due.fireTimes, next) = try Self.expectedTimes(db, due, now: now)
+                (due.fireTimes, next) = try Self.expectedTimes(session, due, now: now)
                 if skipping, !due.fireTimes.isEmpty {
                     due.fireTimes = Self.withoutSkipped(due.fireTimes, of: due, windows: windows)
                 }
                 if let next { outcome.nextIntervalDeadlines[due.jobID] = next }
                 outcome.missedFireTimes += try Self.recordMisses(
-                    db, due, now: now, changes: &changes, detectionLags: &outcome.detectionLags)
+                    session, due, now: now, changes: &changes, detectionLags: &outcome.detectionLags)
             }
             for run in runs {
-                let opened = try Int64.fetchAll(
-                    db,
-                    sql: """
-                        INSERT INTO job_alerts (job_id, type, created_at, run_id)
-                        SELECT job_id, 'long_running', ?, run_id FROM job_runs WHERE run_id = ? AND \(Self.openRunPredicate)
-                        ON CONFLICT (run_id) WHERE type = 'long_running' DO NOTHING
-                        RETURNING id
-                        """, arguments: [nowText, run.runID])
+                let opened = try session.fetchAll(
+                    """
+                    INSERT INTO job_alerts (job_id, type, created_at, run_id)
+                    SELECT job_id, 'long_running', ?, run_id FROM job_runs WHERE run_id = ? AND \(Self.openRunPredicate)
+                    ON CONFLICT (run_id) WHERE type = 'long_running' DO NOTHING
+                    RETURNING id
+                    """, [.date(now), .text(run.runID)]
+                ).map { try $0.int64(0) }
                 outcome.longRunningAlerts += opened.count
                 if !opened.isEmpty, let deadline = run.deadline {
                     outcome.detectionLags.append(now.timeIntervalSince(deadline))
@@ -88,13 +90,13 @@ extension MonitorStore {
                     AlertChange(alertID: $0, jobID: run.jobID, kind: .longRunning, change: .opened)
                 }
             }
-            try Self.enqueueDeliveries(db, changes, at: now)
+            try Self.enqueueDeliveries(session, changes, at: now)
             if let checkedThrough {
-                try db.execute(
-                    sql: """
-                        INSERT INTO monitor_state (key, value) VALUES (?, ?)
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                        """, arguments: [Self.checkedThroughKey, Timestamp.databaseText(from: checkedThrough)])
+                try session.execute(
+                    """
+                    INSERT INTO monitor_state (key, value) VALUES (?, ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, [.text(Self.checkedThroughKey), .text(Timestamp.databaseText(from: checkedThrough))])
             }
             return (outcome, changes)
         }
@@ -106,12 +108,13 @@ extension MonitorStore {
     /// look again. A cron job's are its due fire times; an interval job's follow its last
     /// ping (start or end, per `expect`), or its creation or resume when it has not pinged
     /// since. With `watch_from: first_run`, none come before the job's first ping.
-    private static func expectedTimes(_ db: Database, _ due: DueFireTimes, now: Date) throws -> ([Date], Date?) {
+    private static func expectedTimes(_ session: any SQLSession, _ due: DueFireTimes, now: Date) throws -> (
+        [Date], Date?
+    ) {
         var since: Date? = nil
         if due.fromFirstPing {
-            let first = try Date.fetchOne(
-                db.cachedStatement(sql: "SELECT MIN(\(Self.pingTimeSQL)) FROM job_runs WHERE job_id = ?"),
-                arguments: [due.jobID])
+            let first = try session.fetchOne(
+                "SELECT MIN(\(Self.pingTimeSQL)) FROM job_runs WHERE job_id = ?", [.text(due.jobID)])?.optionalDate(0)
             guard let first else {
                 // Nothing is expected before the first ping; an interval job looks again later.
                 return ([], due.interval.map { now.addingTimeInterval($0.every) })
@@ -122,8 +125,8 @@ extension MonitorStore {
             return (since.map { first in due.fireTimes.filter { $0 >= first } } ?? due.fireTimes, nil)
         }
         let column = Self.pingTimeSQL(due.expect)
-        let lastPing = try Date.fetchOne(
-            db.cachedStatement(sql: "SELECT MAX(\(column)) FROM job_runs WHERE job_id = ?"), arguments: [due.jobID])
+        let lastPing = try session.fetchOne("SELECT MAX(\(column)) FROM job_runs WHERE job_id = ?", [.text(due.jobID)])?
+            .optionalDate(0)
         let watchedSince = max(since ?? interval.watchedSince, interval.watchedSince)
         var expected = max(lastPing ?? watchedSince, watchedSince).addingTimeInterval(interval.every)
         var times: [Date] = []
@@ -154,61 +157,64 @@ extension MonitorStore {
     /// Each incident opened adds to `detectionLags` how long after its first fire time's
     /// deadline it opened.
     private static func recordMisses(
-        _ db: Database, _ due: DueFireTimes, now date: Date, changes: inout [AlertChange],
+        _ session: any SQLSession, _ due: DueFireTimes, now: Date, changes: inout [AlertChange],
         detectionLags: inout [TimeInterval]
     ) throws -> Int {
         guard !due.fireTimes.isEmpty else { return 0 }
-        let now = Timestamp.databaseText(from: date)
         let column = Self.pingTimeSQL(due.expect)
-        let firstStart = try db.cachedStatement(
-            sql: "SELECT MIN(\(column)) FROM job_runs WHERE job_id = ? AND \(column) >= ?")
-        // Every due deadline asks this, met or not: a statement compiled once per
+        // Every due deadline asks this, met or not: a statement prepared once per
         // connection, since compiling it per deadline was 45% of a wake-up (performance.md).
-        let latestIncident = try db.cachedStatement(
-            sql: """
-                SELECT id, last_fire_time, resolved_at FROM job_alerts
-                WHERE job_id = ? AND type = 'missed_job' ORDER BY id DESC LIMIT 1
-                """)
-        let latest = try Row.fetchOne(latestIncident, arguments: [due.jobID]).flatMap {
-            row -> MissedIncidents.Latest? in
-            guard let lastFire = row[1] as Date? else { return nil }
-            return MissedIncidents.Latest(id: row[0], lastFireTime: lastFire, isOpen: row[2] as Date? == nil)
+        let latest = try session.fetchOne(
+            """
+            SELECT id, last_fire_time, resolved_at FROM job_alerts
+            WHERE job_id = ? AND type = 'missed_job' ORDER BY id DESC LIMIT 1
+            """, [.text(due.jobID)]
+        ).flatMap { row -> MissedIncidents.Latest? in
+            guard let lastFire = try row.optionalDate(1) else { return nil }
+            return MissedIncidents.Latest(id: try row.int64(0), lastFireTime: lastFire, isOpen: row.isNull(2))
         }
         let decided = try MissedIncidents(
             fireTimes: due.fireTimes, tolerance: due.tolerance, earlyAllowance: due.earlyAllowance, latest: latest,
             firstStart: { instant in
-                try Date.fetchOne(firstStart, arguments: [due.jobID, Timestamp.databaseText(from: instant)])
+                try session.fetchOne(
+                    "SELECT MIN(\(column)) FROM job_runs WHERE job_id = ? AND \(column) >= ?",
+                    [.text(due.jobID), .date(instant)])?.optionalDate(0)
             })
         for incident in decided.incidents {
             var id = incident.existingID
             if let existing = id, incident.added > 0 {
-                try db.execute(
-                    sql: "UPDATE job_alerts SET missed_count = missed_count + ?, last_fire_time = ? WHERE id = ?",
-                    arguments: [incident.added, incident.lastFireTime, existing])
+                try session.execute(
+                    "UPDATE job_alerts SET missed_count = missed_count + ?, last_fire_time = ? WHERE id = ?",
+                    [.integer(incident.added), .date(incident.lastFireTime), .integer(existing)])
                 changes.append(AlertChange(alertID: existing, jobID: due.jobID, kind: .missedJob, change: .updated))
             } else if id == nil {
-                try db.execute(
-                    sql: """
-                        INSERT INTO job_alerts (job_id, type, created_at, fire_time, last_fire_time, missed_count)
-                        VALUES (?, 'missed_job', ?, ?, ?, ?)
-                        """,
-                    arguments: [due.jobID, now, incident.firstFireTime, incident.lastFireTime, incident.added])
-                id = db.lastInsertedRowID
-                detectionLags.append(date.timeIntervalSince(incident.firstFireTime.addingTimeInterval(due.tolerance)))
-                changes.append(
-                    AlertChange(alertID: db.lastInsertedRowID, jobID: due.jobID, kind: .missedJob, change: .opened))
+                let opened = try session.fetchOne(
+                    """
+                    INSERT INTO job_alerts (job_id, type, created_at, fire_time, last_fire_time, missed_count)
+                    VALUES (?, 'missed_job', ?, ?, ?, ?)
+                    RETURNING id
+                    """,
+                    [
+                        .text(due.jobID), .date(now), .date(incident.firstFireTime), .date(incident.lastFireTime),
+                        .integer(incident.added),
+                    ])
+                guard let openedID = try opened?.int64(0) else {
+                    throw MonitorError(.internalError, "a missed_job alert was written and then not found")
+                }
+                id = openedID
+                detectionLags.append(now.timeIntervalSince(incident.firstFireTime.addingTimeInterval(due.tolerance)))
+                changes.append(AlertChange(alertID: openedID, jobID: due.jobID, kind: .missedJob, change: .opened))
             }
             if let id, let resolvedAt = incident.resolvedAt {
-                try resolve(db, id, at: resolvedAt)
+                try resolve(session, id, at: resolvedAt)
                 changes.append(AlertChange(alertID: id, jobID: due.jobID, kind: .missedJob, change: .resolved))
             }
         }
         return decided.missed
     }
 
-    private static func resolve(_ db: Database, _ alertID: Int64, at date: Date) throws {
-        try db.execute(
-            sql: "UPDATE job_alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
-            arguments: [date, alertID])
+    private static func resolve(_ session: any SQLSession, _ alertID: Int64, at date: Date) throws {
+        try session.execute(
+            "UPDATE job_alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL", [.date(date), .integer(alertID)])
     }
 }

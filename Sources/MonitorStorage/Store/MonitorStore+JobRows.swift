@@ -1,6 +1,5 @@
 import Config
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
@@ -14,7 +13,8 @@ extension MonitorStore {
     /// `definition`, or updates the row of `existing` to it. A changed schedule, time zone
     /// or a resume moves `watched_since` to `now` (``watchedSince(_:becoming:at:)``).
     static func writeJob(
-        _ db: Database, _ definition: JobDefinition, replacing existing: Job?, owner: JobOwner, at now: Date
+        _ session: any SQLSession, _ definition: JobDefinition, replacing existing: Job?, owner: JobOwner,
+        at now: Date
     ) throws {
         let source: SyncSource?
         let managedBy: Job.ManagedBy
@@ -22,22 +22,23 @@ extension MonitorStore {
         case .api: (source, managedBy) = (nil, .api)
         case .sync(let syncSource): (source, managedBy) = (syncSource, .sync)
         }
-        let arguments: StatementArguments = [
-            definition.jobID, definition.description, definition.schedule, definition.timezone,
-            definition.tolerance.seconds, definition.maxRuntime?.seconds, definition.isHealthCheck,
-            try encodeJSON(definition.tags), definition.paused, now, managedBy.rawValue, source?.repository,
-            source.flatMap { _ in definition.location?.file }, source.flatMap { _ in definition.location?.line },
-            source?.commit,
-            existing.map { watchedSince($0, becoming: definition, at: now) } ?? now,
-            try encodeJSON(definition.notify), definition.every?.seconds, definition.expect.rawValue,
-            definition.watchFrom.rawValue, try pingUUID(db, for: definition, replacing: existing),
-            source?.identity, definition.minRuntime?.seconds, definition.failureThreshold,
-            try encodeJSON(definition.labels),
+        let arguments: [SQLValue] = [
+            .text(definition.jobID), .text(definition.description), .text(definition.schedule),
+            .text(definition.timezone), .integer(definition.tolerance.seconds),
+            .integer(definition.maxRuntime?.seconds), .bool(definition.isHealthCheck),
+            .text(try encodeJSON(definition.tags)), .bool(definition.paused), .date(now), .text(managedBy.rawValue),
+            .text(source?.repository), .text(source.flatMap { _ in definition.location?.file }),
+            .integer(source.flatMap { _ in definition.location?.line }), .text(source?.commit),
+            .date(existing.map { watchedSince($0, becoming: definition, at: now) } ?? now),
+            .text(try encodeJSON(definition.notify)), .integer(definition.every?.seconds),
+            .text(definition.expect.rawValue), .text(definition.watchFrom.rawValue),
+            .text(try pingUUID(session, for: definition, replacing: existing)), .text(source?.identity),
+            .integer(definition.minRuntime?.seconds), .integer(definition.failureThreshold),
+            .text(try encodeJSON(definition.labels)),
         ]
-        let statement =
+        try session.execute(
             existing == nil
-            ? try db.cachedStatement(
-                sql: """
+                ? """
                     INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
                         max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
                         source_repository, source_file, source_line, source_commit, watched_since, notify,
@@ -45,9 +46,8 @@ extension MonitorStore {
                         labels)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
                         ?20, ?21, ?22, ?23, ?24, ?25)
-                    """)
-            : try db.cachedStatement(
-                sql: """
+                    """
+                : """
                     UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
                         max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
                         managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
@@ -55,20 +55,21 @@ extension MonitorStore {
                         watch_from = ?20, ping_uuid = ?21, source_id = ?22, min_runtime_seconds = ?23,
                         failure_threshold = ?24, labels = ?25
                     WHERE job_id = ?1
-                    """)
-        try statement.execute(arguments: arguments)
+                    """, arguments)
     }
 
     /// The ping uuid a written job gets: the definition's, else the one it had, else a new
     /// one. A uuid another job has is refused with both jobs named, before the unique
     /// index would refuse it with a bare constraint name.
-    static func pingUUID(_ db: Database, for definition: JobDefinition, replacing existing: Job?) throws -> String {
+    static func pingUUID(_ session: any SQLSession, for definition: JobDefinition, replacing existing: Job?) throws
+        -> String
+    {
         guard let wanted = definition.pingUUID else {
             return existing?.definition.pingUUID ?? UUID().uuidString.lowercased()
         }
-        if let holder = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT job_id FROM job_configs WHERE ping_uuid = ? AND job_id <> ?"),
-            arguments: [wanted, definition.jobID])
+        if let holder = try session.fetchOne(
+            "SELECT job_id FROM job_configs WHERE ping_uuid = ? AND job_id <> ?",
+            [.text(wanted), .text(definition.jobID)])?.text(0)
         {
             throw MonitorError(
                 .conflict,

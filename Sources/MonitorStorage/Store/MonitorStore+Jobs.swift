@@ -1,12 +1,11 @@
 import Config
 import Foundation
-import GRDB
 import MonitorDomain
 import Synchronization
 
 extension MonitorStore {
     public func jobs() async throws -> [Job] {
-        try await read { db in try self.allJobs(db) }
+        try await read { session in try self.allJobs(session) }
     }
 
     /// Every job, by id, from memory while none changed: the job list, `GET /jobs`,
@@ -14,46 +13,48 @@ extension MonitorStore {
     /// each time was a fifth of a list's time (docs/performance.md). Any change to a job
     /// row, by this process or another (`cronicle-sync --db`), bumps the change log's
     /// counter, which says when to read again.
-    func allJobs(_ db: Database) throws -> [Job] {
-        let counter = try Self.jobChangeCounter(db)
+    func allJobs(_ session: any SQLSession) throws -> [Job] {
+        let counter = try Self.jobChangeCounter(session)
         if let cached = jobCache.withLock({ $0 }), cached.counter == counter { return cached.jobs }
-        let jobs = try Self.fetchAllJobs(db)
+        let jobs = try Self.fetchAllJobs(session)
         jobCache.withLock { $0 = (counter, jobs) }
         return jobs
     }
 
     /// How many job changes were ever logged: it only grows, even as the log is pruned.
-    static func jobChangeCounter(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'job_config_changes'")) ?? 0
+    static func jobChangeCounter(_ session: any SQLSession) throws -> Int64 {
+        try session.fetchOne(session.dialect.jobChangeCounter)?.int64(0) ?? 0
     }
 
     /// Every job, by id.
-    static func fetchAllJobs(_ db: Database) throws -> [Job] {
+    static func fetchAllJobs(_ session: any SQLSession) throws -> [Job] {
         // A cursor decodes each row where SQLite left it; fetchAll would copy every row first.
-        try Array(Row.fetchCursor(db, sql: selectJobs("ORDER BY job_id")).map(job))
+        var jobs: [Job] = []
+        try session.forEach(selectJobs("ORDER BY job_id\(session.dialect.byteOrder)"), []) { row in
+            jobs.append(try job(from: row))
+        }
+        return jobs
     }
 
     public func job(_ jobID: String) async throws -> Job? {
-        try await read { db in try Self.fetchJob(db, jobID) }
+        try await read { session in try Self.fetchJob(session, jobID) }
     }
 
     public func jobs(ids: [String]) async throws -> [Job] {
         guard !ids.isEmpty else { return [] }
-        return try await read { db in
+        return try await read { session in
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-            return try Row.fetchAll(
-                db, sql: Self.selectJobs("WHERE job_id IN (\(marks))"), arguments: StatementArguments(ids)
-            ).map(Self.job)
+            return try session.fetchAll(Self.selectJobs("WHERE job_id IN (\(marks))"), ids.map { .text($0) })
+                .map(Self.job)
         }
     }
 
-    static func fetchJob(_ db: Database, _ jobID: String) throws -> Job? {
-        try Row.fetchOne(db.cachedStatement(sql: selectJobs("WHERE job_id = ?")), arguments: [jobID]).map(job)
+    static func fetchJob(_ session: any SQLSession, _ jobID: String) throws -> Job? {
+        try session.fetchOne(selectJobs("WHERE job_id = ?"), [.text(jobID)]).map(job)
     }
 
-    static func requireJob(_ db: Database, _ jobID: String) throws -> Job {
-        guard let job = try fetchJob(db, jobID) else { throw MonitorError.jobNotFound(jobID) }
+    static func requireJob(_ session: any SQLSession, _ jobID: String) throws -> Job {
+        guard let job = try fetchJob(session, jobID) else { throw MonitorError.jobNotFound(jobID) }
         return job
     }
 
@@ -70,13 +71,13 @@ extension MonitorStore {
     public func saveJob(_ definition: JobDefinition, by author: ChangeAuthor) async throws -> (job: Job, created: Bool)
     {
         let now = clock.now
-        let saved = try await write { db in
-            let existing = try Self.fetchJob(db, definition.jobID)
+        let saved = try await write { session in
+            let existing = try Self.fetchJob(session, definition.jobID)
             if let existing, existing.managedBy == .sync { throw Self.managedBySync(existing) }
-            try Self.writeJob(db, definition, replacing: existing, owner: .api, at: now)
-            let job = try Self.requireJob(db, definition.jobID)
+            try Self.writeJob(session, definition, replacing: existing, owner: .api, at: now)
+            let job = try Self.requireJob(session, definition.jobID)
             try Self.recordAudit(
-                db, author, existing == nil ? .jobCreated : .jobUpdated, job: definition.jobID, before: existing,
+                session, author, existing == nil ? .jobCreated : .jobUpdated, job: definition.jobID, before: existing,
                 after: job, at: now)
             return (job, existing == nil)
         }
@@ -88,11 +89,11 @@ extension MonitorStore {
     /// open alerts are resolved.
     public func deleteJob(_ jobID: String, by author: ChangeAuthor) async throws {
         let now = clock.now
-        let resolved = try await write { db in
-            let job = try Self.requireJob(db, jobID)
+        let resolved = try await write { session in
+            let job = try Self.requireJob(session, jobID)
             if job.managedBy == .sync { throw Self.managedBySync(job) }
-            try Self.recordAudit(db, author, .jobDeleted, job: jobID, before: job, after: nil, at: now)
-            return try Self.removeJob(db, jobID, at: now)
+            try Self.recordAudit(session, author, .jobDeleted, job: jobID, before: job, after: nil, at: now)
+            return try Self.removeJob(session, jobID, at: now)
         }
         events.publish(.jobsChanged)
         events.publish(alerts: resolved)
@@ -100,19 +101,19 @@ extension MonitorStore {
 
     /// Deletes a job's configuration and resolves its open alerts; its runs and alerts
     /// stay in history. Both the API's delete and sync's prune go through here.
-    static func removeJob(_ db: Database, _ jobID: String, at now: Date) throws -> [AlertChange] {
-        let resolved = try Row.fetchAll(
-            db,
-            sql: "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL RETURNING id, type",
-            arguments: [now, jobID]
+    static func removeJob(_ session: any SQLSession, _ jobID: String, at now: Date) throws -> [AlertChange] {
+        let resolved = try session.fetchAll(
+            "UPDATE job_alerts SET resolved_at = ? WHERE job_id = ? AND resolved_at IS NULL RETURNING id, type",
+            [.date(now), .text(jobID)]
         ).map { row in
             AlertChange(
-                alertID: row[0], jobID: jobID, kind: JobAlert.Kind(rawValue: row[1]) ?? .failed, change: .resolved)
+                alertID: try row.int64(0), jobID: jobID, kind: JobAlert.Kind(rawValue: try row.text(1)) ?? .failed,
+                change: .resolved)
         }
         // Told while the job still says which channels it reaches.
-        try enqueueDeliveries(db, resolved, at: now)
-        try db.execute(sql: "DELETE FROM job_configs WHERE job_id = ?", arguments: [jobID])
-        try db.execute(sql: "DELETE FROM failure_streaks WHERE job_id = ?", arguments: [jobID])
+        try enqueueDeliveries(session, resolved, at: now)
+        try session.execute("DELETE FROM job_configs WHERE job_id = ?", [.text(jobID)])
+        try session.execute("DELETE FROM failure_streaks WHERE job_id = ?", [.text(jobID)])
         return resolved
     }
 
@@ -125,15 +126,15 @@ extension MonitorStore {
         async throws -> Job
     {
         let now = clock.now
-        let job = try await write { db in
-            let job = try Self.requireJob(db, jobID)
+        let job = try await write { session in
+            let job = try Self.requireJob(session, jobID)
             if paused {
                 guard job.operatorPause == nil else { return job }
-                try db.execute(
-                    sql: "UPDATE job_configs SET paused_at = ?, paused_by = ?, pause_reason = ? WHERE job_id = ?",
-                    arguments: [now, author.name, reason, jobID])
-                let pausedJob = try Self.requireJob(db, jobID)
-                try Self.recordAudit(db, author, .jobPaused, job: jobID, before: job, after: pausedJob, at: now)
+                try session.execute(
+                    "UPDATE job_configs SET paused_at = ?, paused_by = ?, pause_reason = ? WHERE job_id = ?",
+                    [.date(now), .text(author.name), .text(reason), .text(jobID)])
+                let pausedJob = try Self.requireJob(session, jobID)
+                try Self.recordAudit(session, author, .jobPaused, job: jobID, before: job, after: pausedJob, at: now)
                 return pausedJob
             }
             if job.definition.paused && job.managedBy == .sync {
@@ -145,14 +146,14 @@ extension MonitorStore {
                         + "_defaults.yaml; change it there to resume it")
             }
             guard job.isPaused else { return job }
-            try db.execute(
-                sql: """
-                    UPDATE job_configs SET paused = 0, paused_at = NULL, paused_by = NULL, pause_reason = NULL,
-                        watched_since = ?, updated_at = CASE WHEN paused THEN ? ELSE updated_at END
-                    WHERE job_id = ?
-                    """, arguments: [now, now, jobID])
-            let resumed = try Self.requireJob(db, jobID)
-            try Self.recordAudit(db, author, .jobResumed, job: jobID, before: job, after: resumed, at: now)
+            try session.execute(
+                """
+                UPDATE job_configs SET paused = FALSE, paused_at = NULL, paused_by = NULL, pause_reason = NULL,
+                    watched_since = ?, updated_at = CASE WHEN paused THEN ? ELSE updated_at END
+                WHERE job_id = ?
+                """, [.date(now), .date(now), .text(jobID)])
+            let resumed = try Self.requireJob(session, jobID)
+            try Self.recordAudit(session, author, .jobResumed, job: jobID, before: job, after: resumed, at: now)
             return resumed
         }
         events.publish(.jobsChanged)
@@ -166,13 +167,13 @@ extension MonitorStore {
         guard until > now, until.timeIntervalSince(now) <= Job.Snooze.longest + 1 else {
             throw MonitorError(.invalidRequest, Job.Snooze.tooLong)
         }
-        let job = try await write { db in
-            let before = try Self.requireJob(db, jobID)
-            try db.execute(
-                sql: "UPDATE job_configs SET snoozed_until = ?, snoozed_by = ?, snooze_reason = ? WHERE job_id = ?",
-                arguments: [until, author.name, reason, jobID])
-            let snoozed = try Self.requireJob(db, jobID)
-            try Self.recordAudit(db, author, .jobSnoozed, job: jobID, before: before, after: snoozed, at: now)
+        let job = try await write { session in
+            let before = try Self.requireJob(session, jobID)
+            try session.execute(
+                "UPDATE job_configs SET snoozed_until = ?, snoozed_by = ?, snooze_reason = ? WHERE job_id = ?",
+                [.date(until), .text(author.name), .text(reason), .text(jobID)])
+            let snoozed = try Self.requireJob(session, jobID)
+            try Self.recordAudit(session, author, .jobSnoozed, job: jobID, before: before, after: snoozed, at: now)
             return snoozed
         }
         events.publish(.jobsChanged)
@@ -182,17 +183,17 @@ extension MonitorStore {
     /// Ends the job's snooze now; the alerts it held that are still open are told at once.
     public func endSnooze(_ jobID: String, by author: ChangeAuthor) async throws -> Job {
         let now = clock.now
-        let (job, released) = try await write { db in
-            let before = try Self.requireJob(db, jobID)
-            try db.execute(
-                sql: """
-                    UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
-                    WHERE job_id = ? AND snoozed_until IS NOT NULL
-                    """, arguments: [jobID])
-            let released = try Self.releaseSilenced(db, at: now, jobID: jobID)
-            let after = try Self.requireJob(db, jobID)
+        let (job, released) = try await write { session in
+            let before = try Self.requireJob(session, jobID)
+            try session.execute(
+                """
+                UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
+                WHERE job_id = ? AND snoozed_until IS NOT NULL
+                """, [.text(jobID)])
+            let released = try Self.releaseSilenced(session, at: now, jobID: jobID)
+            let after = try Self.requireJob(session, jobID)
             if before.snooze != nil {
-                try Self.recordAudit(db, author, .jobUnsnoozed, job: jobID, before: before, after: after, at: now)
+                try Self.recordAudit(session, author, .jobUnsnoozed, job: jobID, before: before, after: after, at: now)
             }
             return (after, released)
         }

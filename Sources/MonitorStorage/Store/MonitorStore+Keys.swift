@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
@@ -19,24 +18,25 @@ extension MonitorStore {
         let key = APIKey(
             name: name, scope: scope, jobs: jobs, tags: tags, hint: KeySecret.hint(secret), createdAt: now,
             createdBy: author.name)
-        try await write { db in
-            if let existing = try Self.fetchKey(db, name) {
+        try await write { session in
+            if let existing = try Self.fetchKey(session, name) {
                 throw MonitorError(
                     .conflict,
                     "a key named '\(name)' already exists\(existing.isRevoked ? " (revoked)" : ""); "
                         + "key names are never reused, so that the audit log stays clear: choose another name")
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO api_keys (name, scope, jobs, tags, secret_hash, hint, created_at, created_by)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    name, scope.rawValue, try Self.encodeJSON(jobs), try Self.encodeJSON(tags),
-                    KeySecret.hash(secret), key.hint, now, author.name,
+            try session.execute(
+                """
+                INSERT INTO api_keys (name, scope, jobs, tags, secret_hash, hint, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(name), .text(scope.rawValue), .text(try Self.encodeJSON(jobs)),
+                    .text(try Self.encodeJSON(tags)), .text(KeySecret.hash(secret)), .text(key.hint), .date(now),
+                    .text(author.name),
                 ])
             try Self.recordAudit(
-                db,
+                session,
                 AuditEntry(
                     at: now, actor: author.name, via: author.via, kind: .keyCreated, target: name,
                     after: Self.keyValues(key)))
@@ -47,20 +47,20 @@ extension MonitorStore {
     /// Revokes a key at once; its sessions end with it. Revoking a revoked key changes nothing.
     public func revokeKey(_ name: String, by author: ChangeAuthor) async throws -> APIKey {
         let now = clock.now
-        return try await write { db in
-            guard let key = try Self.fetchKey(db, name) else {
+        return try await write { session in
+            guard let key = try Self.fetchKey(session, name) else {
                 throw MonitorError(.notFound, "no key is named '\(name)'; `cronicle keys list` shows the keys")
             }
             guard !key.isRevoked else { return key }
-            try db.execute(
-                sql: "UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE name = ?",
-                arguments: [now, author.name, name])
-            try db.execute(
-                sql: "DELETE FROM sessions WHERE secret_hash = (SELECT secret_hash FROM api_keys WHERE name = ?)",
-                arguments: [name])
-            let revoked = try Self.fetchKey(db, name)!
+            try session.execute(
+                "UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE name = ?",
+                [.date(now), .text(author.name), .text(name)])
+            try session.execute(
+                "DELETE FROM sessions WHERE secret_hash = (SELECT secret_hash FROM api_keys WHERE name = ?)",
+                [.text(name)])
+            let revoked = try Self.fetchKey(session, name)!
             try Self.recordAudit(
-                db,
+                session,
                 AuditEntry(
                     at: now, actor: author.name, via: author.via, kind: .keyRevoked, target: name,
                     before: Self.keyValues(key), after: Self.keyValues(revoked)))
@@ -70,18 +70,18 @@ extension MonitorStore {
 
     /// Every key made, revoked ones too, by name.
     public func keys() async throws -> [APIKey] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY name").map(Self.key)
+        try await read { session in
+            try session.fetchAll("SELECT * FROM api_keys ORDER BY name").map(Self.key)
         }
     }
 
     /// Every key with the hash of its secret, and the version of the keys table, for the
     /// server's in-memory key ring.
     public func keyHashes() async throws -> (version: Int64, keys: [(hash: String, key: APIKey)]) {
-        try await read { db in
-            let version = try Self.keysVersion(db)
-            let keys = try Row.fetchAll(db, sql: "SELECT * FROM api_keys").map { row in
-                (hash: row["secret_hash"] as String, key: try Self.key(from: row))
+        try await read { session in
+            let version = try Self.keysVersion(session)
+            let keys = try session.fetchAll("SELECT * FROM api_keys").map { row in
+                (hash: try row.text("secret_hash"), key: try Self.key(from: row))
             }
             return (version, keys)
         }
@@ -89,14 +89,13 @@ extension MonitorStore {
 
     /// Counts every change to the keys, made by any process.
     public func keysVersion() async throws -> Int64 {
-        try await read { db in try Self.keysVersion(db) }
+        try await read { session in try Self.keysVersion(session) }
     }
 
     /// The secret badge URLs are signed with, made once with the database.
     public func badgeSecret() async throws -> String {
-        try await read { db in
-            guard
-                let secret = try String.fetchOne(db, sql: "SELECT value FROM monitor_state WHERE key = 'badge_secret'")
+        try await read { session in
+            guard let secret = try session.fetchOne("SELECT value FROM monitor_state WHERE key = 'badge_secret'")?.text(0)
             else { throw MonitorError(.internalError, "the database has no badge secret; is it migrated?") }
             return secret
         }
@@ -107,49 +106,48 @@ extension MonitorStore {
     /// Opens a dashboard session for the secret whose hash is `secretHash`, until `expires`.
     public func openSession(tokenHash: String, secretHash: String, name: String, expires: Date) async throws {
         let now = clock.now
-        try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
-            try db.execute(
-                sql:
-                    "INSERT INTO sessions (token_hash, secret_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [tokenHash, secretHash, name, now, expires])
+        try await write { session in
+            try session.execute("DELETE FROM sessions WHERE expires_at <= ?", [.date(now)])
+            try session.execute(
+                "INSERT INTO sessions (token_hash, secret_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(tokenHash), .text(secretHash), .text(name), .date(now), .date(expires)])
         }
     }
 
     /// The secret hash and expiry of an open session, or nil when there is none or it expired.
     public func session(tokenHash: String) async throws -> (secretHash: String, expires: Date)? {
         let now = clock.now
-        return try await read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT secret_hash, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
-                arguments: [tokenHash, now]
-            ).map { ($0[0], $0[1]) }
+        return try await read { session in
+            try session.fetchOne(
+                "SELECT secret_hash, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
+                [.text(tokenHash), .date(now)]
+            ).map { (try $0.text(0), try $0.date(1)) }
         }
     }
 
     public func closeSession(tokenHash: String) async throws {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
+        try await write { session in
+            try session.execute("DELETE FROM sessions WHERE token_hash = ?", [.text(tokenHash)])
         }
     }
 
     // MARK: Rows
 
-    static func keysVersion(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM monitor_state WHERE key = 'keys_version'")
+    static func keysVersion(_ session: any SQLSession) throws -> Int64 {
+        try session.fetchOne("SELECT CAST(value AS BIGINT) FROM monitor_state WHERE key = 'keys_version'")?.int64(0)
             ?? 0
     }
 
-    static func fetchKey(_ db: Database, _ name: String) throws -> APIKey? {
-        try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE name = ?", arguments: [name]).map(key)
+    static func fetchKey(_ session: any SQLSession, _ name: String) throws -> APIKey? {
+        try session.fetchOne("SELECT * FROM api_keys WHERE name = ?", [.text(name)]).map(key)
     }
 
-    static func key(from row: Row) throws -> APIKey {
+    static func key(from row: SQLRow) throws -> APIKey {
         APIKey(
-            name: row["name"], scope: AccessScope(rawValue: row["scope"]) ?? .read,
-            jobs: try decodeTags(row["jobs"]), tags: try decodeTags(row["tags"]), hint: row["hint"],
-            createdAt: row["created_at"], createdBy: row["created_by"], revokedAt: row["revoked_at"],
-            revokedBy: row["revoked_by"])
+            name: try row.text("name"), scope: AccessScope(rawValue: try row.text("scope")) ?? .read,
+            jobs: try decodeTags(try row.text("jobs")), tags: try decodeTags(try row.text("tags")),
+            hint: try row.text("hint"), createdAt: try row.date("created_at"), createdBy: try row.text("created_by"),
+            revokedAt: try row.optionalDate("revoked_at"), revokedBy: try row.optionalText("revoked_by"))
     }
 
     /// A key as the audit log shows it: never its secret or hash.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
@@ -9,27 +8,26 @@ extension MonitorStore {
     /// from partial indexes and the sync history.
     public func metricsSnapshot() async throws -> MetricsSnapshot {
         let now = clock.now
-        return try await read { db in
+        return try await read { session in
             var jobs: [JobMetrics] = []
-            try Self.forEachJobFacts(db, jobs: try self.allJobs(db), withTotals: true) { job, facts, totals in
+            try Self.forEachJobFacts(session, jobs: try self.allJobs(session), withTotals: true) { job, facts, totals in
                 jobs.append(
                     JobMetrics(job: job, status: JobStatus.derive(job: job, facts: facts, now: now), runs: totals))
             }
-            let outbox = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*), MIN(created_at) FROM deliveries WHERE status = 'pending'")
+            let outbox = try session.fetchOne(
+                "SELECT COUNT(*), MIN(created_at) FROM deliveries WHERE status = 'pending'")
             var lastApplies: [SyncRecord.Result: Date] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT result, applied_at FROM sync_history
-                    WHERE id IN (SELECT MAX(id) FROM sync_history GROUP BY result)
-                    """)
+            for row in try session.fetchAll(
+                """
+                SELECT result, applied_at FROM sync_history
+                WHERE id IN (SELECT MAX(id) FROM sync_history GROUP BY result)
+                """)
             {
-                if let result = SyncRecord.Result(rawValue: row[0]) { lastApplies[result] = row[1] }
+                if let result = SyncRecord.Result(rawValue: try row.text(0)) { lastApplies[result] = try row.date(1) }
             }
             return MetricsSnapshot(
-                jobs: jobs, pendingDeliveries: outbox?[0] ?? 0, oldestPendingDelivery: outbox?[1],
-                lastApplies: lastApplies)
+                jobs: jobs, pendingDeliveries: try outbox?.int(0) ?? 0,
+                oldestPendingDelivery: try outbox?.optionalDate(1), lastApplies: lastApplies)
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
@@ -13,10 +12,11 @@ extension MonitorStore {
     /// job), oldest first, through the index of open runs, so a job with 800,000 open
     /// runs costs what one with a single open run costs. `limit` is SQL too (`1`,
     /// `1 OFFSET ?`).
-    static func openRunsSQL(_ columns: String, of job: String? = "?", newestFirst: Bool = false, limit: String? = nil)
-        -> String
-    {
-        var sql = "SELECT \(columns) FROM job_runs INDEXED BY job_runs_open WHERE \(openRunPredicate)"
+    static func openRunsSQL(
+        _ columns: String, of job: String? = "?", newestFirst: Bool = false, limit: String? = nil,
+        dialect: SQLDialect = .sqlite
+    ) -> String {
+        var sql = "SELECT \(columns) FROM job_runs\(dialect.indexedBy("job_runs_open")) WHERE \(openRunPredicate)"
         if let job { sql += " AND job_id = \(job)" }
         sql += newestFirst ? " ORDER BY id DESC" : " ORDER BY id"
         if let limit { sql += " LIMIT \(limit)" }
@@ -24,21 +24,23 @@ extension MonitorStore {
     }
 
     /// Open runs, to watch their `max_runtime` deadlines: one job's, or every job's.
-    static func fetchOpenRuns(_ db: Database, jobID: String?) throws -> [(runID: String, jobID: String, start: Date)] {
-        try Row.fetchAll(
-            db, sql: openRunsSQL("run_id, job_id, start_time", of: jobID == nil ? nil : "?"),
-            arguments: StatementArguments(jobID.map { [$0] } ?? [])
+    static func fetchOpenRuns(_ session: any SQLSession, jobID: String?) throws -> [(
+        runID: String, jobID: String, start: Date
+    )] {
+        try session.fetchAll(
+            openRunsSQL("run_id, job_id, start_time", of: jobID == nil ? nil : "?", dialect: session.dialect),
+            jobID.map { [.text($0)] } ?? []
         ).compactMap { row in
             // An open run always has its start; the guard keeps a hand-edited row from stopping the engine.
-            guard let start = row[2] as Date? else { return nil }
-            return (runID: row[0], jobID: row[1], start: start)
+            guard let start = try row.optionalDate(2) else { return nil }
+            return (runID: try row.text(0), jobID: try row.text(1), start: start)
         }
     }
 
     /// Open runs of one job, to recompute their long-running deadlines after its `max_runtime` changed.
     public func openRuns(jobID: String) async throws -> [(runID: String, start: Date)] {
-        try await read { db in
-            try Self.fetchOpenRuns(db, jobID: jobID).map { (runID: $0.runID, start: $0.start) }
+        try await read { session in
+            try Self.fetchOpenRuns(session, jobID: jobID).map { (runID: $0.runID, start: $0.start) }
         }
     }
 }

@@ -1,6 +1,5 @@
 import Config
 import Foundation
-import GRDB
 import MonitorDomain
 
 /// The outbox of notifications: written with the alert changes, read and updated by the
@@ -14,26 +13,26 @@ extension MonitorStore {
     ///
     /// A channel's own alert (`channel_failing`) goes to every other channel that takes
     /// the type: it has no job for `notify` or `match` to select.
-    static func enqueueDeliveries(_ db: Database, _ changes: [AlertChange], at now: Date) throws {
+    static func enqueueDeliveries(_ session: any SQLSession, _ changes: [AlertChange], at now: Date) throws {
         let told = changes.filter { $0.change != .updated }
         guard !told.isEmpty else { return }
-        let channels = try fetchAllChannels(db).map(\.definition)
+        let channels = try fetchAllChannels(session).map(\.definition)
         guard !channels.isEmpty else { return }
         var jobs: [String: Job?] = [:]
         for change in told {
             guard let jobID = change.jobID else {
                 for channel in channels where channel.name != change.channel {
                     guard let event = event(for: change, on: channel) else { continue }
-                    try insertDelivery(db, channel: channel.name, event: event, change: change, at: now)
+                    try insertDelivery(session, channel: channel.name, event: event, change: change, at: now)
                 }
                 continue
             }
-            if jobs[jobID] == nil { jobs[jobID] = try fetchJob(db, jobID) }
+            if jobs[jobID] == nil { jobs[jobID] = try fetchJob(session, jobID) }
             guard let job = jobs[jobID] ?? nil else { continue }
-            guard try isTold(db, change, of: job, at: now) else { continue }
+            guard try isTold(session, change, of: job, at: now) else { continue }
             for channel in channels where channel.receives(job.definition) {
                 guard let event = event(for: change, on: channel) else { continue }
-                try insertDelivery(db, channel: channel.name, event: event, change: change, at: now)
+                try insertDelivery(session, channel: channel.name, event: event, change: change, at: now)
             }
         }
     }
@@ -43,17 +42,18 @@ extension MonitorStore {
     /// the silence ends (``releaseSilenced(_:at:jobID:)``); the resolution or
     /// acknowledgement of an opening never told is not told either. Resolution is never
     /// silenced otherwise.
-    private static func isTold(_ db: Database, _ change: AlertChange, of job: Job, at now: Date) throws -> Bool {
+    private static func isTold(_ session: any SQLSession, _ change: AlertChange, of job: Job, at now: Date) throws
+        -> Bool
+    {
         switch change.change {
         case .opened:
-            guard let reason = try silence(of: job, at: now, db) else { return true }
-            try db.cachedStatement(sql: "UPDATE job_alerts SET silenced = ? WHERE id = ?").execute(arguments: [
-                reason, change.alertID,
-            ])
+            guard let reason = try silence(of: job, at: now, session) else { return true }
+            try session.execute(
+                "UPDATE job_alerts SET silenced = ? WHERE id = ?", [.text(reason), .integer(change.alertID)])
             return false
         case .resolved, .acknowledged:
-            let silenced = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT silenced FROM job_alerts WHERE id = ?"), arguments: [change.alertID])
+            let silenced = try session.fetchOne(
+                "SELECT silenced FROM job_alerts WHERE id = ?", [.integer(change.alertID)])?.optionalText(0)
             return silenced == nil
         case .updated:
             return false
@@ -61,55 +61,62 @@ extension MonitorStore {
     }
 
     /// Why a job's notifications are held at `now`, as an alert records it, or nil.
-    static func silence(of job: Job, at now: Date, _ db: Database) throws -> String? {
+    static func silence(of job: Job, at now: Date, _ session: any SQLSession) throws -> String? {
         if job.activeSnooze(at: now) != nil { return "snooze" }
-        return try window(.suppress, covering: job.definition, at: now, db).map { "window:\($0.name)" }
+        return try window(.suppress, covering: job.definition, at: now, session).map { "window:\($0.name)" }
     }
 
     /// Tells the openings of open, unacknowledged alerts whose silence has ended (of
     /// `jobID`'s alone, when given), and marks them told; answers how many alerts.
-    static func releaseSilenced(_ db: Database, at now: Date, jobID: String? = nil) throws -> Int {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, job_id, type, silenced FROM job_alerts
-                WHERE resolved_at IS NULL AND silenced IS NOT NULL AND acknowledged_at IS NULL
-                    \(jobID == nil ? "" : "AND job_id = ?")
-                """, arguments: jobID.map { [$0] } ?? [])
+    static func releaseSilenced(_ session: any SQLSession, at now: Date, jobID: String? = nil) throws -> Int {
+        let rows = try session.fetchAll(
+            """
+            SELECT id, job_id, type, silenced FROM job_alerts
+            WHERE resolved_at IS NULL AND silenced IS NOT NULL AND acknowledged_at IS NULL
+                \(jobID == nil ? "" : "AND job_id = ?")
+            """, jobID.map { [.text($0)] } ?? [])
         var jobs: [String: Job?] = [:]
         var released: [AlertChange] = []
         for row in rows {
-            let alertJobID: String = row[1]
-            if jobs[alertJobID] == nil { jobs[alertJobID] = try fetchJob(db, alertJobID) }
+            let alertID = try row.int64(0)
+            let alertJobID = try row.text(1)
+            if jobs[alertJobID] == nil { jobs[alertJobID] = try fetchJob(session, alertJobID) }
             guard let job = jobs[alertJobID] ?? nil else { continue }
-            if let reason = try silence(of: job, at: now, db) {
+            if let reason = try silence(of: job, at: now, session) {
                 // Still held, perhaps by something else now (a window after the snooze).
-                if reason != row[3] as String? {
-                    try db.execute(
-                        sql: "UPDATE job_alerts SET silenced = ? WHERE id = ?", arguments: [reason, row[0] as Int64])
+                if reason != (try row.optionalText(3)) {
+                    try session.execute(
+                        "UPDATE job_alerts SET silenced = ? WHERE id = ?", [.text(reason), .integer(alertID)])
                 }
                 continue
             }
-            try db.execute(sql: "UPDATE job_alerts SET silenced = NULL WHERE id = ?", arguments: [row[0] as Int64])
+            // Released only if still held when this transaction gets to it: another node (or
+            // an ended snooze) may have released it since the read, and it is told once.
+            guard
+                try session.execute(
+                    "UPDATE job_alerts SET silenced = NULL WHERE id = ? AND silenced IS NOT NULL", [.integer(alertID)])
+                    > 0
+            else { continue }
             released.append(
                 AlertChange(
-                    alertID: row[0], jobID: alertJobID, kind: JobAlert.Kind(rawValue: row[2]) ?? .failed,
+                    alertID: alertID, jobID: alertJobID, kind: JobAlert.Kind(rawValue: try row.text(2)) ?? .failed,
                     change: .opened))
         }
-        try enqueueDeliveries(db, released, at: now)
+        try enqueueDeliveries(session, released, at: now)
         return released.count
     }
 
     /// Tells what snoozes (and windows) held and that may now go out, and forgets the
     /// snoozes that have ended. The sender calls it every few seconds.
     public func releaseSilencedAlerts(at now: Date) async throws -> Int {
-        let released = try await write(lane: .background) { db -> Int in
-            try db.execute(
-                sql: """
-                    UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
-                    WHERE snoozed_until IS NOT NULL AND snoozed_until <= ?
-                    """, arguments: [now])
-            return try Self.releaseSilenced(db, at: now)
+        let released = try await write(lane: .background) { session -> Int in
+            guard try session.tryLock(.task(.silenceRelease)) else { return 0 }
+            try session.execute(
+                """
+                UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL
+                WHERE snoozed_until IS NOT NULL AND snoozed_until <= ?
+                """, [.date(now)])
+            return try Self.releaseSilenced(session, at: now)
         }
         if released > 0 { events.publish(.deliveriesQueued) }
         return released
@@ -129,65 +136,72 @@ extension MonitorStore {
     /// Writes a `sync_failed` delivery for a refused apply to every channel that takes
     /// it: those without `types`, or whose `types` list it. PagerDuty only when listed, as
     /// nothing would ever resolve the incident it opens there.
-    static func enqueueSyncFailed(_ db: Database, _ record: SyncRecord, at now: Date) throws {
-        for channel in try fetchAllChannels(db).map(\.definition) {
+    static func enqueueSyncFailed(_ session: any SQLSession, _ record: SyncRecord, at now: Date) throws {
+        for channel in try fetchAllChannels(session).map(\.definition) {
             let listed = channel.types?.contains(.syncFailed) == true
             guard listed || (channel.types == nil && channel.kind != .pagerduty) else { continue }
-            try insertDelivery(db, channel: channel.name, event: .syncFailed, change: nil, syncID: record.id, at: now)
+            try insertDelivery(
+                session, channel: channel.name, event: .syncFailed, change: nil, syncID: record.id, at: now)
         }
     }
 
+    /// Writes one pending delivery and answers its row id.
+    @discardableResult
     private static func insertDelivery(
-        _ db: Database, channel: String, event: Delivery.Event, change: AlertChange?, syncID: Int64? = nil,
+        _ session: any SQLSession, channel: String, event: Delivery.Event, change: AlertChange?, syncID: Int64? = nil,
         at now: Date
-    ) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO deliveries (delivery_id, channel, event, alert_id, job_id, sync_id, created_at, status,
-                    next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                """
-        ).execute(arguments: [
-            RunIdentifier.generate(), channel, event.rawValue, change?.alertID, change?.jobID, syncID, now, now,
-        ])
+    ) throws -> Int64 {
+        let row = try session.fetchOne(
+            """
+            INSERT INTO deliveries (delivery_id, channel, event, alert_id, job_id, sync_id, created_at, status,
+                next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+            RETURNING id
+            """,
+            [
+                .text(RunIdentifier.generate()), .text(channel), .text(event.rawValue),
+                change.map { .integer($0.alertID) } ?? .null, .text(change?.jobID),
+                syncID.map { .integer($0) } ?? .null, .date(now), .date(now),
+            ])
+        guard let row else { throw MonitorError(.internalError, "a delivery was written and then not found") }
+        return try row.int64(0)
     }
 
     /// Queues an `alert_reminder` for every open, unacknowledged alert whose last message
     /// to a channel with `repeat_every` is at least that old; answers how many. Only
     /// alerts the channel was told of are reminded of.
     public func enqueueReminders(at now: Date) async throws -> Int {
-        let count = try await write(lane: .background) { db -> Int in
-            let channels = try Self.fetchAllChannels(db).map(\.definition).filter { $0.repeatEvery != nil }
+        let count = try await write(lane: .background) { session -> Int in
+            guard try session.tryLock(.task(.reminders)) else { return 0 }
+            let channels = try Self.fetchAllChannels(session).map(\.definition).filter { $0.repeatEvery != nil }
             guard !channels.isEmpty else { return 0 }
             var queued = 0
             var jobs: [String: Job?] = [:]
             for channel in channels {
                 let every = TimeInterval(channel.repeatEvery!.seconds)
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT a.id, a.job_id, a.type, MAX(d.created_at), a.channel FROM job_alerts a
-                        JOIN deliveries d ON d.alert_id = a.id AND d.channel = ?
-                            AND d.event IN ('alert_opened', 'alert_reminder')
-                        WHERE a.resolved_at IS NULL AND a.acknowledged_at IS NULL
-                        GROUP BY a.id
-                        """, arguments: [channel.name])
+                let rows = try session.fetchAll(
+                    """
+                    SELECT a.id, a.job_id, a.type, MAX(d.created_at), a.channel FROM job_alerts a
+                    JOIN deliveries d ON d.alert_id = a.id AND d.channel = ?
+                        AND d.event IN ('alert_opened', 'alert_reminder')
+                    WHERE a.resolved_at IS NULL AND a.acknowledged_at IS NULL
+                    GROUP BY a.id
+                    """, [.text(channel.name)])
                 for row in rows {
-                    let last: Date = row[3]
-                    guard now.timeIntervalSince(last) >= every else { continue }
-                    let jobID: String? = row[1]
+                    guard now.timeIntervalSince(try row.date(3)) >= every else { continue }
+                    let jobID = try row.optionalText(1)
                     if let jobID {
-                        if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(db, jobID) }
+                        if jobs[jobID] == nil { jobs[jobID] = try Self.fetchJob(session, jobID) }
                         // A snoozed job's alerts are not reminded of either.
                         guard let job = jobs[jobID] ?? nil, channel.receives(job.definition),
-                            try Self.silence(of: job, at: now, db) == nil
+                            try Self.silence(of: job, at: now, session) == nil
                         else { continue }
                     }
                     let change = AlertChange(
-                        alertID: row[0], jobID: jobID, channel: row[4],
-                        kind: JobAlert.Kind(rawValue: row[2]) ?? .failed,
+                        alertID: try row.int64(0), jobID: jobID, channel: try row.optionalText(4),
+                        kind: JobAlert.Kind(rawValue: try row.text(2)) ?? .failed,
                         change: .opened)
-                    try Self.insertDelivery(db, channel: channel.name, event: .alertReminder, change: change, at: now)
+                    try Self.insertDelivery(session, channel: channel.name, event: .alertReminder, change: change, at: now)
                     queued += 1
                 }
             }
@@ -200,13 +214,14 @@ extension MonitorStore {
     /// Queues a `test` event to `channel` and answers its delivery.
     public func enqueueTest(channel: String) async throws -> Delivery {
         let now = clock.now
-        let delivery = try await write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM channels WHERE name = ?", arguments: [channel]) != nil
+        let delivery = try await write { session in
+            guard try session.fetchOne("SELECT 1 FROM channels WHERE name = ?", [.text(channel)]) != nil
             else { throw MonitorError(.notFound, "channel '\(channel)' does not exist") }
-            try Self.insertDelivery(db, channel: channel, event: .test, change: nil, at: now)
-            return try Self.delivery(
-                from: try Row.fetchOne(
-                    db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+            let id = try Self.insertDelivery(session, channel: channel, event: .test, change: nil, at: now)
+            guard let row = try session.fetchOne("SELECT * FROM deliveries WHERE id = ?", [.integer(id)]) else {
+                throw MonitorError(.internalError, "a delivery was written and then not found")
+            }
+            return try Self.delivery(from: row)
         }
         events.publish(.deliveriesQueued)
         return delivery
@@ -216,33 +231,31 @@ extension MonitorStore {
     /// first pending delivery of each channel and alert, so that a resolve never goes
     /// out before the open it follows, however many retries the open needs.
     public func dueDeliveries(at now: Date, limit: Int, excluding held: Set<String> = []) async throws -> [Delivery] {
-        try await read { db in
+        try await read { session in
             let exclusion =
                 held.isEmpty
                 ? "" : " AND channel NOT IN (\(Array(repeating: "?", count: held.count).joined(separator: ", ")))"
-            // Cached: the text varies only with the channels held back, which are few.
-            return try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM deliveries d INDEXED BY deliveries_due
-                        WHERE status = 'pending' AND next_attempt_at <= ?\(exclusion)
-                            AND NOT EXISTS (
-                                SELECT 1 FROM deliveries e INDEXED BY deliveries_line
-                                WHERE e.status = 'pending' AND e.channel = d.channel AND e.alert_id IS d.alert_id
-                                    AND e.id < d.id)
-                        ORDER BY next_attempt_at, id LIMIT ?
-                        """),
-                arguments: StatementArguments(
-                    [Timestamp.databaseText(from: now)] as [any DatabaseValueConvertible] + held.sorted() + [limit])
+            let dialect = session.dialect
+            // Prepared once per text: it varies only with the channels held back, which are few.
+            return try session.fetchAll(
+                """
+                SELECT * FROM deliveries d\(dialect.indexedBy("deliveries_due"))
+                WHERE status = 'pending' AND next_attempt_at <= ?\(exclusion)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM deliveries e\(dialect.indexedBy("deliveries_line"))
+                        WHERE e.status = 'pending' AND e.channel = d.channel
+                            AND e.alert_id IS NOT DISTINCT FROM d.alert_id AND e.id < d.id)
+                ORDER BY next_attempt_at, id LIMIT ?
+                """, [.date(now)] + held.sorted().map { .text($0) } + [.integer(limit)]
             ).map(Self.delivery)
         }
     }
 
     /// When the next pending delivery is due; nil when none is pending.
     public func nextDeliveryAttempt() async throws -> Date? {
-        try await read { db in
-            try Date.fetchOne(
-                db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'")
+        try await read { session in
+            try session.fetchOne("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'")?
+                .optionalDate(0)
         }
     }
 
@@ -265,52 +278,52 @@ extension MonitorStore {
         // In the request lane: one per failing channel, side by side, so with many
         // channels down they would queue as many one-statement background commits, where
         // here they share the pings' batch.
-        try await write { db in
-            try db.execute(
-                sql: """
-                    UPDATE deliveries SET attempts = attempts + 1, last_status_code = ?,
-                        status = CASE WHEN created_at < ?2 THEN 'failed' ELSE 'pending' END,
-                        next_attempt_at = CASE WHEN created_at < ?2 THEN NULL ELSE ? END,
-                        last_error = CASE WHEN created_at < ?2 THEN ? || '; given up after 24 hours' ELSE ?4 END
-                    WHERE status = 'pending' AND channel = ? AND next_attempt_at <= ? AND id != ?
-                    """,
-                arguments: [statusCode, givenUpBefore, until, error, channel, now, probe])
+        try await write { session in
+            try session.execute(
+                """
+                UPDATE deliveries SET attempts = attempts + 1, last_status_code = ?,
+                    status = CASE WHEN created_at < ?2 THEN 'failed' ELSE 'pending' END,
+                    next_attempt_at = CASE WHEN created_at < ?2 THEN NULL ELSE ? END,
+                    last_error = CASE WHEN created_at < ?2 THEN ? || '; given up after 24 hours' ELSE ?4 END
+                WHERE status = 'pending' AND channel = ? AND next_attempt_at <= ? AND id != ?
+                """,
+                [
+                    .integer(statusCode), .date(givenUpBefore), .date(until), .text(error), .text(channel), .date(now),
+                    .integer(probe),
+                ])
         }
     }
 
     private func recordAttemptChunk(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
         let now = clock.now
-        let changes = try await write(lane: .background) { db in
+        let changes = try await write(lane: .background) { session in
             for (id, outcome) in outcomes {
                 switch outcome {
                 case .delivered(let code):
-                    try db.cachedStatement(
-                        sql: """
-                            UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                                last_status_code = ?, last_error = NULL, next_attempt_at = NULL
-                            WHERE id = ?
-                            """
-                    ).execute(arguments: [now, code, id])
+                    try session.execute(
+                        """
+                        UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
+                            last_status_code = ?, last_error = NULL, next_attempt_at = NULL
+                        WHERE id = ?
+                        """, [.date(now), .integer(code), .integer(id)])
                 case .retry(let at, let code, let error):
-                    try db.cachedStatement(
-                        sql: """
-                            UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status_code = ?,
-                                last_error = ?
-                            WHERE id = ?
-                            """
-                    ).execute(arguments: [at, code, error, id])
+                    try session.execute(
+                        """
+                        UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status_code = ?,
+                            last_error = ?
+                        WHERE id = ?
+                        """, [.date(at), .integer(code), .text(error), .integer(id)])
                 case .failed(let code, let error):
-                    try db.cachedStatement(
-                        sql: """
-                            UPDATE deliveries SET status = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
-                                last_status_code = ?, last_error = ?
-                            WHERE id = ?
-                            """
-                    ).execute(arguments: [code, error, id])
+                    try session.execute(
+                        """
+                        UPDATE deliveries SET status = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
+                            last_status_code = ?, last_error = ?
+                        WHERE id = ?
+                        """, [.integer(code), .text(error), .integer(id)])
                 }
             }
-            let changes = try Self.updateChannelAlerts(db, outcomes, at: now)
-            try Self.enqueueDeliveries(db, changes, at: now)
+            let changes = try Self.updateChannelAlerts(session, outcomes, at: now)
+            try Self.enqueueDeliveries(session, changes, at: now)
             return changes
         }
         events.publish(alerts: changes)
@@ -320,20 +333,20 @@ extension MonitorStore {
     /// `outcomes` (and none succeeded), or whose oldest pending delivery has waited over
     /// ten minutes; resolves it when one of its deliveries succeeds.
     private static func updateChannelAlerts(
-        _ db: Database, _ outcomes: [(id: Int64, outcome: DeliveryOutcome)], at now: Date
+        _ session: any SQLSession, _ outcomes: [(id: Int64, outcome: DeliveryOutcome)], at now: Date
     ) throws -> [AlertChange] {
         var channelOf: [Int64: String] = [:]
-        let ids = outcomes.map(\.id)
-        for row in try Row.fetchAll(
-            db, sql: "SELECT id, channel FROM deliveries WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+        for row in try session.fetchAll(
+            "SELECT id, channel FROM deliveries WHERE id IN \(session.dialect.idList("?"))",
+            [.integers(outcomes.map(\.id))])
         {
-            channelOf[row[0]] = row[1]
+            channelOf[try row.int64(0)] = try row.text(1)
         }
         var working: Set<String> = []
         var failing: Set<String> = []
         var waiting: Set<String> = []
         // A channel removed since its deliveries were read fails them; that is no alert.
-        let existing = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM channels")))
+        let existing = Set(try session.fetchAll("SELECT name FROM channels").map { try $0.text(0) })
         for (id, outcome) in outcomes {
             guard let channel = channelOf[id], existing.contains(channel) else { continue }
             switch outcome {
@@ -343,10 +356,9 @@ extension MonitorStore {
             }
         }
         func hasWaitedTooLong(_ channel: String) throws -> Bool {
-            let oldest = try Date.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?"),
-                arguments: [channel])
+            let oldest = try session.fetchOne(
+                "SELECT MIN(created_at) FROM deliveries WHERE status = 'pending' AND channel = ?", [.text(channel)]
+            )?.optionalDate(0)
             return ChannelDeliveryState(oldestPending: oldest).hasWaitedTooLong(now: now)
         }
         for channel in waiting.subtracting(working).subtracting(failing) where try hasWaitedTooLong(channel) {
@@ -354,68 +366,68 @@ extension MonitorStore {
         }
         var changes: [AlertChange] = []
         for channel in failing.subtracting(working).sorted() {
-            try db.execute(
-                sql: """
-                    INSERT INTO job_alerts (channel, type, created_at) VALUES (?, 'channel_failing', ?)
-                    ON CONFLICT DO NOTHING
-                    """, arguments: [channel, now])
-            if db.changesCount > 0 {
+            if let opened = try session.fetchOne(
+                """
+                INSERT INTO job_alerts (channel, type, created_at) VALUES (?, 'channel_failing', ?)
+                ON CONFLICT DO NOTHING RETURNING id
+                """, [.text(channel), .date(now)])
+            {
                 changes.append(
                     AlertChange(
-                        alertID: db.lastInsertedRowID, jobID: nil, channel: channel, kind: .channelFailing,
+                        alertID: try opened.int64(0), jobID: nil, channel: channel, kind: .channelFailing,
                         change: .opened))
             }
         }
         // Resolved by a success, unless a backlog still waits too long (a slow receiver
         // working through it would otherwise open and resolve the alert at every step).
         for channel in working.sorted() where try !hasWaitedTooLong(channel) {
-            changes += try resolveChannelAlert(db, channel: channel, at: now)
+            changes += try resolveChannelAlert(session, channel: channel, at: now)
         }
         return changes
     }
 
     /// Resolves the open `channel_failing` alert of `channel`, if it has one.
-    static func resolveChannelAlert(_ db: Database, channel: String, at now: Date) throws -> [AlertChange] {
-        try Int64.fetchAll(
-            db,
-            sql: """
-                UPDATE job_alerts SET resolved_at = ?
-                WHERE channel = ? AND type = 'channel_failing' AND resolved_at IS NULL RETURNING id
-                """, arguments: [now, channel]
-        ).map { AlertChange(alertID: $0, jobID: nil, channel: channel, kind: .channelFailing, change: .resolved) }
+    static func resolveChannelAlert(_ session: any SQLSession, channel: String, at now: Date) throws
+        -> [AlertChange]
+    {
+        try session.fetchAll(
+            """
+            UPDATE job_alerts SET resolved_at = ?
+            WHERE channel = ? AND type = 'channel_failing' AND resolved_at IS NULL RETURNING id
+            """, [.date(now), .text(channel)]
+        ).map { AlertChange(alertID: try $0.int64(0), jobID: nil, channel: channel, kind: .channelFailing, change: .resolved) }
     }
 
     /// A page of the delivery log, newest first.
     public func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery> {
-        try await read { db in
+        try await read { session in
             var filter = SQLFilter()
-            if let channel = query.channel { filter.add("channel = ?", channel) }
-            if let alertID = query.alertID { filter.add("alert_id = ?", alertID) }
-            if let jobID = query.jobID { filter.add("job_id = ?", jobID) }
-            if let status = query.status { filter.add("status = ?", status.rawValue) }
-            return try Self.fetchPage(db, table: "deliveries", filter: filter, page: query.page, decode: Self.delivery)
+            if let channel = query.channel { filter.add("channel = ?", .text(channel)) }
+            if let alertID = query.alertID { filter.add("alert_id = ?", .integer(alertID)) }
+            if let jobID = query.jobID { filter.add("job_id = ?", .text(jobID)) }
+            if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
+            return try Self.fetchPage(
+                session, table: "deliveries", filter: filter, page: query.page, decode: Self.delivery)
         }
     }
 
     /// Each channel's latest attempted delivery and oldest pending one.
     public func channelDeliveryStates() async throws -> [String: ChannelDeliveryState] {
-        try await read { db in
+        try await read { session in
             var states: [String: ChannelDeliveryState] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM deliveries WHERE id IN (
-                        SELECT MAX(id) FROM deliveries WHERE status != 'pending' OR attempts > 0 GROUP BY channel)
-                    """)
+            for row in try session.fetchAll(
+                """
+                SELECT * FROM deliveries WHERE id IN (
+                    SELECT MAX(id) FROM deliveries WHERE status != 'pending' OR attempts > 0 GROUP BY channel)
+                """)
             {
                 let delivery = try Self.delivery(from: row)
                 states[delivery.channel, default: ChannelDeliveryState()].lastDelivery = delivery
             }
-            for row in try Row.fetchAll(
-                db,
-                sql: "SELECT channel, MIN(created_at) FROM deliveries WHERE status = 'pending' GROUP BY channel")
+            for row in try session.fetchAll(
+                "SELECT channel, MIN(created_at) FROM deliveries WHERE status = 'pending' GROUP BY channel")
             {
-                states[row[0], default: ChannelDeliveryState()].oldestPending = row[1]
+                states[try row.text(0), default: ChannelDeliveryState()].oldestPending = try row.date(1)
             }
             return states
         }
@@ -423,24 +435,25 @@ extension MonitorStore {
 
     /// One alert, for a notification's payload.
     public func alert(_ id: Int64) async throws -> JobAlert? {
-        try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job_alerts WHERE id = ?"), arguments: [id])
-                .map(Self.alert)
+        try await read { session in
+            try session.fetchOne("SELECT * FROM job_alerts WHERE id = ?", [.integer(id)]).map(Self.alert)
         }
     }
 
     /// One run, for a notification's payload.
     public func run(_ runID: String) async throws -> JobRun? {
-        try await read { db in try Self.fetchRun(db, runID) }
+        try await read { session in try Self.fetchRun(session, runID) }
     }
 
-    static func delivery(from row: Row) throws -> Delivery {
+    static func delivery(from row: SQLRow) throws -> Delivery {
         Delivery(
-            id: row["id"], deliveryID: row["delivery_id"], channel: row["channel"],
-            event: Delivery.Event(rawValue: row["event"]) ?? .test, alertID: row["alert_id"], jobID: row["job_id"],
-            syncID: row["sync_id"], createdAt: row["created_at"],
-            status: Delivery.Status(rawValue: row["status"]) ?? .failed,
-            attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"], lastStatusCode: row["last_status_code"],
-            lastError: row["last_error"], deliveredAt: row["delivered_at"])
+            id: try row.int64("id"), deliveryID: try row.text("delivery_id"), channel: try row.text("channel"),
+            event: Delivery.Event(rawValue: try row.text("event")) ?? .test,
+            alertID: try row.optionalInt64("alert_id"), jobID: try row.optionalText("job_id"),
+            syncID: try row.optionalInt64("sync_id"), createdAt: try row.date("created_at"),
+            status: Delivery.Status(rawValue: try row.text("status")) ?? .failed, attempts: try row.int("attempts"),
+            nextAttemptAt: try row.optionalDate("next_attempt_at"),
+            lastStatusCode: try row.optionalInt("last_status_code"), lastError: try row.optionalText("last_error"),
+            deliveredAt: try row.optionalDate("delivered_at"))
     }
 }

@@ -1,7 +1,5 @@
 import Config
 import Foundation
-import GRDB
-import GRDBSQLite
 import MonitorDomain
 import NIOCore
 
@@ -24,40 +22,44 @@ extension MonitorStore {
     }
 
     /// A job from a row of ``selectJobs(_:)``.
-    static func job(from row: Row) throws -> Job {
-        let tagsText: String = row[7]
+    static func job(from row: SQLRow) throws -> Job {
+        let tagsText = try row.text(7)
         var definition = JobDefinition(
-            jobID: row[0], description: row[1], schedule: row[2], timezone: row[3],
-            tolerance: JobDuration(seconds: row[4]), maxRuntime: (row[5] as Int?).map { JobDuration(seconds: $0) },
-            isHealthCheck: row[6], tags: tagsText == "[]" ? [] : try decodeTags(tagsText),
-            paused: row[8])
-        let notifyText: String = row[17]
+            jobID: try row.text(0), description: try row.optionalText(1), schedule: try row.optionalText(2),
+            timezone: try row.text(3), tolerance: JobDuration(seconds: try row.int(4)),
+            maxRuntime: try row.optionalInt(5).map { JobDuration(seconds: $0) }, isHealthCheck: try row.bool(6),
+            tags: tagsText == "[]" ? [] : try decodeTags(tagsText), paused: try row.bool(8))
+        let notifyText = try row.text(17)
         if notifyText != "[]" { definition.notify = try decodeTags(notifyText) }
-        definition.every = (row[18] as Int?).map { JobDuration(seconds: $0) }
-        definition.expect = JobDefinition.Expect(rawValue: row[19]) ?? .start
-        definition.watchFrom = JobDefinition.WatchFrom(rawValue: row[20]) ?? .creation
-        definition.pingUUID = row[21]
-        let source: Job.Origin? = (row[11] as String?).map { file in
-            Job.Origin(identity: row[22], repository: row[10], file: file, line: row[12] ?? 1, commit: row[13])
+        definition.every = try row.optionalInt(18).map { JobDuration(seconds: $0) }
+        definition.expect = JobDefinition.Expect(rawValue: try row.text(19)) ?? .start
+        definition.watchFrom = JobDefinition.WatchFrom(rawValue: try row.text(20)) ?? .creation
+        definition.pingUUID = try row.optionalText(21)
+        let source: Job.Origin? = try row.optionalText(11).map { file in
+            Job.Origin(
+                identity: try row.optionalText(22), repository: try row.optionalText(10), file: file,
+                line: try row.optionalInt(12) ?? 1, commit: try row.optionalText(13))
         }
         // Most jobs set none of the policy and operator columns: one flag says whether to
         // read them, since each column read costs on a list of 10,000 jobs.
-        let hasPolicy: Bool = row[32]
+        let hasPolicy = try row.bool(32)
         if hasPolicy {
-            definition.minRuntime = (row[23] as Int?).map { JobDuration(seconds: $0) }
-            definition.failureThreshold = row[24]
-            let labelsText: String = row[25]
+            definition.minRuntime = try row.optionalInt(23).map { JobDuration(seconds: $0) }
+            definition.failureThreshold = try row.int(24)
+            let labelsText = try row.text(25)
             if labelsText != "{}" { definition.labels = try decodeLabels(labelsText) }
         }
         definition.location = source.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         var job = Job(
-            definition: definition, managedBy: Job.ManagedBy(rawValue: row[9]) ?? .api, origin: source,
-            createdAt: date(row, 14), updatedAt: date(row, 15), watchedSince: date(row, 16))
-        if hasPolicy, row[26] as String? != nil {
-            job.operatorPause = Job.OperatorPause(at: date(row, 26), by: row[27] ?? "", reason: row[28])
+            definition: definition, managedBy: Job.ManagedBy(rawValue: try row.text(9)) ?? .api, origin: source,
+            createdAt: try row.date(14), updatedAt: try row.date(15), watchedSince: try row.date(16))
+        if hasPolicy, let pausedAt = try row.optionalDate(26) {
+            job.operatorPause = Job.OperatorPause(
+                at: pausedAt, by: try row.optionalText(27) ?? "", reason: try row.optionalText(28))
         }
-        if hasPolicy, row[29] as String? != nil {
-            job.snooze = Job.Snooze(until: date(row, 29), by: row[30] ?? "", reason: row[31])
+        if hasPolicy, let snoozedUntil = try row.optionalDate(29) {
+            job.snooze = Job.Snooze(
+                until: snoozedUntil, by: try row.optionalText(30) ?? "", reason: try row.optionalText(31))
         }
         return job
     }
@@ -70,49 +72,15 @@ extension MonitorStore {
         return labels
     }
 
-    /// A date column as the store writes it, parsed by ``Timestamp/fromDatabaseText(_:)``;
-    /// GRDB's general decoding for any other form.
-    static func date(_ row: Row, _ index: Int) -> Date {
-        if let text = row[index] as String?, let date = Timestamp.fromDatabaseText(text) { return date }
-        return row[index]
-    }
-
-    /// A date column by name, read as ``date(_:_:)`` reads it.
-    static func date(_ row: Row, _ column: String) -> Date {
-        if let text = row[column] as String?, let date = Timestamp.fromDatabaseText(text) { return date }
-        return row[column]
-    }
-
-    /// An optional date column, by position, read as ``date(_:_:)`` reads it. Given the
-    /// statement `row` comes from (a cursor's), the store's own form is parsed from
-    /// SQLite's buffer, without making a string: reading every job's dates at once (the
-    /// job list, `GET /metrics`) parses some 70,000 of them. `statement` must be at `row`:
-    /// only a cursor's current row, never a copied or fetched-all one.
-    static func optionalDate(_ row: Row, _ index: Int, in statement: Statement? = nil) -> Date? {
-        if let handle = statement?.sqliteStatement, sqlite3_column_type(handle, Int32(index)) == SQLITE_TEXT,
-            let text = sqlite3_column_text(handle, Int32(index)),
-            let date = Timestamp.fromDatabaseText(
-                UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, Int32(index)))))
-        {
-            return date
-        }
-        guard let text = row[index] as String? else { return row[index] as Date? }
-        return Timestamp.fromDatabaseText(text) ?? row[index]
-    }
-
-    /// An optional date column, by name, read as ``date(_:_:)`` reads it.
-    static func optionalDate(_ row: Row, _ column: String) -> Date? {
-        guard let text = row[column] as String? else { return row[column] as Date? }
-        return Timestamp.fromDatabaseText(text) ?? row[column]
-    }
-
-    static func run(from row: Row) throws -> JobRun {
+    /// A run from a row of the runs table's own columns, read by name.
+    static func run(from row: SQLRow) throws -> JobRun {
         JobRun(
-            runID: row["run_id"], jobID: row["job_id"], status: JobRun.Status(rawValue: row["status"]) ?? .failed,
-            startTime: optionalDate(row, "start_time"), endTime: optionalDate(row, "end_time"),
-            exitCode: row["exit_code"], message: row["message"],
-            clientInfo: try decodeCompactJSON(row["client_info"]), remoteAddress: row["remote_addr"],
-            userAgent: row["user_agent"])
+            runID: try row.text("run_id"), jobID: try row.text("job_id"),
+            status: JobRun.Status(rawValue: try row.text("status")) ?? .failed,
+            startTime: try row.optionalDate("start_time"), endTime: try row.optionalDate("end_time"),
+            exitCode: try row.optionalInt("exit_code"), message: try row.optionalText("message"),
+            clientInfo: try decodeCompactJSON(try row.optionalText("client_info")),
+            remoteAddress: try row.optionalText("remote_addr"), userAgent: try row.optionalText("user_agent"))
     }
 
     /// The columns ``run(from:at:)`` reads, of the runs table named `table` in a query.
@@ -126,26 +94,25 @@ extension MonitorStore {
 
     /// A run from the ten columns of ``runColumns(of:)`` starting at `offset`: by position,
     /// for queries that read a run beside other columns (a job list's newest runs).
-    static func run(from row: Row, at offset: Int, in statement: Statement? = nil) throws -> JobRun {
+    static func run(from row: SQLRow, at offset: Int) throws -> JobRun {
         JobRun(
-            runID: row[offset], jobID: row[offset + 1],
-            status: JobRun.Status(rawValue: row[offset + 2]) ?? .failed,
-            startTime: optionalDate(row, offset + 3, in: statement),
-            endTime: optionalDate(row, offset + 4, in: statement),
-            exitCode: row[offset + 5], message: row[offset + 6],
-            clientInfo: try decodeCompactJSON(row[offset + 7]), remoteAddress: row[offset + 8],
-            userAgent: row[offset + 9])
+            runID: try row.text(offset), jobID: try row.text(offset + 1),
+            status: JobRun.Status(rawValue: try row.text(offset + 2)) ?? .failed,
+            startTime: try row.optionalDate(offset + 3), endTime: try row.optionalDate(offset + 4),
+            exitCode: try row.optionalInt(offset + 5), message: try row.optionalText(offset + 6),
+            clientInfo: try decodeCompactJSON(try row.optionalText(offset + 7)),
+            remoteAddress: try row.optionalText(offset + 8), userAgent: try row.optionalText(offset + 9))
     }
 
-    static func alert(from row: Row) -> JobAlert {
+    static func alert(from row: SQLRow) throws -> JobAlert {
         JobAlert(
-            id: row["id"], jobID: row["job_id"], channel: row["channel"],
-            kind: JobAlert.Kind(rawValue: row["type"]) ?? .failed,
-            createdAt: date(row, "created_at"), fireTime: optionalDate(row, "fire_time"),
-            lastFireTime: optionalDate(row, "last_fire_time"), runID: row["run_id"], lastRunID: row["last_run_id"],
-            missedCount: row["missed_count"], failureCount: row["failure_count"],
-            acknowledgedAt: optionalDate(row, "acknowledged_at"), resolvedAt: optionalDate(row, "resolved_at"),
-            silenced: row["silenced"])
+            id: try row.int64("id"), jobID: try row.optionalText("job_id"), channel: try row.optionalText("channel"),
+            kind: JobAlert.Kind(rawValue: try row.text("type")) ?? .failed,
+            createdAt: try row.date("created_at"), fireTime: try row.optionalDate("fire_time"),
+            lastFireTime: try row.optionalDate("last_fire_time"), runID: try row.optionalText("run_id"),
+            lastRunID: try row.optionalText("last_run_id"), missedCount: try row.int("missed_count"),
+            failureCount: try row.int("failure_count"), acknowledgedAt: try row.optionalDate("acknowledged_at"),
+            resolvedAt: try row.optionalDate("resolved_at"), silenced: try row.optionalText("silenced"))
     }
 
     static func encodeJSON<T: Encodable>(_ value: T?) throws -> String? {

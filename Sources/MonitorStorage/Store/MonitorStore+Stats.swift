@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
@@ -15,8 +14,8 @@ extension MonitorStore {
     /// rounded so, at most 1% below them; under a second they are exact to the millisecond.
     public func jobStats(_ jobID: String) async throws -> [JobStats] {
         let now = clock.now
-        return try await read { db in
-            let job = try Self.requireJob(db, jobID)
+        return try await read { session in
+            let job = try Self.requireJob(session, jobID)
             let windows = JobStats.windows.map { days in
                 // To the millisecond first, as the database keeps instants: the window's first
                 // day and its end must come from the same instant.
@@ -32,45 +31,41 @@ extension MonitorStore {
             }
             guard let oldestDay = windows.map(\.firstDay).min() else { return [] }
             var tallies = Array(repeating: RunTally(), count: windows.count)
-            let days = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: "SELECT day, bucket, runs, succeeded, failed FROM job_run_days WHERE job_id = ? AND day > ?"),
-                arguments: [jobID, oldestDay])
-            while let row = try days.next() {
-                let day: String = row[0]
+            try session.forEach(
+                "SELECT day, bucket, runs, succeeded, failed FROM job_run_days WHERE job_id = ? AND day > ?",
+                [.text(jobID), .text(oldestDay)]
+            ) { row in
+                let day = try row.text(0)
                 for index in windows.indices where day > windows[index].firstDay {
-                    tallies[index].add(bucket: row[1], runs: row[2], succeeded: row[3], failed: row[4])
+                    tallies[index].add(
+                        bucket: try row.int64(1), runs: try row.int(2), succeeded: try row.int(3),
+                        failed: try row.int(4))
                 }
             }
             for (index, window) in windows.enumerated() {
-                let runs = try Row.fetchCursor(
-                    db.cachedStatement(sql: Self.firstDayRunsSQL),
-                    arguments: [
-                        jobID, Timestamp.databaseText(from: window.since),
-                        Timestamp.databaseText(from: window.firstDayEnd),
-                    ])
-                while let row = try runs.next() {
-                    let status: Int = row[0]
+                try session.forEach(
+                    Self.firstDayRunsSQL, [.text(jobID), .date(window.since), .date(window.firstDayEnd)]
+                ) { row in
+                    let status = try row.int(0)
                     tallies[index].add(
-                        bucket: Self.lengthBucket(row[1]), runs: 1, succeeded: status == 1 ? 1 : 0,
+                        bucket: Self.lengthBucket(try row.optionalInt64(1)), runs: 1, succeeded: status == 1 ? 1 : 0,
                         failed: status == 2 ? 1 : 0)
                 }
             }
             return try windows.enumerated().map { index, window in
                 let missed =
-                    try Double.fetchOne(
-                        db,
-                        sql: """
-                            SELECT TOTAL(missed_count) FROM job_alerts
-                            WHERE job_id = ? AND type = 'missed_job' AND fire_time >= ?
-                            """, arguments: [jobID, window.since]) ?? 0
+                    try session.fetchOne(
+                        """
+                        SELECT COALESCE(SUM(missed_count), 0) FROM job_alerts
+                        WHERE job_id = ? AND type = 'missed_job' AND fire_time >= ?
+                        """, [.text(jobID), .date(window.since)])?.int(0) ?? 0
                 let lengths = tallies[index].lengths()
                 let watched = max(window.since, job.watchedSince)
                 return JobStats(
                     days: window.days, runs: tallies[index].runs, succeeded: tallies[index].succeeded,
                     failed: tallies[index].failed,
                     expected: job.isPaused ? 0 : JobStats.expectedCount(job.definition, from: watched, to: now),
-                    missed: Int(missed), durationP50: JobStats.quantile(0.5, of: lengths),
+                    missed: missed, durationP50: JobStats.quantile(0.5, of: lengths),
                     durationP95: JobStats.quantile(0.95, of: lengths))
             }
         }

@@ -1,6 +1,5 @@
 import Config
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
@@ -40,9 +39,10 @@ extension MonitorStore {
         let validation = JobValidator(now: now, secrets: secrets).validate(files, commit: source.commit)
         let (counter, actual, actualChannels) = try await snapshot
         if let error = SyncReport(diagnostics: validation.diagnostics).failure {
-            let (record, repeated) = try await write { db -> (SyncRecord, Bool) in
-                if let earlier = try Self.syncRecord(db, requestID: options.requestID) { return (earlier, true) }
-                let record = try Self.recordSync(db, source, options, result: .failed, plan: nil, error: error, at: now)
+            let (record, repeated) = try await write { session -> (SyncRecord, Bool) in
+                try session.lock(.task(.syncApply))
+                if let earlier = try Self.syncRecord(session, requestID: options.requestID) { return (earlier, true) }
+                let record = try Self.recordSync(session, source, options, result: .failed, plan: nil, error: error, at: now)
                 return (record, false)
             }
             if repeated { return SyncReport(record: record, repeated: true) }
@@ -55,14 +55,17 @@ extension MonitorStore {
         let earlyPlan = Reconciler.plan(
             desired: desired, actual: actual, source: source, options: options, desiredChannels: desiredChannels,
             actualChannels: actualChannels, desiredWindows: validation.windows, now: now)
-        let applied = try await write { db -> (plan: SyncPlan, record: SyncRecord, resolved: [AlertChange])? in
+        let applied = try await write { session -> (plan: SyncPlan, record: SyncRecord, resolved: [AlertChange])? in
+            // One apply at a time, on every node of a shared database (SQLite's writer is
+            // one already).
+            try session.lock(.task(.syncApply))
             // Checked again here: the same apply sent again while the first was still on its
             // way passed the check above too, and must not be applied (or recorded) twice.
-            if try Self.syncRecord(db, requestID: options.requestID) != nil { return nil }
+            if try Self.syncRecord(session, requestID: options.requestID) != nil { return nil }
             var plan = earlyPlan
             var current = actual
-            if try Self.jobChangeCounter(db) != counter {
-                current = try Self.fetchAllJobs(db)
+            if try Self.jobChangeCounter(session) != counter {
+                current = try Self.fetchAllJobs(session)
                 plan = Reconciler.plan(
                     desired: desired, actual: current, source: source, options: options,
                     desiredChannels: desiredChannels, desiredWindows: validation.windows, now: now)
@@ -70,23 +73,27 @@ extension MonitorStore {
             // Channels and windows are few and logged nowhere: planned again inside the
             // transaction, always.
             plan.channels = Reconciler.planChannels(
-                desired: desiredChannels, actual: try Self.fetchAllChannels(db), source: source, options: options)
+                desired: desiredChannels, actual: try Self.fetchAllChannels(session), source: source,
+                options: options)
             plan.windows = Reconciler.planWindows(
-                desired: validation.windows, actual: try Self.fetchAllWindows(db), source: source, options: options)
+                desired: validation.windows, actual: try Self.fetchAllWindows(session), source: source,
+                options: options)
             if let error = SyncReport(plan: plan).failure {
                 return (
-                    plan, try Self.recordSync(db, source, options, result: .failed, plan: plan, error: error, at: now),
+                    plan,
+                    try Self.recordSync(session, source, options, result: .failed, plan: plan, error: error, at: now),
                     []
                 )
             }
             let channelsResolved = try Self.write(
-                plan.channels, desired: desiredChannels, source: source, db: db, at: now)
-            try Self.write(plan.windows, desired: validation.windows, source: source, db: db, at: now)
+                plan.channels, desired: desiredChannels, source: source, session: session, at: now)
+            try Self.write(plan.windows, desired: validation.windows, source: source, session: session, at: now)
             let resolved =
-                try Self.write(plan, desired: desired, actual: current, source: source, db: db, at: now)
+                try Self.write(plan, desired: desired, actual: current, source: source, session: session, at: now)
                 + channelsResolved
-            let record = try Self.recordSync(db, source, options, result: .applied, plan: plan, error: nil, at: now)
-            try Self.recordAudit(db, plan, record: record, replaced: current, at: now)
+            let record = try Self.recordSync(
+                session, source, options, result: .applied, plan: plan, error: nil, at: now)
+            try Self.recordAudit(session, plan, record: record, replaced: current, at: now)
             return (plan, record, resolved)
         }
         guard let (plan, record, resolved) = applied else {
@@ -104,94 +111,98 @@ extension MonitorStore {
 
     /// Every job, with the change log's counter at the time they were read, and every channel.
     private func jobSnapshot() async throws -> (counter: Int64, jobs: [Job], channels: [Channel]) {
-        try await read { db in
-            (try Self.jobChangeCounter(db), try self.allJobs(db), try Self.fetchAllChannels(db))
+        try await read { session in
+            (try Self.jobChangeCounter(session), try self.allJobs(session), try Self.fetchAllChannels(session))
         }
     }
 
     /// The apply that `requestID` named, if it was recorded.
     func syncRecord(requestID: String) async throws -> SyncRecord? {
-        try await read { db in try Self.syncRecord(db, requestID: requestID) }
+        try await read { session in try Self.syncRecord(session, requestID: requestID) }
     }
 
     /// The apply that `requestID` named, if there is one and it was recorded.
-    private static func syncRecord(_ db: Database, requestID: String?) throws -> SyncRecord? {
+    private static func syncRecord(_ session: any SQLSession, requestID: String?) throws -> SyncRecord? {
         guard let requestID else { return nil }
-        return try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM sync_history WHERE request_id = ?"), arguments: [requestID]
-        ).map(syncRecord)
+        return try session.fetchOne("SELECT * FROM sync_history WHERE request_id = ?", [.text(requestID)])
+            .map(syncRecord)
     }
 
     /// One apply of the sync history.
     public func syncRecord(id: Int64) async throws -> SyncRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM sync_history WHERE id = ?", arguments: [id]).map(Self.syncRecord)
+        try await read { session in
+            try session.fetchOne("SELECT * FROM sync_history WHERE id = ?", [.integer(id)]).map(Self.syncRecord)
         }
     }
 
     /// A page of the sync history, newest first.
     public func syncHistory(page: PageRequest) async throws -> Page<SyncRecord> {
-        try await read { db in
-            try Self.fetchPage(db, table: "sync_history", filter: SQLFilter(), page: page, decode: Self.syncRecord)
+        try await read { session in
+            try Self.fetchPage(session, table: "sync_history", filter: SQLFilter(), page: page, decode: Self.syncRecord)
         }
     }
 
     private static func write(
-        _ plan: SyncPlan, desired: [JobDefinition], actual: [Job], source: SyncSource, db: Database, at now: Date
+        _ plan: SyncPlan, desired: [JobDefinition], actual: [Job], source: SyncSource, session: any SQLSession,
+        at now: Date
     ) throws -> [AlertChange] {
         // Jobs recorded before sources had identities become this source's, changing nothing else.
-        let claim = try db.cachedStatement(
-            sql: """
+        for jobID in plan.claimed {
+            try session.execute(
+                """
                 UPDATE job_configs SET source_id = ?, source_repository = ?
                 WHERE job_id = ? AND source_id IS NULL AND managed_by = 'sync'
-                """)
-        for jobID in plan.claimed { try claim.execute(arguments: [source.identity, source.repository, jobID]) }
+                """, [.text(source.identity), .text(source.repository), .text(jobID)])
+        }
         guard plan.hasChanges else { return [] }
         var definitions: [String: JobDefinition] = [:]
         for definition in desired { definitions[definition.jobID] = definition }
         var existing: [String: Job] = [:]
         for job in actual { existing[job.jobID] = job }
         for create in plan.creates {
-            try writeJob(db, definitions[create.jobID]!, replacing: nil, owner: .sync(source), at: now)
+            try writeJob(session, definitions[create.jobID]!, replacing: nil, owner: .sync(source), at: now)
         }
         for change in plan.updates {
             try writeJob(
-                db, definitions[change.jobID]!, replacing: existing[change.jobID]!, owner: .sync(source), at: now)
+                session, definitions[change.jobID]!, replacing: existing[change.jobID]!, owner: .sync(source), at: now)
         }
-        return try plan.deletes.flatMap { try removeJob(db, $0.jobID, at: now) }
+        return try plan.deletes.flatMap { try removeJob(session, $0.jobID, at: now) }
     }
 
     private static func recordSync(
-        _ db: Database, _ source: SyncSource, _ options: SyncOptions, result: SyncRecord.Result, plan: SyncPlan?,
-        error: String?, at now: Date
+        _ session: any SQLSession, _ source: SyncSource, _ options: SyncOptions, result: SyncRecord.Result,
+        plan: SyncPlan?, error: String?, at now: Date
     ) throws -> SyncRecord {
         let applied = result == .applied
-        try db.execute(
-            sql: """
-                INSERT INTO sync_history (applied_at, repository, ref, commit_id, path, result, created, updated,
-                    deleted, unchanged, error, request_id, source_id, dirty)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                now, source.repository, source.ref, source.commit, source.path, result.rawValue,
-                applied ? plan?.creates.count ?? 0 : 0, applied ? plan?.updates.count ?? 0 : 0,
-                applied ? plan?.deletes.count ?? 0 : 0, plan?.unchanged ?? 0, error, options.requestID,
-                source.identity, source.dirty,
+        let row = try session.fetchOne(
+            """
+            INSERT INTO sync_history (applied_at, repository, ref, commit_id, path, result, created, updated,
+                deleted, unchanged, error, request_id, source_id, dirty)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING *
+            """,
+            [
+                .date(now), .text(source.repository), .text(source.ref), .text(source.commit), .text(source.path),
+                .text(result.rawValue), .integer(applied ? plan?.creates.count ?? 0 : 0),
+                .integer(applied ? plan?.updates.count ?? 0 : 0), .integer(applied ? plan?.deletes.count ?? 0 : 0),
+                .integer(plan?.unchanged ?? 0), .text(error), .text(options.requestID), .text(source.identity),
+                .bool(source.dirty),
             ])
-        let record = try syncRecord(
-            from: try Row.fetchOne(
-                db, sql: "SELECT * FROM sync_history WHERE id = ?", arguments: [db.lastInsertedRowID])!)
-        if result == .failed { try enqueueSyncFailed(db, record, at: now) }
+        guard let row else { throw MonitorError(.internalError, "an apply was recorded and then not found") }
+        let record = try syncRecord(from: row)
+        if result == .failed { try enqueueSyncFailed(session, record, at: now) }
         return record
     }
 
-    static func syncRecord(from row: Row) throws -> SyncRecord {
+    static func syncRecord(from row: SQLRow) throws -> SyncRecord {
         SyncRecord(
-            id: row["id"], appliedAt: row["applied_at"],
+            id: try row.int64("id"), appliedAt: try row.date("applied_at"),
             source: SyncSource(
-                identity: row["source_id"], repository: row["repository"], ref: row["ref"], commit: row["commit_id"],
-                path: row["path"], dirty: row["dirty"]),
-            result: SyncRecord.Result(rawValue: row["result"]) ?? .failed, created: row["created"],
-            updated: row["updated"], deleted: row["deleted"], unchanged: row["unchanged"], error: row["error"])
+                identity: try row.optionalText("source_id"), repository: try row.optionalText("repository"),
+                ref: try row.optionalText("ref"), commit: try row.optionalText("commit_id"),
+                path: try row.optionalText("path"), dirty: try row.bool("dirty")),
+            result: SyncRecord.Result(rawValue: try row.text("result")) ?? .failed, created: try row.int("created"),
+            updated: try row.int("updated"), deleted: try row.int("deleted"), unchanged: try row.int("unchanged"),
+            error: try row.optionalText("error"))
     }
 }

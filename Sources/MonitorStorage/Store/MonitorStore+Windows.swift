@@ -1,43 +1,39 @@
 import Config
 import Foundation
-import GRDB
 import MonitorDomain
 import Synchronization
 
 extension MonitorStore {
     /// Every maintenance window, by name.
     public func windows() async throws -> [MaintenanceWindow] {
-        try await read { db in try Self.fetchAllWindows(db) }
+        try await read { session in try Self.fetchAllWindows(session) }
     }
 
-    static func fetchAllWindows(_ db: Database) throws -> [MaintenanceWindow] {
-        try Row.fetchAll(
-            db,
-            sql: "SELECT \(documentColumns) FROM windows ORDER BY name"
-        ).map(window)
+    static func fetchAllWindows(_ session: any SQLSession) throws -> [MaintenanceWindow] {
+        try session.fetchAll("SELECT \(documentColumns) FROM windows ORDER BY name").map(window)
     }
 
-    static func window(from row: Row) throws -> MaintenanceWindow {
-        let text: String = row[1]
+    static func window(from row: SQLRow) throws -> MaintenanceWindow {
+        let text = try row.text(1)
         var definition: WindowDefinition
         do {
             definition = try JSONDecoder().decode(WindowDefinition.self, from: Data(text.utf8))
         } catch {
             throw MonitorError(
-                .internalError, "window '\(row[0] as String)' is stored in a form this build cannot read")
+                .internalError, "window '\(try row.text(0))' is stored in a form this build cannot read")
         }
-        let origin = documentOrigin(row)
+        let origin = try documentOrigin(row)
         definition.location = origin.map { SourceLocation(file: $0.file, line: $0.line, column: 1) }
         return MaintenanceWindow(
-            definition: definition, origin: origin, createdAt: date(row, 6), updatedAt: date(row, 7))
+            definition: definition, origin: origin, createdAt: try row.date(6), updatedAt: try row.date(7))
     }
 
     /// The windows that cover a job (its id and tags), through an index of the windows'
     /// tags and glob prefixes, remembered per job while the windows stay the same: a
     /// thousand windows matched one by one at every deadline of every job doubled the
     /// alert engine's time per wake-up (docs/performance.md).
-    static func windows(covering job: JobDefinition, _ db: Database) throws -> [WindowDefinition] {
-        try windowSet(db).windows(covering: job)
+    static func windows(covering job: JobDefinition, _ session: any SQLSession) throws -> [WindowDefinition] {
+        try windowSet(session).windows(covering: job)
     }
 
     /// One database's windows at one version, indexed by what they match, with the jobs
@@ -112,39 +108,33 @@ extension MonitorStore {
     /// The windows, from memory while none changed: the alert engine and the outbox ask
     /// at every deadline and every alert, and a thousand windows decoded each time would
     /// cost milliseconds. `windows_version` (kept by triggers) says when to read again.
-    static func windowSet(_ db: Database) throws -> WindowSet {
+    static func windowSet(_ session: any SQLSession) throws -> WindowSet {
         let version =
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT value FROM monitor_state WHERE key = 'windows_version'")) ?? "0"
-        let path = databasePath(db)
-        if let cached = windowCache.withLock({ $0[path] }), cached.version == version { return cached }
-        let set = WindowSet(version: version, windows: try fetchAllWindows(db).map(\.definition))
+            try session.fetchOne("SELECT value FROM monitor_state WHERE key = 'windows_version'")?.text(0) ?? "0"
+        let database = try session.databaseName()
+        if let cached = windowCache.withLock({ $0[database] }), cached.version == version { return cached }
+        let set = WindowSet(version: version, windows: try fetchAllWindows(session).map(\.definition))
         windowCache.withLock { cache in
             if cache.count > 64 { cache.removeAll() }
-            cache[path] = set
+            cache[database] = set
         }
         return set
     }
 
-    /// The windows of each database file this process has open.
+    /// The windows of each database this process has open.
     private static let windowCache = Mutex<[String: WindowSet]>([:])
-
-    /// The file a connection reads, which names its cache entry.
-    private static func databasePath(_ db: Database) -> String {
-        ((try? String.fetchOne(
-            db.cachedStatement(sql: "SELECT file FROM pragma_database_list WHERE name = 'main'"))) ?? nil) ?? ""
-    }
 
     /// The one writer of a window's row.
     static func writeWindow(
-        _ db: Database, _ definition: WindowDefinition, exists: Bool, source: SyncSource, at now: Date
+        _ session: any SQLSession, _ definition: WindowDefinition, exists: Bool, source: SyncSource, at now: Date
     ) throws {
-        let arguments: StatementArguments = [
-            definition.name, try encodeJSON(definition), source.repository, definition.location?.file,
-            definition.location?.line, source.commit, now, source.identity,
+        let arguments: [SQLValue] = [
+            .text(definition.name), .text(try encodeJSON(definition)), .text(source.repository),
+            .text(definition.location?.file), .integer(definition.location?.line), .text(source.commit), .date(now),
+            .text(source.identity),
         ]
-        try db.execute(
-            sql: exists
+        try session.execute(
+            exists
                 ? """
                 UPDATE windows SET definition = ?2, source_repository = ?3, source_file = ?4, source_line = ?5,
                     source_commit = ?6, updated_at = ?7, source_id = ?8
@@ -154,35 +144,36 @@ extension MonitorStore {
                 INSERT INTO windows (name, definition, source_repository, source_file, source_line, source_commit,
                     created_at, updated_at, source_id)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)
-                """, arguments: arguments)
+                """, arguments)
     }
 
     /// Carries out the windows part of a plan, in the apply's transaction.
     static func write(
-        _ plan: SyncPlan.WindowPlan, desired: [WindowDefinition], source: SyncSource, db: Database, at now: Date
+        _ plan: SyncPlan.WindowPlan, desired: [WindowDefinition], source: SyncSource, session: any SQLSession,
+        at now: Date
     ) throws {
         var definitions: [String: WindowDefinition] = [:]
         for definition in desired { definitions[definition.name] = definition }
         for create in plan.creates {
-            try writeWindow(db, definitions[create.name]!, exists: false, source: source, at: now)
+            try writeWindow(session, definitions[create.name]!, exists: false, source: source, at: now)
         }
         for update in plan.updates {
-            try writeWindow(db, definitions[update.name]!, exists: true, source: source, at: now)
+            try writeWindow(session, definitions[update.name]!, exists: true, source: source, at: now)
         }
         for name in plan.claimed {
-            try db.execute(
-                sql: "UPDATE windows SET source_id = ?, source_repository = ? WHERE name = ? AND source_id IS NULL",
-                arguments: [source.identity, source.repository, name])
+            try session.execute(
+                "UPDATE windows SET source_id = ?, source_repository = ? WHERE name = ? AND source_id IS NULL",
+                [.text(source.identity), .text(source.repository), .text(name)])
         }
         for delete in plan.deletes {
-            try db.execute(sql: "DELETE FROM windows WHERE name = ?", arguments: [delete.name])
+            try session.execute("DELETE FROM windows WHERE name = ?", [.text(delete.name)])
         }
     }
 
     /// The window of `mode` covering `job` that is open at `instant`, if any.
-    static func window(_ mode: WindowDefinition.Mode, covering job: JobDefinition, at instant: Date, _ db: Database)
-        throws -> WindowDefinition?
-    {
-        try windows(covering: job, db).first { $0.mode == mode && $0.occurrence(at: instant) != nil }
+    static func window(
+        _ mode: WindowDefinition.Mode, covering job: JobDefinition, at instant: Date, _ session: any SQLSession
+    ) throws -> WindowDefinition? {
+        try windows(covering: job, session).first { $0.mode == mode && $0.occurrence(at: instant) != nil }
     }
 }

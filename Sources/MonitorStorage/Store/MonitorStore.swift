@@ -139,7 +139,7 @@ public final class MonitorStore: Sendable {
     /// ``MonitorError/Code/storageFull`` or ``MonitorError/Code/storageUnavailable``,
     /// which the API answers 503 with `Retry-After`; it is logged once a minute, and
     /// the first write that works again says so. Nothing needs restarting.
-    func write<T: Sendable>(
+    func writeDatabase<T: Sendable>(
         lane: WriteLane = .requests, _ operation: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         do {
@@ -151,6 +151,15 @@ public final class MonitorStore: Sendable {
             storageFaults.log("cannot write the database \(path): \(fault.message)")
             throw fault
         }
+    }
+
+    /// Runs `operation` in a write transaction as ``writeDatabase(lane:_:)`` does, over the
+    /// store's ``SQLSession``: the form every operation of the store is being moved to, so
+    /// that it runs on PostgreSQL too.
+    func write<T: Sendable>(
+        lane: WriteLane = .requests, _ operation: @escaping @Sendable (any SQLSession) throws -> T
+    ) async throws -> T {
+        try await writeDatabase(lane: lane) { db in try operation(GRDBSession(db)) }
     }
 
     /// The error to answer for a database error that comes from the storage, not the request.
@@ -212,8 +221,13 @@ public final class MonitorStore: Sendable {
         }
     }
 
-    func read<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func readDatabase<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.read(operation)
+    }
+
+    /// Runs `operation` in a read transaction (one snapshot), over the store's ``SQLSession``.
+    func read<T: Sendable>(_ operation: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await pool.read { db in try operation(GRDBSession(db)) }
     }
 
     /// The schema versions this build knows, applied in order on open.
