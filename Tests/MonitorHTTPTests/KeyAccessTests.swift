@@ -353,7 +353,9 @@ import Testing
             #expect(badKind.status == 400)
             // The log takes no edits, not even from SQL.
             await #expect(throws: DatabaseError.self) {
-                try await monitor.store.writeDatabase { db in try db.execute(sql: "UPDATE audit_log SET actor = 'nobody'") }
+                try await monitor.store.writeDatabase { db in
+                    try db.execute(sql: "UPDATE audit_log SET actor = 'nobody'")
+                }
             }
             await #expect(throws: DatabaseError.self) {
                 try await monitor.store.writeDatabase { db in try db.execute(sql: "DELETE FROM audit_log") }

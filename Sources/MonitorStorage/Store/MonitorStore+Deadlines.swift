@@ -215,6 +215,7 @@ extension MonitorStore {
 
     private static func resolve(_ session: any SQLSession, _ alertID: Int64, at date: Date) throws {
         try session.execute(
-            "UPDATE job_alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL", [.date(date), .integer(alertID)])
+            "UPDATE job_alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
+            [.date(date), .integer(alertID)])
     }
 }

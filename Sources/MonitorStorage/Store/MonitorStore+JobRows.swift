@@ -39,23 +39,23 @@ extension MonitorStore {
         try session.execute(
             existing == nil
                 ? """
-                    INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
-                        max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
-                        source_repository, source_file, source_line, source_commit, watched_since, notify,
-                        every_seconds, expect, watch_from, ping_uuid, source_id, min_runtime_seconds, failure_threshold,
-                        labels)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                        ?20, ?21, ?22, ?23, ?24, ?25)
-                    """
+                INSERT INTO job_configs (job_id, description, schedule, timezone, tolerance_seconds,
+                    max_runtime_seconds, is_health_check, tags, paused, created_at, updated_at, managed_by,
+                    source_repository, source_file, source_line, source_commit, watched_since, notify,
+                    every_seconds, expect, watch_from, ping_uuid, source_id, min_runtime_seconds, failure_threshold,
+                    labels)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                    ?20, ?21, ?22, ?23, ?24, ?25)
+                """
                 : """
-                    UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
-                        max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
-                        managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
-                        source_commit = ?15, watched_since = ?16, notify = ?17, every_seconds = ?18, expect = ?19,
-                        watch_from = ?20, ping_uuid = ?21, source_id = ?22, min_runtime_seconds = ?23,
-                        failure_threshold = ?24, labels = ?25
-                    WHERE job_id = ?1
-                    """, arguments)
+                UPDATE job_configs SET description = ?2, schedule = ?3, timezone = ?4, tolerance_seconds = ?5,
+                    max_runtime_seconds = ?6, is_health_check = ?7, tags = ?8, paused = ?9, updated_at = ?10,
+                    managed_by = ?11, source_repository = ?12, source_file = ?13, source_line = ?14,
+                    source_commit = ?15, watched_since = ?16, notify = ?17, every_seconds = ?18, expect = ?19,
+                    watch_from = ?20, ping_uuid = ?21, source_id = ?22, min_runtime_seconds = ?23,
+                    failure_threshold = ?24, labels = ?25
+                WHERE job_id = ?1
+                """, arguments)
     }
 
     /// The ping uuid a written job gets: the definition's, else the one it had, else a new

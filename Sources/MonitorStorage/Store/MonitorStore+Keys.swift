@@ -95,7 +95,8 @@ extension MonitorStore {
     /// The secret badge URLs are signed with, made once with the database.
     public func badgeSecret() async throws -> String {
         try await read { session in
-            guard let secret = try session.fetchOne("SELECT value FROM monitor_state WHERE key = 'badge_secret'")?.text(0)
+            guard
+                let secret = try session.fetchOne("SELECT value FROM monitor_state WHERE key = 'badge_secret'")?.text(0)
             else { throw MonitorError(.internalError, "the database has no badge secret; is it migrated?") }
             return secret
         }

@@ -201,7 +201,8 @@ extension MonitorStore {
                         alertID: try row.int64(0), jobID: jobID, channel: try row.optionalText(4),
                         kind: JobAlert.Kind(rawValue: try row.text(2)) ?? .failed,
                         change: .opened)
-                    try Self.insertDelivery(session, channel: channel.name, event: .alertReminder, change: change, at: now)
+                    try Self.insertDelivery(
+                        session, channel: channel.name, event: .alertReminder, change: change, at: now)
                     queued += 1
                 }
             }
@@ -395,7 +396,10 @@ extension MonitorStore {
             UPDATE job_alerts SET resolved_at = ?
             WHERE channel = ? AND type = 'channel_failing' AND resolved_at IS NULL RETURNING id
             """, [.date(now), .text(channel)]
-        ).map { AlertChange(alertID: try $0.int64(0), jobID: nil, channel: channel, kind: .channelFailing, change: .resolved) }
+        ).map {
+            AlertChange(
+                alertID: try $0.int64(0), jobID: nil, channel: channel, kind: .channelFailing, change: .resolved)
+        }
     }
 
     /// A page of the delivery log, newest first.

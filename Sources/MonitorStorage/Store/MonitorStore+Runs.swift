@@ -284,7 +284,8 @@ extension MonitorStore {
             RETURNING run_id
             """,
             [
-                .date(now), .text("abandoned: more than \(openRunLimit) runs of this job were open; the oldest are closed"),
+                .date(now),
+                .text("abandoned: more than \(openRunLimit) runs of this job were open; the oldest are closed"),
                 .text(jobID), .integer(newestToKeep),
             ]
         ).map { try $0.text(0) }

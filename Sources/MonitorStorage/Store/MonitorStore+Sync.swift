@@ -42,7 +42,8 @@ extension MonitorStore {
             let (record, repeated) = try await write { session -> (SyncRecord, Bool) in
                 try session.lock(.task(.syncApply))
                 if let earlier = try Self.syncRecord(session, requestID: options.requestID) { return (earlier, true) }
-                let record = try Self.recordSync(session, source, options, result: .failed, plan: nil, error: error, at: now)
+                let record = try Self.recordSync(
+                    session, source, options, result: .failed, plan: nil, error: error, at: now)
                 return (record, false)
             }
             if repeated { return SyncReport(record: record, repeated: true) }
