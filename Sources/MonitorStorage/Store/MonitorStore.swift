@@ -156,6 +156,7 @@ public final class MonitorStore: Sendable {
     /// Runs `operation` in a write transaction as ``writeDatabase(lane:_:)`` does, over the
     /// store's ``SQLSession``: the form every operation of the store is being moved to, so
     /// that it runs on PostgreSQL too.
+    @discardableResult
     func write<T: Sendable>(
         lane: WriteLane = .requests, _ operation: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
