@@ -21,18 +21,22 @@ package struct GRDBSession: SQLSession {
 
     package func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let statement = try database.cachedStatement(sql: sql)
-        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map { SQLRow($0) }
+        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map {
+            SQLRow($0, statement: statement)
+        }
     }
 
     package func fetchOne(_ sql: String, _ arguments: [SQLValue]) throws -> SQLRow? {
         let statement = try database.cachedStatement(sql: sql)
-        return try Row.fetchOne(statement, arguments: Self.arguments(arguments)).map { SQLRow($0) }
+        return try Row.fetchOne(statement, arguments: Self.arguments(arguments)).map {
+            SQLRow($0, statement: statement)
+        }
     }
 
     package func forEach(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
         let statement = try database.cachedStatement(sql: sql)
         let rows = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-        while let row = try rows.next() { try body(SQLRow(row, statement: statement)) }
+        while let row = try rows.next() { try body(SQLRow(row, statement: statement, isCurrent: true)) }
     }
 
     package func databaseName() throws -> String {

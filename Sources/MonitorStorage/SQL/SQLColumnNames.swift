@@ -14,5 +14,5 @@ package final class SQLColumnNames: Sendable {
     }
 
     /// The index of the column `name`, compared without case.
-    package func index(of name: String) -> Int? { indexes[name.lowercased()] }
+    package func index(of name: String) -> Int? { indexes[name] ?? indexes[name.lowercased()] }
 }

@@ -11,22 +11,39 @@ import MonitorDomain
 /// are copies.
 package struct SQLRow {
     private enum Storage {
-        /// GRDB's row, read in place: no value is copied until a getter asks for it. With
-        /// the statement a cursor is at, instants are parsed from SQLite's own buffer.
+        /// GRDB's row, read in place: no value is copied until a getter asks for it. The
+        /// statement it came from finds columns by name (its index of names is made once
+        /// per connection); when the row is the statement's current one (a cursor's),
+        /// instants are parsed from SQLite's own buffer.
         case sqlite(Row, Statement?)
         case values([SQLValue], SQLColumnNames)
     }
 
     private let storage: Storage
+    /// SQLite's statement while `storage`'s row is its current one: the getters read
+    /// columns from it through the C API, as GRDB's own typed subscripts do, without a
+    /// `DatabaseValue` or an ``SQLValue`` per column (a 10,000-job `GET /metrics` reads
+    /// some 300,000 columns). Kept apart from `storage` so that reaching it costs no
+    /// reference counting.
+    private let current: OpaquePointer?
 
-    /// A row of SQLite's, as GRDB gives it. `statement`, when given, must be the one
-    /// whose current row `row` is (a cursor's, during its call): ``date(_:)`` then reads
-    /// instants without making a string, which counts when every job's dates are read at
-    /// once (the job list, `GET /metrics`: some 70,000 of them).
-    package init(_ row: Row, statement: Statement? = nil) { storage = .sqlite(row, statement) }
+    /// A row of SQLite's, as GRDB gives it, from `statement`. With `isCurrent`, `row` must
+    /// be the statement's current row (a cursor's, during its call): ``date(_:)`` then
+    /// reads instants without making a string, which counts when every job's dates are
+    /// read at once (the job list, `GET /metrics`: some 70,000 of them).
+    package init(_ row: Row, statement: Statement? = nil, isCurrent: Bool = false) {
+        storage = .sqlite(row, statement)
+        current = isCurrent ? statement?.sqliteStatement : nil
+    }
 
     /// A row of values already decoded, as the PostgreSQL driver makes them.
-    package init(values: [SQLValue], columns: SQLColumnNames) { storage = .values(values, columns) }
+    package init(values: [SQLValue], columns: SQLColumnNames) {
+        storage = .values(values, columns)
+        current = nil
+    }
+
+    /// The SQLite type of a column of the statement's current row.
+    private func type(_ handle: OpaquePointer, _ index: Int) -> Int32 { sqlite3_column_type(handle, Int32(index)) }
 
     /// How many columns the row has.
     package var count: Int {
@@ -40,8 +57,10 @@ package struct SQLRow {
     package func index(of name: String) throws -> Int {
         let index: Int? =
             switch storage {
-            case .sqlite(let row, _):
+            case .sqlite(_, let statement?):
                 // Without case, as GRDB's own lookup by name is.
+                statement.index(ofColumn: name)
+            case .sqlite(let row, nil):
                 Array(row.columnNames).firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
             case .values(_, let columns): columns.index(of: name)
             }
@@ -68,13 +87,15 @@ package struct SQLRow {
 
     /// Whether the column is NULL.
     package func isNull(_ index: Int) -> Bool {
-        switch storage {
+        if let current { return type(current, index) == SQLITE_NULL }
+        return switch storage {
         case .sqlite(let row, _): row.hasNull(atIndex: index)
         case .values(let values, _): values[index] == .null
         }
     }
 
     package func int64(_ index: Int) throws -> Int64 {
+        if let current, type(current, index) == SQLITE_INTEGER { return sqlite3_column_int64(current, Int32(index)) }
         switch value(index) {
         case .integer(let integer): return integer
         case .bool(let flag): return flag ? 1 : 0
@@ -94,6 +115,11 @@ package struct SQLRow {
     }
 
     package func text(_ index: Int) throws -> String {
+        if let current, type(current, index) == SQLITE_TEXT, let text = sqlite3_column_text(current, Int32(index)) {
+            return String(
+                decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(current, Int32(index)))),
+                as: UTF8.self)
+        }
         switch value(index) {
         case .text(let text): return text
         case let other: throw mismatch(index, other, "text")
@@ -102,6 +128,7 @@ package struct SQLRow {
 
     /// A flag: PostgreSQL's `boolean`, or SQLite's integer (0 is false).
     package func bool(_ index: Int) throws -> Bool {
+        if let current, type(current, index) == SQLITE_INTEGER { return sqlite3_column_int64(current, Int32(index)) != 0 }
         switch value(index) {
         case .bool(let flag): return flag
         case .integer(let integer): return integer != 0
@@ -112,18 +139,17 @@ package struct SQLRow {
     /// An instant: PostgreSQL's `timestamptz`, or SQLite's text in the store's form
     /// (``Timestamp/fromDatabaseText(_:)``) or any form GRDB reads as a date.
     package func date(_ index: Int) throws -> Date {
+        if let current, type(current, index) == SQLITE_TEXT, let text = sqlite3_column_text(current, Int32(index)),
+            let date = Timestamp.fromDatabaseText(
+                UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(current, Int32(index)))))
+        {
+            return date
+        }
         switch storage {
         case .values(let values, _):
             if case .date(let date) = values[index] { return date }
             throw mismatch(index, values[index], "an instant")
-        case .sqlite(let row, let statement):
-            if let handle = statement?.sqliteStatement, sqlite3_column_type(handle, Int32(index)) == SQLITE_TEXT,
-                let text = sqlite3_column_text(handle, Int32(index)),
-                let date = Timestamp.fromDatabaseText(
-                    UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, Int32(index)))))
-            {
-                return date
-            }
+        case .sqlite(let row, _):
             let value: DatabaseValue = row[index]
             if case .string(let text) = value.storage, let date = Timestamp.fromDatabaseText(text) { return date }
             if !value.isNull, let date = Date.fromDatabaseValue(value) { return date }
