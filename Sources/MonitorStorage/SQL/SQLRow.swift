@@ -128,7 +128,9 @@ package struct SQLRow {
 
     /// A flag: PostgreSQL's `boolean`, or SQLite's integer (0 is false).
     package func bool(_ index: Int) throws -> Bool {
-        if let current, type(current, index) == SQLITE_INTEGER { return sqlite3_column_int64(current, Int32(index)) != 0 }
+        if let current, type(current, index) == SQLITE_INTEGER {
+            return sqlite3_column_int64(current, Int32(index)) != 0
+        }
         switch value(index) {
         case .bool(let flag): return flag
         case .integer(let integer): return integer != 0
