@@ -97,6 +97,7 @@ let package = Package(
         .target(
             name: "MonitorStoragePostgres",
             dependencies: [
+                "Config",
                 "MonitorDomain",
                 "MonitorStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -138,6 +139,7 @@ let package = Package(
                 "MonitorDomain",
                 "CronicleBuildInfo",
                 "MonitorStorage",
+                "MonitorStoragePostgres",
                 "MonitorEngine",
                 "Config",
                 "Cron",
@@ -206,7 +208,8 @@ let package = Package(
         .executableTarget(
             name: "cronicle-server",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleLogging", "Config",
+                "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "MonitorEngine", "MonitorHTTP",
+                "CronicleLogging", "Config",
                 "CronicleExec", "SyncClient", "CronicleBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,7 +219,8 @@ let package = Package(
         .executableTarget(
             name: "cronicle-sync",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "SyncClient", "CronicleLogging", "CronicleBuildInfo",
+                "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "SyncClient", "CronicleLogging",
+                "CronicleBuildInfo",
                 "Config",
                 "Cron",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

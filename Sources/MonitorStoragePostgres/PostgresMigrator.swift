@@ -39,4 +39,52 @@ package enum PostgresMigrator {
         }
         return applied
     }
+
+    /// Refuses a database that holds no Cronicle schema: `cronicle-sync apply` without
+    /// `--init` must not fill a mistyped database that no server reads.
+    package static func requireCronicle(_ lane: PostgresLane, location: String) async throws {
+        if try await applied(lane).isEmpty {
+            throw MonitorError(
+                .invalidRequest,
+                "the PostgreSQL database at \(location) is not a Cronicle database (it has none of its tables); "
+                    + "give the monitor's database with --db, or add --init to make one there")
+        }
+    }
+
+    /// Refuses a database whose schema is not exactly this build's, changing nothing: what
+    /// `plan` and `status` read must be what the server reads.
+    package static func requireCurrent(
+        _ lane: PostgresLane, location: String, migrations: [PostgresSchema.Migration] = PostgresSchema.migrations
+    ) async throws {
+        let present = try await applied(lane)
+        let known = Set(migrations.map(\.id))
+        if present.isEmpty {
+            throw MonitorError(
+                .invalidRequest,
+                "the PostgreSQL database at \(location) is not a Cronicle database (it has none of its tables); "
+                    + "give the monitor's database with --db")
+        }
+        let unknown = present.subtracting(known)
+        if !unknown.isEmpty {
+            throw MonitorError(
+                .invalidRequest,
+                "the database at \(location) was written by a newer Cronicle than this one (it has "
+                    + "\(unknown.sorted().joined(separator: ", "))); run that version or a later one")
+        }
+        if present != known {
+            throw MonitorError(
+                .invalidRequest,
+                "the database at \(location) was written by an older Cronicle; `cronicle serve` or "
+                    + "`cronicle-sync apply` upgrades it")
+        }
+    }
+
+    /// The ids of the migrations applied, none when the database has no Cronicle schema.
+    private static func applied(_ lane: PostgresLane) async throws -> Set<String> {
+        try await lane.transaction(.readOnly) { session in
+            guard try session.fetchOne("SELECT to_regclass('cronicle_migrations') IS NOT NULL")?.bool(0) == true
+            else { return [] }
+            return Set(try session.fetchAll("SELECT id FROM cronicle_migrations").map { try $0.text(0) })
+        }
+    }
 }

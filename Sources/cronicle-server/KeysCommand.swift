@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MonitorDomain
 import MonitorStorage
+import MonitorStoragePostgres
 import SyncClient
 
 /// `cronicle keys create|list|revoke`: against the monitor's database (`--db`), or a
@@ -31,13 +32,13 @@ struct KeysCommand: AsyncParsableCommand {
         ) async throws -> T {
             do {
                 guard let db else { return try await remote(try monitor.client()) }
-                guard FileManager.default.fileExists(atPath: db) else {
+                guard StoreOpener.isServer(db) || FileManager.default.fileExists(atPath: db) else {
                     throw MonitorError(
                         .notFound,
                         "no database at \(db); give the path of the monitor's database (cronicle serve --db), "
                             + "or use --server with an admin key")
                 }
-                let store = try MonitorStore(path: db)
+                let store = try await StoreOpener.open(db, mode: .existing)
                 defer { try? store.close() }
                 return try await local(store, ChangeAuthor(MonitorOptions.actor, via: .cli))
             } catch let error as MonitorError {

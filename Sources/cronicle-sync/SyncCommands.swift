@@ -114,7 +114,7 @@ struct WatchCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LogLineHandler(label: label, level: logLevel) }
         let logger = Logger(label: "cronicle-sync")
         let watcher = SyncWatcher(
-            definitions: definitions.folder, target: try target.target(writing: true), options: reconcile.options,
+            definitions: definitions.folder, target: try await target.target(writing: true), options: reconcile.options,
             interval: .seconds(duration.seconds), logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -3,6 +3,7 @@ import Config
 import Foundation
 import MonitorDomain
 import MonitorStorage
+import MonitorStoragePostgres
 import SyncClient
 
 /// Where plan, apply and watch read definitions: `--dir`, or `--repo --ref --path`.
@@ -83,9 +84,11 @@ struct SyncTargetOptions: ParsableArguments {
 
     /// The monitor to plan or apply against. `plan` and `status` open a database file
     /// read-only; `apply` and `watch` write it. Only `--init` creates a missing one.
-    func target(writing: Bool) throws -> any SyncTarget {
+    func target(writing: Bool) async throws -> any SyncTarget {
         let environment = ProcessInfo.processInfo.environment
-        if let db { return try MonitorStore(path: db, mode: writing ? (initialize ? .create : .existing) : .readOnly) }
+        if let db {
+            return try await StoreOpener.open(db, mode: writing ? (initialize ? .create : .existing) : .readOnly)
+        }
         guard let server = server ?? environment["CRONICLE_SERVER"] else {
             throw ValidationError("choose a target: --db FILE or --server URL (or set CRONICLE_SERVER)")
         }

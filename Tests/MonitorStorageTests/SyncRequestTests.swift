@@ -35,7 +35,7 @@ import Testing
         // Until both have passed their first check and wait for the writer (the lock is
         // held, so neither can have recorded anything).
         let deadline = ContinuousClock.now + .seconds(2)
-        while store.batcher.waiting < 1 && ContinuousClock.now < deadline {
+        while store.sqlite!.batcher.waiting < 1 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
         try await Task.sleep(for: .milliseconds(100))

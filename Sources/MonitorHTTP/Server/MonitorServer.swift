@@ -7,6 +7,7 @@ import Logging
 import MonitorDomain
 import MonitorEngine
 import MonitorStorage
+import MonitorStoragePostgres
 import NIOCore
 import ServiceLifecycle
 import UnixSignals
@@ -62,9 +63,13 @@ public enum MonitorServer {
     public static func run(configuration: ServerConfiguration, logger: Logger) async throws {
         try configuration.validate()
         FileDescriptorLimit.raiseToHardLimit(logger: logger)
-        let store = try MonitorStore.openWritable(
-            path: configuration.databasePath, logger: logger, secrets: ProcessSecrets())
-        let checkpointer = WALCheckpointer(path: configuration.databasePath, logger: logger)
+        let store = try await StoreOpener.openWritable(
+            configuration.databasePath, logger: logger, secrets: ProcessSecrets())
+        // SQLite's write-ahead log is copied into the file ahead of the writer; PostgreSQL
+        // checkpoints by itself.
+        let checkpointer: [any Service] =
+            StoreOpener.isServer(configuration.databasePath)
+            ? [] : [WALCheckpointer(path: configuration.databasePath, logger: logger)]
         // Shared by the API, the engine and the sender: `GET /metrics` exports what each counts.
         let metrics = MonitorMetrics()
         let engine = AlertEngine(store: store, logger: logger, metrics: metrics)
@@ -75,7 +80,7 @@ public enum MonitorServer {
         let dashboard = try await Dashboard(store: store, events: events, publicURL: configuration.publicURL)
         let application = makeApplication(
             store: store, configuration: configuration, dashboard: dashboard,
-            services: [checkpointer, engine, sender, AlertChangeLog(store: store, logger: logger)]
+            services: checkpointer + [engine, sender, AlertChangeLog(store: store, logger: logger)]
                 + (configuration.retention.isActive
                     ? [RetentionService(store: store, policy: configuration.retention, logger: logger)] : [])
                 + (configuration.heartbeatURL.map { url -> [any Service] in

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MonitorDomain
 
 extension MonitorStore {
@@ -26,7 +25,6 @@ extension MonitorStore {
         var outcome = RetentionOutcome()
         guard let cutoff = try await runsCutoff(cutoff) else { return outcome }
         outcome.runsCutoff = cutoff
-        let cutoffText = Timestamp.databaseText(from: cutoff)
         // Day tallies older than the longest stats window are read by nothing.
         let longestWindow = JobStats.windows.max() ?? 30
         let horizon = clock.now.addingTimeInterval(-Double(longestWindow + 1) * 86_400)
@@ -35,12 +33,12 @@ extension MonitorStore {
         while true {
             // The window is found on a reader, not under the write lock.
             let start = after
-            let window = try await readDatabase { db in
-                try Self.expiredRunWindow(db, after: start, size: batching.size, cutoff: cutoffText)
+            let window = try await read { session in
+                try Self.expiredRunWindow(session, after: start, size: batching.size, cutoff: cutoff)
             }
             guard let window else { break }
-            let removed = try await writeDatabase(lane: .background) { db in
-                try Self.removeRuns(db, in: window.ids, cutoff: cutoffText, tallyHorizon: tallyHorizon)
+            let removed = try await write(lane: .background) { session in
+                try Self.removeRuns(session, in: window.ids, cutoff: cutoff, tallyHorizon: tallyHorizon)
             }
             outcome.runs += removed.runs
             outcome.outputs += removed.outputs
@@ -60,21 +58,20 @@ extension MonitorStore {
         -> RetentionOutcome
     {
         var outcome = RetentionOutcome()
-        let cutoffText = Timestamp.databaseText(from: cutoff)
-        let candidates = try await readDatabase { db in
-            try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM job_alerts INDEXED BY job_alerts_resolved
-                    WHERE resolved_at IS NOT NULL AND resolved_at < ? ORDER BY resolved_at
-                    """, arguments: [cutoffText])
+        let candidates = try await read { session in
+            try session.fetchAll(
+                """
+                SELECT id FROM job_alerts\(session.dialect.indexedBy("job_alerts_resolved"))
+                WHERE resolved_at IS NOT NULL AND resolved_at < ? ORDER BY resolved_at
+                """, [.date(cutoff)]
+            ).map { try $0.int64(0) }
         }
         var rest = candidates[...]
         while !rest.isEmpty {
             let chunk = Array(rest.prefix(batching.size))
             rest = rest.dropFirst(chunk.count)
-            let removed = try await writeDatabase(lane: .background) { db in
-                try Self.removeAlerts(db, chunk, cutoff: cutoffText)
+            let removed = try await write(lane: .background) { session in
+                try Self.removeAlerts(session, chunk, cutoff: cutoff)
             }
             outcome.alerts += removed.alerts
             outcome.deliveries += removed.deliveries
@@ -87,13 +84,14 @@ extension MonitorStore {
     /// `cutoff`, moved back so that no run the alert engine may still look at goes; nil
     /// when the engine has never checked a deadline (a new database, nothing to remove).
     private func runsCutoff(_ cutoff: Date) async throws -> Date? {
-        try await readDatabase { db in
+        try await read { session in
             guard
-                let checked = try String.fetchOne(
-                    db, sql: "SELECT value FROM monitor_state WHERE key = ?", arguments: [Self.checkedThroughKey]
-                ).flatMap(Timestamp.fromDatabaseText)
+                let checked =
+                    (try session.fetchOne(
+                        "SELECT value FROM monitor_state WHERE key = ?", [.text(Self.checkedThroughKey)]
+                    )?.text(0)).flatMap(Timestamp.fromDatabaseText)
             else { return nil }
-            let tolerance = try Int.fetchOne(db, sql: "SELECT MAX(tolerance_seconds) FROM job_configs") ?? 0
+            let tolerance = try session.fetchOne("SELECT MAX(tolerance_seconds) FROM job_configs")?.optionalInt(0) ?? 0
             // A start meets a fire time from a minute before it (the early allowance).
             let engineNeeds = checked.addingTimeInterval(-TimeInterval(tolerance) - 60)
             return min(cutoff, engineNeeds)
@@ -103,21 +101,20 @@ extension MonitorStore {
     /// Consecutive runs after `after` to look at in one batch, at most `size`; nil when
     /// there is none. The last window ends before the first run that pinged at or after
     /// the cut-off: runs are numbered as they are recorded, so the rest are newer.
-    private static func expiredRunWindow(_ db: Database, after: Int64, size: Int, cutoff: String) throws
+    private static func expiredRunWindow(_ session: any SQLSession, after: Int64, size: Int, cutoff: Date) throws
         -> (ids: ClosedRange<Int64>, isLast: Bool)?
     {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, COALESCE(start_time, end_time) >= ? FROM job_runs
-                    WHERE id > ? ORDER BY id LIMIT ?
-                    """), arguments: [cutoff, after, size])
-        guard let first = rows.first?[0] as Int64? else { return nil }
-        if let recent = rows.firstIndex(where: { $0[1] as Bool? == true }) {
+        let rows = try session.fetchAll(
+            """
+            SELECT id, COALESCE(start_time, end_time) >= ? FROM job_runs
+            WHERE id > ? ORDER BY id LIMIT ?
+            """, [.date(cutoff), .integer(after), .integer(size)])
+        guard let first = try rows.first?.int64(0) else { return nil }
+        if let recent = try rows.firstIndex(where: { try $0.optionalBool(1) == true }) {
             guard recent > 0 else { return nil }
-            return (first...(rows[recent - 1][0] as Int64), true)
+            return (first...(try rows[recent - 1].int64(0)), true)
         }
-        return (first...(rows[rows.count - 1][0] as Int64), rows.count < size)
+        return (first...(try rows[rows.count - 1].int64(0)), rows.count < size)
     }
 
     /// Which runs of `ids` may go; the rules of ``removeExpiredRuns(olderThan:batching:)``
@@ -135,59 +132,48 @@ extension MonitorStore {
             AND NOT EXISTS (SELECT 1 FROM failure_streaks WHERE job_id = r.job_id AND first_run_id = r.run_id)
         """
 
-    private static func removeRuns(_ db: Database, in ids: ClosedRange<Int64>, cutoff: String, tallyHorizon: String)
-        throws
-        -> (runs: Int, outputs: Int)
-    {
-        let removable = try Int64.fetchAll(
-            db.cachedStatement(sql: removableRunsSQL), arguments: [ids.lowerBound, ids.upperBound, cutoff])
+    private static func removeRuns(
+        _ session: any SQLSession, in ids: ClosedRange<Int64>, cutoff: Date, tallyHorizon: String
+    ) throws -> (runs: Int, outputs: Int) {
+        let removable = try session.fetchAll(
+            removableRunsSQL, [.integer(ids.lowerBound), .integer(ids.upperBound), .date(cutoff)]
+        ).map { try $0.int64(0) }
         guard !removable.isEmpty else { return (0, 0) }
-        let list = "[" + removable.map(String.init).joined(separator: ",") + "]"
+        let list = SQLValue.integers(removable)
+        let idList = session.dialect.idList("?")
         // Outputs first, to count them; the cascade of run_outputs then finds none.
-        try db.cachedStatement(
-            sql: """
-                DELETE FROM run_outputs WHERE run_id IN (
-                    SELECT run_id FROM job_runs WHERE id IN (SELECT value FROM json_each(?)))
-                """
-        ).execute(arguments: [list])
-        let outputs = db.changesCount
+        let outputs = try session.execute(
+            "DELETE FROM run_outputs WHERE run_id IN (SELECT run_id FROM job_runs WHERE id IN \(idList))", [list])
         // The day tallies that stats read (``runDaysMigration``) count what ran, as the run
         // totals do: removing runs leaves them. Those of these runs' jobs older than the
         // longest stats window, which nothing reads, go with the runs.
-        try db.cachedStatement(
-            sql: """
-                DELETE FROM job_run_days WHERE day < ?2 AND job_id IN (
-                    SELECT DISTINCT job_id FROM job_runs WHERE id IN (SELECT value FROM json_each(?1)))
-                """
-        ).execute(arguments: [list, tallyHorizon])
-        try db.cachedStatement(sql: "DELETE FROM job_runs WHERE id IN (SELECT value FROM json_each(?))").execute(
-            arguments: [list])
-        return (db.changesCount, outputs)
+        try session.execute(
+            """
+            DELETE FROM job_run_days WHERE day < ?2 AND job_id IN (
+                SELECT DISTINCT job_id FROM job_runs WHERE id IN \(session.dialect.idList("?1")))
+            """, [list, .text(tallyHorizon)])
+        let runs = try session.execute("DELETE FROM job_runs WHERE id IN \(idList)", [list])
+        return (runs, outputs)
     }
 
-    private static func removeAlerts(_ db: Database, _ ids: [Int64], cutoff: String) throws
+    private static func removeAlerts(_ session: any SQLSession, _ ids: [Int64], cutoff: Date) throws
         -> (alerts: Int, deliveries: Int)
     {
-        let removable = try Int64.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT id FROM job_alerts AS a
-                    WHERE id IN (SELECT value FROM json_each(?1)) AND resolved_at IS NOT NULL AND resolved_at < ?2
-                        AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = a.id AND status = 'pending')
-                        AND NOT (type = 'missed_job' AND id = (
-                            SELECT MAX(id) FROM job_alerts WHERE job_id = a.job_id AND type = 'missed_job'))
-                    """), arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]", cutoff])
+        let removable = try session.fetchAll(
+            """
+            SELECT id FROM job_alerts AS a
+            WHERE id IN \(session.dialect.idList("?1")) AND resolved_at IS NOT NULL AND resolved_at < ?2
+                AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = a.id AND status = 'pending')
+                AND NOT (type = 'missed_job' AND id = (
+                    SELECT MAX(id) FROM job_alerts WHERE job_id = a.job_id AND type = 'missed_job'))
+            """, [.integers(ids), .date(cutoff)]
+        ).map { try $0.int64(0) }
         guard !removable.isEmpty else { return (0, 0) }
-        let list = "[" + removable.map(String.init).joined(separator: ",") + "]"
-        try db.cachedStatement(
-            sql: """
-                DELETE FROM deliveries WHERE alert_id IN (SELECT value FROM json_each(?))
-                    AND status IN ('delivered', 'failed')
-                """
-        ).execute(arguments: [list])
-        let deliveries = db.changesCount
-        try db.cachedStatement(sql: "DELETE FROM job_alerts WHERE id IN (SELECT value FROM json_each(?))").execute(
-            arguments: [list])
-        return (db.changesCount, deliveries)
+        let list = SQLValue.integers(removable)
+        let idList = session.dialect.idList("?")
+        let deliveries = try session.execute(
+            "DELETE FROM deliveries WHERE alert_id IN \(idList) AND status IN ('delivered', 'failed')", [list])
+        let alerts = try session.execute("DELETE FROM job_alerts WHERE id IN \(idList)", [list])
+        return (alerts, deliveries)
     }
 }

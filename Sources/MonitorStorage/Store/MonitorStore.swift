@@ -21,13 +21,14 @@ import Synchronization
 /// paying for one fsync per batch instead of one per request. A busy timeout lets
 /// `cronicle-sync` write the same file while the server runs.
 public final class MonitorStore: Sendable {
-    public let path: String
+    /// Where the transactions run: a SQLite file (``SQLiteBackend``) or a PostgreSQL
+    /// database (the `MonitorStoragePostgres` target).
+    package let backend: any StoreBackend
     public let clock: any MonitorClock
-    let pool: DatabasePool
-    let batcher: WriteBatcher
     /// What changed, as it is committed: the alert engine and live views listen here.
     public let events = StoreEvents()
-    /// Writes that fail for the storage's sake (full, read-only), logged once a minute.
+    /// Writes that fail for the storage's sake (full, read-only, unreachable), logged once
+    /// a minute.
     let storageFaults: ThrottledLog
     /// Every job as last decoded, with the job change counter it was read at
     /// (``allJobs(_:)``).
@@ -40,7 +41,7 @@ public final class MonitorStore: Sendable {
     /// Longest run message kept, in characters; longer ones are cut there.
     public static let messageLimit = 10_000
 
-    /// How a database file is opened.
+    /// How a database is opened.
     public enum OpenMode: Sendable {
         /// Created when missing, migrated to this build's schema: `serve`, and
         /// `cronicle-sync apply --init`.
@@ -55,139 +56,86 @@ public final class MonitorStore: Sendable {
         case readOnly
     }
 
-    /// Opens the database at `path`: by default creating it if needed and migrating it.
-    public init(
+    /// Opens the SQLite database at `path`: by default creating it if needed and migrating it.
+    public convenience init(
         path: String, mode: OpenMode = .create, clock: any MonitorClock = SystemClock(),
         logger: Logger = Logger(label: "cronicle"), secrets: (any SecretResolving)? = nil
     ) throws {
-        try Self.requireFilePath(path)
-        self.path = path
-        self.secrets = secrets
+        try self.init(backend: SQLiteBackend(path: path, mode: mode), clock: clock, logger: logger, secrets: secrets)
+    }
+
+    /// A store over `backend`, opened (and migrated) already.
+    package init(
+        backend: any StoreBackend, clock: any MonitorClock = SystemClock(), logger: Logger = Logger(label: "cronicle"),
+        secrets: (any SecretResolving)? = nil
+    ) {
+        self.backend = backend
         self.clock = clock
+        self.secrets = secrets
         storageFaults = ThrottledLog(logger: logger)
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        if mode != .create {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw MonitorError(
-                    .notFound,
-                    "the database \(path) does not exist; give the monitor's database file with --db "
-                        + "(`cronicle serve` creates it, and so does `cronicle-sync apply --init`), or use --server")
-            }
-        }
-        if mode == .readOnly {
-            configuration.readonly = true
-        } else {
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                // The writer checkpoints the log once it passes 10,000 pages (about 40 MB),
-                // ten times SQLite's default: each such checkpoint stalls the batch that
-                // triggers it, and a WALCheckpointer beside the server copies most pages
-                // ahead of time, so these stay rare and short.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
-            }
-        }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        if mode == .readOnly {
-            try Self.checkSchema(pool, path: path)
-        } else {
-            if mode == .existing, try pool.read({ db in try Self.migrator.appliedIdentifiers(db).isEmpty }) {
-                throw MonitorError(
-                    .invalidRequest,
-                    "\(path) is not a Cronicle database (it has none of its tables); give the monitor's database "
-                        + "with --db, or add --init to make a new one there")
-            }
-            let before = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
-            try Self.migrator.migrate(pool)
-            // v9 stripped credentials from stored URLs; the pages that held them go from
-            // the write-ahead log into the file now, so no old copy waits for a checkpoint.
-            if !before.isEmpty && !before.contains(Self.sourceIdentityMigration) {
-                try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-            }
-        }
-        batcher = WriteBatcher(pool: pool)
     }
 
-    static let sourceIdentityMigration = "v9: source identities, no credentials in repositories"
+    /// The SQLite backend, for what only a file has (checkpoints, backups, tests that look
+    /// at the file through GRDB); nil on PostgreSQL.
+    package var sqlite: SQLiteBackend? { backend as? SQLiteBackend }
 
-    /// Refuses a database whose schema this build would have to migrate (or cannot know).
-    private static func checkSchema(_ pool: DatabasePool, path: String) throws {
-        let (applied, complete) = try pool.read { db in
-            (try migrator.appliedIdentifiers(db), try migrator.hasCompletedMigrations(db))
-        }
-        if applied.isEmpty {
-            throw MonitorError(
-                .invalidRequest,
-                "\(path) is not a Cronicle database (it has none of its tables); give the monitor's database with --db")
-        }
-        if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
-            throw MonitorError(
-                .invalidRequest, "\(path) was written by a newer Cronicle than this one (\(CronicleVersion.current))")
-        }
-        if !complete {
-            throw MonitorError(
-                .invalidRequest,
-                "\(path) was written by an older Cronicle; `cronicle serve` or `cronicle-sync apply` upgrades it")
-        }
-    }
-
-    /// Runs `operation` in a write transaction shared with concurrent writers; when it
-    /// throws, its own changes are rolled back and the others' are not.
+    /// Runs `operation` in a write transaction; when it throws, nothing of it is kept.
+    /// On SQLite it is committed together with concurrent writers (``WriteBatcher``).
     ///
-    /// A write the storage refuses (disk full, read-only file or mount, I/O error) throws
-    /// ``MonitorError/Code/storageFull`` or ``MonitorError/Code/storageUnavailable``,
-    /// which the API answers 503 with `Retry-After`; it is logged once a minute, and
-    /// the first write that works again says so. Nothing needs restarting.
-    func writeDatabase<T: Sendable>(
-        lane: WriteLane = .requests, _ operation: @escaping @Sendable (Database) throws -> T
-    ) async throws -> T {
-        do {
-            let result = try await batcher.write(lane: lane, operation)
-            if storageFaults.isActive { storageFaults.clear("the database \(path) can be written again") }
-            return result
-        } catch let error as DatabaseError {
-            guard let fault = Self.storageFault(error) else { throw error }
-            storageFaults.log("cannot write the database \(path): \(fault.message)")
-            throw fault
-        }
-    }
-
-    /// Runs `operation` in a write transaction as ``writeDatabase(lane:_:)`` does, over the
-    /// store's ``SQLSession``: the form every operation of the store is being moved to, so
-    /// that it runs on PostgreSQL too.
+    /// A write the storage refuses (disk full, read-only file or mount, I/O error, a
+    /// database server gone) throws ``MonitorError/Code/storageFull`` or
+    /// ``MonitorError/Code/storageUnavailable``, which the API answers 503 with
+    /// `Retry-After`; it is logged once a minute, and the first write that works again
+    /// says so. Nothing needs restarting.
     @discardableResult
     func write<T: Sendable>(
         lane: WriteLane = .requests, _ operation: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
-        try await writeDatabase(lane: lane) { db in try operation(GRDBSession(db)) }
-    }
-
-    /// The error to answer for a database error that comes from the storage, not the request.
-    static func storageFault(_ error: DatabaseError) -> MonitorError? {
-        switch error.resultCode {
-        case .SQLITE_FULL:
-            MonitorError(.storageFull, "the disk holding the database is full; nothing was recorded, retry later")
-        case .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_BUSY, .SQLITE_LOCKED:
-            MonitorError(
-                .storageUnavailable,
-                "the database cannot be written now (\(describe(error))); nothing was recorded, retry later")
-        default:
-            nil
+        do {
+            let result = try await backend.write(lane: lane, operation)
+            if storageFaults.isActive { storageFaults.clear("the database \(location) can be written again") }
+            return result
+        } catch let error as MonitorError where error.code == .storageFull || error.code == .storageUnavailable {
+            storageFaults.log("cannot write the database \(location): \(error.message)")
+            throw error
         }
     }
 
-    /// A database error in words, without the SQL that failed.
+    /// Runs `operation` in a read transaction (one snapshot).
+    func read<T: Sendable>(_ operation: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await backend.read(operation)
+    }
+
+    /// A GRDB write on the SQLite file, for tests that look below the store.
+    func writeDatabase<T: Sendable>(
+        lane: WriteLane = .requests, _ operation: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        try await requireSQLite().writeDatabase(lane: lane, operation)
+    }
+
+    /// A GRDB read of the SQLite file, for tests that look below the store.
+    func readDatabase<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await requireSQLite().pool.read(operation)
+    }
+
+    private func requireSQLite() throws -> SQLiteBackend {
+        guard let sqlite else {
+            throw MonitorError(.internalError, "this needs the SQLite store; the database is \(location)")
+        }
+        return sqlite
+    }
+
+    /// An error in words: a database error without the SQL that failed, a monitor error's message.
     package static func describe(_ error: any Error) -> String {
+        if let error = error as? MonitorError { return error.message }
         guard let error = error as? DatabaseError else { return "\(error)" }
         return error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
     }
 
-    /// Opens the database for `serve`, refusing one this process cannot write before the
-    /// server says it listens: a monitor that cannot record pings must not look healthy.
-    /// Writes one row (`opened_at`) and commits it, which is the only sure test.
-    public static func openWritable(path: String, logger: Logger, secrets: (any SecretResolving)? = nil) throws
-        -> MonitorStore
+    /// Opens the SQLite database for `serve`, refusing one this process cannot write before
+    /// the server says it listens: a monitor that cannot record pings must not look healthy.
+    public static func openWritable(path: String, logger: Logger, secrets: (any SecretResolving)? = nil)
+        async throws -> MonitorStore
     {
         let store: MonitorStore
         do {
@@ -195,41 +143,30 @@ public final class MonitorStore: Sendable {
         } catch let error as MonitorError where error.code == .invalidRequest {
             throw error  // a --db that is no file path: said as it is, not as a file that cannot be written
         } catch {
-            throw unwritable(path, error)
+            throw SQLiteBackend.unwritable(path, error)
         }
-        try store.checkWritable()
+        do {
+            try await store.checkWritable()
+        } catch {
+            throw SQLiteBackend.unwritable(path, error)
+        }
         return store
     }
 
-    private static func unwritable(_ path: String, _ error: any Error) -> MonitorError {
-        MonitorError(
-            .storageUnavailable,
-            "cannot write the database \(path): \(describe(error)). Check that the file and its folder "
-                + "are writable by this user and the disk has space, or give another path with --db")
-    }
-
-    func checkWritable() throws {
-        do {
-            try pool.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO monitor_state (key, value) VALUES ('opened_at', ?)
-                        ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                        """, arguments: [Timestamp.databaseText(from: clock.now)])
-            }
-        } catch {
-            throw Self.unwritable(path, error)
+    /// Writes one row (`opened_at`) and commits it, which is the only sure test that the
+    /// database takes writes.
+    package func checkWritable() async throws {
+        let now = clock.now
+        try await write { session in
+            try session.execute(
+                """
+                INSERT INTO monitor_state (key, value) VALUES ('opened_at', ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, [.text(Timestamp.databaseText(from: now))])
         }
     }
 
-    func readDatabase<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(operation)
-    }
-
-    /// Runs `operation` in a read transaction (one snapshot), over the store's ``SQLSession``.
-    func read<T: Sendable>(_ operation: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await pool.read { db in try operation(GRDBSession(db)) }
-    }
+    static let sourceIdentityMigration = "v9: source identities, no credentials in repositories"
 
     /// The schema versions this build knows, applied in order on open.
     package static var migrator: DatabaseMigrator {
@@ -878,6 +815,6 @@ public final class MonitorStore: Sendable {
 extension MonitorStore {
     /// Closes the database; later calls fail. The server calls it after the last request.
     public func close() throws {
-        try pool.close()
+        try backend.close()
     }
 }

@@ -1,5 +1,5 @@
 /// Which of the writer's two lanes a write takes (see ``WriteBatcher``).
-enum WriteLane: Sendable {
+package enum WriteLane: Sendable {
     /// A request's write (a ping, an API change): batched with the others waiting.
     case requests
     /// The monitor's own work (deadlines, delivery outcomes, reminders, retention): one
