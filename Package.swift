@@ -309,7 +309,8 @@ let package = Package(
         .target(
             name: "MonitorTestSupport",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "MonitorEngine", "MonitorHTTP", "CronicleTestSupport", "Config",
+                "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "StorageTestSupport", "MonitorEngine",
+                "MonitorHTTP", "CronicleTestSupport", "Config",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -345,9 +346,8 @@ let package = Package(
         .testTarget(
             name: "MonitorEngineTests",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "MonitorEngine", "Config", "CronicleTestSupport",
-                "MonitorTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "MonitorEngine", "Config",
+                "CronicleTestSupport", "MonitorTestSupport",
             ],
             swiftSettings: strictSettings
         ),
@@ -364,7 +364,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "CronicleTestSupport", "MonitorTestSupport", "MonitorDomain", "MonitorStorage", "SyncClient", "Config",
+                "CronicleTestSupport", "MonitorTestSupport", "MonitorDomain", "MonitorStorage",
+                "MonitorStoragePostgres",
+                "StorageTestSupport", "SyncClient", "Config",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

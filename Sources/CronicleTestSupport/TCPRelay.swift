@@ -35,7 +35,7 @@ public final class TCPRelay: Sendable {
     }
 
     /// A socket bound to a free loopback port, listening unless `listening` is false, and the port.
-    static func listenOnLoopback(listening: Bool = true) throws -> (socket: Int32, port: Int) {
+    public static func listenOnLoopback(listening: Bool = true) throws -> (socket: Int32, port: Int) {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var address = Self.loopback(port: 0)

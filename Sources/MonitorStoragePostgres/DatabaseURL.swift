@@ -127,11 +127,17 @@ package struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The URL without its password, for logs and messages.
-    package var description: String {
+    package var description: String { text(password: password.map { _ in "***" }) }
+
+    /// The URL with its password, to hand to another process of the monitor's own (a
+    /// test's second store); never for a log or a message.
+    package var connectionString: String { text(password: password) }
+
+    private func text(password: String?) -> String {
         var components = URLComponents()
         components.scheme = "postgres"
         components.user = user
-        if password != nil { components.password = "***" }
+        components.password = password
         components.host = host.contains(":") ? "[\(host)]" : host
         components.port = port
         components.path = "/" + database

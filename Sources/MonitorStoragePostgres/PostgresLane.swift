@@ -168,7 +168,12 @@ package final class PostgresLane: Sendable {
                 connection = opened
                 return opened
             } catch {
-                throw PostgresFault.monitorError(error, location: url.location)
+                // Whatever the server said, a connection it refuses (a database that does
+                // not exist or takes no connections now, a sign-in refused) leaves nothing
+                // to do but wait and try again: the request is answered 503, not 500.
+                let failure = PostgresFault.monitorError(error, location: url.location)
+                guard failure.code == .internalError else { throw failure }
+                throw MonitorError(.storageUnavailable, failure.message)
             }
         }
 

@@ -7,6 +7,7 @@ import MonitorDomain
 import MonitorEngine
 import MonitorHTTP
 import MonitorStorage
+import MonitorStoragePostgres
 import ServiceLifecycle
 import Synchronization
 
@@ -36,11 +37,15 @@ public final class LiveMonitor: Sendable {
     public let sender: NotificationSender
     /// The counters the server's `GET /metrics` exports, shared with ``engine`` and ``sender``.
     public let metrics: MonitorMetrics
+    /// The store as `--db` names it: the SQLite file's path, or the PostgreSQL URL with
+    /// its password (``anotherStore()``).
+    public let database: String
 
     init(
-        store: MonitorStore, clock: ManualClock, port: Int, folder: TemporaryFolder, engine: AlertEngine,
-        events: LiveEvents, sender: NotificationSender, metrics: MonitorMetrics
+        store: MonitorStore, database: String, clock: ManualClock, port: Int, folder: TemporaryFolder,
+        engine: AlertEngine, events: LiveEvents, sender: NotificationSender, metrics: MonitorMetrics
     ) {
+        self.database = database
         self.metrics = metrics
         self.events = events
         self.sender = sender
@@ -58,18 +63,38 @@ public final class LiveMonitor: Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    /// Starts a monitor, runs `body` against it, and shuts it down cleanly.
+    /// Starts a monitor, runs `body` against it, and shuts it down cleanly. The store is
+    /// `store`'s kind (``TestStore/current`` unless a test needs one); a `databasePath`
+    /// makes it that SQLite file, which a test opens again to see what a restart keeps.
     public static func with<T: Sendable>(
         configuration: ServerConfiguration = ServerConfiguration(),
         clock: ManualClock = ManualClock("2026-11-28T06:00:00Z"),
-        databasePath: String? = nil, secrets: (any SecretResolving)? = nil,
+        databasePath: String? = nil, store kind: TestStore = .current, secrets: (any SecretResolving)? = nil,
         _ body: @Sendable (LiveMonitor) async throws -> T
     ) async throws -> T {
         let folder = try TemporaryFolder()
+        if databasePath == nil, kind == .postgres {
+            return try await TestStore.withPostgresStore(clock: clock, secrets: secrets) { store, url in
+                try await run(
+                    store: store, database: url, folder: folder, configuration: configuration, secrets: secrets, body)
+            }
+        }
+        let path = databasePath ?? folder.url("cronicle.db")
+        let store = try MonitorStore(path: path, clock: clock, secrets: secrets)
+        return try await run(
+            store: store, database: path, folder: folder, configuration: configuration, secrets: secrets, body)
+    }
+
+    /// Serves `store` for `body`, then shuts the server down.
+    private static func run<T: Sendable>(
+        store: MonitorStore, database: String, folder: TemporaryFolder, configuration: ServerConfiguration,
+        secrets: (any SecretResolving)?, _ body: @Sendable (LiveMonitor) async throws -> T
+    ) async throws -> T {
+        guard let clock = store.clock as? ManualClock else {
+            throw LiveMonitorError("a live monitor's store runs on a manual clock")
+        }
         var configuration = configuration
         configuration.port = 0
-        let store = try MonitorStore(
-            path: databasePath ?? folder.url("cronicle.db"), clock: clock, secrets: secrets)
         let metrics = MonitorMetrics()
         let engine = AlertEngine(store: store, metrics: metrics)
         let portBox = Mutex<Int?>(nil)
@@ -94,7 +119,8 @@ public final class LiveMonitor: Sendable {
                 store: store, secrets: secrets ?? ProcessSecrets(environment: [:]),
                 publicURL: "http://127.0.0.1:\(port)", logger: logger, metrics: metrics)
             let monitor = LiveMonitor(
-                store: store, clock: clock, port: port, folder: folder, engine: engine, events: events, sender: sender,
+                store: store, database: database, clock: clock, port: port, folder: folder, engine: engine,
+                events: events, sender: sender,
                 metrics: metrics)
             do {
                 let result = try await body(monitor)
@@ -109,6 +135,12 @@ public final class LiveMonitor: Sendable {
                 throw error
             }
         }
+    }
+
+    /// A second store on the same database, as another process of the monitor's
+    /// (`cronicle keys --db`, `cronicle-sync apply --db`) would open it; the caller closes it.
+    public func anotherStore() async throws -> MonitorStore {
+        try await StoreOpener.open(database, mode: .existing, clock: clock)
     }
 
     /// Sends one request and checks the answer against the server's OpenAPI document

@@ -51,9 +51,53 @@ package enum TemporaryPostgresDatabase {
         }
     }
 
+    /// A new, empty database, dropped when the returned lease is released (at the end of a
+    /// test that holds it in a value it keeps, where `with` has no scope to wrap).
+    package static func create() async throws -> (url: DatabaseURL, lease: Lease) {
+        guard let server = serverURL else { throw MonitorError(.unavailable, unavailable) }
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        let admin = PostgresLane(url: server, name: "test-database-admin")
+        defer { admin.close() }
+        try await admin.transaction(.autocommit) { session in try session.execute("CREATE DATABASE \(name)") }
+        var url = server
+        url.database = String(name)
+        return (url, Lease(name: String(name), server: server))
+    }
+
+    /// Drops its database when released; what still uses it is cut off.
+    package final class Lease: Sendable {
+        let name: String
+        let server: DatabaseURL
+
+        init(name: String, server: DatabaseURL) {
+            self.name = name
+            self.server = server
+        }
+
+        deinit {
+            let (name, server) = (name, server)
+            Task.detached {
+                let admin = PostgresLane(url: server, name: "test-database-admin")
+                defer { admin.close() }
+                try? await TemporaryPostgresDatabase.drop(name, on: admin)
+            }
+        }
+    }
+
+    /// Drops the database, its connections with it. An autovacuum worker at work on it
+    /// belongs to the superuser, whom the test role cannot stop: tried again after it.
     private static func drop(_ name: String, on admin: PostgresLane) async throws {
-        try await admin.transaction(.autocommit) { session in
-            try session.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        for attempt in 1...20 {
+            do {
+                try await admin.transaction(.autocommit) { session in
+                    try session.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                }
+                return
+            } catch let error as MonitorError
+                where attempt < 20 && error.message.contains("must be a member of the role")
+            {
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 }

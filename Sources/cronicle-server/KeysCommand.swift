@@ -21,7 +21,9 @@ struct KeysCommand: AsyncParsableCommand {
 
     /// Where the keys are: a database file, or a server.
     struct Target: ParsableArguments {
-        @Option(help: ArgumentHelp("The monitor's SQLite database, changed directly.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "The monitor's database, changed directly: its SQLite file, or a postgres:// URL.", valueName: "db"))
         var db: String?
 
         @OptionGroup var monitor: MonitorOptions

@@ -30,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on. Default: 8000")
     var port: Int?
 
-    @Option(help: "SQLite database file, created if missing. Default: ./cronicle.db")
+    @Option(
+        help: "SQLite database file (created if missing) or postgres://user:password@host/db URL. Default: ./cronicle.db")
     var db: String?
 
     @Option(help: "Require 'Authorization: Bearer TOKEN' on requests that change jobs or alerts.")

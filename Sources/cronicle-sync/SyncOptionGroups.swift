@@ -54,7 +54,7 @@ struct DefinitionsFolderOptions: ParsableArguments {
 
 /// Where plan, apply, watch and status send them: `--db FILE` or `--server URL`.
 struct SyncTargetOptions: ParsableArguments {
-    @Option(help: "The monitor's SQLite file, written directly.")
+    @Option(help: "The monitor's database, written directly: its SQLite file, or a postgres:// URL.")
     var db: String?
 
     @Option(help: "A running monitor's URL, such as http://127.0.0.1:8000 (or CRONICLE_SERVER).")

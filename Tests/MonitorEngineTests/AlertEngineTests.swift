@@ -1,10 +1,10 @@
 import Config
 import CronicleTestSupport
 import Foundation
-import GRDB
 import MonitorDomain
 import MonitorEngine
 import MonitorStorage
+import MonitorStoragePostgres
 import MonitorTestSupport
 import Testing
 
@@ -17,12 +17,23 @@ import Testing
         let clock: ManualClock
         let store: MonitorStore
         let engine: AlertEngine
+        /// The store as `--db` names it, for ``anotherStore(mode:)``.
+        let database: String
+        /// Keeps a PostgreSQL test database until the bench goes.
+        let lease: (any Sendable)?
 
-        init(_ start: String = "2026-11-28T06:00:00Z") throws {
+        /// A bench on ``TestStore/current``: SQLite, or PostgreSQL in `scripts/test`'s second run.
+        init(_ start: String = "2026-11-28T06:00:00Z") async throws {
             folder = try TemporaryFolder()
             clock = ManualClock(start)
-            store = try MonitorStore(path: folder.url("cronicle.db"), clock: clock)
+            (store, database, lease) = try await TestStore.makeStore(folder: folder, clock: clock)
             engine = AlertEngine(store: store)
+        }
+
+        /// Another store on the same database, as `cronicle-sync apply --db` opens it from
+        /// another process; the caller closes it.
+        func anotherStore(mode: MonitorStore.OpenMode = .existing) async throws -> MonitorStore {
+            try await StoreOpener.open(database, mode: mode, clock: clock)
         }
 
         /// A new engine over the same file, as after a restart (or a crash).
@@ -56,7 +67,7 @@ import Testing
     func date(_ iso8601: String) -> Date { Self.date(iso8601) }
 
     @Test func aStartInsideTheToleranceMeetsTheFireTime() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T07:04:59Z")
         _ = try await bench.store.startRun(jobID: "job", RunStart())
@@ -67,7 +78,7 @@ import Testing
     }
 
     @Test func noStartByTheDeadlineIsMissedAtTheDeadlineNotBefore() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T07:04:59Z")
         try await bench.evaluate()
@@ -83,7 +94,7 @@ import Testing
     }
 
     @Test func anEarlyStartCountsForTheComingFireTimeButNotAnHourEarly() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T06:59:30Z")  // 30 s early: clock skew
         _ = try await bench.store.startRun(jobID: "job", RunStart())
@@ -98,7 +109,7 @@ import Testing
     }
 
     @Test func anIncidentGrowsWhileSilentAndResolvesAtTheNextStart() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("*/10 * * * *", tolerance: "1m")
         for minute in ["06:11", "06:21", "06:31"] {
             bench.at("2026-11-28T\(minute):00Z")
@@ -125,7 +136,7 @@ import Testing
     }
 
     @Test func acknowledgingSilencesButTheIncidentStillResolvesItself() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "1m")
         bench.at("2026-11-28T07:01:00Z")
         try await bench.evaluate()
@@ -141,7 +152,7 @@ import Testing
     }
 
     @Test func longRunsAlertOncePerRunAndResolveWhenTheyEnd() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m", maxRuntime: "10m")
         bench.at("2026-11-28T07:00:00Z")
         let first = try await bench.store.startRun(jobID: "job", RunStart(runID: "first")).run
@@ -167,7 +178,7 @@ import Testing
     }
 
     @Test func aRunThatEndsInTimeRaisesNothing() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", maxRuntime: "10m")
         bench.at("2026-11-28T07:00:00Z")
         _ = try await bench.store.startRun(jobID: "job", RunStart())
@@ -180,7 +191,7 @@ import Testing
     /// A Healthchecks success ping is an end without a start: the job ran, so it meets
     /// the fire time (DESIGN.md §10.1), as it would on Healthchecks.
     @Test func anEndWithoutAStartMeetsAFireTime() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T07:01:00Z")
         _ = try await bench.store.endRun(jobID: "job", RunEnd(exitCode: 0))
@@ -192,7 +203,7 @@ import Testing
     }
 
     @Test func healthChecksAlertOnlyOnMissedHeartbeats() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("*/5 * * * *", tolerance: "1m", maxRuntime: "1m", healthCheck: true)
         bench.at("2026-11-28T06:05:30Z")
         _ = try await bench.store.startRun(jobID: "job", RunStart())
@@ -204,7 +215,7 @@ import Testing
     }
 
     @Test func aScheduleChangeMidWindowMovesTheDeadlineAtOnce() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 12 * * *", tolerance: "5m")
         try await bench.evaluate()
         #expect(await bench.engine.nextDeadline == date("2026-11-28T12:05:00Z"))
@@ -223,7 +234,7 @@ import Testing
 
     @Test func theFireTimeOfASkippedHourIsTheFirstMinuteAfterTheGap() async throws {
         // New York springs forward on 2021-03-14: 02:30 does not exist; the run is due at 03:00 EDT.
-        let bench = try Bench("2021-03-13T12:00:00Z")
+        let bench = try await Bench("2021-03-13T12:00:00Z")
         try await bench.job("30 2 * * *", timezone: "America/New_York", tolerance: "10m")
         try await bench.evaluate()
         #expect(await bench.engine.nextDeadline == date("2021-03-14T07:10:00Z"))  // 03:10 EDT
@@ -238,7 +249,7 @@ import Testing
     }
 
     @Test func pausedJobsRaiseNothingAndResumeCountsFromTheResume() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         try await bench.evaluate()
         _ = try await bench.store.setPaused("job", true, by: .test, reason: nil)
@@ -253,7 +264,7 @@ import Testing
     }
 
     @Test func aRunOpenAcrossAPauseIsWatchedAgainAfterTheResume() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", maxRuntime: "10m")
         bench.at("2026-11-28T07:00:00Z")
         _ = try await bench.store.startRun(jobID: "job", RunStart(runID: "long"))
@@ -268,26 +279,25 @@ import Testing
     }
 
     @Test func anIdleEngineStoresItsMarkOnceAMinute() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 12 * * *")
-        let database = try DatabaseQueue(path: bench.folder.url("cronicle.db"))
-        func mark() throws -> String? {
-            try database.read { db in
-                try String.fetchOne(db, sql: "SELECT value FROM monitor_state WHERE key = 'alerts_checked_through'")
+        func mark() async throws -> String? {
+            try await bench.store.read { session in
+                try session.fetchOne("SELECT value FROM monitor_state WHERE key = 'alerts_checked_through'")?.text(0)
             }
         }
         try await bench.evaluate()
-        #expect(try mark() == "2026-11-28 06:00:00.000")
+        #expect(try await mark() == "2026-11-28 06:00:00.000")
         bench.at("2026-11-28T06:00:30Z")
         try await bench.evaluate()
-        #expect(try mark() == "2026-11-28 06:00:00.000", "nothing due: no write")
+        #expect(try await mark() == "2026-11-28 06:00:00.000", "nothing due: no write")
         bench.at("2026-11-28T06:01:00Z")
         try await bench.evaluate()
-        #expect(try mark() == "2026-11-28 06:01:00.000")
+        #expect(try await mark() == "2026-11-28 06:01:00.000")
     }
 
     @Test func deletingAJobResolvesItsAlertsAndStopsWatchingIt() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T07:05:00Z")
         try await bench.evaluate()
@@ -299,7 +309,7 @@ import Testing
     }
 
     @Test func aRestartAfterDowntimeRaisesOneIncidentWithTheRightCountAndNothingTwice() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", id: "backup", tolerance: "5m")
         try await bench.job("30 * * * *", id: "report", tolerance: "5m")
         bench.at("2026-11-28T07:05:00Z")
@@ -322,27 +332,28 @@ import Testing
     }
 
     @Test func aCrashBetweenDetectingAndRecordingNeitherLosesNorRepeats() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T07:05:00Z")
         try await bench.evaluate()
         // A crash after recording but before the checked-through mark was kept: the next
         // engine checks 07:00 again, and must not count it twice.
-        let pool = try DatabaseQueue(path: bench.folder.url("cronicle.db"))
-        try await pool.write { db in try db.execute(sql: "DELETE FROM monitor_state") }
+        try await bench.store.write { session in
+            try session.execute("DELETE FROM monitor_state WHERE key = 'alerts_checked_through'")
+        }
         #expect(try await bench.evaluate(bench.restarted()) == DeadlineOutcome())
         #expect(try await bench.alerts().map(\.missedCount) == [1])
         // A crash before recording: the alert is gone as if never written; the next engine raises it.
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM job_alerts")
-            try db.execute(sql: "DELETE FROM monitor_state")
+        try await bench.store.write { session in
+            try session.execute("DELETE FROM job_alerts")
+            try session.execute("DELETE FROM monitor_state WHERE key = 'alerts_checked_through'")
         }
         #expect(try await bench.evaluate(bench.restarted()).missedFireTimes == 1)
         #expect(try await bench.alerts().map(\.fireTime) == [date("2026-11-28T07:00:00Z")])
     }
 
     @Test func aMissRecordedLateForAJobThatRanSinceIsAlreadyResolved() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.job("0 * * * *", tolerance: "5m")
         bench.at("2026-11-28T07:20:00Z")
         _ = try await bench.store.startRun(jobID: "job", RunStart())  // late: 07:00 was missed
@@ -354,10 +365,10 @@ import Testing
     }
 
     @Test func changesWrittenByAnotherProcessAreRead() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await bench.evaluate()
         // cronicle-sync --db: another connection to the same file, with its own store.
-        let other = try MonitorStore(path: bench.folder.url("cronicle.db"), clock: bench.clock)
+        let other = try await bench.anotherStore()
         _ = try await other.saveJob(JobDefinition(jobID: "synced", schedule: "0 7 * * *"))
         try await bench.evaluate()
         #expect(await bench.engine.nextDeadline == date("2026-11-28T07:01:00Z"))
@@ -367,10 +378,10 @@ import Testing
     }
 
     @Test func theRunningServiceNoticesAnotherProcessWithinTwoSeconds() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         let service = Task { try await bench.engine.run() }
         defer { service.cancel() }
-        let other = try MonitorStore(path: bench.folder.url("cronicle.db"), clock: bench.clock)
+        let other = try await bench.anotherStore()
         _ = try await other.saveJob(
             JobDefinition(jobID: "synced", schedule: "0 7 * * *", tolerance: try JobDuration(parsing: "1m")))
         bench.at("2026-11-28T07:01:00Z")

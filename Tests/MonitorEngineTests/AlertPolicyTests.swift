@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aRunShorterThanMinRuntimeOpensTooFastUntilARunLastsLongEnough() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await job(bench, minRuntime: "5m", maxRuntime: "1h")
         try await run(bench, lasting: 299)
         var alerts = try await bench.alerts("job", .tooFast)
@@ -54,14 +54,14 @@ import Testing
     }
 
     @Test func aJobWithoutMinRuntimeNeverRunsTooFast() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await job(bench)
         try await run(bench, lasting: 0)
         #expect(try await bench.alerts("job", .tooFast).isEmpty)
     }
 
     @Test func aThresholdOfThreeWaitsForThreeFailuresInARow() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await job(bench, threshold: 3)
         // Failures interleaved with successes never reach three in a row.
         for exitCode in [1, 1, 0, 1, 0, 1, 1] {
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func aThresholdOfOneOpensAtTheFirstFailure() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await job(bench)
         try await run(bench, lasting: 5, exitCode: 1)
         #expect(try await bench.alerts("job", .failed).count == 1)

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aSkipWindowSwallowsTheFireTimesInsideIt() async throws {
-        let bench = try Bench("2026-11-28T06:00:00Z")
+        let bench = try await Bench("2026-11-28T06:00:00Z")
         try await Self.apply(
             bench,
             [
@@ -46,7 +46,7 @@ import Testing
     /// 07:00Z on the 7th (EST), at 07:00Z on the 8th (03:00 EDT, the first minute after
     /// the gap) and at 06:00Z on the 9th (EDT). A job at 06:30Z is inside it only on the 9th.
     @Test func aRecurringWindowFollowsItsZoneAcrossADaylightSavingChange() async throws {
-        let bench = try Bench("2026-03-06T07:00:00Z")
+        let bench = try await Bench("2026-03-06T07:00:00Z")
         try await Self.apply(
             bench,
             [
@@ -67,12 +67,12 @@ import Testing
     /// `cronicle-sync apply --db` writes windows from another process while the engine
     /// keeps them in memory: the next deadline sees the new window.
     @Test func aWindowAppliedThroughAnotherStoreIsSeenAtTheNextDeadline() async throws {
-        let bench = try Bench("2026-11-28T06:00:00Z")
+        let bench = try await Bench("2026-11-28T06:00:00Z")
         let job = ("jobs.d/etl.yaml", "job_id: etl\nschedule: \"0 * * * *\"\ntolerance: 5m\ntags: [db]\n")
         try await Self.apply(bench, [job])
         bench.at("2026-11-28T06:30:00Z")
         try await bench.evaluate()  // the windows (none) are read and kept
-        let other = try MonitorStore(path: bench.folder.url("cronicle.db"), mode: .existing)
+        let other = try await bench.anotherStore()
         let report = try await other.applySync(
             files: [
                 DefinitionFile(path: job.0, contents: Data(job.1.utf8)),
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func windowsArePlannedAppliedAndPrunedLikeChannels() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         let job = ("jobs.d/etl.yaml", "job_id: etl\nschedule: \"@daily\"\n")
         try await Self.apply(bench, [job, ("jobs.d/w.yaml", "window: w\nschedule: \"@daily\"\nduration: 1h\n")])
         #expect(try await bench.store.windows().map(\.name) == ["w"])

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func anIntervalJobIsDueEveryAfterCreationThenAfterEachPing() async throws {
-        let bench = try Bench()  // 06:00
+        let bench = try await Bench()  // 06:00
         try await Self.save(bench, try Self.every("10m"))
         bench.at("2026-11-28T06:10:59Z")
         #expect(try await bench.evaluate().missedFireTimes == 0, "due 06:10, tolerance until 06:11")
@@ -62,7 +62,7 @@ import Testing
     /// The last ping anchors the next expected time and must not also meet it, even when
     /// the tolerance (and so the early allowance) is as long as `every`.
     @Test func theAnchoringPingDoesNotMeetTheNextExpectedTime() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await Self.save(bench, try Self.every("2s", tolerance: "2s"))
         bench.at("2026-11-28T06:00:01Z")
         _ = try await bench.store.endRun(jobID: "job", RunEnd(exitCode: 0))
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func theEngineTellsWhenToLookNext() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await Self.save(bench, try Self.every("1h", tolerance: "5m"))
         bench.at("2026-11-28T06:30:00Z")
         _ = try await bench.store.endRun(jobID: "job", RunEnd(exitCode: 0))
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func expectEndIsMetByAnEndNotByAStart() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await Self.save(
             bench,
             JobDefinition(jobID: "job", schedule: "0 * * * *", tolerance: JobDuration(seconds: 300), expect: .end))
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func firstRunWatchesNothingBeforeTheFirstPing() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await Self.save(
             bench, JobDefinition(jobID: "job", schedule: "0 * * * *", watchFrom: .firstRun))
         bench.at("2026-11-28T09:30:00Z")
@@ -115,7 +115,7 @@ import Testing
     /// The monitor was down (or idle) across the first ping: the fire times before it are
     /// still not missed, those after it are.
     @Test func fireTimesBeforeAFirstPingSeenLateAreNotMissed() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         try await Self.save(
             bench, JobDefinition(jobID: "job", schedule: "0 * * * *", watchFrom: .firstRun))
         bench.at("2026-11-28T09:30:00Z")
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func anIntervalJobWatchedFromItsFirstPing() async throws {
-        let bench = try Bench()
+        let bench = try await Bench()
         var definition = try Self.every("10m")
         definition.watchFrom = .firstRun
         try await Self.save(bench, definition)

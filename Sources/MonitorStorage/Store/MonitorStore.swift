@@ -88,7 +88,7 @@ public final class MonitorStore: Sendable {
     /// `Retry-After`; it is logged once a minute, and the first write that works again
     /// says so. Nothing needs restarting.
     @discardableResult
-    func write<T: Sendable>(
+    package func write<T: Sendable>(
         lane: WriteLane = .requests, _ operation: @escaping @Sendable (any SQLSession) throws -> T
     ) async throws -> T {
         do {
@@ -102,7 +102,7 @@ public final class MonitorStore: Sendable {
     }
 
     /// Runs `operation` in a read transaction (one snapshot).
-    func read<T: Sendable>(_ operation: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+    package func read<T: Sendable>(_ operation: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await backend.read(operation)
     }
 
