@@ -31,8 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int?
 
     @Option(
-        help: "SQLite database file (created if missing), or a postgres://user:password@host/db URL. "
-            + "Default: ./cronicle.db")
+        help: ArgumentHelp(
+            "SQLite database file (created if missing), or a postgres://user:password@host/db URL. "
+                + "Default: ./cronicle.db"))
     var db: String?
 
     @Option(help: "Require 'Authorization: Bearer TOKEN' on requests that change jobs or alerts.")
