@@ -282,7 +282,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "store-benchmark",
-            dependencies: ["MonitorDomain", "MonitorStorage", "Config"],
+            dependencies: ["MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "Config"],
             path: "Benchmarks/StoreBenchmark",
             swiftSettings: strictSettings
         ),

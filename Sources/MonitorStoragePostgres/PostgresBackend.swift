@@ -13,8 +13,8 @@ import Synchronization
 /// Writes are not grouped into shared transactions as SQLite's are: two nodes' batches
 /// would take job locks in different orders and wait on each other until PostgreSQL's
 /// deadlock detection broke one (docs/design/postgres-and-several-nodes.md §2.4). A
-/// transaction goes to the first lane with nothing waiting, else to the one with the
-/// fewest, so a quiet monitor uses one connection of each kind.
+/// transaction goes to an idle lane, else to the one with the fewest transactions, so a
+/// quiet monitor uses one connection of each kind.
 package final class PostgresBackend: StoreBackend {
     package let url: DatabaseURL
     private let writers: [PostgresLane]
@@ -75,17 +75,19 @@ package final class PostgresBackend: StoreBackend {
         for lane in writers + readers { lane.close() }
     }
 
-    /// The first lane with nothing waiting, looked for from a turn that moves on each
-    /// call; else the one with the fewest transactions waiting.
+    /// The first idle lane (nothing queued or running), the first lane first, so that a
+    /// quiet monitor keeps to one connection; else, looked for from a turn that moves on
+    /// each call, the one with the fewest transactions queued or running.
     private func least(_ lanes: [PostgresLane]) -> PostgresLane {
-        if lanes[0].waiting == 0 { return lanes[0] }
+        if lanes[0].load == 0 { return lanes[0] }
         let start = turn.add(1, ordering: .relaxed).newValue & Int.max
         var best = lanes[start % lanes.count]
+        var bestLoad = Int.max
         for offset in 0..<lanes.count {
             let lane = lanes[(start + offset) % lanes.count]
-            let waiting = lane.waiting
-            if waiting == 0 { return lane }
-            if waiting < best.waiting { best = lane }
+            let load = lane.load
+            if load == 0 { return lane }
+            if load < bestLoad { (best, bestLoad) = (lane, load) }
         }
         return best
     }

@@ -46,6 +46,8 @@ package final class PostgresLane: Sendable {
         // and `rewrites` only on the lane's thread.
         let condition = NSCondition()
         var queue: [Pending] = []
+        /// Transactions taken from `queue` and not yet answered.
+        var running = 0
         var stopped = false
         let maximumBatch: Int
         var connection: PostgresConnection?
@@ -82,6 +84,13 @@ package final class PostgresLane: Sendable {
             return queue.count
         }
 
+        /// Transactions queued or running.
+        var load: Int {
+            condition.lock()
+            defer { condition.unlock() }
+            return queue.count + running
+        }
+
         func stop() {
             condition.lock()
             stopped = true
@@ -104,6 +113,7 @@ package final class PostgresLane: Sendable {
                         batch.append(queue.removeFirst())
                     }
                 }
+                running = batch.count
                 condition.unlock()
                 if batch.count == 1 {
                     let pending = batch[0]
@@ -111,6 +121,9 @@ package final class PostgresLane: Sendable {
                 } else {
                     commit(batch)
                 }
+                condition.lock()
+                running = 0
+                condition.unlock()
             }
             try? connection?.close().wait()
             connection = nil
@@ -330,6 +343,9 @@ package final class PostgresLane: Sendable {
 
     /// Transactions queued and not yet taken by the lane's thread.
     package var waiting: Int { core.waiting }
+
+    /// Transactions queued or running: 0 when the lane is idle.
+    package var load: Int { core.load }
 
     /// Closes the connection once the transactions queued have run; later ones fail.
     package func close() { core.stop() }

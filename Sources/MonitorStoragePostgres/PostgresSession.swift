@@ -67,13 +67,15 @@ package final class PostgresSession: SQLSession {
         for row in try fetchAll(sql, arguments) { try body(row) }
     }
 
-    /// A transaction-scoped advisory lock, `(1, hashtext(job))` for a job and `(2, n)` for
-    /// a task: two numbers, so jobs and tasks never share a key.
     package func databaseName() throws -> String { location }
 
+    /// A transaction-scoped advisory lock: one 64-bit number for a job
+    /// (``SQLLock/key(ofJob:)``), two numbers `(2, n)` for a task; PostgreSQL keeps the two
+    /// forms apart, so jobs and tasks never share a key.
     package func lock(_ lock: SQLLock) throws {
         switch lock {
-        case .job(let job): try execute("SELECT pg_advisory_xact_lock(1, hashtext(?))", [.text(job)])
+        case .job(let job):
+            try execute("SELECT pg_advisory_xact_lock(CAST(? AS bigint))", [.integer(SQLLock.key(ofJob: job))])
         case .task(let task):
             try execute("SELECT pg_advisory_xact_lock(2, CAST(? AS integer))", [.integer(Int64(task.rawValue))])
         }
@@ -82,7 +84,9 @@ package final class PostgresSession: SQLSession {
     package func tryLock(_ lock: SQLLock) throws -> Bool {
         let row =
             switch lock {
-            case .job(let job): try fetchOne("SELECT pg_try_advisory_xact_lock(1, hashtext(?))", [.text(job)])
+            case .job(let job):
+                try fetchOne(
+                    "SELECT pg_try_advisory_xact_lock(CAST(? AS bigint))", [.integer(SQLLock.key(ofJob: job))])
             case .task(let task):
                 try fetchOne(
                     "SELECT pg_try_advisory_xact_lock(2, CAST(? AS integer))", [.integer(Int64(task.rawValue))])

@@ -29,11 +29,12 @@ public enum StoreOpener {
     }
 
     /// Opens `database` for `serve` and checks that it takes a write before the server
-    /// says it listens. A PostgreSQL server that cannot be reached yet (it is starting, the
-    /// network is not up) is tried again, after 0.5 s, then twice as long each time up to
-    /// 30 s, each try logged: a monitor started with its database waits for it instead of
-    /// exiting. A database that answers with another error (no such database, a schema
-    /// of a newer Cronicle) is not tried again.
+    /// says it listens. A PostgreSQL database that cannot be used yet (the server is
+    /// starting, the network is not up, it refuses the sign-in or has no such database
+    /// yet: anything PostgreSQL answers a connection with) is tried again, after 0.5 s,
+    /// then twice as long each time up to 30 s, each try logged with its reason: a monitor
+    /// started with its database waits for it instead of exiting. An error once connected
+    /// (a schema of a newer Cronicle) is not tried again.
     public static func openWritable(
         _ database: String, logger: Logger, secrets: (any SecretResolving)? = nil,
         retryDelays: some Sequence<Duration> = backoff

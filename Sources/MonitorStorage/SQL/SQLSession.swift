@@ -44,6 +44,15 @@ package protocol SQLSession {
 }
 
 extension SQLSession {
+    /// Takes the locks of `jobs` in the order of their keys (``SQLLock/key(ofJob:)``), the
+    /// same in every transaction on every node, so that two transactions that each need
+    /// several jobs never wait on each other in a circle.
+    package func lock(jobs: some Sequence<String>) throws {
+        for job in Set(jobs).sorted(by: { SQLLock.key(ofJob: $0) < SQLLock.key(ofJob: $1) }) {
+            try lock(.job(job))
+        }
+    }
+
     @discardableResult
     package func execute(_ sql: String) throws -> Int { try execute(sql, []) }
     package func fetchAll(_ sql: String) throws -> [SQLRow] { try fetchAll(sql, []) }

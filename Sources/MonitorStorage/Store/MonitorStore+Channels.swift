@@ -9,7 +9,8 @@ extension MonitorStore {
     }
 
     static func fetchAllChannels(_ session: any SQLSession) throws -> [Channel] {
-        try session.fetchAll("SELECT \(documentColumns) FROM channels ORDER BY name").map(channel)
+        try session.fetchAll("SELECT \(documentColumns) FROM channels ORDER BY name\(session.dialect.byteOrder)").map(
+            channel)
     }
 
     /// The columns a synced document's rows share (channels, windows), in the order

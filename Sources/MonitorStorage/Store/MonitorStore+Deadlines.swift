@@ -58,7 +58,7 @@ extension MonitorStore {
             // Each job's pings wait while its deadlines are checked, so a start cannot slip in
             // between the check and the alert (SQLite's writer is alone already). Taken in
             // one order, the same on every node, so two checks never wait on each other.
-            for jobID in Set(jobs.map(\.jobID) + runs.map(\.jobID)).sorted() { try session.lock(.job(jobID)) }
+            try session.lock(jobs: jobs.map(\.jobID) + runs.map(\.jobID))
             var outcome = DeadlineOutcome()
             var changes: [AlertChange] = []
             let windows = try Self.windowSet(session)

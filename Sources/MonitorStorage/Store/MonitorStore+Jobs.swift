@@ -72,6 +72,7 @@ extension MonitorStore {
     {
         let now = clock.now
         let saved = try await write { session in
+            try Self.lockForChange(session, jobs: [definition.jobID])
             let existing = try Self.fetchJob(session, definition.jobID)
             if let existing, existing.managedBy == .sync { throw Self.managedBySync(existing) }
             try Self.writeJob(session, definition, replacing: existing, owner: .api, at: now)
@@ -90,6 +91,7 @@ extension MonitorStore {
     public func deleteJob(_ jobID: String, by author: ChangeAuthor) async throws {
         let now = clock.now
         let resolved = try await write { session in
+            try Self.lockForChange(session, jobs: [jobID])
             let job = try Self.requireJob(session, jobID)
             if job.managedBy == .sync { throw Self.managedBySync(job) }
             try Self.recordAudit(session, author, .jobDeleted, job: jobID, before: job, after: nil, at: now)
@@ -97,6 +99,16 @@ extension MonitorStore {
         }
         events.publish(.jobsChanged)
         events.publish(alerts: resolved)
+    }
+
+    /// Takes what a transaction that writes job configurations takes first, on a database
+    /// several writers share: the lock of every such write (the change log's counter row
+    /// is then never waited for while holding a job's lock), then the locks of `jobs`, so
+    /// that their pings and deadline checks wait (a ping's alert cannot open on a job
+    /// being deleted). Nothing on SQLite, whose writer is alone.
+    static func lockForChange(_ session: any SQLSession, jobs: some Sequence<String>) throws {
+        try session.lock(.task(.jobChanges))
+        try session.lock(jobs: jobs)
     }
 
     /// Deletes a job's configuration and resolves its open alerts; its runs and alerts
@@ -127,6 +139,7 @@ extension MonitorStore {
     {
         let now = clock.now
         let job = try await write { session in
+            try Self.lockForChange(session, jobs: [jobID])
             let job = try Self.requireJob(session, jobID)
             if paused {
                 guard job.operatorPause == nil else { return job }
@@ -168,6 +181,7 @@ extension MonitorStore {
             throw MonitorError(.invalidRequest, Job.Snooze.tooLong)
         }
         let job = try await write { session in
+            try Self.lockForChange(session, jobs: [jobID])
             let before = try Self.requireJob(session, jobID)
             try session.execute(
                 "UPDATE job_configs SET snoozed_until = ?, snoozed_by = ?, snooze_reason = ? WHERE job_id = ?",
@@ -184,6 +198,7 @@ extension MonitorStore {
     public func endSnooze(_ jobID: String, by author: ChangeAuthor) async throws -> Job {
         let now = clock.now
         let (job, released) = try await write { session in
+            try Self.lockForChange(session, jobs: [jobID])
             let before = try Self.requireJob(session, jobID)
             try session.execute(
                 """

@@ -71,7 +71,7 @@ extension MonitorStore {
     /// Every key made, revoked ones too, by name.
     public func keys() async throws -> [APIKey] {
         try await read { session in
-            try session.fetchAll("SELECT * FROM api_keys ORDER BY name").map(Self.key)
+            try session.fetchAll("SELECT * FROM api_keys ORDER BY name\(session.dialect.byteOrder)").map(Self.key)
         }
     }
 

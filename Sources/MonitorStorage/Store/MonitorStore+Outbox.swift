@@ -75,6 +75,8 @@ extension MonitorStore {
             WHERE resolved_at IS NULL AND silenced IS NOT NULL AND acknowledged_at IS NULL
                 \(jobID == nil ? "" : "AND job_id = ?")
             """, jobID.map { [.text($0)] } ?? [])
+        // The alerts' jobs wait: a ping resolving one of them must not cross its release.
+        try session.lock(jobs: try rows.map { try $0.text(1) })
         var jobs: [String: Job?] = [:]
         var released: [AlertChange] = []
         for row in rows {
@@ -111,6 +113,7 @@ extension MonitorStore {
     public func releaseSilencedAlerts(at now: Date) async throws -> Int {
         let released = try await write(lane: .background) { session -> Int in
             guard try session.tryLock(.task(.silenceRelease)) else { return 0 }
+            try session.lock(.task(.jobChanges))
             try session.execute(
                 """
                 UPDATE job_configs SET snoozed_until = NULL, snoozed_by = NULL, snooze_reason = NULL

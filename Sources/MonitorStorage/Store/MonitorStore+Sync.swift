@@ -60,6 +60,7 @@ extension MonitorStore {
             // One apply at a time, on every node of a shared database (SQLite's writer is
             // one already).
             try session.lock(.task(.syncApply))
+            try session.lock(.task(.jobChanges))
             // Checked again here: the same apply sent again while the first was still on its
             // way passed the check above too, and must not be applied (or recorded) twice.
             if try Self.syncRecord(session, requestID: options.requestID) != nil { return nil }
@@ -86,6 +87,8 @@ extension MonitorStore {
                     []
                 )
             }
+            // The jobs it deletes: their pings wait, so none opens an alert on a job going away.
+            try session.lock(jobs: plan.deletes.map(\.jobID))
             let channelsResolved = try Self.write(
                 plan.channels, desired: desiredChannels, source: source, session: session, at: now)
             try Self.write(plan.windows, desired: validation.windows, source: source, session: session, at: now)

@@ -10,7 +10,8 @@ extension MonitorStore {
     }
 
     static func fetchAllWindows(_ session: any SQLSession) throws -> [MaintenanceWindow] {
-        try session.fetchAll("SELECT \(documentColumns) FROM windows ORDER BY name").map(window)
+        try session.fetchAll("SELECT \(documentColumns) FROM windows ORDER BY name\(session.dialect.byteOrder)").map(
+            window)
     }
 
     static func window(from row: SQLRow) throws -> MaintenanceWindow {

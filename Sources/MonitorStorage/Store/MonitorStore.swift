@@ -101,9 +101,15 @@ public final class MonitorStore: Sendable {
         }
     }
 
-    /// Runs `operation` in a read transaction (one snapshot).
+    /// Runs `operation` in a read transaction (one snapshot). A read the storage refuses
+    /// (a database server gone) is logged as writes are, once a minute.
     package func read<T: Sendable>(_ operation: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await backend.read(operation)
+        do {
+            return try await backend.read(operation)
+        } catch let error as MonitorError where error.code == .storageUnavailable {
+            storageFaults.log("cannot read the database \(location): \(error.message)")
+            throw error
+        }
     }
 
     /// A GRDB write on the SQLite file, for tests that look below the store.
