@@ -100,6 +100,7 @@ let package = Package(
                 "Config",
                 "MonitorDomain",
                 "MonitorStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

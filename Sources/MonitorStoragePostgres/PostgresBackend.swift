@@ -22,6 +22,9 @@ package final class PostgresBackend: StoreBackend {
     private let turn = Atomic<Int>(0)
 
     package var location: String { url.location }
+
+    /// The first write lane, for work that needs a lane's transaction itself (`cronicle migrate`).
+    package var writeLane: PostgresLane { writers[0] }
     package var dialect: SQLDialect { .postgres }
 
     /// Lanes to the database at `url`; nothing connects until a transaction needs it.

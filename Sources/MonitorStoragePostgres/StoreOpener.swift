@@ -28,6 +28,13 @@ public enum StoreOpener {
         return MonitorStore(backend: backend, clock: clock, logger: logger, secrets: secrets)
     }
 
+    /// The PostgreSQL backend of the URL `database`, opened as `mode` asks.
+    package static func postgresBackend(_ database: String, mode: MonitorStore.OpenMode, logger: Logger) async throws
+        -> PostgresBackend
+    {
+        try await PostgresBackend.open(url: try DatabaseURL(database), mode: mode, logger: logger)
+    }
+
     /// Opens `database` for `serve` and checks that it takes a write before the server
     /// says it listens. A PostgreSQL database that cannot be used yet (the server is
     /// starting, the network is not up, it refuses the sign-in or has no such database

@@ -16,6 +16,6 @@ struct Cronicle: AsyncParsableCommand {
         version: CronicleVersion.current,
         subcommands: [
             ServeCommand.self, ExecCommand.self, SnoozeCommand.self, UnsnoozeCommand.self, PauseCommand.self,
-            ResumeCommand.self, KeysCommand.self, BackupCommand.self,
+            ResumeCommand.self, KeysCommand.self, BackupCommand.self, MigrateCommand.self,
         ])
 }

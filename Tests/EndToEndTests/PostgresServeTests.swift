@@ -1,3 +1,4 @@
+import Config
 import CronicleTestSupport
 import Foundation
 import MonitorDomain
@@ -123,6 +124,81 @@ struct PostgresServeTests {
                 server.standardError.contains("cannot write the database")
                     || server.standardError.contains("cannot read the database"), "\(server.standardError)")
             #expect(server.standardError.contains("can be written again"), "\(server.standardError)")
+        }
+    }
+
+    @Test func migrateCopiesAWholeHistoryAndThePostgreSQLStoreAnswersAsTheFileDid() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url("cronicle.db")
+        let clock = ManualClock("2026-11-28T06:00:00Z")
+        let source = try MonitorStore(path: path, clock: clock)
+        let files = [
+            DefinitionFile(
+                path: "jobs.d/a.yaml",
+                contents: Data("job_id: nightly\nschedule: \"0 3 * * *\"\ntags: [db]\nnotify: [ops]\n".utf8)),
+            DefinitionFile(
+                path: "jobs.d/ops.yaml",
+                contents: Data("channel: ops\ntype: webhook\nurl: http://127.0.0.1:9/hook\n".utf8)),
+            DefinitionFile(
+                path: "jobs.d/w.yaml",
+                contents: Data(
+                    "window: upgrade\nstart: 2026-12-05T02:00:00Z\nend: 2026-12-05T04:00:00Z\nmatch: {tags: [db]}\n"
+                        .utf8)),
+        ]
+        let applied = try await source.applySync(
+            files: files, source: SyncSource(repository: "https://git.example.com/ops/jobs.git", commit: "abc123"))
+        #expect(applied.failure == nil, "\(applied.formatted())")
+        _ = try await source.saveJob(JobDefinition(jobID: "api", schedule: "@hourly"), by: .test)
+        _ = try await source.startRun(jobID: "nightly", RunStart(runID: "r1"))
+        clock.set(clock.now.addingTimeInterval(90))
+        _ = try await source.endRun(
+            jobID: "nightly",
+            RunEnd(
+                runID: "r1", exitCode: 2,
+                output: RunOutput(bytes: Array("disk full".utf8), receivedBytes: 9, limit: 100)))
+        _ = try await source.startRun(jobID: "api", RunStart(runID: "r2"))
+        _ = try await source.createKey(name: "grafana", scope: .read, jobs: [], tags: [], by: .test)
+        try source.close()
+
+        try await TemporaryPostgresDatabase.with { url in
+            let migrated = try await ProductRunner.run(
+                "cronicle", ["migrate", "--from", path, "--to", url.connectionString])
+            #expect(migrated.status == 0, "\(migrated.standardError)")
+            #expect(migrated.standardOutput.contains("every count matches"), "\(migrated.standardOutput)")
+            #expect(migrated.standardOutput.contains("job_runs            2"), "\(migrated.standardOutput)")
+            #expect(!(migrated.standardOutput + migrated.standardError).contains(url.password ?? "?"))
+            // Into a database that holds data already: refused, nothing changed.
+            let again = try await ProductRunner.run(
+                "cronicle", ["migrate", "--from", path, "--to", url.connectionString])
+            #expect(again.status == 1)
+            #expect(again.standardError.contains("already holds Cronicle data"), "\(again.standardError)")
+
+            let file = try MonitorStore(path: path, mode: .readOnly, clock: clock)
+            let copy = try await StoreOpener.open(url.connectionString, mode: .readOnly, clock: clock)
+            defer {
+                try? file.close()
+                try? copy.close()
+            }
+            let page = PageRequest(page: 1, perPage: 100)
+            #expect(try await copy.jobs() == (try await file.jobs()))
+            #expect(
+                try await copy.runs(RunQuery(page: page)).items == (try await file.runs(RunQuery(page: page)).items))
+            #expect(try await copy.runOutput("r1") == (try await file.runOutput("r1")))
+            #expect(
+                try await copy.alerts(AlertQuery(page: page)).items
+                    == (try await file.alerts(AlertQuery(page: page)).items))
+            #expect(
+                try await copy.audit(AuditQuery(page: page)).items
+                    == (try await file.audit(AuditQuery(page: page)).items))
+            #expect(try await copy.keys() == (try await file.keys()))
+            #expect(try await copy.channels() == (try await file.channels()))
+            #expect(try await copy.windows() == (try await file.windows()))
+            #expect(try await copy.syncHistory(page: page).items == (try await file.syncHistory(page: page).items))
+            #expect(try await copy.badgeSecret() == (try await file.badgeSecret()))
+            #expect(try await copy.jobStats("nightly") == (try await file.jobStats("nightly")))
+            let statuses = try await copy.statuses().map { "\($0.job.jobID) \($0.status.state)" }
+            #expect(statuses == (try await file.statuses().map { "\($0.job.jobID) \($0.status.state)" }))
+            #expect(statuses.contains("nightly failed"), "\(statuses)")
         }
     }
 }

@@ -130,6 +130,12 @@ package final class SQLiteBackend: StoreBackend {
                 + "are writable by this user and the disk has space, or give another path with --db")
     }
 
+    /// Runs `operation` in a read transaction on the calling thread, for a copy that runs
+    /// inside another database's transaction (`cronicle migrate`).
+    package func readSynchronously<T>(_ operation: (Database) throws -> T) throws -> T {
+        try pool.read(operation)
+    }
+
     package func close() throws {
         try pool.close()
     }
