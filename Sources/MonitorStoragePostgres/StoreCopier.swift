@@ -57,7 +57,8 @@ package enum StoreCopier {
                     guard copied == sourceCount, targetCount == expected else {
                         throw MonitorError(
                             .internalError,
-                            "\(table): \(sourceCount) rows in \(source), \(targetCount) after the copy; nothing was kept")
+                            "\(table): \(sourceCount) rows in \(source), \(targetCount) after the copy; nothing was kept"
+                        )
                     }
                     report.rows.append((table, sourceCount))
                 }
@@ -130,7 +131,8 @@ package enum StoreCopier {
             case "bytea": return .blob(Array(text.utf8))
             default: return .text(text)
             }
-        case .blob(let data): return type == "text" ? .text(String(decoding: data, as: UTF8.self)) : .blob([UInt8](data))
+        case .blob(let data):
+            return type == "text" ? .text(String(decoding: data, as: UTF8.self)) : .blob([UInt8](data))
         }
     }
 }

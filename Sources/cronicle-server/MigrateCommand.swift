@@ -44,7 +44,8 @@ struct MigrateCommand: AsyncParsableCommand {
             for (table, count) in report.rows {
                 print("\(table.padding(toLength: width, withPad: " ", startingAt: 0))  \(count)")
             }
-            print("Copied \(report.rows.reduce(0) { $0 + $1.count }) rows into \(target.location); every count matches.")
+            print(
+                "Copied \(report.rows.reduce(0) { $0 + $1.count }) rows into \(target.location); every count matches.")
         } catch let error as MonitorError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode(1)
