@@ -34,13 +34,10 @@ package enum TemporaryPostgresDatabase {
     /// Runs `body` with the URL of a new, empty database, dropped afterwards whatever
     /// `body` did.
     package static func with<T: Sendable>(_ body: (DatabaseURL) async throws -> T) async throws -> T {
-        guard let server = serverURL else { throw MonitorError(.unavailable, unavailable) }
-        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        let (url, server) = try await createDatabase()
+        let name = url.database
         let admin = PostgresLane(url: server, name: "test-database-admin")
         defer { admin.close() }
-        try await admin.transaction(.autocommit) { session in try session.execute("CREATE DATABASE \(name)") }
-        var url = server
-        url.database = String(name)
         do {
             let result = try await body(url)
             try await drop(name, on: admin)
@@ -54,6 +51,12 @@ package enum TemporaryPostgresDatabase {
     /// A new, empty database, dropped when the returned lease is released (at the end of a
     /// test that holds it in a value it keeps, where `with` has no scope to wrap).
     package static func create() async throws -> (url: DatabaseURL, lease: Lease) {
+        let (url, server) = try await createDatabase()
+        return (url, Lease(name: url.database, server: server))
+    }
+
+    /// Makes a database of a new name on the cluster; answers its URL and the cluster's.
+    private static func createDatabase() async throws -> (url: DatabaseURL, server: DatabaseURL) {
         guard let server = serverURL else { throw MonitorError(.unavailable, unavailable) }
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let admin = PostgresLane(url: server, name: "test-database-admin")
@@ -61,7 +64,7 @@ package enum TemporaryPostgresDatabase {
         try await admin.transaction(.autocommit) { session in try session.execute("CREATE DATABASE \(name)") }
         var url = server
         url.database = String(name)
-        return (url, Lease(name: String(name), server: server))
+        return (url, server)
     }
 
     /// Drops its database when released; what still uses it is cut off.
