@@ -23,13 +23,7 @@ package enum PostgresMigrator {
                         id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                     """)
                 let present = Set(try session.fetchAll("SELECT id FROM cronicle_migrations").map { try $0.text(0) })
-                let unknown = present.subtracting(migrations.map(\.id))
-                guard unknown.isEmpty else {
-                    throw MonitorError(
-                        .invalidRequest,
-                        "the database at \(location) was written by a newer Cronicle than this one (it has "
-                            + "\(unknown.sorted().joined(separator: ", "))); run that version or a later one")
-                }
+                try refuseNewer(present, known: migrations, location: location)
                 guard !present.contains(migration.id) else { return false }
                 for statement in migration.statements { try session.execute(statement) }
                 try session.execute("INSERT INTO cronicle_migrations (id) VALUES (?)", [.text(migration.id)])
@@ -44,10 +38,7 @@ package enum PostgresMigrator {
     /// `--init` must not fill a mistyped database that no server reads.
     package static func requireCronicle(_ lane: PostgresLane, location: String) async throws {
         if try await applied(lane).isEmpty {
-            throw MonitorError(
-                .invalidRequest,
-                "the PostgreSQL database at \(location) is not a Cronicle database (it has none of its tables); "
-                    + "give the monitor's database with --db, or add --init to make one there")
+            throw notCronicle(location, "give the monitor's database with --db, or add --init to make one there")
         }
     }
 
@@ -57,26 +48,34 @@ package enum PostgresMigrator {
         _ lane: PostgresLane, location: String, migrations: [PostgresSchema.Migration] = PostgresSchema.migrations
     ) async throws {
         let present = try await applied(lane)
-        let known = Set(migrations.map(\.id))
-        if present.isEmpty {
-            throw MonitorError(
-                .invalidRequest,
-                "the PostgreSQL database at \(location) is not a Cronicle database (it has none of its tables); "
-                    + "give the monitor's database with --db")
-        }
-        let unknown = present.subtracting(known)
-        if !unknown.isEmpty {
-            throw MonitorError(
-                .invalidRequest,
-                "the database at \(location) was written by a newer Cronicle than this one (it has "
-                    + "\(unknown.sorted().joined(separator: ", "))); run that version or a later one")
-        }
-        if present != known {
+        if present.isEmpty { throw notCronicle(location, "give the monitor's database with --db") }
+        try refuseNewer(present, known: migrations, location: location)
+        if present != Set(migrations.map(\.id)) {
             throw MonitorError(
                 .invalidRequest,
                 "the database at \(location) was written by an older Cronicle; `cronicle serve` or "
                     + "`cronicle-sync apply` upgrades it")
         }
+    }
+
+    /// Refuses a database holding a migration this build does not know: a newer Cronicle wrote it.
+    private static func refuseNewer(
+        _ present: Set<String>, known migrations: [PostgresSchema.Migration], location: String
+    ) throws {
+        let unknown = present.subtracting(migrations.map(\.id))
+        guard unknown.isEmpty else {
+            throw MonitorError(
+                .invalidRequest,
+                "the database at \(location) was written by a newer Cronicle than this one (it has "
+                    + "\(unknown.sorted().joined(separator: ", "))); run that version or a later one")
+        }
+    }
+
+    /// The error for a database with no Cronicle schema; `next` says what to do instead.
+    private static func notCronicle(_ location: String, _ next: String) -> MonitorError {
+        MonitorError(
+            .invalidRequest,
+            "the PostgreSQL database at \(location) is not a Cronicle database (it has none of its tables); \(next)")
     }
 
     /// The ids of the migrations applied, none when the database has no Cronicle schema.

@@ -23,8 +23,7 @@ public enum StoreOpener {
         guard isServer(database) else {
             return try MonitorStore(path: database, mode: mode, clock: clock, logger: logger, secrets: secrets)
         }
-        let url = try DatabaseURL(database)
-        let backend = try await PostgresBackend.open(url: url, mode: mode, logger: logger)
+        let backend = try await postgresBackend(database, mode: mode, logger: logger)
         return MonitorStore(backend: backend, clock: clock, logger: logger, secrets: secrets)
     }
 

@@ -39,11 +39,7 @@ public enum TestStore: String, Sendable, CaseIterable {
         await databaseSlots.acquire()
         defer { Task { await databaseSlots.release() } }
         return try await TemporaryPostgresDatabase.with { url in
-            var logger = Logger(label: "cronicle-test")
-            logger.logLevel = .warning
-            let backend = try await PostgresBackend.open(
-                url: url, mode: .create, writeConnections: 2, readConnections: 2, logger: logger)
-            let store = MonitorStore(backend: backend, clock: clock, logger: logger, secrets: secrets)
+            let store = try await postgresStore(url, connections: 2, clock: clock, secrets: secrets)
             do {
                 let result = try await body(store, url.connectionString)
                 try store.close()
@@ -68,13 +64,21 @@ public enum TestStore: String, Sendable, CaseIterable {
             return (try MonitorStore(path: path, clock: clock, secrets: secrets), path, nil)
         }
         let (url, lease) = try await TemporaryPostgresDatabase.create()
+        return (
+            try await postgresStore(url, connections: 1, clock: clock, secrets: secrets), url.connectionString, lease
+        )
+    }
+
+    /// A store on the database at `url`, migrated, with `connections` write lanes and as
+    /// many read lanes.
+    private static func postgresStore(
+        _ url: DatabaseURL, connections: Int, clock: any MonitorClock, secrets: (any SecretResolving)?
+    ) async throws -> MonitorStore {
         var logger = Logger(label: "cronicle-test")
         logger.logLevel = .warning
         let backend = try await PostgresBackend.open(
-            url: url, mode: .create, writeConnections: 1, readConnections: 1, logger: logger)
-        return (
-            MonitorStore(backend: backend, clock: clock, logger: logger, secrets: secrets), url.connectionString, lease
-        )
+            url: url, mode: .create, writeConnections: connections, readConnections: connections, logger: logger)
+        return MonitorStore(backend: backend, clock: clock, logger: logger, secrets: secrets)
     }
 
     /// Monitors on PostgreSQL at once in one test process, each with 4 connections.

@@ -48,7 +48,7 @@ extension SQLSession {
     /// same in every transaction on every node, so that two transactions that each need
     /// several jobs never wait on each other in a circle.
     package func lock(jobs: some Sequence<String>) throws {
-        for job in Set(jobs).sorted(by: { SQLLock.key(ofJob: $0) < SQLLock.key(ofJob: $1) }) {
+        for (_, job) in Set(jobs).map({ (SQLLock.key(ofJob: $0), $0) }).sorted(by: { $0.0 < $1.0 }) {
             try lock(.job(job))
         }
     }
