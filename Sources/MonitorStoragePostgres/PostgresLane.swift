@@ -180,6 +180,18 @@ package final class PostgresLane: Sendable {
                 ).wait()
                 connection = opened
                 return opened
+            } catch let error as PSQLError
+                where (error.code == .connectionError && !(error.underlying is NIOSSLError))
+                || error.code == .serverClosedConnection
+            {
+                let reason =
+                    error.code == .serverClosedConnection
+                    ? "the connection closed before PostgreSQL answered (no answer within the connect_timeout, or "
+                        + "something else listens there)" : Self.reason(error.underlying)
+                throw MonitorError(
+                    .storageUnavailable,
+                    "cannot connect to PostgreSQL at \(url.location): \(reason); check the host and port of the URL, "
+                        + "and that the server runs and takes connections from here")
             } catch {
                 // Whatever the server said, a connection it refuses (a database that does
                 // not exist or takes no connections now, a sign-in refused) leaves nothing
@@ -187,6 +199,23 @@ package final class PostgresLane: Sendable {
                 let failure = PostgresFault.monitorError(error, location: url.location)
                 guard failure.code == .internalError else { throw failure }
                 throw MonitorError(.storageUnavailable, failure.message)
+            }
+        }
+
+        /// Why a connection could not be made, in words: the system's reason for the first
+        /// address tried ("Connection refused"), a name that did not resolve, or no answer
+        /// within `connect_timeout`.
+        static func reason(_ error: (any Error)?) -> String {
+            switch error {
+            case let failure as NIOConnectionError:
+                if let first = failure.connectionErrors.first { return reason(first.error) }
+                return "the name \(failure.host) did not resolve"
+            case let failure as IOError: return String(cString: strerror(failure.errnoCode)).lowercased()
+            case let failure as ChannelError:
+                if case .connectTimeout = failure { return "no answer within the connect_timeout" }
+                return "\(failure)"
+            case let failure?: return "\(failure)"
+            case nil: return "no reason given"
             }
         }
 

@@ -26,12 +26,11 @@ package enum StoreCopier {
         package var rows: [(table: String, count: Int)] = []
     }
 
-    /// Copies the SQLite database at `source` (opened read-only: it must have this build's
-    /// schema) into `target`, which must be migrated and hold no Cronicle data.
-    package static func copy(from source: String, to target: PostgresBackend) async throws -> Report {
-        let store = try MonitorStore(path: source, mode: .readOnly)
-        defer { try? store.close() }
+    /// Copies the SQLite store `source` (opened read-only, so with this build's schema)
+    /// into `target`, which must be migrated and hold no Cronicle data.
+    package static func copy(from store: MonitorStore, to target: PostgresBackend) async throws -> Report {
         guard let sqlite = store.sqlite else { throw MonitorError(.internalError, "the source is not a SQLite file") }
+        let source = store.location
         let location = target.location
         return try await target.writeLane.transaction { session in
             let occupied = try tables.filter { table in

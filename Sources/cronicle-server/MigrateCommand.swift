@@ -37,9 +37,15 @@ struct MigrateCommand: AsyncParsableCommand {
         var logger = Logger(label: "cronicle")
         logger.logLevel = .warning
         do {
+            // The file first: a mistyped path is said as such, and nothing is made in the target.
+            guard FileManager.default.fileExists(atPath: from) else {
+                throw MonitorError(.notFound, "no database at \(from); give the monitor's SQLite file with --from")
+            }
+            let source = try MonitorStore(path: from, mode: .readOnly)
+            defer { try? source.close() }
             let target = try await StoreOpener.postgresBackend(to, mode: .create, logger: logger)
             defer { try? target.close() }
-            let report = try await StoreCopier.copy(from: from, to: target)
+            let report = try await StoreCopier.copy(from: source, to: target)
             let width = report.rows.map(\.table.count).max() ?? 0
             for (table, count) in report.rows {
                 print("\(table.padding(toLength: width, withPad: " ", startingAt: 0))  \(count)")

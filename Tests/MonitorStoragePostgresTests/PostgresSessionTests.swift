@@ -307,6 +307,9 @@ struct PostgresSessionTests {
         #expect(error.code == .storageUnavailable)
         #expect(error.message.contains("127.0.0.1:\(port.port)/cronicle"), "\(error.message)")
         #expect(!error.message.contains("s3cret-word"), "\(error.message)")
+        // In words, not the connection library's types.
+        #expect(error.message.contains("connection refused; check the host and port"), "\(error.message)")
+        #expect(!error.message.contains("SingleConnectionFailure"), "\(error.message)")
     }
 
     @Test func aWrongPasswordIsRefusedInTheServersWords() async throws {
