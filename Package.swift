@@ -106,6 +106,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "CronicleLogging",
             ],
             swiftSettings: strictSettings
         ),
@@ -339,8 +341,9 @@ let package = Package(
         .testTarget(
             name: "MonitorStoragePostgresTests",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "CronicleTestSupport",
+                "Config", "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "CronicleTestSupport",
                 "StorageTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -78,6 +78,27 @@ public final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// What the server sent until that text holds `marker`, or until `timeout` passed (each
+    /// read waits at most the receive timeout), or the connection closed: for a stream that
+    /// never goes quiet, such as `/events` while alerts change.
+    public func read(until marker: String, timeout: Duration) async -> String {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let deadline = ContinuousClock.now + timeout
+                var received = Data()
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                while ContinuousClock.now < deadline,
+                    !String(decoding: received, as: UTF8.self).contains(marker)
+                {
+                    let count = recv(self.socket, &buffer, buffer.count, 0)
+                    if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { break }
+                    if count > 0 { received.append(contentsOf: buffer[0..<count]) }
+                }
+                continuation.resume(returning: String(decoding: received, as: UTF8.self))
+            }
+        }
+    }
+
     private func blockingReadUntilClosed() -> String? {
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MonitorDomain
 import MonitorStorage
@@ -22,6 +23,10 @@ package final class PostgresBackend: StoreBackend {
     private let turn = Atomic<Int>(0)
 
     package var location: String { url.location }
+
+    /// A new name each time a process opens the database: a node that restarts is a new
+    /// node, and what the old one claimed lapses with its lease.
+    package let node: String? = "n-" + UUID().uuidString.lowercased().prefix(13)
 
     /// The first write lane, for work that needs a lane's transaction itself (`cronicle migrate`).
     package var writeLane: PostgresLane { writers[0] }

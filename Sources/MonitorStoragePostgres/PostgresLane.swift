@@ -219,43 +219,7 @@ package final class PostgresLane: Sendable {
             }
         }
 
-        func configuration() throws -> PostgresConnection.Configuration {
-            let tls: PostgresConnection.Configuration.TLS
-            switch url.sslMode {
-            case .disable:
-                tls = .disable
-            case .prefer, .require:
-                var settings = TLSConfiguration.makeClientConfiguration()
-                settings.certificateVerification = .none
-                let context = try NIOSSLContext(configuration: settings)
-                tls = url.sslMode == .prefer ? .prefer(context) : .require(context)
-            case .verifyCA, .verifyFull:
-                var settings = TLSConfiguration.makeClientConfiguration()
-                settings.certificateVerification =
-                    url.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
-                if let roots = url.sslRootCertificate {
-                    do {
-                        settings.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(roots))
-                    } catch {
-                        throw MonitorError(
-                            .invalidRequest,
-                            "sslrootcert=\(roots) could not be read as PEM certificates: \(error); give the path "
-                                + "of the certificate authority's PEM file")
-                    }
-                }
-                tls = .require(try NIOSSLContext(configuration: settings))
-            }
-            var configuration = PostgresConnection.Configuration(
-                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-                tls: tls)
-            configuration.options.connectTimeout = .nanoseconds(
-                Int64(url.connectTimeout.components.seconds) * 1_000_000_000)
-            // A commit is on disk when it returns, whatever the server's default says.
-            configuration.options.additionalStartupParameters = [
-                ("application_name", url.applicationName), ("synchronous_commit", "on"), ("TimeZone", "UTC"),
-            ]
-            return configuration
-        }
+        func configuration() throws -> PostgresConnection.Configuration { try url.connectionConfiguration() }
 
         /// Runs `body` in one transaction on this thread: committed when it returns, rolled
         /// back when it throws. A lost connection is dropped, to be opened again next time.

@@ -274,6 +274,33 @@ package enum PostgresSchema {
                 "CREATE INDEX audit_log_actor ON audit_log (actor, id)",
                 "CREATE INDEX audit_log_kind ON audit_log (kind, id)",
                 "CREATE INDEX audit_log_at ON audit_log (at)",
-            ] + triggers)
+            ] + triggers),
+        Migration(
+            id: "p2: several nodes: leases and delivery claims",
+            statements: [
+                // One row per running node, its lease renewed every half second by the
+                // database's own clock (``ClusterMembership``); `change_seq` is how far its
+                // alert engine has read the job change log, which is pruned only through
+                // what every live node has read.
+                """
+                CREATE TABLE node_leases (
+                    node_id text PRIMARY KEY,
+                    name text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    expires_at timestamptz NOT NULL,
+                    change_seq bigint NOT NULL DEFAULT 0
+                )
+                """,
+                // A delivery being sent: by which node, and until when at most. A claim
+                // whose node's lease expired is free again (``MonitorStore/dueDeliveries``).
+                "ALTER TABLE deliveries ADD COLUMN claimed_by text, ADD COLUMN claimed_until timestamptz",
+            ]),
+    ]
+
+    /// What only PostgreSQL has, because only there several nodes share the database:
+    /// tables, and columns of shared tables (`table.column`). `cronicle migrate` copies
+    /// none of it, and `SchemaParityTests` expects it nowhere on SQLite.
+    package static let clusterOnly: Set<String> = [
+        "node_leases", "deliveries.claimed_by", "deliveries.claimed_until",
     ]
 }

@@ -88,7 +88,9 @@ package enum StoreCopier {
             WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER'
             ORDER BY ordinal_position
             """, [.text(table)]
-        ).map { (name: try $0.text(0), type: try $0.text(1)) }
+        ).map { (name: try $0.text(0), type: try $0.text(1)) }.filter {
+            !PostgresSchema.clusterOnly.contains("\(table).\($0.name)")
+        }
         let names = columns.map(\.name).joined(separator: ", ")
         let marks = columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
         let insert =

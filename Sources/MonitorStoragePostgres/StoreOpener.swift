@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MonitorDomain
 import MonitorStorage
+import ServiceLifecycle
 
 /// Opens the monitor's database from what `--db` (or `CRONICLE_DB`) says: a PostgreSQL
 /// address (`postgres://` or `postgresql://`) or the path of a SQLite file. `serve`,
@@ -69,6 +70,19 @@ public enum StoreOpener {
                 try await Task.sleep(for: delay)
             }
         }
+    }
+
+    /// What a node runs beside the monitor when its database may be shared with other
+    /// nodes (PostgreSQL): its lease (``ClusterMembership``), taken before this returns so
+    /// that its first claims are covered, and the events it tells and hears
+    /// (``ClusterEvents``). None for a SQLite file, which one process serves.
+    public static func clusterServices(for store: MonitorStore, logger: Logger) async throws -> [any Service] {
+        guard let backend = store.backend as? PostgresBackend, let node = backend.node else { return [] }
+        let name = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
+        let membership = ClusterMembership(
+            backend: backend, node: node, name: name, events: store.events, logger: logger)
+        try await membership.join()
+        return [membership, ClusterEvents(backend: backend, node: node, events: store.events, logger: logger)]
     }
 
     /// 0.5 s, doubling to 30 s, then every 30 s, without end.

@@ -2,8 +2,11 @@ import Foundation
 
 /// A change the store has committed, told to whoever listens in this process.
 ///
-/// Changes made by another process (`cronicle-sync --db`) are not told here; the alert
-/// engine finds those in the `job_config_changes` table.
+/// On SQLite, changes made by another process (`cronicle-sync --db`) are not told here;
+/// the alert engine finds those in the `job_config_changes` table. On PostgreSQL, the
+/// changes other nodes committed are told too, marked remote (``StoreEvents``), as
+/// `LISTEN`/`NOTIFY` brings them: a hint that makes pages and the engine quick, never
+/// the only way a change is found (a node's last messages die with it).
 public enum StoreEvent: Sendable {
     /// One or more job configurations were created, changed or deleted.
     case jobsChanged
@@ -17,4 +20,8 @@ public enum StoreEvent: Sendable {
     case syncRecorded(SyncRecord)
     /// Deliveries were added to the outbox outside an alert change (a channel test).
     case deliveriesQueued
+    /// The nodes sharing the database changed (one joined, one left or lost its lease),
+    /// or what they said may have been missed (the node's own notifications channel was
+    /// lost for a while): what other nodes did is read again from the database.
+    case clusterChanged
 }

@@ -17,7 +17,8 @@ public final class AlertChangeLog: Service {
         self.store = store
         let (stream, continuation) = AsyncStream<AlertChange>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
         self.stream = stream
-        token = store.events.subscribe { event in
+        // Local changes only: each alert is logged once, by the node that changed it.
+        token = store.events.subscribe(remote: false) { event in
             guard case .alertsChanged(let changes) = event else { return }
             for change in changes where change.change != .updated { continuation.yield(change) }
         }

@@ -65,6 +65,10 @@ public actor AlertEngine: Service {
     private struct Inbox {
         /// Runs started since the last wake-up (only what a long-run deadline needs).
         var startedRuns: [(runID: String, jobID: String, start: Date)] = []
+        /// Another node joined or left, or its messages may have been missed: its runs
+        /// are read again from the database (a start it took just before dying was never
+        /// told here).
+        var reload = false
     }
 
     private final class Mailbox: Sendable {
@@ -119,6 +123,9 @@ public actor AlertEngine: Service {
                 if hasMaxRuntime, let start = run.startTime {
                     mailbox.inbox.withLock { $0.startedRuns.append((run.runID, run.jobID, start)) }
                 }
+            case .clusterChanged:
+                mailbox.inbox.withLock { $0.reload = true }
+                mailbox.wake.signal()
             case .runEnded, .alertsChanged, .syncRecorded, .deliveriesQueued:
                 break
             }
@@ -182,6 +189,7 @@ public actor AlertEngine: Service {
         evaluations += 1
         forgetIfTheClockSteppedBack(now: now)
         lastEvaluation = now
+        if mailbox.inbox.withLock({ $0.reload }) { forget() }
         if !loaded { try await load(now: now) }
         try await applyInbox()
         let (dueJobs, dueRuns) = takeDueEntries(now: now)

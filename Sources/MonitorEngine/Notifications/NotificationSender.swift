@@ -66,7 +66,8 @@ public actor NotificationSender: Service {
         let wake = wake
         store.events.subscribe { event in
             switch event {
-            case .alertsChanged, .deliveriesQueued: wake.signal()
+            // A node that left leaves its claimed deliveries to the others.
+            case .alertsChanged, .deliveriesQueued, .clusterChanged: wake.signal()
             default: break
             }
         }

@@ -67,20 +67,24 @@ public enum MonitorServer {
             configuration.databasePath, logger: logger, secrets: ProcessSecrets())
         // SQLite's write-ahead log is copied into the file ahead of the writer; PostgreSQL
         // checkpoints by itself.
+        let shared = StoreOpener.isServer(configuration.databasePath)
         let checkpointer: [any Service] =
-            StoreOpener.isServer(configuration.databasePath)
-            ? [] : [WALCheckpointer(path: configuration.databasePath, logger: logger)]
+            shared ? [] : [WALCheckpointer(path: configuration.databasePath, logger: logger)]
+        // Other nodes may share a PostgreSQL database: this one's lease and its events.
+        let cluster = try await StoreOpener.clusterServices(for: store, logger: logger)
         // Shared by the API, the engine and the sender: `GET /metrics` exports what each counts.
         let metrics = MonitorMetrics()
         let engine = AlertEngine(store: store, logger: logger, metrics: metrics)
+        // With other nodes, deliveries a dead node held are free 2 s after its last renewal:
+        // looked for every second.
         let sender = NotificationSender(
-            store: store, secrets: ProcessSecrets(), publicURL: configuration.dashboardURL(), logger: logger,
-            metrics: metrics)
+            store: store, secrets: ProcessSecrets(), publicURL: configuration.dashboardURL(),
+            pollInterval: shared ? .seconds(1) : .seconds(5), logger: logger, metrics: metrics)
         let events = LiveEvents(store: store, streamLimit: configuration.maxEventStreams)
         let dashboard = try await Dashboard(store: store, events: events, publicURL: configuration.publicURL)
         let application = makeApplication(
             store: store, configuration: configuration, dashboard: dashboard,
-            services: checkpointer + [engine, sender, AlertChangeLog(store: store, logger: logger)]
+            services: checkpointer + cluster + [engine, sender, AlertChangeLog(store: store, logger: logger)]
                 + (configuration.retention.isActive
                     ? [RetentionService(store: store, policy: configuration.retention, logger: logger)] : [])
                 + (configuration.heartbeatURL.map { url -> [any Service] in

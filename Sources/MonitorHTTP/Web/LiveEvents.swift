@@ -145,7 +145,7 @@ public final class LiveEvents: Service, Sendable {
                 json.field("sync_id", Int(record.id))
                 json.field("result", record.result.rawValue)
             }
-        case .deliveriesQueued:
+        case .deliveriesQueued, .clusterChanged:
             break
         }
     }

@@ -7,7 +7,8 @@ extension MonitorStore {
 
     public func alertEngineSnapshot() async throws -> AlertEngineSnapshot {
         try await read { session in
-            let sequence = try session.fetchOne("SELECT MAX(seq) FROM job_config_changes")?.optionalInt64(0) ?? 0
+            // The counter, not the log's last entry: the log may have been pruned empty.
+            let sequence = try session.fetchOne(session.dialect.jobChangeCounter)?.optionalInt64(0) ?? 0
             let checked = try session.fetchOne(
                 "SELECT value FROM monitor_state WHERE key = ?", [.text(Self.checkedThroughKey)])?.text(0)
             let jobs = try Self.fetchAllJobs(session)
@@ -20,11 +21,28 @@ extension MonitorStore {
 
     /// Jobs changed after `sequence` (by this process or another), with their current
     /// configuration; a job missing from `jobs` was deleted.
+    ///
+    /// Fails with `conflict` when entries after `sequence` were pruned already (a node
+    /// that stopped for longer than its lease, whose place the others no longer kept):
+    /// the engine then reads every job again. The log's numbers have no holes (each
+    /// change takes the counter's next value in its transaction), so a hole is a prune.
     public func jobChanges(after sequence: Int64) async throws -> (sequence: Int64, changed: Set<String>, jobs: [Job])?
     {
         try await read { session in
             let rows = try session.fetchAll(
                 "SELECT seq, job_id FROM job_config_changes WHERE seq > ? ORDER BY seq", [.integer(sequence)])
+            let pruned: Bool
+            if let first = try rows.first?.int64(0) {
+                pruned = first > sequence + 1
+            } else {
+                pruned = (try session.fetchOne(session.dialect.jobChangeCounter)?.optionalInt64(0) ?? 0) > sequence
+            }
+            if pruned {
+                throw MonitorError(
+                    .conflict,
+                    "the job change log was pruned past change \(sequence), where this node had read to; every job "
+                        + "is read again")
+            }
             guard let last = rows.last else { return nil }
             let changed = Set(try rows.map { try $0.text(1) })
             var jobs: [Job] = []
@@ -35,10 +53,25 @@ extension MonitorStore {
         }
     }
 
-    /// Forgets change-log entries the engine has read.
+    /// Forgets change-log entries the engine has read. Where several nodes share the
+    /// database, this node's place is recorded in its lease, and entries go only once
+    /// every live node has read them (all of them when no node holds a lease: one
+    /// process alone, as on SQLite).
     public func pruneJobChanges(through sequence: Int64) async throws {
+        let node = backend.node
         try await write(lane: .background) { session in
-            try session.execute("DELETE FROM job_config_changes WHERE seq <= ?", [.integer(sequence)])
+            guard let node else {
+                try session.execute("DELETE FROM job_config_changes WHERE seq <= ?", [.integer(sequence)])
+                return
+            }
+            try session.execute(
+                "UPDATE node_leases SET change_seq = ? WHERE node_id = ?", [.integer(sequence), .text(node)])
+            try session.execute(
+                """
+                DELETE FROM job_config_changes WHERE seq <= COALESCE(
+                    (SELECT MIN(change_seq) FROM node_leases WHERE expires_at > clock_timestamp()), ?1)
+                    AND seq <= ?1
+                """, [.integer(sequence)])
         }
     }
 

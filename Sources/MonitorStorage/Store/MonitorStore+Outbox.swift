@@ -234,8 +234,15 @@ extension MonitorStore {
     /// Pending deliveries whose time has come, oldest first, at most `limit`: only the
     /// first pending delivery of each channel and alert, so that a resolve never goes
     /// out before the open it follows, however many retries the open needs.
+    ///
+    /// Where several nodes share the database, the deliveries answered are claimed for
+    /// this node (``claimDueDeliveries(at:limit:excluding:node:)``), so that no other
+    /// sends them too while it lives.
     public func dueDeliveries(at now: Date, limit: Int, excluding held: Set<String> = []) async throws -> [Delivery] {
-        try await read { session in
+        if let node = backend.node {
+            return try await claimDueDeliveries(at: now, limit: limit, excluding: held, node: node)
+        }
+        return try await read { session in
             let exclusion =
                 held.isEmpty
                 ? "" : " AND channel NOT IN (\(Array(repeating: "?", count: held.count).joined(separator: ", ")))"
@@ -255,11 +262,69 @@ extension MonitorStore {
         }
     }
 
-    /// When the next pending delivery is due; nil when none is pending.
+    /// Claims the due deliveries that no live node holds, as ``dueDeliveries(at:limit:excluding:)``
+    /// chooses them, for `node`: each row is taken `FOR UPDATE SKIP LOCKED`, so two nodes
+    /// claiming at once take different rows and never wait on each other. A claim lasts
+    /// ``claimLifetime`` at most (longer than an attempt can take), and ends early when its
+    /// node's lease expires (2 s after the node stops renewing it), so the deliveries a
+    /// dead node was sending go out from another within seconds: at least once. A claimed
+    /// delivery stays pending, so the next of its line waits for its outcome, and order per
+    /// channel and alert holds across nodes.
+    private func claimDueDeliveries(at now: Date, limit: Int, excluding held: Set<String>, node: String)
+        async throws -> [Delivery]
+    {
+        let exclusion =
+            held.isEmpty
+            ? "" : " AND channel NOT IN (\(Array(repeating: "?", count: held.count).joined(separator: ", ")))"
+        // The rows are chosen and locked in a CTE, which PostgreSQL runs once, then updated:
+        // the form its documentation gives for a queue that several consumers take from.
+        let claimed = try await write(lane: .background) { session in
+            try session.fetchAll(
+                """
+                WITH taken AS (
+                    SELECT id FROM deliveries d
+                    WHERE status = 'pending' AND next_attempt_at <= ?2\(exclusion) AND \(Self.unclaimed("d", node: "?1"))
+                        AND NOT EXISTS (
+                            SELECT 1 FROM deliveries e
+                            WHERE e.status = 'pending' AND e.channel = d.channel
+                                AND e.alert_id IS NOT DISTINCT FROM d.alert_id AND e.id < d.id)
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE deliveries SET claimed_by = ?1, claimed_until = clock_timestamp() + \(Self.claimLifetime) * INTERVAL '1 second'
+                FROM taken WHERE deliveries.id = taken.id
+                RETURNING deliveries.*
+                """, [.text(node), .date(now)] + held.sorted().map { .text($0) } + [.integer(limit)]
+            ).map(Self.delivery)
+        }
+        return claimed.sorted { ($0.nextAttemptAt ?? now, $0.id) < ($1.nextAttemptAt ?? now, $1.id) }
+    }
+
+    /// Seconds a claim lasts at most while its node lives: longer than an attempt (5 s to
+    /// connect, 10 s to answer).
+    static let claimLifetime = 60
+
+    /// A condition on the delivery `alias`: no node but `node` (a parameter) holds it now.
+    private static func unclaimed(_ alias: String, node: String) -> String {
+        """
+        (\(alias).claimed_by IS NULL OR \(alias).claimed_by = \(node) OR \(alias).claimed_until < clock_timestamp()
+            OR NOT EXISTS (SELECT 1 FROM node_leases l WHERE l.node_id = \(alias).claimed_by
+                AND l.expires_at > clock_timestamp()))
+        """
+    }
+
+    /// When the next pending delivery is due; nil when none is pending. Where nodes
+    /// share the database, those another live node holds are not counted: it sends them.
     public func nextDeliveryAttempt() async throws -> Date? {
-        try await read { session in
-            try session.fetchOne("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'")?
-                .optionalDate(0)
+        let node = backend.node
+        return try await read { session in
+            guard let node else {
+                return try session.fetchOne("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'")?
+                    .optionalDate(0)
+            }
+            return try session.fetchOne(
+                "SELECT MIN(next_attempt_at) FROM deliveries d WHERE status = 'pending' AND \(Self.unclaimed("d", node: "?1"))",
+                [.text(node)]
+            )?.optionalDate(0)
         }
     }
 

@@ -20,4 +20,12 @@ package protocol StoreBackend: Sendable {
 
     /// Closes the connections once what is running has ended; later calls fail.
     func close() throws
+
+    /// This process's name among the nodes sharing the database (`node_leases`), which
+    /// its claims carry; nil where one process alone runs the monitor (SQLite).
+    var node: String? { get }
+}
+
+extension StoreBackend {
+    package var node: String? { nil }
 }

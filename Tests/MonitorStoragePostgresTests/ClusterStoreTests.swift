@@ -1,0 +1,187 @@
+import Config
+import Foundation
+import Logging
+import MonitorDomain
+import MonitorStorage
+import StorageTestSupport
+import Testing
+
+@testable import MonitorStoragePostgres
+
+/// Two stores on one database are two nodes, each with its lease (``ClusterMembership``):
+/// what one claims the other leaves alone while it lives and takes when its lease runs
+/// out; the job change log is kept until every live node has read it.
+@Suite(.enabled(if: TemporaryPostgresDatabase.isAvailable, Comment(rawValue: TemporaryPostgresDatabase.unavailable)))
+struct ClusterStoreTests {
+    struct Node {
+        let store: MonitorStore
+        let membership: ClusterMembership
+        /// Renews the lease every half second, as a running node does.
+        let renewing: Task<Void, Never>
+        var id: String { membership.node }
+
+        func close() {
+            renewing.cancel()
+            try? store.close()
+        }
+    }
+
+    static func node(_ url: DatabaseURL, _ name: String) async throws -> Node {
+        let store = try await StoreOpener.open(url.connectionString, logger: Logger(label: "test"))
+        let backend = try #require(store.backend as? PostgresBackend)
+        let membership = ClusterMembership(
+            backend: backend, node: try #require(backend.node), name: name, events: store.events,
+            logger: Logger(label: "test"))
+        try await membership.join()
+        // Renewed as `run()` does, but a cancel stops it as `kill -9` would: without leaving.
+        let renewing = Task {
+            while !Task.isCancelled {
+                _ = try? await membership.renew()
+                try? await Task.sleep(for: ClusterMembership.renewInterval)
+            }
+        }
+        return Node(store: store, membership: membership, renewing: renewing)
+    }
+
+    /// As a node killed with `kill -9` leaves its lease: renewed no more, run out.
+    static func expire(_ node: Node) async throws {
+        node.renewing.cancel()
+        await node.renewing.value
+        _ = try await node.store.write { session in
+            try session.execute(
+                "UPDATE node_leases SET expires_at = clock_timestamp() - INTERVAL '1 second' WHERE node_id = ?",
+                [.text(node.id)])
+        }
+    }
+
+    /// `count` pending deliveries to `channel`, each of its own alert (so none waits on another).
+    static func queue(_ count: Int, to channel: String, in store: MonitorStore, at now: Date) async throws {
+        _ = try await store.write { session in
+            for index in 0..<count {
+                try session.execute(
+                    """
+                    INSERT INTO deliveries (delivery_id, channel, event, alert_id, created_at, status, next_attempt_at)
+                    VALUES (?, ?, 'alert_opened', ?, ?, 'pending', ?)
+                    """,
+                    [.text("d-\(channel)-\(index)"), .text(channel), .integer(Int64(index)), .date(now), .date(now)])
+            }
+        }
+    }
+
+    @Test func aDeliveryIsClaimedByOneLiveNodeAndTakenOverWhenItsLeaseRunsOut() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let first = try await Self.node(url, "first")
+            let second = try await Self.node(url, "second")
+            defer {
+                first.close()
+                second.close()
+            }
+            #expect(second.membership.liveNodes == ["first", "second"])
+            let now = first.store.clock.now
+            try await Self.queue(10, to: "hook", in: first.store, at: now)
+
+            let claimedByFirst = try await first.store.dueDeliveries(at: now, limit: 4)
+            #expect(claimedByFirst.count == 4)
+            let claimedBySecond = try await second.store.dueDeliveries(at: now, limit: 100)
+            #expect(claimedBySecond.count == 6, "the first node's claims are left alone while it lives")
+            #expect(Set(claimedByFirst.map(\.id)).isDisjoint(with: claimedBySecond.map(\.id)))
+            // Oldest first, as the sender sends them.
+            #expect(claimedBySecond.map(\.id) == claimedBySecond.map(\.id).sorted())
+            // What another live node holds is not waited for: it sends it.
+            let second2 = try await second.store.dueDeliveries(at: now, limit: 100)
+            #expect(Set(second2.map(\.id)) == Set(claimedBySecond.map(\.id)), "a node's own claims stay its own")
+
+            try await Self.expire(first)
+            let takenOver = try await second.store.dueDeliveries(at: now, limit: 100)
+            #expect(takenOver.count == 10, "the dead node's deliveries are taken over")
+        }
+    }
+
+    @Test func twoNodesClaimingAtOnceNeverTakeTheSameDelivery() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let first = try await Self.node(url, "first")
+            let second = try await Self.node(url, "second")
+            defer {
+                first.close()
+                second.close()
+            }
+            let now = first.store.clock.now
+            try await Self.queue(400, to: "hook", in: first.store, at: now)
+            var claimed: [[Int64]] = [[], []]
+            for _ in 0..<20 {
+                async let a = first.store.dueDeliveries(at: now, limit: 10)
+                async let b = second.store.dueDeliveries(at: now, limit: 10)
+                let (byFirst, bySecond) = try await (a, b)
+                claimed[0] += byFirst.map(\.id)
+                claimed[1] += bySecond.map(\.id)
+                // Sent: out of the way, as the sender's recorded outcomes take them.
+                try await first.store.recordAttempts(byFirst.map { ($0.id, .delivered(statusCode: 200)) })
+                try await second.store.recordAttempts(bySecond.map { ($0.id, .delivered(statusCode: 200)) })
+            }
+            #expect(
+                Set(claimed[0]).isDisjoint(with: claimed[1]),
+                "both took \(Set(claimed[0]).intersection(claimed[1]).sorted())")
+            #expect(claimed[0].count + claimed[1].count == 400, "every delivery claimed once")
+            #expect(!claimed[0].isEmpty && !claimed[1].isEmpty, "both nodes took a share")
+        }
+    }
+
+    @Test func aNodeLeavingCleanlyLetsGoOfItsClaimsAtOnce() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let first = try await Self.node(url, "first")
+            let second = try await Self.node(url, "second")
+            defer {
+                first.close()
+                second.close()
+            }
+            let now = first.store.clock.now
+            try await Self.queue(3, to: "hook", in: first.store, at: now)
+            #expect(try await first.store.dueDeliveries(at: now, limit: 10).count == 3)
+            #expect(try await second.store.nextDeliveryAttempt() == nil, "nothing for it to wait for")
+            #expect(try await second.store.dueDeliveries(at: now, limit: 10).isEmpty)
+            first.renewing.cancel()
+            await first.renewing.value
+            await first.membership.leave()
+            #expect(try await second.store.nextDeliveryAttempt() != nil)
+            #expect(try await second.store.dueDeliveries(at: now, limit: 10).count == 3)
+            for _ in 0..<100 where second.membership.liveNodes != ["second"] {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(second.membership.liveNodes == ["second"], "the next renewal tells the other node")
+        }
+    }
+
+    @Test func theJobChangeLogIsKeptUntilEveryLiveNodeHasReadIt() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let first = try await Self.node(url, "first")
+            let second = try await Self.node(url, "second")
+            defer {
+                first.close()
+                second.close()
+            }
+            let author = ChangeAuthor("test", via: .api)
+            _ = try await first.store.saveJob(JobDefinition(jobID: "a", schedule: "@daily"), by: author)
+            _ = try await first.store.saveJob(JobDefinition(jobID: "b", schedule: "@daily"), by: author)
+            let read = try #require(try await first.store.jobChanges(after: 0))
+            #expect(read.changed == ["a", "b"])
+            try await first.store.pruneJobChanges(through: read.sequence)
+            let unread = try #require(try await second.store.jobChanges(after: 0), "kept for the second node")
+            #expect(unread.changed == ["a", "b"])
+
+            // A node gone past its lease no longer holds the log back; when it comes back,
+            // it finds its place pruned and is told to read every job again.
+            try await Self.expire(second)
+            try await first.store.pruneJobChanges(through: read.sequence)
+            await #expect {
+                try await second.store.jobChanges(after: 0)
+            } throws: { error in
+                (error as? MonitorError)?.code == .conflict
+                    && (error as? MonitorError)?.message.contains("every job is read again") == true
+            }
+            // Read from the start again (the engine's snapshot), it goes on.
+            let snapshot = try await second.store.alertEngineSnapshot()
+            #expect(snapshot.changeSequence == read.sequence)
+            #expect(try await second.store.jobChanges(after: snapshot.changeSequence) == nil)
+        }
+    }
+}
