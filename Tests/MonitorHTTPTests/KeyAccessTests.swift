@@ -281,6 +281,22 @@ import Testing
             #expect(out.status == 303)
             #expect(out.headers["set-cookie"]?.contains("Max-Age=0") == true)
             #expect(try await monitor.request("GET", "/jobs", headers: ["Cookie": second]).status == 401)
+
+            // Signed out through another node (several nodes share a PostgreSQL database):
+            // it ends here too, within a second.
+            let third = try await client.post("/login", form: "key=\(writer)&next=%2F")
+            let token = String(try #require(third.headers["set-cookie"]).prefix { $0 != ";" })
+            #expect(try await monitor.request("GET", "/jobs", headers: ["Cookie": token]).status == 200)
+            let elsewhere = try await monitor.anotherStore()
+            try await elsewhere.closeSession(tokenHash: KeySecret.hash(String(token.drop { $0 != "=" }.dropFirst())))
+            try elsewhere.close()
+            var status = 200
+            let deadline = ContinuousClock.now + .seconds(5)
+            while status == 200 && ContinuousClock.now < deadline {
+                status = try await monitor.request("GET", "/jobs", headers: ["Cookie": token]).status
+                if status == 200 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(status == 401, "a session closed by another node was still taken after 5 seconds")
         }
     }
 

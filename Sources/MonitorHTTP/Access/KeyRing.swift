@@ -14,8 +14,9 @@ public final class KeyRing: Sendable {
         var version: Int64 = -1
         var keys: [String: APIKey] = [:]
         var checked: ContinuousClock.Instant?
-        /// Open dashboard sessions seen by this process: token hash → secret hash and expiry.
-        var sessions: [String: (secretHash: String, expires: Date)] = [:]
+        /// Open dashboard sessions seen by this process: token hash → secret hash, expiry,
+        /// and when the database last said so.
+        var sessions: [String: (secretHash: String, expires: Date, seen: ContinuousClock.Instant)] = [:]
     }
 
     private let store: any MonitorStoring
@@ -76,18 +77,26 @@ public final class KeyRing: Sendable {
     // MARK: Sessions
 
     /// The secret hash a dashboard session was opened with, if it is open and unexpired.
+    ///
+    /// What the database said is trusted for ``freshness`` only, then asked again: a session
+    /// signed out on another node (several nodes share a PostgreSQL database) ends here
+    /// within a second too.
     public func session(tokenHash: String, now: Date) async throws -> String? {
-        if let known = state.withLock({ $0.sessions[tokenHash] }) {
+        let clock = ContinuousClock()
+        if let known = state.withLock({ $0.sessions[tokenHash] }), known.seen.duration(to: clock.now) < Self.freshness {
             return known.expires > now ? known.secretHash : nil
         }
-        // Opened by another node, or before a restart.
-        guard let stored = try await store.session(tokenHash: tokenHash) else { return nil }
-        state.withLock { $0.sessions[tokenHash] = stored }
-        return stored.secretHash
+        // Opened by another node, or before a restart, or not looked at for a second.
+        guard let stored = try await store.session(tokenHash: tokenHash) else {
+            forget(session: tokenHash)
+            return nil
+        }
+        state.withLock { $0.sessions[tokenHash] = (stored.secretHash, stored.expires, clock.now) }
+        return stored.expires > now ? stored.secretHash : nil
     }
 
     public func remember(session tokenHash: String, secretHash: String, expires: Date) {
-        state.withLock { $0.sessions[tokenHash] = (secretHash, expires) }
+        state.withLock { $0.sessions[tokenHash] = (secretHash, expires, ContinuousClock.now) }
     }
 
     public func forget(session tokenHash: String) {
