@@ -32,8 +32,8 @@ package final class ClusterMembership: Service {
     private let location: String
     private let events: StoreEvents
     private let logger: Logger
-    /// The live nodes' names, as last read, sorted.
-    private let live = Mutex<[String]>([])
+    /// The live nodes, as last read, sorted by name.
+    private let live = Mutex<[(id: String, name: String)]>([])
 
     /// The lease of `store`'s node, on the database of `backend`.
     package init(backend: PostgresBackend, node: String, name: String, events: StoreEvents, logger: Logger) {
@@ -41,12 +41,15 @@ package final class ClusterMembership: Service {
         self.name = name
         self.events = events
         self.logger = logger
-        lane = PostgresLane(url: backend.url, name: "cronicle-pg-lease", logger: logger)
+        // A renewal that takes longer than a second has failed: a lease of 2 s renewed every
+        // half second must not wait 15 s on a lost connection (the lanes' deadline).
+        lane = PostgresLane(
+            url: backend.url, name: "cronicle-pg-lease", logger: logger, answerDeadline: .seconds(1))
         location = backend.url.location
     }
 
     /// The nodes whose leases lived at the last renewal, this one included: their names.
-    package var liveNodes: [String] { live.withLock { $0 } }
+    package var liveNodes: [String] { live.withLock { $0.map(\.name) } }
 
     /// Takes the lease; done before the node serves, so that its first claims are covered.
     package func join() async throws {
@@ -81,7 +84,7 @@ package final class ClusterMembership: Service {
     /// Renews the lease and reads who lives; answers whether that changed.
     package func renew(forgetting: Bool = false) async throws -> Bool {
         let (node, name, length) = (node, name, Self.leaseLength.components.seconds)
-        let names = try await lane.transaction { session -> [String] in
+        let nodes = try await lane.transaction { session -> [(id: String, name: String)] in
             try session.execute(
                 """
                 INSERT INTO node_leases (node_id, name, started_at, expires_at)
@@ -93,12 +96,13 @@ package final class ClusterMembership: Service {
                     "DELETE FROM node_leases WHERE expires_at < clock_timestamp() - INTERVAL '\(Self.forgetAfter)'")
             }
             return try session.fetchAll(
-                "SELECT name FROM node_leases WHERE expires_at > clock_timestamp() ORDER BY name, node_id"
-            ).map { try $0.text(0) }
+                "SELECT node_id, name FROM node_leases WHERE expires_at > clock_timestamp() ORDER BY name, node_id"
+            ).map { (try $0.text(0), try $0.text(1)) }
         }
+        // By id, not name: a node restarted under the same name (a container's pid 1) is another node.
         return live.withLock { live in
-            defer { live = names }
-            return !live.isEmpty && live != names
+            defer { live = nodes }
+            return !live.isEmpty && live.map(\.id) != nodes.map(\.id)
         }
     }
 
@@ -110,7 +114,7 @@ package final class ClusterMembership: Service {
             try await lane.transaction { session in
                 try session.execute("DELETE FROM node_leases WHERE node_id = ?", [.text(node)])
                 try session.execute(
-                    "UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?", [.text(node)])
+                    "UPDATE deliveries SET claimed_by = NULL WHERE claimed_by = ?", [.text(node)])
             }
             logger.info("cluster: left; the other nodes take over this node's claims")
         } catch {

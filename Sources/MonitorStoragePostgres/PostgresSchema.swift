@@ -291,9 +291,9 @@ package enum PostgresSchema {
                     change_seq bigint NOT NULL DEFAULT 0
                 )
                 """,
-                // A delivery being sent: by which node, and until when at most. A claim
-                // whose node's lease expired is free again (``MonitorStore/dueDeliveries``).
-                "ALTER TABLE deliveries ADD COLUMN claimed_by text, ADD COLUMN claimed_until timestamptz",
+                // The node sending a delivery. A claim whose node's lease ran out is free
+                // again (``MonitorStore/dueDeliveries``).
+                "ALTER TABLE deliveries ADD COLUMN claimed_by text",
             ]),
     ]
 
@@ -301,6 +301,6 @@ package enum PostgresSchema {
     /// tables, and columns of shared tables (`table.column`). `cronicle migrate` copies
     /// none of it, and `SchemaParityTests` expects it nowhere on SQLite.
     package static let clusterOnly: Set<String> = [
-        "node_leases", "deliveries.claimed_by", "deliveries.claimed_until",
+        "node_leases", "deliveries.claimed_by",
     ]
 }

@@ -78,10 +78,12 @@ struct ClusterServeTests {
             try await WebhookReceiver.with { receiver in
                 let environment = ["HOOK_URL": "http://127.0.0.1:\(receiver.port)/hook"]
                 let (first, _) = try Self.serve(url.connectionString, environment)
-                let (second, _) = try Self.serve(url.connectionString, environment)
                 let firstPort = try await Self.listening(first)
+                let (second, _) = try Self.serve(url.connectionString, environment)
                 let secondPort = try await Self.listening(second)
-                _ = try await second.waitForError(matching: "cluster: (joined as .*nodes: .*, .*)")
+                let joined = try await second.waitForError(matching: "cluster: (joined as .*)")
+                #expect(
+                    joined?.contains(", ") == true, "the second node sees the first: \(joined ?? second.standardError)")
 
                 let pinger = Pinger(ports: [firstPort, secondPort])
                 let pinging = Task { await pinger.run() }
@@ -99,6 +101,9 @@ struct ClusterServeTests {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 pinger.ports.withLock { $0 = [secondPort] }
+                // Sent while both nodes lived: never twice (each delivery is one node's).
+                let sentBeforeTheKill = receiver.requests.compactMap { $0.headers["webhook-id"] }
+                #expect(Set(sentBeforeTheKill).count == sentBeforeTheKill.count, "sent twice by live nodes")
                 let killedAt = ContinuousClock.now
                 #expect(try await first.stop(signal: SIGKILL) == SIGKILL)
                 _ = try await second.waitForError(
@@ -131,9 +136,12 @@ struct ClusterServeTests {
                 #expect(Set(jobs).count == jobs.count, "no job alerted twice")
                 let undelivered = alerts.compactMap { $0["id"] as? Int }.filter { !delivered.contains($0) }
                 #expect(undelivered.isEmpty, "alerts never delivered: \(undelivered)")
+                // Again after the kill only what the killed node was sending: at most once more.
                 let deliveryIDs = receiver.requests.compactMap { $0.headers["webhook-id"] }
-                let repeated = Dictionary(grouping: deliveryIDs, by: { $0 }).filter { $0.value.count > 2 }
-                #expect(repeated.isEmpty, "a delivery is sent again only when its node died sending it: \(repeated)")
+                let repeated = Dictionary(grouping: deliveryIDs, by: { $0 }).filter { $0.value.count > 1 }
+                #expect(
+                    repeated.values.allSatisfy { $0.count == 2 } && repeated.count <= 32,
+                    "sent again after the kill: \(repeated.mapValues(\.count))")
 
                 // Every ping answered is stored, whichever node took it.
                 pinger.stopped.store(true, ordering: .relaxed)
@@ -141,14 +149,23 @@ struct ClusterServeTests {
                 let answered = pinger.answered.load(ordering: .relaxed)
                 #expect(answered > 20, "pings were answered during the storm: \(answered)")
                 let runs = try await Self.object(secondPort, "/job_runs?job_id=beat&per_page=1")
-                #expect(runs["total"] as? Int == answered, "every answered ping is stored")
+                // The one ping the killed node may have committed and not answered is the
+                // only one stored unanswered.
+                let stored = try #require(runs["total"] as? Int)
+                #expect(answered <= stored && stored <= answered + 1, "every answered ping is stored: \(stored)")
 
                 // A node that joins later serves at once, and what it takes shows on the
                 // other's live event stream.
+                let changesSeen = second.standardError.components(separatedBy: "cluster: nodes now:").count
                 let (third, _) = try Self.serve(url.connectionString, environment)
                 let thirdPort = try await Self.listening(third)
-                _ = try await second.waitForError(
-                    matching: "(?m)cluster: (nodes now: [^,\\n]*, [^\\n]*)$", timeout: .seconds(10))
+                for _ in 0..<100
+                where second.standardError.components(separatedBy: "cluster: nodes now:").count == changesSeen {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let lastChange = second.standardError.components(separatedBy: "cluster: nodes now:").last ?? ""
+                #expect(
+                    lastChange.prefix { $0 != "\n" }.contains(", "), "the second node sees the third: \(lastChange)")
                 let stream = try RawConnection(port: secondPort, receiveTimeout: 1)
                 try stream.send("GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
                 try await Task.sleep(for: .milliseconds(300))

@@ -91,9 +91,31 @@ struct ClusterStoreTests {
             let second2 = try await second.store.dueDeliveries(at: now, limit: 100)
             #expect(Set(second2.map(\.id)) == Set(claimedBySecond.map(\.id)), "a node's own claims stay its own")
 
+            // The first node's lease runs out (its renewals stuck): it claims nothing more,
+            // and the second takes over what it held.
             try await Self.expire(first)
+            #expect(
+                try await first.store.dueDeliveries(at: now, limit: 100).isEmpty, "a node out of its lease is fenced")
             let takenOver = try await second.store.dueDeliveries(at: now, limit: 100)
             #expect(takenOver.count == 10, "the dead node's deliveries are taken over")
+
+            // What the first node then says of a delivery it lost changes nothing: the
+            // outcome is the second node's to write.
+            let lost = try #require(claimedByFirst.first)
+            try await second.store.recordAttempts([(lost.id, .delivered(statusCode: 200))])
+            try await first.store.recordAttempts([(lost.id, .failed(statusCode: 500, error: "late"))])
+            let stored = try await second.store.deliveries(DeliveryQuery(page: PageRequest(page: 1, perPage: 100)))
+                .items.first { $0.id == lost.id }
+            #expect(stored?.status == .delivered)
+            #expect(stored?.lastError == nil)
+
+            // Nor does a failing channel's postponement touch what another live node sends.
+            _ = try await first.membership.renew()
+            try await first.store.postponeDeliveries(
+                channel: "hook", dueBy: now, except: -1, until: now.addingTimeInterval(60), statusCode: 503,
+                error: "down")
+            let after = try await second.store.deliveries(DeliveryQuery(page: PageRequest(page: 1, perPage: 100))).items
+            #expect(after.allSatisfy { $0.attempts <= 1 && $0.lastError != "down" }, "\(after.map(\.lastError))")
         }
     }
 

@@ -264,12 +264,14 @@ extension MonitorStore {
 
     /// Claims the due deliveries that no live node holds, as ``dueDeliveries(at:limit:excluding:)``
     /// chooses them, for `node`: each row is taken `FOR UPDATE SKIP LOCKED`, so two nodes
-    /// claiming at once take different rows and never wait on each other. A claim lasts
-    /// ``claimLifetime`` at most (longer than an attempt can take), and ends early when its
-    /// node's lease expires (2 s after the node stops renewing it), so the deliveries a
-    /// dead node was sending go out from another within seconds: at least once. A claimed
-    /// delivery stays pending, so the next of its line waits for its outcome, and order per
-    /// channel and alert holds across nodes.
+    /// claiming at once take different rows and never wait on each other. A claim holds
+    /// while its node's lease lives (however long the node takes to send), and ends when the
+    /// lease runs out (2 s after the node stops renewing it) or the outcome is recorded, so
+    /// the deliveries a dead node was sending go out from another within seconds: at least
+    /// once. A node whose own lease ran out (its renewals stuck) claims nothing until it
+    /// renews: the others may be sending its deliveries by then. A claimed delivery stays
+    /// pending, so the next of its line waits for its outcome, and order per channel and
+    /// alert holds across nodes.
     private func claimDueDeliveries(at now: Date, limit: Int, excluding held: Set<String>, node: String)
         async throws -> [Delivery]
     {
@@ -288,9 +290,11 @@ extension MonitorStore {
                             SELECT 1 FROM deliveries e
                             WHERE e.status = 'pending' AND e.channel = d.channel
                                 AND e.alert_id IS NOT DISTINCT FROM d.alert_id AND e.id < d.id)
+                        AND NOT EXISTS (
+                            SELECT 1 FROM node_leases own WHERE own.node_id = ?1 AND own.expires_at <= clock_timestamp())
                     ORDER BY next_attempt_at, id LIMIT ?
                     FOR UPDATE SKIP LOCKED)
-                UPDATE deliveries SET claimed_by = ?1, claimed_until = clock_timestamp() + \(Self.claimLifetime) * INTERVAL '1 second'
+                UPDATE deliveries SET claimed_by = ?1
                 FROM taken WHERE deliveries.id = taken.id
                 RETURNING deliveries.*
                 """, [.text(node), .date(now)] + held.sorted().map { .text($0) } + [.integer(limit)]
@@ -299,17 +303,22 @@ extension MonitorStore {
         return claimed.sorted { ($0.nextAttemptAt ?? now, $0.id) < ($1.nextAttemptAt ?? now, $1.id) }
     }
 
-    /// Seconds a claim lasts at most while its node lives: longer than an attempt (5 s to
-    /// connect, 10 s to answer).
-    static let claimLifetime = 60
-
     /// A condition on the delivery `alias`: no node but `node` (a parameter) holds it now.
     private static func unclaimed(_ alias: String, node: String) -> String {
         """
-        (\(alias).claimed_by IS NULL OR \(alias).claimed_by = \(node) OR \(alias).claimed_until < clock_timestamp()
+        (\(alias).claimed_by IS NULL OR \(alias).claimed_by = \(node)
             OR NOT EXISTS (SELECT 1 FROM node_leases l WHERE l.node_id = \(alias).claimed_by
                 AND l.expires_at > clock_timestamp()))
         """
+    }
+
+    /// Where nodes share the database: ` AND` a condition that the delivery is not another
+    /// node's to send (its outcome is that node's to write), and the assignment that ends
+    /// this node's claim; nothing on SQLite. `node` is the parameter that binds the node.
+    private static func claimFragments(shared: Bool, node: String) -> (condition: String, release: String) {
+        !shared
+            ? ("", "")
+            : (" AND status = 'pending' AND (claimed_by IS NULL OR claimed_by = \(node))", ", claimed_by = NULL")
     }
 
     /// When the next pending delivery is due; nil when none is pending. Where nodes
@@ -347,6 +356,9 @@ extension MonitorStore {
         // In the request lane: one per failing channel, side by side, so with many
         // channels down they would queue as many one-statement background commits, where
         // here they share the pings' batch.
+        // Where nodes share the database, only what no other node is sending.
+        let claim = Self.claimFragments(shared: backend.node != nil, node: "?8")
+        let node = backend.node.map { [SQLValue.text($0)] } ?? []
         try await write { session in
             try session.execute(
                 """
@@ -354,40 +366,45 @@ extension MonitorStore {
                     status = CASE WHEN created_at < ?2 THEN 'failed' ELSE 'pending' END,
                     next_attempt_at = CASE WHEN created_at < ?2 THEN NULL ELSE ? END,
                     last_error = CASE WHEN created_at < ?2 THEN ? || '; given up after 24 hours' ELSE ?4 END
-                WHERE status = 'pending' AND channel = ? AND next_attempt_at <= ? AND id != ?
+                WHERE status = 'pending' AND channel = ? AND next_attempt_at <= ? AND id != ?\(claim.condition)
                 """,
                 [
                     .integer(statusCode), .date(givenUpBefore), .date(until), .text(error), .text(channel), .date(now),
                     .integer(probe),
-                ])
+                ] + node)
         }
     }
 
     private func recordAttemptChunk(_ outcomes: [(id: Int64, outcome: DeliveryOutcome)]) async throws {
         let now = clock.now
+        // Where nodes share the database, an outcome is written only while the delivery is
+        // still this node's (another may have taken it over after this node's lease ran
+        // out), and ends the claim.
+        let node = backend.node.map { [SQLValue.text($0)] } ?? []
         let changes = try await write(lane: .background) { session in
+            func update(_ assignments: String, _ values: [SQLValue]) throws {
+                let claim = Self.claimFragments(shared: !node.isEmpty, node: "?\(values.count + 1)")
+                try session.execute(
+                    "UPDATE deliveries SET \(assignments)\(claim.release) WHERE id = ?\(claim.condition)", values + node
+                )
+            }
             for (id, outcome) in outcomes {
                 switch outcome {
                 case .delivered(let code):
-                    try session.execute(
+                    try update(
                         """
-                        UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                            last_status_code = ?, last_error = NULL, next_attempt_at = NULL
-                        WHERE id = ?
+                        status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_status_code = ?,
+                            last_error = NULL, next_attempt_at = NULL
                         """, [.date(now), .integer(code), .integer(id)])
                 case .retry(let at, let code, let error):
-                    try session.execute(
-                        """
-                        UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status_code = ?,
-                            last_error = ?
-                        WHERE id = ?
-                        """, [.date(at), .integer(code), .text(error), .integer(id)])
+                    try update(
+                        "attempts = attempts + 1, next_attempt_at = ?, last_status_code = ?, last_error = ?",
+                        [.date(at), .integer(code), .text(error), .integer(id)])
                 case .failed(let code, let error):
-                    try session.execute(
+                    try update(
                         """
-                        UPDATE deliveries SET status = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
-                            last_status_code = ?, last_error = ?
-                        WHERE id = ?
+                        status = 'failed', attempts = attempts + 1, next_attempt_at = NULL, last_status_code = ?,
+                            last_error = ?
                         """, [.integer(code), .text(error), .integer(id)])
                 }
             }
