@@ -261,7 +261,7 @@ let package = Package(
         .executableTarget(
             name: "alert-benchmark",
             dependencies: [
-                "MonitorDomain", "MonitorStorage", "MonitorEngine", "Config", "Cron",
+                "MonitorDomain", "MonitorStorage", "MonitorStoragePostgres", "MonitorEngine", "Config", "Cron",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/AlertBenchmark",

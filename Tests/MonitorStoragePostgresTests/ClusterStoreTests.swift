@@ -43,6 +43,19 @@ struct ClusterStoreTests {
         return Node(store: store, membership: membership, renewing: renewing)
     }
 
+    /// Two nodes, "first" and "second" (joined in that order), on a new database.
+    static func withTwoNodes(_ body: (Node, Node) async throws -> Void) async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let first = try await node(url, "first")
+            let second = try await node(url, "second")
+            defer {
+                first.close()
+                second.close()
+            }
+            try await body(first, second)
+        }
+    }
+
     /// As a node killed with `kill -9` leaves its lease: renewed no more, run out.
     static func expire(_ node: Node) async throws {
         node.renewing.cancel()
@@ -69,13 +82,7 @@ struct ClusterStoreTests {
     }
 
     @Test func aDeliveryIsClaimedByOneLiveNodeAndTakenOverWhenItsLeaseRunsOut() async throws {
-        try await TemporaryPostgresDatabase.with { url in
-            let first = try await Self.node(url, "first")
-            let second = try await Self.node(url, "second")
-            defer {
-                first.close()
-                second.close()
-            }
+        try await Self.withTwoNodes { first, second in
             #expect(second.membership.liveNodes == ["first", "second"])
             let now = first.store.clock.now
             try await Self.queue(10, to: "hook", in: first.store, at: now)
@@ -120,13 +127,7 @@ struct ClusterStoreTests {
     }
 
     @Test func twoNodesClaimingAtOnceNeverTakeTheSameDelivery() async throws {
-        try await TemporaryPostgresDatabase.with { url in
-            let first = try await Self.node(url, "first")
-            let second = try await Self.node(url, "second")
-            defer {
-                first.close()
-                second.close()
-            }
+        try await Self.withTwoNodes { first, second in
             let now = first.store.clock.now
             try await Self.queue(400, to: "hook", in: first.store, at: now)
             var claimed: [[Int64]] = [[], []]
@@ -149,13 +150,7 @@ struct ClusterStoreTests {
     }
 
     @Test func aNodeLeavingCleanlyLetsGoOfItsClaimsAtOnce() async throws {
-        try await TemporaryPostgresDatabase.with { url in
-            let first = try await Self.node(url, "first")
-            let second = try await Self.node(url, "second")
-            defer {
-                first.close()
-                second.close()
-            }
+        try await Self.withTwoNodes { first, second in
             let now = first.store.clock.now
             try await Self.queue(3, to: "hook", in: first.store, at: now)
             #expect(try await first.store.dueDeliveries(at: now, limit: 10).count == 3)
@@ -174,13 +169,7 @@ struct ClusterStoreTests {
     }
 
     @Test func theJobChangeLogIsKeptUntilEveryLiveNodeHasReadIt() async throws {
-        try await TemporaryPostgresDatabase.with { url in
-            let first = try await Self.node(url, "first")
-            let second = try await Self.node(url, "second")
-            defer {
-                first.close()
-                second.close()
-            }
+        try await Self.withTwoNodes { first, second in
             let author = ChangeAuthor("test", via: .api)
             _ = try await first.store.saveJob(JobDefinition(jobID: "a", schedule: "@daily"), by: author)
             _ = try await first.store.saveJob(JobDefinition(jobID: "b", schedule: "@daily"), by: author)
