@@ -168,6 +168,35 @@ struct ClusterStoreTests {
         }
     }
 
+    @Test func oneApplySentToTwoNodesAtOnceIsAppliedOnceAndOthersTakeTurns() async throws {
+        try await Self.withTwoNodes { first, second in
+            let files = [
+                DefinitionFile(path: "jobs.d/a.yaml", contents: Data("job_id: a\nschedule: \"@daily\"\n".utf8))
+            ]
+            let source = SyncSource(repository: "https://git.example/jobs.git", commit: "abc123")
+            // The same apply retried against the other node (its answer was lost): once.
+            for round in 0..<5 {
+                let options = SyncOptions(requestID: "apply-\(round)")
+                async let viaFirst = first.store.applySync(files: files, source: source, options: options)
+                async let viaSecond = second.store.applySync(files: files, source: source, options: options)
+                let reports = try await [viaFirst, viaSecond]
+                #expect(reports.filter { $0.repeated == true }.count == 1, "round \(round): \(reports)")
+                #expect(reports[0].record?.id != nil && reports[0].record?.id == reports[1].record?.id)
+            }
+            #expect(try await first.store.syncHistory().count == 5)
+            // Two different applies at once: one after the other, both recorded, no error.
+            let other = [
+                DefinitionFile(path: "jobs.d/b.yaml", contents: Data("job_id: b\nschedule: \"@daily\"\n".utf8))
+            ]
+            async let one = first.store.applySync(
+                files: files + other, source: source, options: SyncOptions(requestID: "x"))
+            async let two = second.store.applySync(files: files, source: source, options: SyncOptions(requestID: "y"))
+            let both = try await [one, two]
+            #expect(both.allSatisfy { $0.record?.result == .applied && $0.repeated != true }, "\(both)")
+            #expect(try await first.store.syncHistory().count == 7)
+        }
+    }
+
     @Test func theJobChangeLogIsKeptUntilEveryLiveNodeHasReadIt() async throws {
         try await Self.withTwoNodes { first, second in
             let author = ChangeAuthor("test", via: .api)
