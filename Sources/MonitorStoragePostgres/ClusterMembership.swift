@@ -20,12 +20,14 @@ import Synchronization
 /// The lease has a connection of its own, so that it is renewed on time however busy the
 /// store's lanes are with pings.
 package final class ClusterMembership: Service {
-    package static let leaseLength: Duration = .seconds(2)
+    /// How long a lease lasts unless renewed: how soon the others take over a killed node's claims.
+    package static let defaultLeaseLength: Duration = .seconds(2)
     package static let renewInterval: Duration = .milliseconds(500)
     /// Rows of nodes gone longer than this are removed (by whichever node renews).
     static let forgetAfter = "1 hour"
 
     package let node: String
+    package let leaseLength: Duration
     /// What logs name the node by: the address it serves on, and its process id.
     package let name: String
     private let lane: PostgresLane
@@ -35,9 +37,14 @@ package final class ClusterMembership: Service {
     /// The live nodes, as last read, sorted by name.
     private let live = Mutex<[(id: String, name: String)]>([])
 
-    /// The lease of `store`'s node, on the database of `backend`.
-    package init(backend: PostgresBackend, node: String, name: String, events: StoreEvents, logger: Logger) {
+    /// The lease of `store`'s node, on the database of `backend`. Tests that must not
+    /// depend on the machine's load give a longer `leaseLength`.
+    package init(
+        backend: PostgresBackend, node: String, name: String, events: StoreEvents, logger: Logger,
+        leaseLength: Duration = defaultLeaseLength
+    ) {
         self.node = node
+        self.leaseLength = leaseLength
         self.name = name
         self.events = events
         self.logger = logger
@@ -83,7 +90,7 @@ package final class ClusterMembership: Service {
 
     /// Renews the lease and reads who lives; answers whether that changed.
     package func renew(forgetting: Bool = false) async throws -> Bool {
-        let (node, name, length) = (node, name, Self.leaseLength.components.seconds)
+        let (node, name, length) = (node, name, leaseLength.components.seconds)
         let nodes = try await lane.transaction { session -> [(id: String, name: String)] in
             try session.execute(
                 """

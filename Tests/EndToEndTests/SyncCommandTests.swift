@@ -438,12 +438,17 @@ import Testing
                 "jobs.d/team\(index % 30)/job\(index).yaml", Self.job("job\(index)", "\(index % 60) * * * *"))
         }
         var outcomes = Set<Int>()
-        for delay in [5, 40, 80, 120, 200, 300, 450, 700, 1500, 10000] {
+        // The last waits for the apply to end (up to a minute: on a loaded machine, 3,000
+        // jobs took longer than 10 s), so that one kill surely lands after the commit.
+        for delay in [5, 40, 80, 120, 200, 300, 450, 700, 1500, 60000] {
             let apply = try SpawnedProcess(
                 executable: ProductRunner.productURL("cronicle-sync").path,
                 ["apply", "--source", "test", "--init", "--allow-mass-delete", "--db", database],
                 directory: folder.path)
-            try await Task.sleep(for: .milliseconds(delay))
+            let killAt = ContinuousClock.now + .milliseconds(delay)
+            repeat {
+                try await Task.sleep(for: .milliseconds(min(delay, 50)))
+            } while ContinuousClock.now < killAt && apply.isRunning
             kill(apply.processIdentifier, SIGKILL)
             apply.waitUntilExit()
             let jobs = try Self.jobs(database)

@@ -10,7 +10,9 @@ import Testing
 
 /// Two stores on one database are two nodes, each with its lease (``ClusterMembership``):
 /// what one claims the other leaves alone while it lives and takes when its lease runs
-/// out; the job change log is kept until every live node has read it.
+/// out; the job change log is kept until every live node has read it. Leases last a
+/// minute here, so that a loaded machine's slow renewals do not end them: a node's death
+/// is its lease set to have run out (``expire(_:)``).
 @Suite(.enabled(if: TemporaryPostgresDatabase.isAvailable, Comment(rawValue: TemporaryPostgresDatabase.unavailable)))
 struct ClusterStoreTests {
     struct Node {
@@ -31,7 +33,7 @@ struct ClusterStoreTests {
         let backend = try #require(store.backend as? PostgresBackend)
         let membership = ClusterMembership(
             backend: backend, node: try #require(backend.node), name: name, events: store.events,
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test"), leaseLength: .seconds(60))
         try await membership.join()
         // Renewed as `run()` does, but a cancel stops it as `kill -9` would: without leaving.
         let renewing = Task {
