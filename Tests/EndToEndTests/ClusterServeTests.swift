@@ -99,7 +99,7 @@ struct ClusterServeTests {
 
                 // Killed as the alerts begin (whichever node raised the first): the survivor
                 // finishes what it left.
-                for _ in 0..<300 {
+                for _ in 0..<1500 {
                     if (first.standardError + second.standardError).contains("alert_opened job=quiet") { break }
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -107,6 +107,7 @@ struct ClusterServeTests {
                 // Sent while both nodes lived: never twice (each delivery is one node's).
                 let sentBeforeTheKill = receiver.requests.compactMap { $0.headers["webhook-id"] }
                 #expect(Set(sentBeforeTheKill).count == sentBeforeTheKill.count, "sent twice by live nodes")
+                let answeredBeforeTheKill = pinger.answered.load(ordering: .relaxed)
                 let killedAt = ContinuousClock.now
                 #expect(try await first.stop(signal: SIGKILL) == SIGKILL)
                 _ = try await second.waitForError(
@@ -117,7 +118,7 @@ struct ClusterServeTests {
                 // Every quiet job has its one alert, delivered at least once.
                 var alerts: [[String: Any]] = []
                 var delivered: Set<Int> = []
-                for _ in 0..<200 {
+                for _ in 0..<600 {
                     alerts =
                         try await Self.object(secondPort, "/alerts?type=missed_job&per_page=200")["alerts"]
                         as? [[String: Any]] ?? []
@@ -150,7 +151,10 @@ struct ClusterServeTests {
                 pinger.stopped.store(true, ordering: .relaxed)
                 await pinging.value
                 let answered = pinger.answered.load(ordering: .relaxed)
-                #expect(answered > 20, "pings were answered during the storm: \(answered)")
+                // Taken before the kill and after it (how many depends on the machine's load).
+                #expect(
+                    answeredBeforeTheKill > 0 && answered > answeredBeforeTheKill,
+                    "pings answered before the kill: \(answeredBeforeTheKill), in all: \(answered)")
                 let runs = try await Self.object(secondPort, "/job_runs?job_id=beat&per_page=1")
                 // The one ping the killed node may have committed and not answered is the
                 // only one stored unanswered.
@@ -162,7 +166,7 @@ struct ClusterServeTests {
                 let changesSeen = second.standardError.components(separatedBy: "cluster: nodes now:").count
                 let (third, _) = try Self.serve(url.connectionString, environment)
                 let thirdPort = try await Self.listening(third)
-                for _ in 0..<100
+                for _ in 0..<300
                 where second.standardError.components(separatedBy: "cluster: nodes now:").count == changesSeen {
                     try await Task.sleep(for: .milliseconds(50))
                 }
@@ -176,7 +180,7 @@ struct ClusterServeTests {
                 #expect(started.status == 201)
                 let body = try JSONSerialization.jsonObject(with: Data(started.body.utf8)) as? [String: Any]
                 let runID = try #require(body?["run_id"] as? String)
-                let told = await stream.read(until: runID, timeout: .seconds(5))
+                let told = await stream.read(until: runID, timeout: .seconds(15))
                 #expect(told.contains(#""run_id":"\#(runID)""#), "the start taken by the third node: \(told)")
 
                 // Still one alert per job with three engines watching.
