@@ -103,12 +103,8 @@ package final class ClusterEvents: Service {
             do {
                 let connection = try await PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try url.connectionConfiguration(),
-                    id: Int.random(in: 0..<Int.max), logger: quietLogger)
-                defer {
-                    let closing: EventLoopFuture<Void> = connection.close()
-                    // Kept until closed: postgres-nio requires a connection be closed before it goes.
-                    closing.whenComplete { _ in withExtendedLifetime(connection) {} }
-                }
+                    id: Int.random(in: 0..<Int.max), logger: PostgresConnection.quiet(logger))
+                defer { connection.closeWithoutWaiting() }
                 try await connection.listen(on: ClusterMessage.channel) { notifications in
                     if lost {
                         // What other nodes said meanwhile was missed: read again.
@@ -149,12 +145,5 @@ package final class ClusterEvents: Service {
 
     private final class Gathered: Sendable {
         let events = Mutex<[ClusterMessage.Event]>([])
-    }
-
-    /// postgres-nio logs each message at debug; the monitor logs its own faults.
-    private var quietLogger: Logger {
-        var logger = logger
-        logger.logLevel = max(logger.logLevel, .warning)
-        return logger
     }
 }

@@ -175,7 +175,8 @@ package final class PostgresLane: Sendable {
             connection = nil
             do {
                 let opened = try PostgresConnection.connect(
-                    on: eventLoopGroup.next(), configuration: try configuration(), id: Int.random(in: 0..<Int.max),
+                    on: eventLoopGroup.next(), configuration: try url.connectionConfiguration(),
+                    id: Int.random(in: 0..<Int.max),
                     logger: logger
                 ).wait()
                 connection = opened
@@ -218,8 +219,6 @@ package final class PostgresLane: Sendable {
             case nil: return "no reason given"
             }
         }
-
-        func configuration() throws -> PostgresConnection.Configuration { try url.connectionConfiguration() }
 
         /// Runs `body` in one transaction on this thread: committed when it returns, rolled
         /// back when it throws. A lost connection is dropped, to be opened again next time.
@@ -293,13 +292,10 @@ package final class PostgresLane: Sendable {
             }
         }
 
-        /// Closes `connection` and forgets it, so that the next transaction opens another.
-        /// Without waiting: a TLS connection's close waits for the server's goodbye, which a
-        /// server that stopped answering never sends (NIOSSL gives up after 5 s).
+        /// Closes `connection` (without waiting) and forgets it, so that the next transaction
+        /// opens another.
         func drop(_ connection: PostgresConnection) {
-            let closing: EventLoopFuture<Void> = connection.close()
-            // Kept until closed: postgres-nio requires a connection be closed before it goes.
-            closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+            connection.closeWithoutWaiting()
             if self.connection === connection { self.connection = nil }
         }
     }
@@ -316,9 +312,7 @@ package final class PostgresLane: Sendable {
         logger: Logger = Logger(label: "cronicle.postgres"), answerDeadline: Duration = .seconds(15),
         maximumBatch: Int = 1
     ) {
-        var logger = logger
-        // postgres-nio logs each query at debug and trace; the monitor logs its own faults.
-        logger.logLevel = max(logger.logLevel, .warning)
+        let logger = PostgresConnection.quiet(logger)
         let (seconds, attoseconds) = answerDeadline.components
         core = Core(
             url: url, eventLoopGroup: eventLoopGroup, logger: logger,
