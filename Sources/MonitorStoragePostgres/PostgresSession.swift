@@ -81,6 +81,18 @@ package final class PostgresSession: SQLSession {
         }
     }
 
+    /// Every job's lock in one statement: `unnest` yields the keys in the order given,
+    /// sorted here, and the locks are taken as the rows come.
+    package func lock(jobs: some Sequence<String>) throws {
+        let keys = Set(jobs.map(SQLLock.key(ofJob:))).sorted()
+        guard keys.count > 1 else {
+            if let key = keys.first { try execute("SELECT pg_advisory_xact_lock(CAST(? AS bigint))", [.integer(key)]) }
+            return
+        }
+        try execute(
+            "SELECT count(pg_advisory_xact_lock(key)) FROM unnest(CAST(? AS bigint[])) AS key", [.integers(keys)])
+    }
+
     package func tryLock(_ lock: SQLLock) throws -> Bool {
         let row =
             switch lock {

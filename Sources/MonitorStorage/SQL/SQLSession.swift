@@ -33,6 +33,11 @@ package protocol SQLSession {
     /// Waits for `lock` and holds it until the transaction ends.
     func lock(_ lock: SQLLock) throws
 
+    /// Takes the locks of `jobs` in the order of their keys (``SQLLock/key(ofJob:)``), the
+    /// same in every transaction on every node, so that two transactions that each need
+    /// several jobs never wait on each other in a circle.
+    func lock(jobs: some Sequence<String>) throws
+
     /// What names the database this session is connected to, the same for every
     /// connection to it, for caches the store's connections share (SQLite: the file's
     /// path; PostgreSQL: host, port and database).
@@ -44,9 +49,7 @@ package protocol SQLSession {
 }
 
 extension SQLSession {
-    /// Takes the locks of `jobs` in the order of their keys (``SQLLock/key(ofJob:)``), the
-    /// same in every transaction on every node, so that two transactions that each need
-    /// several jobs never wait on each other in a circle.
+    /// One statement a job, in key order; a driver may take them in fewer statements.
     package func lock(jobs: some Sequence<String>) throws {
         for (_, job) in Set(jobs).map({ (SQLLock.key(ofJob: $0), $0) }).sorted(by: { $0.0 < $1.0 }) {
             try lock(.job(job))

@@ -15,6 +15,14 @@ extension MonitorStore {
         let now = Timestamp.stored(clock.now)
         let clientInfo = start.clientInfo.map(Self.encodeCompactJSON)
         let generatedID = RunIdentifier.generate()
+        if let pingBatcher,
+            case .started(let run, let limited) = await pingBatcher.submit(
+                PingBatcher.Ping(
+                    job: job, kind: .start(start), now: now, generatedID: generatedID, clientInfo: clientInfo))
+        {
+            events.publish(.runStarted(run, hasMaxRuntime: limited))
+            return (run, true)
+        }
         let started = try await write { session -> StartedRun in
             let pinged = try Self.jobAndOpenAlerts(session, job)
             let (jobID, healthCheck, limited, expectEnd, hasOpenAlerts) = (
@@ -119,6 +127,17 @@ extension MonitorStore {
         let clientInfo = end.clientInfo.map(Self.encodeCompactJSON)
         let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
         let generatedID = RunIdentifier.generate()
+        if let pingBatcher,
+            case .ended(var run, let clientInfoText) = await pingBatcher.submit(
+                PingBatcher.Ping(
+                    job: job, kind: .end(end, status: status, message: message), now: now, generatedID: generatedID,
+                    clientInfo: clientInfo))
+        {
+            if let clientInfoText { run.clientInfo = try Self.decodeCompactJSON(clientInfoText) }
+            if run.clientInfo == nil { run.clientInfo = end.clientInfo }
+            events.publish(.runEnded(run))
+            return run
+        }
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.
         var (run, clientInfoText, alerts) = try await write { session -> (JobRun, String?, [AlertChange]) in
@@ -307,7 +326,7 @@ extension MonitorStore {
             }
         if let sqlite = session as? GRDBSession {
             // The hot path's fenced form (SQLiteStep): the same statement, read directly.
-            let select = SQLiteStep(try sqlite.database.cachedStatement(sql: pingedJobSQL(column)))
+            let select = SQLiteStep(try sqlite.database.cachedStatement(sql: pingedJobSQL("\(column) = ?1")))
             select.bind(1, key)
             guard try select.next(), let jobID = select.text(0) else { throw job.notFound }
             return PingedJob(
@@ -324,23 +343,22 @@ extension MonitorStore {
             jobID = try found.text(0)
         }
         try session.lock(.job(jobID))
-        guard let row = try session.fetchOne(pingedJobSQL("job_id"), [.text(jobID)]) else { throw job.notFound }
-        return PingedJob(
-            jobID: jobID, healthCheck: try row.bool(1), limited: try row.bool(2), expectEnd: try row.bool(3),
-            hasOpenAlerts: try row.bool(4), minRuntime: try row.optionalInt(5).map(TimeInterval.init),
-            failureThreshold: try row.optionalInt(6) ?? 1, failureStreak: try row.optionalInt(7) ?? 0,
-            paused: try row.bool(8))
+        guard let row = try session.fetchOne(pingedJobSQL("job_id = ?1"), [.text(jobID)]) else {
+            throw job.notFound
+        }
+        return try PingedJob(row)
     }
 
-    /// What ``jobAndOpenAlerts(_:_:)`` reads of the job whose `column` is `?1`.
-    private static func pingedJobSQL(_ column: String) -> String {
+    /// What ``jobAndOpenAlerts(_:_:)`` reads of the jobs that `condition` (on `?1`)
+    /// selects, as ``PingedJob/init(_:)`` decodes it.
+    static func pingedJobSQL(_ condition: String) -> String {
         """
         SELECT job_id, is_health_check, max_runtime_seconds IS NOT NULL, expect = 'end',
             EXISTS (SELECT 1 FROM job_alerts a WHERE a.job_id = c.job_id AND resolved_at IS NULL),
             min_runtime_seconds, failure_threshold,
             (SELECT failures FROM failure_streaks s WHERE s.job_id = c.job_id),
             paused OR paused_at IS NOT NULL
-        FROM job_configs c WHERE \(column) = ?1
+        FROM job_configs c WHERE \(condition)
         """
     }
 

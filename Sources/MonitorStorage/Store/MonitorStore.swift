@@ -64,16 +64,34 @@ public final class MonitorStore: Sendable {
         try self.init(backend: SQLiteBackend(path: path, mode: mode), clock: clock, logger: logger, secrets: secrets)
     }
 
-    /// A store over `backend`, opened (and migrated) already.
+    /// Starts and ends applied together on PostgreSQL (``PingBatcher``); nil on SQLite,
+    /// whose writer groups whole transactions instead (``WriteBatcher``).
+    let pingBatcher: PingBatcher?
+
+    /// A store over `backend`, opened (and migrated) already. `setBasedPings` false keeps
+    /// every ping on the general path, for the test that compares the two.
     package init(
         backend: any StoreBackend, clock: any MonitorClock = SystemClock(), logger: Logger = Logger(label: "cronicle"),
-        secrets: (any SecretResolving)? = nil
+        secrets: (any SecretResolving)? = nil, setBasedPings: Bool = true
     ) {
         self.backend = backend
         self.clock = clock
         self.secrets = secrets
-        storageFaults = ThrottledLog(logger: logger)
+        let storageFaults = ThrottledLog(logger: logger)
+        self.storageFaults = storageFaults
+        pingBatcher =
+            setBasedPings && backend.dialect.database == .postgres
+            ? PingBatcher { [location = backend.location] pings in
+                let outcomes = try await backend.write(lane: .requests) { session in
+                    try Self.applyPingBatch(session, pings)
+                }
+                if storageFaults.isActive { storageFaults.clear("the database \(location) can be written again") }
+                return outcomes
+            } : nil
     }
+
+    /// How the set-based ping batches went (nil on SQLite), for tests and benchmarks.
+    package var pingBatchStatistics: PingBatcher.Statistics? { pingBatcher?.statistics }
 
     /// The SQLite backend, for what only a file has (checkpoints, backups, tests that look
     /// at the file through GRDB); nil on PostgreSQL.

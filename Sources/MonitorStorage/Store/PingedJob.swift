@@ -18,3 +18,14 @@ struct PingedJob: Sendable {
     /// failures are not counted towards a streak.
     var paused: Bool
 }
+
+extension PingedJob {
+    /// The job from a row of ``MonitorStore/pingedJobSQL(_:)``.
+    init(_ row: SQLRow) throws {
+        self.init(
+            jobID: try row.text(0), healthCheck: try row.bool(1), limited: try row.bool(2), expectEnd: try row.bool(3),
+            hasOpenAlerts: try row.bool(4), minRuntime: try row.optionalInt(5).map(TimeInterval.init),
+            failureThreshold: try row.optionalInt(6) ?? 1, failureStreak: try row.optionalInt(7) ?? 0,
+            paused: try row.bool(8))
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import MonitorDomain
+
+extension MonitorStore {
+    /// Applies what it can of `pings` in the transaction of `session`, as a few statements
+    /// over all of them (``PingBatcher``): the jobs' locks in one statement, in key order
+    /// (the order of every transaction on every node, so batches never wait on each other
+    /// in a circle); the jobs, the named runs and the open runs read in three; the new runs
+    /// inserted in one, the ended runs updated in one.
+    ///
+    /// A ping is applied here only when the general path (``startRun(_:_:)``,
+    /// ``endRun(_:_:)``) would do nothing but that insert or that update: a start with no
+    /// alert to resolve and no output, whose run id is new; a successful end without
+    /// output of a running run, on a job with no open alert and no failure streak, that
+    /// raises no too_fast alert. Each other ping is answered ``PingBatcher/Outcome/general``.
+    /// A run that one ping of the batch writes is not written by another.
+    ///
+    /// PostgreSQL only: the rows go in as one JSON parameter (`json_to_recordset`).
+    static func applyPingBatch(_ session: any SQLSession, _ pings: [PingBatcher.Ping]) throws
+        -> [PingBatcher.Outcome]
+    {
+        precondition(session.dialect.database == .postgres, "the set-based ping path is written for PostgreSQL")
+        var outcomes = [PingBatcher.Outcome](repeating: .general, count: pings.count)
+
+        // Each ping's job id: the general path looks a ping UUID up before the job's lock
+        // too, and reads the job after it.
+        var jobOfUUID: [String: String] = [:]
+        let uuids = Set(pings.compactMap { if case .pingUUID(let uuid) = $0.job { uuid } else { nil } })
+        if !uuids.isEmpty {
+            for row in try session.fetchAll(
+                "SELECT ping_uuid, job_id FROM job_configs WHERE ping_uuid IN \(textList)", [.text(try json(uuids))])
+            {
+                jobOfUUID[try row.text(0)] = try row.text(1)
+            }
+        }
+        let jobIDs: [String?] = pings.map { ping in
+            switch ping.job {
+            case .id(let id): id
+            case .pingUUID(let uuid): jobOfUUID[uuid]
+            }
+        }
+        let named = Set(jobIDs.compactMap { $0 })
+        guard !named.isEmpty else { return outcomes }
+        try session.lock(jobs: named)
+        var jobs: [String: PingedJob] = [:]
+        for row in try session.fetchAll(pingedJobSQL("job_id IN \(textList)"), [.text(try json(named))]) {
+            let job = try PingedJob(row)
+            jobs[job.jobID] = job
+        }
+
+        // The runs the pings name, and the oldest open runs of the jobs whose ends name none.
+        var runs: [String: PingBatchRows.Run] = [:]
+        let runIDs = Set(
+            pings.compactMap { ping -> String? in
+                switch ping.kind {
+                case .start(let start): start.runID
+                case .end(let end, _, _): end.runID
+                }
+            })
+        if !runIDs.isEmpty {
+            for row in try session.fetchAll(
+                "SELECT \(PingBatchRows.Run.columns) FROM job_runs WHERE run_id IN \(textList)",
+                [.text(try json(runIDs))])
+            {
+                let run = try PingBatchRows.Run(row)
+                runs[run.runID] = run
+            }
+        }
+        var endsWithoutRun: [String: Int] = [:]
+        for (ping, jobID) in zip(pings, jobIDs) {
+            if case .end(let end, _, _) = ping.kind, end.runID == nil, let jobID, jobs[jobID] != nil {
+                endsWithoutRun[jobID, default: 0] += 1
+            }
+        }
+        var openRuns: [String: [PingBatchRows.Run]] = [:]
+        if !endsWithoutRun.isEmpty {
+            let wanted = endsWithoutRun.map { PingBatchRows.OpenRunsWanted(jobID: $0.key, wanted: $0.value) }
+            let open = openRunsSQL(
+                PingBatchRows.Run.columns + ", id", of: "w.job_id", limit: "w.wanted", dialect: session.dialect)
+            for row in try session.fetchAll(
+                """
+                SELECT o.* FROM json_to_recordset(CAST(? AS json)) AS w(job_id text, wanted integer)
+                CROSS JOIN LATERAL (\(open)) AS o ORDER BY o.id
+                """, [.text(try json(wanted))])
+            {
+                let run = try PingBatchRows.Run(row)
+                openRuns[run.jobID, default: []].append(run)
+            }
+        }
+
+        // What each ping would do, in the order they came.
+        var written = Set<String>()
+        var inserts: [PingBatchRows.Inserted] = []
+        var updates: [PingBatchRows.Ended] = []
+        for (index, ping) in pings.enumerated() {
+            guard let jobID = jobIDs[index], let job = jobs[jobID] else { continue }
+            switch ping.kind {
+            case .start(let start):
+                // What the general start would resolve: missed_job (not with expect: end),
+                // and a health check's failed alert and failure streak.
+                let resolves = job.healthCheck || !job.expectEnd
+                guard start.output == nil, !(job.hasOpenAlerts && resolves), !(job.healthCheck && job.failureStreak > 0)
+                else { continue }
+                let runID = start.runID ?? ping.generatedID
+                guard runs[runID] == nil, written.insert(runID).inserted else { continue }
+                let run = JobRun(
+                    runID: runID, jobID: jobID, status: job.healthCheck ? .succeeded : .running, startTime: ping.now,
+                    endTime: job.healthCheck ? ping.now : nil, clientInfo: start.clientInfo,
+                    remoteAddress: start.remoteAddress, userAgent: start.userAgent)
+                inserts.append(
+                    PingBatchRows.Inserted(
+                        runID: runID, jobID: jobID, status: run.status.rawValue,
+                        startTime: Timestamp.string(from: ping.now),
+                        endTime: job.healthCheck ? Timestamp.string(from: ping.now) : nil, clientInfo: ping.clientInfo,
+                        remoteAddr: start.remoteAddress, userAgent: start.userAgent))
+                outcomes[index] = .started(run, limited: job.limited && !job.healthCheck)
+            case .end(let end, let status, let message):
+                guard end.output == nil, status == .succeeded, !job.hasOpenAlerts, job.failureStreak == 0 else {
+                    continue
+                }
+                let candidate: PingBatchRows.Run? =
+                    if let runID = end.runID {
+                        runs[runID]
+                    } else {
+                        openRuns[jobID]?.first { !written.contains($0.runID) }
+                    }
+                guard let open = candidate, open.jobID == jobID, open.status == .running,
+                    let startTime = open.startTime,
+                    !written.contains(open.runID)
+                else { continue }
+                // A run shorter than min_runtime raises too_fast, unless the job is paused.
+                if let minRuntime = job.minRuntime, ping.now.timeIntervalSince(startTime) < minRuntime, !job.paused {
+                    continue
+                }
+                written.insert(open.runID)
+                let run = JobRun(
+                    runID: open.runID, jobID: jobID, status: status, startTime: startTime, endTime: ping.now,
+                    exitCode: end.exitCode, message: message, remoteAddress: open.remoteAddress,
+                    userAgent: open.userAgent)
+                updates.append(
+                    PingBatchRows.Ended(
+                        runID: open.runID, status: status.rawValue, endTime: Timestamp.string(from: ping.now),
+                        exitCode: end.exitCode, message: message, clientInfo: ping.clientInfo))
+                outcomes[index] = .ended(run, clientInfoText: open.clientInfo)
+            }
+        }
+
+        var insertedAt: [String: Date] = [:]
+        if !inserts.isEmpty {
+            for (index, ping) in pings.enumerated() {
+                if case .started(let run, _) = outcomes[index] { insertedAt[run.runID] = ping.now }
+            }
+            // Checked at one start in 64, as the general path does (abandonOpenRunsBeyondLimit),
+            // after the batch's ends, which are then as if before these starts.
+            var limitChecks: [(jobID: String, at: Date)] = []
+            let inserted = try session.fetchAll(
+                """
+                INSERT INTO job_runs (run_id, job_id, status, start_time, end_time, client_info, remote_addr, user_agent)
+                SELECT run_id, job_id, status, start_time, end_time, client_info, remote_addr, user_agent
+                FROM json_to_recordset(CAST(? AS json)) AS r(run_id text, job_id text, status text,
+                    start_time timestamptz, end_time timestamptz, client_info text, remote_addr text, user_agent text)
+                RETURNING id, run_id, job_id, status
+                """, [.text(try json(inserts))])
+            for row in inserted where try row.int64(0) % 64 == 0 && row.text(3) == JobRun.Status.running.rawValue {
+                limitChecks.append((try row.text(2), insertedAt[try row.text(1)] ?? Date()))
+            }
+            if !updates.isEmpty { try endRuns(session, updates) }
+            for check in limitChecks { try abandonOpenRunsBeyondLimit(session, jobID: check.jobID, at: check.at) }
+        } else if !updates.isEmpty {
+            try endRuns(session, updates)
+        }
+        return outcomes
+    }
+
+    private static func endRuns(_ session: any SQLSession, _ updates: [PingBatchRows.Ended]) throws {
+        try session.execute(
+            """
+            UPDATE job_runs AS j SET status = r.status, end_time = r.end_time, exit_code = r.exit_code,
+                message = r.message, client_info = COALESCE(j.client_info, r.client_info)
+            FROM json_to_recordset(CAST(? AS json)) AS r(run_id text, status text, end_time timestamptz,
+                exit_code bigint, message text, client_info text)
+            WHERE j.run_id = r.run_id
+            """, [.text(try json(updates))])
+    }
+
+    /// A subquery of the texts bound as one JSON array.
+    private static let textList = "(SELECT json_array_elements_text(CAST(?1 AS json)))"
+
+    private static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try batchEncoder.encode(value), as: UTF8.self)
+    }
+
+    private static let batchEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // The rows' properties become the columns' names: `runID` is `run_id`.
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }()
+}
