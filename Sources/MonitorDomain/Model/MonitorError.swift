@@ -61,6 +61,10 @@ public struct MonitorError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 
+    /// The storage refused (full, or unreachable), not the request: answered 503 with
+    /// `Retry-After`, and what failed may work once the storage does.
+    package var isStorageFault: Bool { code == .storageFull || code == .storageUnavailable }
+
     package static func jobNotFound(_ jobID: String) -> MonitorError {
         MonitorError(.notFound, "job '\(jobID)' does not exist")
     }

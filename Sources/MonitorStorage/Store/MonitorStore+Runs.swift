@@ -15,13 +15,17 @@ extension MonitorStore {
         let now = Timestamp.stored(clock.now)
         let clientInfo = start.clientInfo.map(Self.encodeCompactJSON)
         let generatedID = RunIdentifier.generate()
-        if let pingBatcher,
-            case .started(let run, let limited) = await pingBatcher.submit(
+        if let pingBatcher {
+            switch await pingBatcher.submit(
                 PingBatcher.Ping(
                     job: job, kind: .start(start), now: now, generatedID: generatedID, clientInfo: clientInfo))
-        {
-            events.publish(.runStarted(run, hasMaxRuntime: limited))
-            return (run, true)
+            {
+            case .started(let run, let limited):
+                events.publish(.runStarted(run, hasMaxRuntime: limited))
+                return (run, true)
+            case .refused(let error): throw error
+            case .ended, .general: break
+            }
         }
         let started = try await write { session -> StartedRun in
             let pinged = try Self.jobAndOpenAlerts(session, job)
@@ -127,16 +131,20 @@ extension MonitorStore {
         let clientInfo = end.clientInfo.map(Self.encodeCompactJSON)
         let status: JobRun.Status = end.failed || (end.exitCode ?? 0) != 0 ? .failed : .succeeded
         let generatedID = RunIdentifier.generate()
-        if let pingBatcher,
-            case .ended(var run, let clientInfoText) = await pingBatcher.submit(
+        if let pingBatcher {
+            switch await pingBatcher.submit(
                 PingBatcher.Ping(
                     job: job, kind: .end(end, status: status, message: message), now: now, generatedID: generatedID,
                     clientInfo: clientInfo))
-        {
-            if let clientInfoText { run.clientInfo = try Self.decodeCompactJSON(clientInfoText) }
-            if run.clientInfo == nil { run.clientInfo = end.clientInfo }
-            events.publish(.runEnded(run))
-            return run
+            {
+            case .ended(var run, let clientInfoText):
+                if let clientInfoText { run.clientInfo = try Self.decodeCompactJSON(clientInfoText) }
+                if run.clientInfo == nil { run.clientInfo = end.clientInfo }
+                events.publish(.runEnded(run))
+                return run
+            case .refused(let error): throw error
+            case .started, .general: break
+            }
         }
         // The open run's client_info comes back as text and is decoded after the write,
         // off the single writer.

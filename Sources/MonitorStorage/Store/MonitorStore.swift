@@ -82,11 +82,16 @@ public final class MonitorStore: Sendable {
         pingBatcher =
             setBasedPings && backend.dialect.database == .postgres
             ? PingBatcher { [location = backend.location] pings in
-                let outcomes = try await backend.write(lane: .requests) { session in
-                    try Self.applyPingBatch(session, pings)
+                do {
+                    let outcomes = try await backend.write(lane: .requests) { session in
+                        try Self.applyPingBatch(session, pings)
+                    }
+                    if storageFaults.isActive { storageFaults.clear("the database \(location) can be written again") }
+                    return outcomes
+                } catch let error as MonitorError where error.isStorageFault {
+                    storageFaults.log("cannot write the database \(location): \(error.message)")
+                    throw error
                 }
-                if storageFaults.isActive { storageFaults.clear("the database \(location) can be written again") }
-                return outcomes
             } : nil
     }
 
@@ -113,7 +118,7 @@ public final class MonitorStore: Sendable {
             let result = try await backend.write(lane: lane, operation)
             if storageFaults.isActive { storageFaults.clear("the database \(location) can be written again") }
             return result
-        } catch let error as MonitorError where error.code == .storageFull || error.code == .storageUnavailable {
+        } catch let error as MonitorError where error.isStorageFault {
             storageFaults.log("cannot write the database \(location): \(error.message)")
             throw error
         }

@@ -17,7 +17,9 @@ import Synchronization
 /// ``Outcome/general`` and takes the general path, one transaction of its own, after the
 /// batch committed: it reads what the batch wrote, so the pings of a batch are applied as
 /// if one after the other. A batch that fails sends all its pings the general way, so an
-/// error reaches only the ping that caused it. `PingBatchTests` runs one script of pings
+/// error reaches only the ping that caused it; but when the storage itself failed (the
+/// database gone, a full disk), every ping of the batch is refused with that error at
+/// once, as the general path would refuse it after waiting as long again. `PingBatchTests` runs one script of pings
 /// through both forms and compares the tables.
 ///
 /// One batch is in flight at a time; what arrives meanwhile waits for the next one.
@@ -49,6 +51,9 @@ package final class PingBatcher: Sendable {
         case ended(JobRun, clientInfoText: String?)
         /// Not applied: the general path takes it.
         case general
+        /// Not applied, since the storage failed (``MonitorError/Code/storageUnavailable``,
+        /// ``MonitorError/Code/storageFull``): the ping is refused with `error`.
+        case refused(MonitorError)
     }
 
     /// How the batches went, for tests and benchmarks.
@@ -58,7 +63,8 @@ package final class PingBatcher: Sendable {
         /// Pings the batches applied (the rest took the general path).
         package var applied = 0
         package var largestBatch = 0
-        /// Batches whose transaction failed: all their pings took the general path.
+        /// Batches whose transaction failed: their pings took the general path, or were
+        /// refused for the storage's failure.
         package var failedBatches = 0
     }
 
@@ -114,11 +120,19 @@ package final class PingBatcher: Sendable {
             do {
                 outcomes = try await apply(batch.map(\.ping))
                 precondition(outcomes.count == batch.count, "a ping batch answered \(outcomes.count) of \(batch.count)")
+            } catch let error as MonitorError where error.isStorageFault {
+                outcomes = Array(repeating: .refused(error), count: batch.count)
+                failed = true
             } catch {
                 outcomes = Array(repeating: .general, count: batch.count)
                 failed = true
             }
-            let applied = outcomes.count { if case .general = $0 { false } else { true } }
+            let applied = outcomes.count { outcome in
+                switch outcome {
+                case .started, .ended: true
+                case .general, .refused: false
+                }
+            }
             state.withLock { state in
                 state.statistics.batches += 1
                 state.statistics.pings += batch.count
