@@ -159,8 +159,43 @@ struct PingBatchTests {
             let runs = try await store.runs(RunQuery(jobID: "busy", page: PageRequest(perPage: 100))).items
             #expect(runs.count == 30, "\(runs.map(\.runID))")
             #expect(runs.allSatisfy { $0.status == .succeeded && $0.startTime != nil && $0.endTime != nil })
+
             let statistics = try #require(store.pingBatchStatistics)
             #expect(statistics.largestBatch > 1, "\(statistics)")
+        }
+    }
+
+    /// Starts and ends without run ids at once, on a job with no run open: an end ends a
+    /// run started before it (in its batch or before), or, finding none, is a run without
+    /// a start; no run is ended twice or before it started.
+    @Test func startsAndEndsWithoutRunIDsAtOnceEndEachRunOnce() async throws {
+        try await TemporaryPostgresDatabase.with { url in
+            let store = try await Self.store(url, clock: ManualClock("2026-12-01T10:00:00Z"), setBasedPings: true)
+            defer { try? store.close() }
+            _ = try await store.saveJob(JobDefinition(jobID: "racing", schedule: "* * * * *"), by: Self.author)
+            let endedIDs = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<15 {
+                    group.addTask {
+                        _ = try await store.startRun(.id("racing"), RunStart()); return nil
+                    }
+                    group.addTask { try await store.endRun(.id("racing"), RunEnd()).runID }
+                }
+                var ids: [String] = []
+                for try await id in group { if let id { ids.append(id) } }
+                return ids
+            }
+            #expect(Set(endedIDs).count == 15)
+            let racing = try await store.runs(RunQuery(jobID: "racing", page: PageRequest(perPage: 100))).items
+            let startless = racing.filter { $0.startTime == nil }
+            #expect(racing.count == 15 + startless.count)
+            #expect(racing.filter { $0.status == .running }.count == startless.count)
+            #expect(
+                racing.allSatisfy { run in
+                    guard let start = run.startTime, let end = run.endTime else { return true }
+                    return start <= end
+                })
+            let statistics = try #require(store.pingBatchStatistics)
+            #expect(statistics.applied > 15, "\(statistics)")
         }
     }
 

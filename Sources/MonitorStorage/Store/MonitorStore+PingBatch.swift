@@ -13,7 +13,8 @@ extension MonitorStore {
     /// alert to resolve and no output, whose run id is new; a successful end without
     /// output of a running run, on a job with no open alert and no failure streak, that
     /// raises no too_fast alert. Each other ping is answered ``PingBatcher/Outcome/general``.
-    /// A run that one ping of the batch writes is not written by another.
+    /// No run is ended twice, and an end without a run id may end a run a start of the
+    /// same batch began (the starts are taken first).
     ///
     /// PostgreSQL only: the rows go in as one JSON parameter (`json_to_recordset`).
     static func applyPingBatch(_ session: any SQLSession, _ pings: [PingBatcher.Ping]) throws
@@ -88,61 +89,73 @@ extension MonitorStore {
             }
         }
 
-        // What each ping would do, in the order they came.
+        // What each ping would do: the starts first, then the ends, as if they had come in
+        // that order (they came at once: any order is one they could have come in), so that
+        // an end that names no run may end a run started in this batch.
         var written = Set<String>()
+        var ended = Set<String>()
+        var startedHere: [String: [PingBatchRows.Run]] = [:]
         var inserts: [PingBatchRows.Inserted] = []
         var updates: [PingBatchRows.Ended] = []
         for (index, ping) in pings.enumerated() {
-            guard let jobID = jobIDs[index], let job = jobs[jobID] else { continue }
-            switch ping.kind {
-            case .start(let start):
-                // What the general start would resolve: missed_job (not with expect: end),
-                // and a health check's failed alert and failure streak.
-                let resolves = job.healthCheck || !job.expectEnd
-                guard start.output == nil, !(job.hasOpenAlerts && resolves), !(job.healthCheck && job.failureStreak > 0)
-                else { continue }
-                let runID = start.runID ?? ping.generatedID
-                guard runs[runID] == nil, written.insert(runID).inserted else { continue }
-                let run = JobRun(
-                    runID: runID, jobID: jobID, status: job.healthCheck ? .succeeded : .running, startTime: ping.now,
-                    endTime: job.healthCheck ? ping.now : nil, clientInfo: start.clientInfo,
-                    remoteAddress: start.remoteAddress, userAgent: start.userAgent)
-                inserts.append(
-                    PingBatchRows.Inserted(
-                        runID: runID, jobID: jobID, status: run.status.rawValue,
-                        startTime: Timestamp.string(from: ping.now),
-                        endTime: job.healthCheck ? Timestamp.string(from: ping.now) : nil, clientInfo: ping.clientInfo,
-                        remoteAddr: start.remoteAddress, userAgent: start.userAgent))
-                outcomes[index] = .started(run, limited: job.limited && !job.healthCheck)
-            case .end(let end, let status, let message):
-                guard end.output == nil, status == .succeeded, !job.hasOpenAlerts, job.failureStreak == 0 else {
-                    continue
-                }
-                let candidate: PingBatchRows.Run? =
-                    if let runID = end.runID {
-                        runs[runID]
-                    } else {
-                        openRuns[jobID]?.first { !written.contains($0.runID) }
-                    }
-                guard let open = candidate, open.jobID == jobID, open.status == .running,
-                    let startTime = open.startTime,
-                    !written.contains(open.runID)
-                else { continue }
-                // A run shorter than min_runtime raises too_fast, unless the job is paused.
-                if let minRuntime = job.minRuntime, ping.now.timeIntervalSince(startTime) < minRuntime, !job.paused {
-                    continue
-                }
-                written.insert(open.runID)
-                let run = JobRun(
-                    runID: open.runID, jobID: jobID, status: status, startTime: startTime, endTime: ping.now,
-                    exitCode: end.exitCode, message: message, remoteAddress: open.remoteAddress,
-                    userAgent: open.userAgent)
-                updates.append(
-                    PingBatchRows.Ended(
-                        runID: open.runID, status: status.rawValue, endTime: Timestamp.string(from: ping.now),
-                        exitCode: end.exitCode, message: message, clientInfo: ping.clientInfo))
-                outcomes[index] = .ended(run, clientInfoText: open.clientInfo)
+            guard case .start(let start) = ping.kind, let jobID = jobIDs[index], let job = jobs[jobID] else { continue }
+            // What the general start would resolve: missed_job (not with expect: end), and a
+            // health check's failed alert and failure streak.
+            let resolves = job.healthCheck || !job.expectEnd
+            guard start.output == nil, !(job.hasOpenAlerts && resolves), !(job.healthCheck && job.failureStreak > 0)
+            else { continue }
+            let runID = start.runID ?? ping.generatedID
+            guard runs[runID] == nil, written.insert(runID).inserted else { continue }
+            let run = JobRun(
+                runID: runID, jobID: jobID, status: job.healthCheck ? .succeeded : .running, startTime: ping.now,
+                endTime: job.healthCheck ? ping.now : nil, clientInfo: start.clientInfo,
+                remoteAddress: start.remoteAddress, userAgent: start.userAgent)
+            inserts.append(
+                PingBatchRows.Inserted(
+                    runID: runID, jobID: jobID, status: run.status.rawValue,
+                    startTime: Timestamp.string(from: ping.now),
+                    endTime: job.healthCheck ? Timestamp.string(from: ping.now) : nil, clientInfo: ping.clientInfo,
+                    remoteAddr: start.remoteAddress, userAgent: start.userAgent))
+            if !job.healthCheck {
+                startedHere[jobID, default: []].append(
+                    PingBatchRows.Run(
+                        runID: runID, jobID: jobID, status: .running, startTime: ping.now, clientInfo: ping.clientInfo,
+                        remoteAddress: start.remoteAddress, userAgent: start.userAgent))
             }
+            outcomes[index] = .started(run, limited: job.limited && !job.healthCheck)
+        }
+        for (index, ping) in pings.enumerated() {
+            guard case .end(let end, let status, let message) = ping.kind, let jobID = jobIDs[index],
+                let job = jobs[jobID]
+            else { continue }
+            guard end.output == nil, status == .succeeded, !job.hasOpenAlerts, job.failureStreak == 0 else { continue }
+            // The named run; else the job's oldest open run, which is one that was open before
+            // this batch, if one still is, else one this batch started (not after this end came).
+            let candidate: PingBatchRows.Run? =
+                if let runID = end.runID {
+                    runs[runID]
+                } else {
+                    openRuns[jobID]?.first { !ended.contains($0.runID) }
+                        ?? startedHere[jobID]?.first { run in
+                            !ended.contains(run.runID) && run.startTime.map { $0 <= ping.now } == true
+                        }
+                }
+            guard let open = candidate, open.jobID == jobID, open.status == .running, let startTime = open.startTime,
+                !ended.contains(open.runID)
+            else { continue }
+            // A run shorter than min_runtime raises too_fast, unless the job is paused.
+            if let minRuntime = job.minRuntime, ping.now.timeIntervalSince(startTime) < minRuntime, !job.paused {
+                continue
+            }
+            ended.insert(open.runID)
+            let run = JobRun(
+                runID: open.runID, jobID: jobID, status: status, startTime: startTime, endTime: ping.now,
+                exitCode: end.exitCode, message: message, remoteAddress: open.remoteAddress, userAgent: open.userAgent)
+            updates.append(
+                PingBatchRows.Ended(
+                    runID: open.runID, status: status.rawValue, endTime: Timestamp.string(from: ping.now),
+                    exitCode: end.exitCode, message: message, clientInfo: ping.clientInfo))
+            outcomes[index] = .ended(run, clientInfoText: open.clientInfo)
         }
 
         var insertedAt: [String: Date] = [:]

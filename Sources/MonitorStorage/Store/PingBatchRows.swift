@@ -5,7 +5,7 @@ import MonitorDomain
 /// written ones go to PostgreSQL as JSON, where `json_to_recordset` matches each key to
 /// the column of that name: each property is named as its column, in camel case.
 enum PingBatchRows {
-    /// What a batch reads of a run.
+    /// What a batch reads of a run, or knows of one it started.
     struct Run {
         static let columns = "run_id, job_id, status, start_time, client_info, remote_addr, user_agent"
 
@@ -17,6 +17,19 @@ enum PingBatchRows {
         var clientInfo: String?
         var remoteAddress: String?
         var userAgent: String?
+
+        init(
+            runID: String, jobID: String, status: JobRun.Status?, startTime: Date?, clientInfo: String?,
+            remoteAddress: String?, userAgent: String?
+        ) {
+            self.runID = runID
+            self.jobID = jobID
+            self.status = status
+            self.startTime = startTime
+            self.clientInfo = clientInfo
+            self.remoteAddress = remoteAddress
+            self.userAgent = userAgent
+        }
 
         init(_ row: SQLRow) throws {
             runID = try row.text(0)
