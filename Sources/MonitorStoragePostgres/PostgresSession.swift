@@ -157,7 +157,7 @@ package final class PostgresSession: SQLSession {
     private struct AnswerDeadlinePassed: Error {}
 
     /// How PostgreSQL receives each kind of value: `int8`, `float8`, `text`, `bytea`,
-    /// `bool`, `timestamptz` (to the millisecond, as SQLite keeps it) and `int8[]`.
+    /// `bool`, `timestamptz` (to the millisecond, as SQLite keeps it), `int8[]` and `text[]`.
     static func bind(_ value: SQLValue, into bindings: inout PostgresBindings) {
         switch value {
         case .null: bindings.appendNull()
@@ -168,6 +168,7 @@ package final class PostgresSession: SQLSession {
         case .bool(let flag): bindings.append(flag)
         case .date(let date): bindings.append(PostgresInstant(date))
         case .integers(let integers): bindings.append(integers)
+        case .texts(let texts): bindings.append(texts)
         }
     }
 

@@ -131,6 +131,12 @@ package enum SQLSessionConformance {
             check(listed == [1, 5], "ids 5, 1 and 99 listed \(listed)")
             check(try session.fetchAll(idList, [.integers([])]).isEmpty, "an empty id list lists nothing")
 
+            let textList =
+                session.dialect.database == .postgres
+                ? "SELECT value FROM unnest(CAST(? AS text[])) AS value" : "SELECT value FROM json_each(?)"
+            let texts = try session.fetchAll(textList, [.texts(["a", "it's \"quoted\"", "é"])]).map { try $0.text(0) }
+            check(texts == ["a", "it's \"quoted\"", "é"], "a list of texts comes back as it went: \(texts)")
+
             let seconds = try session.fetchOne(
                 "SELECT \(session.dialect.seconds(from: "?1", to: "?2"))",
                 [

@@ -65,6 +65,8 @@ package struct GRDBSession: SQLSession {
         case .bool(let flag): (flag ? 1 : 0 as Int64).databaseValue
         case .date(let date): Timestamp.databaseText(from: date).databaseValue
         case .integers(let integers): "[\(integers.map(String.init).joined(separator: ","))]".databaseValue
+        case .texts(let texts):
+            String(decoding: (try? JSONEncoder().encode(texts)) ?? Data("[]".utf8), as: UTF8.self).databaseValue
         }
     }
 }

@@ -205,6 +205,7 @@ package struct SQLRow {
             case .bool(let flag): "the flag \(flag)"
             case .date: "an instant"
             case .integers: "a list of integers"
+            case .texts: "a list of texts"
             }
         return MonitorError(.internalError, "\(column) holds \(held) where the store reads \(expected)")
     }

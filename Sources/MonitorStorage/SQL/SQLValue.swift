@@ -22,6 +22,10 @@ package enum SQLValue: Sendable, Hashable {
     /// on SQLite (read by `json_each`), an `int8[]` on PostgreSQL. One parameter keeps the
     /// statement's text the same whatever the list's length, so it is prepared once.
     case integers([Int64])
+    /// A list of texts bound as one parameter: a JSON array on SQLite, a `text[]` on
+    /// PostgreSQL (`column = ANY(CAST(? AS text[]))`, which PostgreSQL answers from the
+    /// column's index however long the list).
+    case texts([String])
 
     /// `value`, or ``null`` when it is nil.
     package static func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }

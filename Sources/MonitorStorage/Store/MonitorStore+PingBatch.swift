@@ -29,7 +29,8 @@ extension MonitorStore {
         let uuids = Set(pings.compactMap { if case .pingUUID(let uuid) = $0.job { uuid } else { nil } })
         if !uuids.isEmpty {
             for row in try session.fetchAll(
-                "SELECT ping_uuid, job_id FROM job_configs WHERE ping_uuid IN \(textList)", [.text(try json(uuids))])
+                "SELECT ping_uuid, job_id FROM job_configs WHERE ping_uuid = ANY(CAST(? AS text[]))",
+                [.texts(Array(uuids))])
             {
                 jobOfUUID[try row.text(0)] = try row.text(1)
             }
@@ -44,7 +45,7 @@ extension MonitorStore {
         guard !named.isEmpty else { return outcomes }
         try session.lock(jobs: named)
         var jobs: [String: PingedJob] = [:]
-        for row in try session.fetchAll(pingedJobSQL("job_id IN \(textList)"), [.text(try json(named))]) {
+        for row in try session.fetchAll(pingedJobSQL("job_id = ANY(CAST(?1 AS text[]))"), [.texts(Array(named))]) {
             let job = try PingedJob(row)
             jobs[job.jobID] = job
         }
@@ -60,8 +61,8 @@ extension MonitorStore {
             })
         if !runIDs.isEmpty {
             for row in try session.fetchAll(
-                "SELECT \(PingBatchRows.Run.columns) FROM job_runs WHERE run_id IN \(textList)",
-                [.text(try json(runIDs))])
+                "SELECT \(PingBatchRows.Run.columns) FROM job_runs WHERE run_id = ANY(CAST(? AS text[]))",
+                [.texts(Array(runIDs))])
             {
                 let run = try PingBatchRows.Run(row)
                 runs[run.runID] = run
@@ -192,12 +193,9 @@ extension MonitorStore {
                 message = r.message, client_info = COALESCE(j.client_info, r.client_info)
             FROM json_to_recordset(CAST(? AS json)) AS r(run_id text, status text, end_time timestamptz,
                 exit_code bigint, message text, client_info text)
-            WHERE j.run_id = r.run_id
-            """, [.text(try json(updates))])
+            WHERE j.run_id = ANY(CAST(? AS text[])) AND j.run_id = r.run_id
+            """, [.text(try json(updates)), .texts(updates.map(\.runID))])
     }
-
-    /// A subquery of the texts bound as one JSON array.
-    private static let textList = "(SELECT json_array_elements_text(CAST(?1 AS json)))"
 
     private static func json(_ value: some Encodable) throws -> String {
         String(decoding: try batchEncoder.encode(value), as: UTF8.self)
