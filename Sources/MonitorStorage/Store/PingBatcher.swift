@@ -22,8 +22,7 @@ import Synchronization
 /// once, as the general path would refuse it after waiting as long again. `PingBatchTests` runs one script of pings
 /// through both forms and compares the tables.
 ///
-/// Two batches are in flight at most, with no job in both; what arrives meanwhile waits
-/// for the next one.
+/// One batch is in flight at a time; what arrives meanwhile waits for the next one.
 package final class PingBatcher: Sendable {
     /// A start or an end, as data: the batch decides from the rows it reads whether it
     /// can apply it.
@@ -76,45 +75,18 @@ package final class PingBatcher: Sendable {
 
     private struct State {
         var waiting: [Waiting] = []
-        /// Batches being applied.
-        var inFlight = 0
-        /// The jobs of the batches being applied: no two batches in flight share a job, so
-        /// they never wait on each other's job locks.
-        var busy = Set<JobReference>()
+        var flushing = false
         var statistics = Statistics()
-
-        /// The next batch: the pings waiting, in the order they came, whose jobs no batch
-        /// in flight has, `maximum` at most; their jobs are busy from now on.
-        mutating func takeBatch(maximum: Int) -> [Waiting] {
-            var batch: [Waiting] = []
-            var left: [Waiting] = []
-            for item in waiting {
-                if batch.count < maximum && !busy.contains(item.ping.job) {
-                    batch.append(item)
-                } else {
-                    left.append(item)
-                }
-            }
-            waiting = left
-            busy.formUnion(batch.map(\.ping.job))
-            return batch
-        }
     }
 
     private let state = Mutex(State())
     private let maximumBatch: Int
-    private let maximumInFlight: Int
     private let apply: @Sendable ([Ping]) async throws -> [Outcome]
 
     /// A batcher that hands up to `maximumBatch` pings at a time to `apply`, which answers
-    /// one outcome each, in order, with up to `maximumInFlight` batches applied at once
-    /// (each on a connection of its own): while one waits for its commit, the next runs.
-    init(
-        maximumBatch: Int = 256, maximumInFlight: Int = 2,
-        apply: @escaping @Sendable ([Ping]) async throws -> [Outcome]
-    ) {
+    /// one outcome each, in order.
+    init(maximumBatch: Int = 256, apply: @escaping @Sendable ([Ping]) async throws -> [Outcome]) {
         self.maximumBatch = maximumBatch
-        self.maximumInFlight = max(1, maximumInFlight)
         self.apply = apply
     }
 
@@ -126,8 +98,8 @@ package final class PingBatcher: Sendable {
         await withCheckedContinuation { answer in
             let flush = state.withLock { state -> Bool in
                 state.waiting.append(Waiting(ping: ping, answer: answer))
-                guard state.inFlight < maximumInFlight else { return false }
-                state.inFlight += 1
+                guard !state.flushing else { return false }
+                state.flushing = true
                 return true
             }
             if flush { Task { await self.flushWhileWaiting() } }
@@ -137,8 +109,9 @@ package final class PingBatcher: Sendable {
     private func flushWhileWaiting() async {
         while true {
             let batch = state.withLock { state -> [Waiting] in
-                let batch = state.takeBatch(maximum: maximumBatch)
-                if batch.isEmpty { state.inFlight -= 1 }
+                let batch = Array(state.waiting.prefix(maximumBatch))
+                state.waiting.removeFirst(batch.count)
+                if batch.isEmpty { state.flushing = false }
                 return batch
             }
             guard !batch.isEmpty else { return }
@@ -160,19 +133,13 @@ package final class PingBatcher: Sendable {
                 case .general, .refused: false
                 }
             }
-            let another = state.withLock { state -> Bool in
+            state.withLock { state in
                 state.statistics.batches += 1
                 state.statistics.pings += batch.count
                 state.statistics.applied += applied
                 state.statistics.largestBatch = max(state.statistics.largestBatch, batch.count)
                 if failed { state.statistics.failedBatches += 1 }
-                state.busy.subtract(batch.map(\.ping.job))
-                // Pings held back for this batch's jobs may go beside the next one.
-                guard state.inFlight < maximumInFlight, !state.waiting.isEmpty else { return false }
-                state.inFlight += 1
-                return true
             }
-            if another { Task { await self.flushWhileWaiting() } }
             for (waiting, outcome) in zip(batch, outcomes) { waiting.answer.resume(returning: outcome) }
         }
     }
