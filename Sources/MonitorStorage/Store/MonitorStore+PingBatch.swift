@@ -13,7 +13,7 @@ extension MonitorStore {
     /// alert to resolve and no output, whose run id is new; a successful end without
     /// output of a running run, on a job with no open alert and no failure streak, that
     /// raises no too_fast alert. Each other ping is answered ``PingBatcher/Outcome/general``.
-    /// No run is ended twice, and an end without a run id may end a run a start of the
+    /// One end a job is applied, and an end without a run id may end a run a start of the
     /// same batch began (the starts are taken first).
     ///
     /// PostgreSQL only: the rows go in as one JSON parameter (`json_to_recordset`).
@@ -125,9 +125,12 @@ extension MonitorStore {
             }
             outcomes[index] = .started(run, limited: job.limited && !job.healthCheck)
         }
+        // One end a job: the trigger that keeps a job's totals takes its last run from the
+        // row an update writes last, and one update writes its rows in no set order.
+        var jobsEnded = Set<String>()
         for (index, ping) in pings.enumerated() {
             guard case .end(let end, let status, let message) = ping.kind, let jobID = jobIDs[index],
-                let job = jobs[jobID]
+                let job = jobs[jobID], !jobsEnded.contains(jobID)
             else { continue }
             guard end.output == nil, status == .succeeded, !job.hasOpenAlerts, job.failureStreak == 0 else { continue }
             // The named run; else the job's oldest open run, which is one that was open before
@@ -149,6 +152,7 @@ extension MonitorStore {
                 continue
             }
             ended.insert(open.runID)
+            jobsEnded.insert(jobID)
             let run = JobRun(
                 runID: open.runID, jobID: jobID, status: status, startTime: startTime, endTime: ping.now,
                 exitCode: end.exitCode, message: message, remoteAddress: open.remoteAddress, userAgent: open.userAgent)

@@ -19,7 +19,10 @@ import Synchronization
 /// if one after the other. A batch that fails sends all its pings the general way, so an
 /// error reaches only the ping that caused it; but when the storage itself failed (the
 /// database gone, a full disk), every ping of the batch is refused with that error at
-/// once, as the general path would refuse it after waiting as long again. `PingBatchTests` runs one script of pings
+/// once, rather than each waiting as long again on the general path. A deadlock that
+/// PostgreSQL broke counts as such a failure (503, `storage_unavailable`, as on the general
+/// path); a batch can meet one only when two nodes insert the same client run ids for
+/// different jobs in opposite orders. `PingBatchTests` runs one script of pings
 /// through both forms and compares the tables.
 ///
 /// One batch is in flight at a time; what arrives meanwhile waits for the next one.
