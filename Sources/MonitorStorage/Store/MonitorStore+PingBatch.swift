@@ -83,7 +83,7 @@ extension MonitorStore {
                 """
                 SELECT o.* FROM json_to_recordset(CAST(? AS json)) AS w(job_id text, wanted integer)
                 CROSS JOIN LATERAL (\(open)) AS o ORDER BY o.id
-                """, [.text(try json(wanted))])
+                """, [.text(PingBatchRows.json(wanted))])
             {
                 let run = try PingBatchRows.Run(row)
                 openRuns[run.jobID, default: []].append(run)
@@ -116,7 +116,7 @@ extension MonitorStore {
                     runID: runID, jobID: jobID, status: run.status.rawValue,
                     startTime: Timestamp.string(from: ping.now),
                     endTime: job.healthCheck ? Timestamp.string(from: ping.now) : nil, clientInfo: ping.clientInfo,
-                    remoteAddr: start.remoteAddress, userAgent: start.userAgent))
+                    remoteAddress: start.remoteAddress, userAgent: start.userAgent))
             if !job.healthCheck {
                 startedHere[jobID, default: []].append(
                     PingBatchRows.Run(
@@ -178,7 +178,7 @@ extension MonitorStore {
                 FROM json_to_recordset(CAST(? AS json)) AS r(run_id text, job_id text, status text,
                     start_time timestamptz, end_time timestamptz, client_info text, remote_addr text, user_agent text)
                 RETURNING id, run_id, job_id, status
-                """, [.text(try json(inserts))])
+                """, [.text(PingBatchRows.json(inserts))])
             for row in inserted where try row.int64(0) % 64 == 0 && row.text(3) == JobRun.Status.running.rawValue {
                 limitChecks.append((try row.text(2), insertedAt[try row.text(1)] ?? Date()))
             }
@@ -198,18 +198,6 @@ extension MonitorStore {
             FROM json_to_recordset(CAST(? AS json)) AS r(run_id text, status text, end_time timestamptz,
                 exit_code bigint, message text, client_info text)
             WHERE j.run_id = ANY(CAST(? AS text[])) AND j.run_id = r.run_id
-            """, [.text(try json(updates)), .texts(updates.map(\.runID))])
+            """, [.text(PingBatchRows.json(updates)), .texts(updates.map(\.runID))])
     }
-
-    private static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try batchEncoder.encode(value), as: UTF8.self)
-    }
-
-    private static let batchEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        // The rows' properties become the columns' names: `runID` is `run_id`.
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
 }
