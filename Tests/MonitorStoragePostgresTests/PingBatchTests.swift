@@ -138,7 +138,13 @@ struct PingBatchTests {
             let store = try await Self.store(url, clock: clock, setBasedPings: true)
             defer { try? store.close() }
             _ = try await store.saveJob(JobDefinition(jobID: "busy", schedule: "* * * * *"), by: Self.author)
-            for _ in 0..<20 { _ = try await store.startRun(.id("busy"), RunStart()) }
+            // Run ids that sort against the runs' order, so that an update that writes its
+            // rows in the index's order writes the newest run first.
+            for index in 0..<20 {
+                _ = try await store.startRun(.id("busy"), RunStart(runID: "busy-\(99 - index)"))
+                clock.advance(by: 1)
+            }
+            let newestStart = clock.now.addingTimeInterval(-1)
             clock.advance(by: 60)
             let ended = try await withThrowingTaskGroup(of: JobRun.self) { group in
                 for _ in 0..<20 { group.addTask { try await store.endRun(.id("busy"), RunEnd()) } }
@@ -146,6 +152,13 @@ struct PingBatchTests {
             }
             #expect(Set(ended.map(\.runID)).count == 20)
             #expect(ended.allSatisfy { $0.status == .succeeded && $0.endTime == clock.now })
+            // The job's last run is the one its last end took, the newest, whichever order
+            // the batch's update wrote its rows in.
+            let last = try await store.read { session in
+                try session.fetchOne("SELECT last_start_time FROM job_run_totals WHERE job_id = 'busy'")?
+                    .optionalDate(0)
+            }
+            #expect(last == newestStart)
             clock.advance(by: 60)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<10 {

@@ -13,8 +13,8 @@ extension MonitorStore {
     /// alert to resolve and no output, whose run id is new; a successful end without
     /// output of a running run, on a job with no open alert and no failure streak, that
     /// raises no too_fast alert. Each other ping is answered ``PingBatcher/Outcome/general``.
-    /// One end a job is applied, and an end without a run id may end a run a start of the
-    /// same batch began (the starts are taken first).
+    /// An end without a run id may end a run a start of the same batch began (the starts are
+    /// taken first).
     ///
     /// PostgreSQL only: the rows go in as one JSON parameter (`json_to_recordset`).
     static func applyPingBatch(_ session: any SQLSession, _ pings: [PingBatcher.Ping]) throws
@@ -68,15 +68,20 @@ extension MonitorStore {
                 runs[run.runID] = run
             }
         }
-        var endsWithoutRun: [String: Int] = [:]
+        // As many of a job's oldest open runs as it has ends: the ends that name a run may
+        // take some of them, and those that name none still find one, unless these are all
+        // the runs the job had open.
+        var ends: [String: Int] = [:]
+        var endsWithoutRun = Set<String>()
         for (ping, jobID) in zip(pings, jobIDs) {
-            if case .end(let end, _, _) = ping.kind, end.runID == nil, let jobID, jobs[jobID] != nil {
-                endsWithoutRun[jobID, default: 0] += 1
+            if case .end(let end, _, _) = ping.kind, let jobID, jobs[jobID] != nil {
+                ends[jobID, default: 0] += 1
+                if end.runID == nil { endsWithoutRun.insert(jobID) }
             }
         }
         var openRuns: [String: [PingBatchRows.Run]] = [:]
         if !endsWithoutRun.isEmpty {
-            let wanted = endsWithoutRun.map { PingBatchRows.OpenRunsWanted(jobID: $0.key, wanted: $0.value) }
+            let wanted = endsWithoutRun.map { PingBatchRows.OpenRunsWanted(jobID: $0, wanted: ends[$0] ?? 1) }
             let open = openRunsSQL(
                 PingBatchRows.Run.columns + ", id", of: "w.job_id", limit: "w.wanted", dialect: session.dialect)
             for row in try session.fetchAll(
@@ -125,12 +130,10 @@ extension MonitorStore {
             }
             outcomes[index] = .started(run, limited: job.limited && !job.healthCheck)
         }
-        // One end a job: the trigger that keeps a job's totals takes its last run from the
-        // row an update writes last, and one update writes its rows in no set order.
-        var jobsEnded = Set<String>()
+        var lastEnd: [String: Int] = [:]
         for (index, ping) in pings.enumerated() {
             guard case .end(let end, let status, let message) = ping.kind, let jobID = jobIDs[index],
-                let job = jobs[jobID], !jobsEnded.contains(jobID)
+                let job = jobs[jobID]
             else { continue }
             guard end.output == nil, status == .succeeded, !job.hasOpenAlerts, job.failureStreak == 0 else { continue }
             // The named run; else the job's oldest open run, which is one that was open before
@@ -152,7 +155,7 @@ extension MonitorStore {
                 continue
             }
             ended.insert(open.runID)
-            jobsEnded.insert(jobID)
+            lastEnd[jobID] = updates.count
             let run = JobRun(
                 runID: open.runID, jobID: jobID, status: status, startTime: startTime, endTime: ping.now,
                 exitCode: end.exitCode, message: message, remoteAddress: open.remoteAddress, userAgent: open.userAgent)
@@ -182,12 +185,24 @@ extension MonitorStore {
             for row in inserted where try row.int64(0) % 64 == 0 && row.text(3) == JobRun.Status.running.rawValue {
                 limitChecks.append((try row.text(2), insertedAt[try row.text(1)] ?? Date()))
             }
-            if !updates.isEmpty { try endRuns(session, updates) }
+            try endRuns(session, updates, lastOfEachJob: Set(lastEnd.values))
             for check in limitChecks { try abandonOpenRunsBeyondLimit(session, jobID: check.jobID, at: check.at) }
-        } else if !updates.isEmpty {
-            try endRuns(session, updates)
+        } else {
+            try endRuns(session, updates, lastOfEachJob: Set(lastEnd.values))
         }
         return outcomes
+    }
+
+    /// Ends the runs of `updates`, each job's last end (the indices `lastOfEachJob`) in a
+    /// statement after the others': the trigger that keeps a job's totals takes the job's
+    /// last run from the row written last, and one statement writes its rows in no set order.
+    private static func endRuns(_ session: any SQLSession, _ updates: [PingBatchRows.Ended], lastOfEachJob: Set<Int>)
+        throws
+    {
+        let earlier = updates.indices.filter { !lastOfEachJob.contains($0) }.map { updates[$0] }
+        if !earlier.isEmpty { try endRuns(session, earlier) }
+        let last = updates.indices.filter { lastOfEachJob.contains($0) }.map { updates[$0] }
+        if !last.isEmpty { try endRuns(session, last) }
     }
 
     private static func endRuns(_ session: any SQLSession, _ updates: [PingBatchRows.Ended]) throws {
