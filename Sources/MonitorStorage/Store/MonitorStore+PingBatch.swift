@@ -6,7 +6,7 @@ extension MonitorStore {
     /// over all of them (``PingBatcher``): the jobs' locks in one statement, in key order
     /// (the order of every transaction on every node, so batches never wait on each other
     /// in a circle); the jobs, the named runs and the open runs read in three; the new runs
-    /// inserted in one, the ended runs updated in one.
+    /// inserted in one, the ended runs updated in one (two when a job has several ends).
     ///
     /// A ping is applied here only when the general path (``startRun(_:_:)``,
     /// ``endRun(_:_:)``) would do nothing but that insert or that update: a start with no
