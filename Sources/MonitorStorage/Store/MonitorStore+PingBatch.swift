@@ -135,17 +135,23 @@ extension MonitorStore {
             guard case .end(let end, let status, let message) = ping.kind, let jobID = jobIDs[index],
                 let job = jobs[jobID]
             else { continue }
-            guard end.output == nil, status == .succeeded, !job.hasOpenAlerts, job.failureStreak == 0 else { continue }
+            guard end.output == nil, status == .succeeded, !job.hasOpenAlerts, job.failureStreak == 0,
+                message?.contains("\u{0}") != true
+            else { continue }
             // The named run; else the job's oldest open run, which is one that was open before
-            // this batch, if one still is, else one this batch started (not after this end came).
+            // this batch, if one still is, else one this batch started (not after this end
+            // came). A run that a ping of the batch names is left to it, even when that ping
+            // takes the general path (a failed end of it must not find it ended by another).
             let candidate: PingBatchRows.Run? =
                 if let runID = end.runID {
                     runs[runID]
                 } else {
-                    openRuns[jobID]?.first { !ended.contains($0.runID) }
-                        ?? startedHere[jobID]?.first { run in
-                            !ended.contains(run.runID) && run.startTime.map { $0 <= ping.now } == true
-                        }
+                    openRuns[jobID]?.first { !ended.contains($0.runID) && !runIDs.contains($0.runID) }
+                        ?? (openRuns[jobID]?.count ?? 0 < ends[jobID] ?? 0
+                            ? startedHere[jobID]?.first { run in
+                                !ended.contains(run.runID) && !runIDs.contains(run.runID)
+                                    && run.startTime.map { $0 <= ping.now } == true
+                            } : nil)
                 }
             guard let open = candidate, open.jobID == jobID, open.status == .running, let startTime = open.startTime,
                 !ended.contains(open.runID)
